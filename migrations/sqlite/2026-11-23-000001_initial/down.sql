@@ -1,0 +1,14 @@
+DROP TABLE outbox;
+DROP TABLE audit_log;
+DROP TABLE reports;
+DROP TABLE provision_responses;
+DROP TABLE submission_revisions;
+DROP TABLE positions;
+DROP TABLE submissions;
+DROP TABLE rounds;
+DROP TABLE provisions;
+DROP TABLE draft_versions;
+DROP TABLE consultation_groups;
+DROP TABLE consultations;
+DROP TABLE email_tokens;
+DROP TABLE users;

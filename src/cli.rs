@@ -1,0 +1,121 @@
+//! The command line: `serve` (the default), `migrate`, `create-admin`, `load-demo`.
+
+use crate::accounts::{self, passwords};
+use crate::audit;
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::startup::Application;
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use std::io::{IsTerminal, Read};
+use std::time::Duration;
+
+#[derive(Parser)]
+#[command(name = "polyphony", version, about = "Multistakeholder comment rounds on draft texts")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Create an admin, or make an existing account one. The password is read
+    /// from standard input when it is not a terminal, otherwise generated and
+    /// printed once.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+    },
+    /// Load the demo consultation unless it is already there.
+    LoadDemo,
+}
+
+pub fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load()?;
+    crate::telemetry::init();
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => actix_web::rt::System::new().block_on(serve(settings)),
+        Command::Migrate => {
+            let applied = connect(&settings)?.migrate()?;
+            println!("{} migration(s) applied", applied.len());
+            Ok(())
+        }
+        Command::CreateAdmin { email } => create_admin(&settings, &email),
+        Command::LoadDemo => {
+            let db = connect(&settings)?;
+            db.migrate()?;
+            let loaded = crate::demo::load(&mut *db.get()?, &Clock::default())?;
+            println!(
+                "{}",
+                if loaded { "demo consultation loaded" } else { "the demo consultation is already there" }
+            );
+            Ok(())
+        }
+    }
+}
+
+fn connect(settings: &Settings) -> anyhow::Result<Db> {
+    let s = &settings.database;
+    Ok(Db::connect(&s.url, s.pool_size, Duration::from_secs(s.connect_timeout_secs))?)
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let app = Application::build(settings.clone()).await?;
+    tracing::info!(
+        "Polyphony listening on http://{}:{}",
+        settings.server.host,
+        app.port()
+    );
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+fn create_admin(settings: &Settings, email: &str) -> anyhow::Result<()> {
+    let email = email.trim().to_lowercase();
+    if email.parse::<lettre::Address>().is_err() {
+        bail!("`{email}` is not a valid e-mail address");
+    }
+    let stdin = std::io::stdin();
+    let (password, generated) = if stdin.is_terminal() {
+        (passwords::generate(), true)
+    } else {
+        let mut input = String::new();
+        stdin.lock().read_to_string(&mut input).context("reading the password")?;
+        let password = input.trim_end_matches(['\r', '\n']).to_string();
+        let length = password.chars().count();
+        if !(12..=128).contains(&length) {
+            bail!("the password must be 12 to 128 characters long");
+        }
+        (password, false)
+    };
+    let hash = passwords::hash(&password).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    let db = connect(settings)?;
+    db.migrate()?;
+    let clock = Clock::default();
+    let mut conn = db.get()?;
+    let id = accounts::upsert_admin(&mut conn, &email, &hash, clock.now())?;
+    audit::record(
+        &mut conn,
+        &audit::Entry {
+            actor: None,
+            action: audit::Action::AdminCreate,
+            consultation: None,
+            round: None,
+            subject: &format!("user {id}"),
+            details: "from the command line",
+        },
+        clock.now(),
+    )?;
+    if generated {
+        println!("admin {email} ready; password (shown once): {password}");
+    } else {
+        println!("admin {email} ready");
+    }
+    Ok(())
+}

@@ -1,0 +1,128 @@
+//! Layered configuration: `config/default.toml`, then `config/{POLYPHONY_ENV}.toml`,
+//! then `POLYPHONY__SECTION__KEY` environment variables.
+
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub app: AppSettings,
+    pub email: EmailSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerSettings {
+    pub host: String,
+    pub port: u16,
+    pub workers: usize,
+    pub max_body_bytes: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSettings {
+    pub url: String,
+    pub pool_size: u32,
+    pub connect_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSettings {
+    pub base_url: String,
+    pub demo: bool,
+    pub secret_key: String,
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransport {
+    File,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailSettings {
+    pub transport: EmailTransport,
+    pub file_dir: PathBuf,
+    pub smtp_url: String,
+    pub from: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error("configuration key `{key}`: {reason}")]
+    Invalid { key: &'static str, reason: String },
+}
+
+/// The defaults are compiled in so the binary starts from any directory; files
+/// under `config/` in the working directory override them.
+const DEFAULTS: &str = include_str!("../config/default.toml");
+
+impl Settings {
+    pub fn load() -> Result<Self, ConfigError> {
+        Self::load_from(Path::new("config"))
+    }
+
+    pub fn load_from(dir: &Path) -> Result<Self, ConfigError> {
+        let env = std::env::var("POLYPHONY_ENV").unwrap_or_else(|_| "local".into());
+        let settings: Settings = config::Config::builder()
+            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
+            .add_source(config::File::from(dir.join("default.toml")).required(false))
+            .add_source(config::File::from(dir.join(format!("{env}.toml"))).required(false))
+            .add_source(
+                config::Environment::with_prefix("POLYPHONY")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true),
+            )
+            .build()?
+            .try_deserialize()?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |key, reason: &str| ConfigError::Invalid {
+            key,
+            reason: reason.to_string(),
+        };
+        if crate::db::Backend::from_url(&self.database.url).is_none() {
+            return Err(invalid(
+                "database.url",
+                "must start with sqlite:// or postgres:// (or postgresql://)",
+            ));
+        }
+        if self.database.pool_size == 0 {
+            return Err(invalid("database.pool_size", "must be at least 1"));
+        }
+        if !(self.app.base_url.starts_with("http://") || self.app.base_url.starts_with("https://"))
+        {
+            return Err(invalid("app.base_url", "must start with http:// or https://"));
+        }
+        if self.email.transport == EmailTransport::Smtp
+            && !(self.email.smtp_url.starts_with("smtp://")
+                || self.email.smtp_url.starts_with("smtps://"))
+        {
+            return Err(invalid("email.smtp_url", "must start with smtp:// or smtps://"));
+        }
+        if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(invalid("email.from", "is not a valid mailbox"));
+        }
+        Ok(())
+    }
+
+    /// Cookies are marked `Secure` only when the public address is https, so
+    /// the embedded default still works on plain http://127.0.0.1.
+    pub fn cookies_secure(&self) -> bool {
+        self.app.base_url.starts_with("https://")
+    }
+}

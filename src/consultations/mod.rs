@@ -1,0 +1,121 @@
+//! Consultations and the stakeholder groups eligible to take part.
+
+use crate::codes::{Locale, StakeholderGroup};
+use crate::db::schema::{consultation_groups, consultations};
+use crate::db::{ConsultationId, DbConnection, UserId};
+use diesel::prelude::*;
+use std::collections::HashMap;
+use time::PrimitiveDateTime;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = consultations)]
+pub struct Consultation {
+    pub id: ConsultationId,
+    pub slug: String,
+    pub locale: String,
+    pub title: String,
+    pub summary: String,
+    pub translated_title: Option<String>,
+    pub translated_summary: Option<String>,
+    pub created_at: PrimitiveDateTime,
+}
+
+pub struct NewConsultation<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub locale: Locale,
+    pub eligible_groups: &'a [StakeholderGroup],
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    new: &NewConsultation,
+    author: Option<UserId>,
+    now: PrimitiveDateTime,
+) -> QueryResult<ConsultationId> {
+    conn.transaction(|conn| {
+        let id: ConsultationId = diesel::insert_into(consultations::table)
+            .values((
+                consultations::slug.eq(new.slug),
+                consultations::locale.eq(new.locale.as_str()),
+                consultations::title.eq(new.title),
+                consultations::summary.eq(new.summary),
+                consultations::created_by.eq(author),
+                consultations::created_at.eq(now),
+                consultations::updated_at.eq(now),
+            ))
+            .returning(consultations::id)
+            .get_result(conn)?;
+        for group in new.eligible_groups {
+            diesel::insert_into(consultation_groups::table)
+                .values((
+                    consultation_groups::consultation_id.eq(id),
+                    consultation_groups::stakeholder_group.eq(group.as_str()),
+                ))
+                .execute(conn)?;
+        }
+        Ok(id)
+    })
+}
+
+pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Consultation>> {
+    consultations::table
+        .order(consultations::created_at.desc())
+        .select(Consultation::as_select())
+        .load(conn)
+}
+
+pub fn find_by_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Consultation> {
+    consultations::table
+        .filter(consultations::slug.eq(slug))
+        .select(Consultation::as_select())
+        .first(conn)
+}
+
+pub fn exists(conn: &mut DbConnection, slug: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        consultations::table.filter(consultations::slug.eq(slug)),
+    ))
+    .get_result(conn)
+}
+
+/// The groups that may take part, in the canonical order; every group when the
+/// consultation names none.
+pub fn eligible_groups(
+    conn: &mut DbConnection,
+    id: ConsultationId,
+) -> QueryResult<Vec<StakeholderGroup>> {
+    let mut all = eligible_groups_for(conn, &[id])?;
+    Ok(all.remove(&id).unwrap_or_else(|| StakeholderGroup::ALL.to_vec()))
+}
+
+/// `eligible_groups` for many consultations in one query.
+pub fn eligible_groups_for(
+    conn: &mut DbConnection,
+    ids: &[ConsultationId],
+) -> QueryResult<HashMap<ConsultationId, Vec<StakeholderGroup>>> {
+    let rows: Vec<(ConsultationId, String)> = consultation_groups::table
+        .filter(consultation_groups::consultation_id.eq_any(ids))
+        .select((
+            consultation_groups::consultation_id,
+            consultation_groups::stakeholder_group,
+        ))
+        .load(conn)?;
+    let mut map: HashMap<ConsultationId, Vec<StakeholderGroup>> = ids
+        .iter()
+        .map(|id| (*id, Vec::new()))
+        .collect();
+    for (id, code) in rows {
+        if let Some(group) = StakeholderGroup::parse(&code) {
+            map.entry(id).or_default().push(group);
+        }
+    }
+    for groups in map.values_mut() {
+        if groups.is_empty() {
+            *groups = StakeholderGroup::ALL.to_vec();
+        }
+        groups.sort();
+    }
+    Ok(map)
+}

@@ -1,0 +1,239 @@
+// One hand-maintained schema for both backends, restricted to the column types
+// diesel's MultiConnection shares (see STACK.md): ids are BigInt, timestamps are
+// Timestamp (UTC without zone), enum codes are Text guarded by CHECKs.
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Text,
+        organization -> Text,
+        stakeholder_group -> Text,
+        country -> Text,
+        locale -> Text,
+        role -> Text,
+        notify_rounds -> Bool,
+        email_verified_at -> Nullable<Timestamp>,
+        affiliation_verified_at -> Nullable<Timestamp>,
+        affiliation_verified_by -> Nullable<BigInt>,
+        session_epoch -> Integer,
+        deleted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    consultations (id) {
+        id -> BigInt,
+        slug -> Text,
+        locale -> Text,
+        title -> Text,
+        summary -> Text,
+        translated_title -> Nullable<Text>,
+        translated_summary -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consultation_groups (consultation_id, stakeholder_group) {
+        consultation_id -> BigInt,
+        stakeholder_group -> Text,
+    }
+}
+
+diesel::table! {
+    draft_versions (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        version -> Integer,
+        locale -> Text,
+        title -> Text,
+        preamble -> Text,
+        translated_title -> Nullable<Text>,
+        source_markdown -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    provisions (id) {
+        id -> BigInt,
+        draft_version_id -> BigInt,
+        ordinal -> Integer,
+        provision_key -> Text,
+        label -> Text,
+        heading -> Text,
+        body -> Text,
+        translated_heading -> Nullable<Text>,
+        translated_body -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    rounds (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        number -> Integer,
+        draft_version_id -> BigInt,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        attribution -> Text,
+        announced_at -> Nullable<Timestamp>,
+        closed_early_at -> Nullable<Timestamp>,
+        min_group_size -> Integer,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    submissions (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        participant_id -> BigInt,
+        status -> Text,
+        disclosure -> Text,
+        general_comment -> Text,
+        general_comment_hidden_reason -> Nullable<Text>,
+        display_name -> Text,
+        organization -> Text,
+        stakeholder_group -> Text,
+        country -> Text,
+        affiliation_verified -> Bool,
+        receipt_code -> Nullable<Text>,
+        revision -> Integer,
+        submitted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    positions (id) {
+        id -> BigInt,
+        submission_id -> BigInt,
+        provision_id -> BigInt,
+        stance -> Nullable<Text>,
+        comment -> Text,
+        proposed_text -> Text,
+        hidden_at -> Nullable<Timestamp>,
+        hidden_reason -> Nullable<Text>,
+        hidden_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    submission_revisions (id) {
+        id -> BigInt,
+        submission_id -> BigInt,
+        revision -> Integer,
+        action -> Text,
+        content -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    provision_responses (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        provision_key -> Text,
+        response -> Text,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        version -> Integer,
+        note -> Text,
+        snapshot -> Text,
+        published_by -> Nullable<BigInt>,
+        published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor_id -> Nullable<BigInt>,
+        action -> Text,
+        consultation_id -> Nullable<BigInt>,
+        round_id -> Nullable<BigInt>,
+        subject -> Text,
+        details -> Text,
+        public -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        dedup_key -> Nullable<Text>,
+        kind -> Text,
+        recipient -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(consultation_groups -> consultations (consultation_id));
+diesel::joinable!(draft_versions -> consultations (consultation_id));
+diesel::joinable!(provisions -> draft_versions (draft_version_id));
+diesel::joinable!(rounds -> consultations (consultation_id));
+diesel::joinable!(rounds -> draft_versions (draft_version_id));
+diesel::joinable!(submissions -> rounds (round_id));
+diesel::joinable!(submissions -> users (participant_id));
+diesel::joinable!(positions -> submissions (submission_id));
+diesel::joinable!(positions -> provisions (provision_id));
+diesel::joinable!(submission_revisions -> submissions (submission_id));
+diesel::joinable!(provision_responses -> rounds (round_id));
+diesel::joinable!(reports -> rounds (round_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    email_tokens,
+    consultations,
+    consultation_groups,
+    draft_versions,
+    provisions,
+    rounds,
+    submissions,
+    positions,
+    submission_revisions,
+    provision_responses,
+    reports,
+    audit_log,
+    outbox,
+);

@@ -1,0 +1,135 @@
+//! Draft versions of a consultation's text and their provisions.
+
+pub mod import;
+
+use crate::codes::Locale;
+use crate::db::schema::{draft_versions, provisions};
+use crate::db::{ConsultationId, DbConnection, DraftVersionId, ProvisionId, UserId};
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+pub use import::{ImportError, ParsedDraft};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = draft_versions)]
+pub struct DraftVersion {
+    pub id: DraftVersionId,
+    pub consultation_id: ConsultationId,
+    pub version: i32,
+    pub locale: String,
+    pub title: String,
+    pub preamble: String,
+    pub translated_title: Option<String>,
+    pub created_at: PrimitiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = provisions)]
+pub struct Provision {
+    pub id: ProvisionId,
+    pub draft_version_id: DraftVersionId,
+    pub ordinal: i32,
+    pub provision_key: String,
+    pub label: String,
+    pub heading: String,
+    pub body: String,
+    pub translated_heading: Option<String>,
+    pub translated_body: Option<String>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = draft_versions)]
+struct NewDraftVersion<'a> {
+    consultation_id: ConsultationId,
+    version: i32,
+    locale: &'a str,
+    title: &'a str,
+    preamble: &'a str,
+    source_markdown: &'a str,
+    created_by: Option<UserId>,
+    created_at: PrimitiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = provisions)]
+struct NewProvision<'a> {
+    draft_version_id: DraftVersionId,
+    ordinal: i32,
+    provision_key: &'a str,
+    label: &'a str,
+    heading: &'a str,
+    body: &'a str,
+}
+
+/// Stores `draft` as the consultation's next version, in one transaction.
+pub fn store(
+    conn: &mut DbConnection,
+    consultation: ConsultationId,
+    draft: &ParsedDraft,
+    source_markdown: &str,
+    locale: Locale,
+    author: Option<UserId>,
+    now: PrimitiveDateTime,
+) -> QueryResult<DraftVersion> {
+    conn.transaction(|conn| {
+        let latest: Option<i32> = draft_versions::table
+            .filter(draft_versions::consultation_id.eq(consultation))
+            .select(diesel::dsl::max(draft_versions::version))
+            .first(conn)?;
+        let id: DraftVersionId = diesel::insert_into(draft_versions::table)
+            .values(NewDraftVersion {
+                consultation_id: consultation,
+                version: latest.unwrap_or(0) + 1,
+                locale: locale.as_str(),
+                title: &draft.title,
+                preamble: &draft.preamble,
+                source_markdown,
+                created_by: author,
+                created_at: now,
+            })
+            .returning(draft_versions::id)
+            .get_result(conn)?;
+        for (i, p) in draft.provisions.iter().enumerate() {
+            diesel::insert_into(provisions::table)
+                .values(NewProvision {
+                    draft_version_id: id,
+                    ordinal: i as i32 + 1,
+                    provision_key: &p.key,
+                    label: &p.label,
+                    heading: &p.heading,
+                    body: &p.body,
+                })
+                .execute(conn)?;
+        }
+        draft_versions::table
+            .find(id)
+            .select(DraftVersion::as_select())
+            .first(conn)
+    })
+}
+
+pub fn versions_of(
+    conn: &mut DbConnection,
+    consultation: ConsultationId,
+) -> QueryResult<Vec<DraftVersion>> {
+    draft_versions::table
+        .filter(draft_versions::consultation_id.eq(consultation))
+        .order(draft_versions::version.asc())
+        .select(DraftVersion::as_select())
+        .load(conn)
+}
+
+pub fn find(conn: &mut DbConnection, id: DraftVersionId) -> QueryResult<DraftVersion> {
+    draft_versions::table
+        .find(id)
+        .select(DraftVersion::as_select())
+        .first(conn)
+}
+
+pub fn provisions_of(conn: &mut DbConnection, id: DraftVersionId) -> QueryResult<Vec<Provision>> {
+    provisions::table
+        .filter(provisions::draft_version_id.eq(id))
+        .order(provisions::ordinal.asc())
+        .select(Provision::as_select())
+        .load(conn)
+}

@@ -1,0 +1,198 @@
+//! English and French: Fluent catalogs, locale negotiation and the template
+//! helpers that translate, format dates and count days.
+
+use crate::codes::Locale;
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+fluent_templates::static_loader! {
+    pub static CATALOGS = {
+        locales: "./src/i18n/locales",
+        fallback_language: "en",
+        // Unicode isolation marks around arguments would end up in e-mail
+        // subjects and form values; our arguments are plain text.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static EN: LanguageIdentifier = langid!("en");
+static FR: LanguageIdentifier = langid!("fr");
+
+fn langid(locale: Locale) -> &'static LanguageIdentifier {
+    match locale {
+        Locale::En => &EN,
+        Locale::Fr => &FR,
+    }
+}
+
+pub type Args = HashMap<Cow<'static, str>, FluentValue<'static>>;
+
+/// Translates `key`; a missing key shows itself, which the catalog test forbids.
+pub fn t(locale: Locale, key: &str) -> String {
+    CATALOGS.lookup(langid(locale), key)
+}
+
+pub fn t_args(locale: Locale, key: &str, args: &Args) -> String {
+    CATALOGS.lookup_with_args(langid(locale), key, args)
+}
+
+pub fn has_key(locale: Locale, key: &str) -> bool {
+    CATALOGS.try_lookup(langid(locale), key).is_some()
+}
+
+/// Picks the language: `?lang=`, then the account's preference, then the cookie,
+/// then the browser's `Accept-Language`, then English.
+pub fn negotiate(
+    query: Option<&str>,
+    account: Option<Locale>,
+    cookie: Option<&str>,
+    accept_language: Option<&str>,
+) -> Locale {
+    query
+        .and_then(Locale::parse)
+        .or(account)
+        .or_else(|| cookie.and_then(Locale::parse))
+        .or_else(|| accept_language.and_then(from_accept_language))
+        .unwrap_or_default()
+}
+
+fn from_accept_language(header: &str) -> Option<Locale> {
+    let mut best: Option<(f32, Locale)> = None;
+    for item in header.split(',') {
+        let mut parts = item.trim().split(';');
+        let tag = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let primary = tag.split('-').next().unwrap_or("");
+        if let Some(locale) = Locale::parse(primary) {
+            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, locale));
+            }
+        }
+    }
+    best.map(|(_, l)| l)
+}
+
+/// "23 November 2026, 14:00 UTC" / "23 novembre 2026, 14 h 00 UTC".
+pub fn format_datetime(locale: Locale, t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let month = self::t(locale, &format!("month-{}", u8::from(t.month())));
+    match locale {
+        Locale::En => format!(
+            "{} {} {}, {:02}:{:02} UTC",
+            t.day(),
+            month,
+            t.year(),
+            t.hour(),
+            t.minute()
+        ),
+        Locale::Fr => format!(
+            "{} {} {}, {} h {:02} UTC",
+            t.day(),
+            month,
+            t.year(),
+            t.hour(),
+            t.minute()
+        ),
+    }
+}
+
+pub fn format_date(locale: Locale, t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let month = self::t(locale, &format!("month-{}", u8::from(t.month())));
+    format!("{} {} {}", t.day(), month, t.year())
+}
+
+fn context_locale(ctx: &Context) -> Locale {
+    ctx.data()
+        .get("lang")
+        .and_then(|v| v.as_str())
+        .and_then(Locale::parse)
+        .unwrap_or_default()
+}
+
+/// `{{t "key" name=value}}`: the translated message, HTML-escaped, because
+/// arguments often carry user-supplied text.
+fn t_helper(
+    h: &Helper,
+    _: &Handlebars,
+    ctx: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let key = h
+        .param(0)
+        .and_then(|p| p.value().as_str())
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
+    let locale = context_locale(ctx);
+    let mut args = Args::new();
+    for (name, value) in h.hash() {
+        let v = match value.value() {
+            serde_json::Value::Number(n) => FluentValue::from(n.as_f64().unwrap_or(0.0)),
+            serde_json::Value::String(s) => FluentValue::from(s.clone()),
+            other => FluentValue::from(other.to_string()),
+        };
+        args.insert(Cow::Owned(name.to_string()), v);
+    }
+    let text = t_args(locale, key, &args);
+    out.write(&handlebars::html_escape(&text))?;
+    Ok(())
+}
+
+/// `{{datetime value}}` formats an RFC 3339 timestamp in the reader's language.
+fn datetime_helper(
+    h: &Helper,
+    _: &Handlebars,
+    ctx: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let raw = h
+        .param(0)
+        .and_then(|p| p.value().as_str())
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("datetime", 0))?;
+    let parsed =
+        time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+            .map_err(|e| RenderErrorReason::Other(format!("datetime: {e}")))?;
+    let locale = context_locale(ctx);
+    let text = if h.hash_get("date_only").is_some() {
+        format_date(locale, parsed)
+    } else {
+        format_datetime(locale, parsed)
+    };
+    out.write(&handlebars::html_escape(&text))?;
+    Ok(())
+}
+
+pub fn register_helpers(hb: &mut Handlebars) {
+    hb.register_helper("t", Box::new(t_helper));
+    hb.register_helper("datetime", Box::new(datetime_helper));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_beats_account_beats_cookie_beats_browser() {
+        assert_eq!(negotiate(Some("fr"), Some(Locale::En), None, None), Locale::Fr);
+        assert_eq!(negotiate(Some("xx"), Some(Locale::Fr), Some("en"), None), Locale::Fr);
+        assert_eq!(negotiate(None, None, Some("fr"), Some("en")), Locale::Fr);
+        assert_eq!(negotiate(None, None, None, Some("de-DE, fr-CA;q=0.8, en;q=0.5")), Locale::Fr);
+        assert_eq!(negotiate(None, None, None, Some("de")), Locale::En);
+    }
+
+    #[test]
+    fn dates_read_naturally_in_both_languages() {
+        let t = time::macros::datetime!(2026-11-23 14:05 UTC);
+        assert_eq!(format_datetime(Locale::En, t), "23 November 2026, 14:05 UTC");
+        assert_eq!(format_datetime(Locale::Fr, t), "23 novembre 2026, 14 h 05 UTC");
+    }
+}

@@ -1,0 +1,19 @@
+//! Polyphony: multistakeholder comment rounds on draft texts.
+
+pub mod accounts;
+pub mod audit;
+pub mod cli;
+pub mod clock;
+pub mod codes;
+pub mod config;
+pub mod consultations;
+pub mod db;
+pub mod demo;
+pub mod drafts;
+pub mod error;
+pub mod i18n;
+pub mod markdown;
+pub mod rounds;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

@@ -1,0 +1,145 @@
+//! Builds the application: database, migrations, first-start data, HTTP server.
+
+use crate::accounts::{self, passwords};
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::demo;
+use crate::error::AppError;
+use crate::web::{self, AppState, render::Templates};
+use actix_web::dev::Server;
+use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers};
+use actix_web::{App, HttpServer, web as aw};
+use std::net::TcpListener;
+use std::time::Duration;
+
+pub const FIRST_ADMIN_EMAIL: &str = "admin@polyphony.localhost";
+
+/// Served on every response. No inline script or style is ever needed.
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    /// The first admin's e-mail and one-time password, when this start made it.
+    pub first_admin: Option<(String, String)>,
+    pub db: Db,
+    pub clock: Clock,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Clock::default()).await
+    }
+
+    pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
+        let db = {
+            let s = settings.database.clone();
+            actix_web::rt::task::spawn_blocking(move || {
+                Db::connect(&s.url, s.pool_size, Duration::from_secs(s.connect_timeout_secs))
+            })
+            .await??
+        };
+        let first_admin = {
+            let (db, clock, demo) = (db.clone(), clock.clone(), settings.app.demo);
+            actix_web::rt::task::spawn_blocking(move || prepare_database(&db, &clock, demo))
+                .await??
+        };
+        if let Some((email, password)) = &first_admin {
+            // Printed once: the hash is all that is kept.
+            println!(
+                "\nPolyphony created the first admin account.\n  e-mail:   {email}\n  password: {password}\n\
+                 This password is shown only now; change it after signing in.\n"
+            );
+        }
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
+        let port = listener.local_addr()?.port();
+        let workers = match settings.server.workers {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            n => n,
+        };
+        let state = aw::Data::new(AppState {
+            db: db.clone(),
+            templates: Templates::load()?,
+            settings: settings.clone(),
+            clock: clock.clone(),
+        });
+        let max_body = settings.server.max_body_bytes;
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(aw::FormConfig::default().limit(max_body).error_handler(
+                    |err, _| match err {
+                        actix_web::error::UrlencodedError::Overflow { .. } => {
+                            AppError::PayloadTooLarge.into()
+                        }
+                        other => AppError::BadRequest(other.to_string()).into(),
+                    },
+                ))
+                .app_data(aw::PayloadConfig::default().limit(max_body))
+                .wrap(ErrorHandlers::new().default_handler(web::errors::render))
+                .wrap(Compress::default())
+                .wrap(
+                    DefaultHeaders::new()
+                        .add(("Content-Security-Policy", CSP))
+                        .add(("X-Content-Type-Options", "nosniff"))
+                        .add(("Referrer-Policy", "same-origin"))
+                        .add(("X-Frame-Options", "DENY")),
+                )
+                .wrap(tracing_actix_web::TracingLogger::default())
+                .configure(web::configure)
+                .default_service(aw::to(web::not_found))
+        })
+        .workers(workers)
+        .shutdown_timeout(30)
+        .listen(listener)?
+        .run();
+        Ok(Self {
+            port,
+            server,
+            first_admin,
+            db,
+            clock,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+}
+
+/// Migrates, and on a database with no admin yet loads the demo (when enabled)
+/// and creates the first admin with a one-time password.
+fn prepare_database(
+    db: &Db,
+    clock: &Clock,
+    demo_enabled: bool,
+) -> anyhow::Result<Option<(String, String)>> {
+    let applied = db.migrate()?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "migrations applied");
+    }
+    if !demo_enabled {
+        return Ok(None);
+    }
+    let mut conn = db.get()?;
+    if demo::load(&mut conn, clock)? {
+        tracing::info!("demo consultation loaded");
+    }
+    if accounts::any_admin(&mut conn)? {
+        return Ok(None);
+    }
+    let password = passwords::generate();
+    let hash = passwords::hash(&password).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    accounts::upsert_admin(&mut conn, FIRST_ADMIN_EMAIL, &hash, clock.now())?;
+    Ok(Some((FIRST_ADMIN_EMAIL.to_string(), password)))
+}
