@@ -12,7 +12,11 @@ use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "polyphony", version, about = "Multistakeholder comment rounds on draft texts")]
+#[command(
+    name = "polyphony",
+    version,
+    about = "Multistakeholder comment rounds on draft texts"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -53,7 +57,11 @@ pub fn run() -> anyhow::Result<()> {
             let loaded = crate::demo::load(&mut *db.get()?, &Clock::default())?;
             println!(
                 "{}",
-                if loaded { "demo consultation loaded" } else { "the demo consultation is already there" }
+                if loaded {
+                    "demo consultation loaded"
+                } else {
+                    "the demo consultation is already there"
+                }
             );
             Ok(())
         }
@@ -62,7 +70,11 @@ pub fn run() -> anyhow::Result<()> {
 
 fn connect(settings: &Settings) -> anyhow::Result<Db> {
     let s = &settings.database;
-    Ok(Db::connect(&s.url, s.pool_size, Duration::from_secs(s.connect_timeout_secs))?)
+    Ok(Db::connect(
+        &s.url,
+        s.pool_size,
+        Duration::from_secs(s.connect_timeout_secs),
+    )?)
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {
@@ -86,7 +98,10 @@ fn create_admin(settings: &Settings, email: &str) -> anyhow::Result<()> {
         (passwords::generate(), true)
     } else {
         let mut input = String::new();
-        stdin.lock().read_to_string(&mut input).context("reading the password")?;
+        stdin
+            .lock()
+            .read_to_string(&mut input)
+            .context("reading the password")?;
         let password = input.trim_end_matches(['\r', '\n']).to_string();
         let length = password.chars().count();
         if !(12..=128).contains(&length) {

@@ -10,6 +10,13 @@ macro_rules! text_enum {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name { $($variant),+ }
 
+        impl Default for $name {
+            /// The first code listed.
+            fn default() -> Self {
+                Self::ALL[0]
+            }
+        }
+
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
@@ -70,11 +77,5 @@ text_enum! {
     pub enum Locale {
         En => "en",
         Fr => "fr",
-    }
-}
-
-impl Default for Locale {
-    fn default() -> Self {
-        Self::En
     }
 }

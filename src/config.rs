@@ -106,13 +106,19 @@ impl Settings {
         }
         if !(self.app.base_url.starts_with("http://") || self.app.base_url.starts_with("https://"))
         {
-            return Err(invalid("app.base_url", "must start with http:// or https://"));
+            return Err(invalid(
+                "app.base_url",
+                "must start with http:// or https://",
+            ));
         }
         if self.email.transport == EmailTransport::Smtp
             && !(self.email.smtp_url.starts_with("smtp://")
                 || self.email.smtp_url.starts_with("smtps://"))
         {
-            return Err(invalid("email.smtp_url", "must start with smtp:// or smtps://"));
+            return Err(invalid(
+                "email.smtp_url",
+                "must start with smtp:// or smtps://",
+            ));
         }
         if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(invalid("email.from", "is not a valid mailbox"));

@@ -37,7 +37,11 @@ impl Application {
         let db = {
             let s = settings.database.clone();
             actix_web::rt::task::spawn_blocking(move || {
-                Db::connect(&s.url, s.pool_size, Duration::from_secs(s.connect_timeout_secs))
+                Db::connect(
+                    &s.url,
+                    s.pool_size,
+                    Duration::from_secs(s.connect_timeout_secs),
+                )
             })
             .await??
         };

@@ -87,7 +87,9 @@ pub fn eligible_groups(
     id: ConsultationId,
 ) -> QueryResult<Vec<StakeholderGroup>> {
     let mut all = eligible_groups_for(conn, &[id])?;
-    Ok(all.remove(&id).unwrap_or_else(|| StakeholderGroup::ALL.to_vec()))
+    Ok(all
+        .remove(&id)
+        .unwrap_or_else(|| StakeholderGroup::ALL.to_vec()))
 }
 
 /// `eligible_groups` for many consultations in one query.
@@ -102,10 +104,8 @@ pub fn eligible_groups_for(
             consultation_groups::stakeholder_group,
         ))
         .load(conn)?;
-    let mut map: HashMap<ConsultationId, Vec<StakeholderGroup>> = ids
-        .iter()
-        .map(|id| (*id, Vec::new()))
-        .collect();
+    let mut map: HashMap<ConsultationId, Vec<StakeholderGroup>> =
+        ids.iter().map(|id| (*id, Vec::new())).collect();
     for (id, code) in rows {
         if let Some(group) = StakeholderGroup::parse(&code) {
             map.entry(id).or_default().push(group);

@@ -124,19 +124,18 @@ pub struct Db {
 impl Db {
     pub fn connect(url: &str, size: u32, timeout: Duration) -> Result<Self, DbError> {
         let backend = Backend::from_url(url)
-            .ok_or_else(|| DbError::Unavailable(format!("unsupported database URL scheme")))?;
+            .ok_or_else(|| DbError::Unavailable("unsupported database URL scheme".to_string()))?;
         let manager = Manager {
             url: url.to_string(),
             backend,
         };
-        if backend == Backend::Sqlite {
-            if let Some(dir) = std::path::Path::new(manager.sqlite_path()).parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        DbError::Unavailable(format!("cannot create {}: {e}", dir.display()))
-                    })?;
-                }
-            }
+        if backend == Backend::Sqlite
+            && let Some(dir) = std::path::Path::new(manager.sqlite_path()).parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                DbError::Unavailable(format!("cannot create {}: {e}", dir.display()))
+            })?;
         }
         // Checking the first connection at build time turns a wrong URL or password
         // into a clear start-up error instead of a first failing request.
@@ -147,7 +146,9 @@ impl Db {
             .max_size(size)
             .min_idle(Some(1))
             .connection_timeout(timeout)
-            .test_on_check_out(false)
+            // A round trip per checkout (~0.1 ms on PostgreSQL) replaces connections the
+            // server dropped, so a restarted database is used again without a restart.
+            .test_on_check_out(true)
             .build_unchecked(manager);
         Ok(Self { pool, backend })
     }

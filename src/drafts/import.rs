@@ -209,8 +209,13 @@ fn numbered_label(text: &str) -> Option<(String, String, String)> {
     };
     let number = number_word.trim_end_matches(['.', ':', ')', ',']);
     let number_ok = !number.is_empty()
-        && number.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
-        && number.chars().next().is_some_and(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
+        && number
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.')
+        && number
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
     if !number_ok || (prefix == "p" && !number.starts_with(|c: char| c.is_ascii_digit())) {
         return None;
     }
@@ -269,19 +274,31 @@ mod tests {
         assert_eq!(parse("# Title\ntext", 2), Err(ImportError::NoProvisions(2)));
         assert_eq!(
             parse("## Article 1\na\n## Article 1\nb", 2),
-            Err(ImportError::DuplicateKey { line: 3, key: "art-1".into() })
+            Err(ImportError::DuplicateKey {
+                line: 3,
+                key: "art-1".into()
+            })
         );
         assert_eq!(
             parse("## Article 1\n\n## Article 2\nb", 2),
-            Err(ImportError::EmptyProvision { line: 1, key: "art-1".into() })
+            Err(ImportError::EmptyProvision {
+                line: 1,
+                key: "art-1".into()
+            })
         );
-        assert!(matches!(parse("## Scope\ntext", 2), Err(ImportError::NoKey { line: 1, .. })));
+        assert!(matches!(
+            parse("## Scope\ntext", 2),
+            Err(ImportError::NoKey { line: 1, .. })
+        ));
         assert!(matches!(
             parse("## Scope {#Bad Key}\ntext", 2),
             Err(ImportError::InvalidKey { .. })
         ));
         assert_eq!(decode(&[0xff, 0xfe]), Err(ImportError::NotUtf8));
-        assert_eq!(decode(&vec![b'a'; MAX_DRAFT_BYTES + 1]), Err(ImportError::TooLarge));
+        assert_eq!(
+            decode(&vec![b'a'; MAX_DRAFT_BYTES + 1]),
+            Err(ImportError::TooLarge)
+        );
     }
 
     #[test]

@@ -71,10 +71,11 @@ fn from_accept_language(header: &str) -> Option<Locale> {
             .and_then(|q| q.parse::<f32>().ok())
             .unwrap_or(1.0);
         let primary = tag.split('-').next().unwrap_or("");
-        if let Some(locale) = Locale::parse(primary) {
-            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
-                best = Some((q, locale));
-            }
+        if let Some(locale) = Locale::parse(primary)
+            && q > 0.0
+            && best.is_none_or(|(bq, _)| q > bq)
+        {
+            best = Some((q, locale));
         }
     }
     best.map(|(_, l)| l)
@@ -158,9 +159,8 @@ fn datetime_helper(
         .param(0)
         .and_then(|p| p.value().as_str())
         .ok_or(RenderErrorReason::ParamNotFoundForIndex("datetime", 0))?;
-    let parsed =
-        time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
-            .map_err(|e| RenderErrorReason::Other(format!("datetime: {e}")))?;
+    let parsed = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| RenderErrorReason::Other(format!("datetime: {e}")))?;
     let locale = context_locale(ctx);
     let text = if h.hash_get("date_only").is_some() {
         format_date(locale, parsed)
@@ -182,17 +182,32 @@ mod tests {
 
     #[test]
     fn query_beats_account_beats_cookie_beats_browser() {
-        assert_eq!(negotiate(Some("fr"), Some(Locale::En), None, None), Locale::Fr);
-        assert_eq!(negotiate(Some("xx"), Some(Locale::Fr), Some("en"), None), Locale::Fr);
+        assert_eq!(
+            negotiate(Some("fr"), Some(Locale::En), None, None),
+            Locale::Fr
+        );
+        assert_eq!(
+            negotiate(Some("xx"), Some(Locale::Fr), Some("en"), None),
+            Locale::Fr
+        );
         assert_eq!(negotiate(None, None, Some("fr"), Some("en")), Locale::Fr);
-        assert_eq!(negotiate(None, None, None, Some("de-DE, fr-CA;q=0.8, en;q=0.5")), Locale::Fr);
+        assert_eq!(
+            negotiate(None, None, None, Some("de-DE, fr-CA;q=0.8, en;q=0.5")),
+            Locale::Fr
+        );
         assert_eq!(negotiate(None, None, None, Some("de")), Locale::En);
     }
 
     #[test]
     fn dates_read_naturally_in_both_languages() {
         let t = time::macros::datetime!(2026-11-23 14:05 UTC);
-        assert_eq!(format_datetime(Locale::En, t), "23 November 2026, 14:05 UTC");
-        assert_eq!(format_datetime(Locale::Fr, t), "23 novembre 2026, 14 h 05 UTC");
+        assert_eq!(
+            format_datetime(Locale::En, t),
+            "23 November 2026, 14:05 UTC"
+        );
+        assert_eq!(
+            format_datetime(Locale::Fr, t),
+            "23 novembre 2026, 14 h 05 UTC"
+        );
     }
 }

@@ -115,7 +115,10 @@ pub fn create(
             ))
             .returning(rounds::id)
             .get_result(conn)?;
-        rounds::table.find(id).select(Round::as_select()).first(conn)
+        rounds::table
+            .find(id)
+            .select(Round::as_select())
+            .first(conn)
     })
 }
 
@@ -185,22 +188,46 @@ mod tests {
     #[test]
     fn state_changes_exactly_at_each_boundary() {
         let r = round();
-        assert_eq!(r.state_at(datetime!(2026-01-10 11:59:59.999999), false), RoundState::Scheduled);
-        assert_eq!(r.state_at(datetime!(2026-01-10 12:00), false), RoundState::Open);
-        assert_eq!(r.state_at(datetime!(2026-01-20 11:59:59.999999), false), RoundState::Open);
-        assert_eq!(r.state_at(datetime!(2026-01-20 12:00), false), RoundState::Closed);
-        assert_eq!(r.state_at(datetime!(2026-01-21 00:00), true), RoundState::Published);
+        assert_eq!(
+            r.state_at(datetime!(2026-01-10 11:59:59.999999), false),
+            RoundState::Scheduled
+        );
+        assert_eq!(
+            r.state_at(datetime!(2026-01-10 12:00), false),
+            RoundState::Open
+        );
+        assert_eq!(
+            r.state_at(datetime!(2026-01-20 11:59:59.999999), false),
+            RoundState::Open
+        );
+        assert_eq!(
+            r.state_at(datetime!(2026-01-20 12:00), false),
+            RoundState::Closed
+        );
+        assert_eq!(
+            r.state_at(datetime!(2026-01-21 00:00), true),
+            RoundState::Published
+        );
     }
 
     #[test]
     fn unannounced_rounds_are_drafts_and_early_closes_count() {
         let mut r = round();
         r.announced_at = None;
-        assert_eq!(r.state_at(datetime!(2026-01-15 00:00), false), RoundState::Draft);
+        assert_eq!(
+            r.state_at(datetime!(2026-01-15 00:00), false),
+            RoundState::Draft
+        );
         let mut r = round();
         r.closed_early_at = Some(datetime!(2026-01-15 00:00));
-        assert_eq!(r.state_at(datetime!(2026-01-14 23:59), false), RoundState::Open);
-        assert_eq!(r.state_at(datetime!(2026-01-15 00:00), false), RoundState::Closed);
+        assert_eq!(
+            r.state_at(datetime!(2026-01-14 23:59), false),
+            RoundState::Open
+        );
+        assert_eq!(
+            r.state_at(datetime!(2026-01-15 00:00), false),
+            RoundState::Closed
+        );
         assert_eq!(r.effective_close(), datetime!(2026-01-15 00:00));
     }
 }

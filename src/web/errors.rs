@@ -72,7 +72,6 @@ pub fn render<B: MessageBody + 'static>(
             new.headers_mut().insert(name, v.clone());
         }
     }
-    let res: ServiceResponse<EitherBody<B>> =
-        ServiceResponse::new(req, new).map_into_right_body();
+    let res: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, new).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
 }

@@ -25,7 +25,12 @@ struct Text {
     lang: &'static str,
 }
 
-fn localized(original: &str, original_locale: &str, translation: Option<&str>, reader: Locale) -> Text {
+fn localized(
+    original: &str,
+    original_locale: &str,
+    translation: Option<&str>,
+    reader: Locale,
+) -> Text {
     let original_locale = Locale::parse(original_locale).unwrap_or_default();
     match translation {
         Some(t) if reader != original_locale && !t.trim().is_empty() => Text {
@@ -154,7 +159,11 @@ pub async fn home(
 /// Whole days left, counting a part of a day as a day.
 fn days_left(now: PrimitiveDateTime, close: PrimitiveDateTime) -> i64 {
     let seconds = (close - now).whole_seconds();
-    if seconds <= 0 { 0 } else { (seconds + 86_399) / 86_400 }
+    if seconds <= 0 {
+        0
+    } else {
+        (seconds + 86_399) / 86_400
+    }
 }
 
 #[derive(Serialize)]
@@ -193,7 +202,12 @@ pub async fn consultation(
         })
         .await?;
     let now = state.clock.now();
-    let summary = localized(&c.summary, &c.locale, c.translated_summary.as_deref(), locale);
+    let summary = localized(
+        &c.summary,
+        &c.locale,
+        c.translated_summary.as_deref(),
+        locale,
+    );
     let group_labels = group_keys(&groups);
     let page = ConsultationPage {
         slug: c.slug.clone(),
@@ -264,7 +278,12 @@ struct RoundPage {
 }
 
 fn provision_view(p: &Provision, draft: &DraftVersion, reader: Locale) -> ProvisionView {
-    let heading = localized(&p.heading, &draft.locale, p.translated_heading.as_deref(), reader);
+    let heading = localized(
+        &p.heading,
+        &draft.locale,
+        p.translated_heading.as_deref(),
+        reader,
+    );
     let body = localized(&p.body, &draft.locale, p.translated_body.as_deref(), reader);
     ProvisionView {
         key: p.provision_key.clone(),
@@ -298,7 +317,12 @@ pub async fn round(
         return Err(AppError::NotFound);
     }
     let now = state.clock.now();
-    let summary = localized(&c.summary, &c.locale, c.translated_summary.as_deref(), locale);
+    let summary = localized(
+        &c.summary,
+        &c.locale,
+        c.translated_summary.as_deref(),
+        locale,
+    );
     let page = RoundPage {
         slug: c.slug.clone(),
         consultation_title: title_of(&c, locale),
@@ -325,7 +349,9 @@ pub async fn round(
         crate::i18n::t_args(
             locale,
             "round-number",
-            &[("number".into(), round.number.into())].into_iter().collect()
+            &[("number".into(), round.number.into())]
+                .into_iter()
+                .collect()
         )
     );
     html_page(

@@ -1,0 +1,125 @@
+//! The binary's command line, run as a separate process.
+
+use crate::helpers::{Backend, TestDatabase};
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn polyphony(db: &TestDatabase) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_polyphony"));
+    cmd.env("POLYPHONY__DATABASE__URL", &db.url)
+        .env("POLYPHONY__APP__DATA_DIR", db.dir().join("data"))
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
+#[test]
+fn a_bad_configuration_value_stops_start_up_naming_the_key() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let out = polyphony(&db)
+        .env("POLYPHONY__SERVER__PORT", "eighty")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("server.port"), "{stderr}");
+
+    let out = polyphony(&db)
+        .env("POLYPHONY__DATABASE__URL", "mysql://localhost/x")
+        .arg("migrate")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("database.url"));
+}
+
+#[test]
+fn migrate_applies_the_migrations_once() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let first = polyphony(&db).arg("migrate").output().unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&first.stdout).trim(),
+        "1 migration(s) applied"
+    );
+    let second = polyphony(&db).arg("migrate").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&second.stdout).trim(),
+        "0 migration(s) applied"
+    );
+}
+
+#[test]
+fn create_admin_reads_the_password_from_standard_input_and_stores_argon2id() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let mut child = polyphony(&db)
+        .args(["create-admin", "--email", "Chair@Example.org"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough passphrase\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("admin chair@example.org ready"));
+
+    let path = db.url.trim_start_matches("sqlite://");
+    use diesel::prelude::*;
+    let mut conn = diesel::SqliteConnection::establish(path).unwrap();
+    let (hash, role): (String, String) = polyphony::db::schema::users::table
+        .filter(polyphony::db::schema::users::email.eq("chair@example.org"))
+        .select((
+            polyphony::db::schema::users::password_hash,
+            polyphony::db::schema::users::role,
+        ))
+        .first(&mut conn)
+        .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+    assert!(polyphony::accounts::passwords::verify(
+        "a long enough passphrase",
+        &hash
+    ));
+    assert_eq!(role, "admin");
+}
+
+#[test]
+fn create_admin_refuses_a_short_password() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let mut child = polyphony(&db)
+        .args(["create-admin", "--email", "chair@example.org"])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("12 to 128"));
+}
+
+#[test]
+fn load_demo_is_idempotent() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let first = polyphony(&db).arg("load-demo").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&first.stdout).trim(),
+        "demo consultation loaded"
+    );
+    let second = polyphony(&db).arg("load-demo").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&second.stdout).trim(),
+        "the demo consultation is already there"
+    );
+}
