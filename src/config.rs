@@ -11,6 +11,7 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub app: AppSettings,
     pub email: EmailSettings,
+    pub limits: LimitSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -53,6 +54,22 @@ pub struct EmailSettings {
     pub file_dir: PathBuf,
     pub smtp_url: String,
     pub from: String,
+    /// Seconds before an SMTP conversation is abandoned (a hanging server).
+    pub timeout_secs: u64,
+    /// First retry delay; each further retry doubles it, up to an hour.
+    pub retry_base_secs: u64,
+    pub max_attempts: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitSettings {
+    pub login_per_account: u32,
+    pub login_per_ip: u32,
+    pub login_window_secs: u64,
+    pub register_per_ip: u32,
+    pub reset_per_ip: u32,
+    pub hourly_window_secs: u64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +136,9 @@ impl Settings {
                 "email.smtp_url",
                 "must start with smtp:// or smtps://",
             ));
+        }
+        if self.email.max_attempts == 0 {
+            return Err(invalid("email.max_attempts", "must be at least 1"));
         }
         if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(invalid("email.from", "is not a valid mailbox"));

@@ -17,6 +17,11 @@ pub enum AppError {
     PayloadTooLarge,
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// Sign in first, then come back to this path.
+    #[error("sign-in required")]
+    LoginRequired(String),
+    #[error("too many requests")]
+    TooManyRequests(time::Duration),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -53,6 +58,8 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -64,8 +71,18 @@ impl ResponseError for AppError {
             _ => {}
         }
         let mut res = HttpResponse::build(self.status_code());
-        if matches!(self, AppError::Unavailable(_)) {
-            res.insert_header(("Retry-After", "5"));
+        match self {
+            AppError::Unavailable(_) => {
+                res.insert_header(("Retry-After", "5"));
+            }
+            AppError::TooManyRequests(wait) => {
+                res.insert_header(("Retry-After", wait.whole_seconds().max(1).to_string()));
+            }
+            AppError::LoginRequired(next) => {
+                let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                res.insert_header(("Location", format!("/login?next={next}")));
+            }
+            _ => {}
         }
         // The body is replaced by a full page in `web::errors`.
         res.finish()

@@ -6,11 +6,19 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::demo;
 use crate::error::AppError;
-use crate::web::{self, AppState, render::Templates};
+use crate::notifications::{Notifier, worker::Worker};
+use crate::templates::Templates;
+use crate::web::{self, AppState};
+use actix_session::SessionMiddleware;
+use actix_session::config::CookieContentSecurity;
+use actix_session::storage::CookieSessionStore;
+use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers};
+use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web as aw};
+use base64::Engine;
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub const FIRST_ADMIN_EMAIL: &str = "admin@polyphony.localhost";
@@ -63,12 +71,18 @@ impl Application {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
             n => n,
         };
+        let templates = Arc::new(Templates::load()?);
         let state = aw::Data::new(AppState {
             db: db.clone(),
-            templates: Templates::load()?,
+            notifier: Notifier::new(templates.clone(), &settings.app.base_url),
+            templates,
             settings: settings.clone(),
             clock: clock.clone(),
         });
+        let worker = Worker::new(db.clone(), clock.clone(), &settings.email)?;
+        actix_web::rt::spawn(worker.run());
+        let key = session_key(&settings)?;
+        let secure = settings.cookies_secure();
         let max_body = settings.server.max_body_bytes;
         let server = HttpServer::new(move || {
             App::new()
@@ -82,6 +96,17 @@ impl Application {
                     },
                 ))
                 .app_data(aw::PayloadConfig::default().limit(max_body))
+                .wrap(from_fn(web::csrf::check))
+                .wrap(from_fn(web::locale::remember))
+                .wrap(
+                    SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
+                        .cookie_name("polyphony".into())
+                        .cookie_secure(secure)
+                        .cookie_http_only(true)
+                        .cookie_same_site(SameSite::Lax)
+                        .cookie_content_security(CookieContentSecurity::Private)
+                        .build(),
+                )
                 .wrap(ErrorHandlers::new().default_handler(web::errors::render))
                 .wrap(Compress::default())
                 .wrap(
@@ -119,6 +144,36 @@ impl Application {
     pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
     }
+}
+
+/// The key that signs and encrypts session cookies: from the configuration, or
+/// generated once and kept under the data directory.
+fn session_key(settings: &Settings) -> anyhow::Result<Key> {
+    let engine = base64::engine::general_purpose::STANDARD;
+    let configured = settings.app.secret_key.trim();
+    let bytes = if !configured.is_empty() {
+        engine
+            .decode(configured)
+            .map_err(|_| anyhow::anyhow!("configuration key `app.secret_key`: not valid base64"))?
+    } else {
+        let path = settings.app.data_dir.join("secret.key");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => engine.decode(text.trim())?,
+            Err(_) => {
+                let key = Key::generate();
+                std::fs::create_dir_all(&settings.app.data_dir)?;
+                std::fs::write(&path, engine.encode(key.master()))?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+                }
+                return Ok(key);
+            }
+        }
+    };
+    Key::try_from(bytes.as_slice())
+        .map_err(|_| anyhow::anyhow!("configuration key `app.secret_key`: needs at least 64 bytes"))
 }
 
 /// Migrates, and on a database with no admin yet loads the demo (when enabled)

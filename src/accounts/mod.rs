@@ -1,12 +1,24 @@
-//! People: participants, organizers and admins.
+//! People: participants, organizers and admins; registration, e-mail
+//! verification, sign-in sessions, password reset, affiliation.
 
+pub mod countries;
+pub mod fields;
 pub mod passwords;
+pub mod sessions;
+pub mod tokens;
 
 use crate::codes::{Locale, StakeholderGroup};
-use crate::db::schema::users;
+use crate::db::schema::{email_tokens, submissions, users};
 use crate::db::{DbConnection, UserId};
+use crate::error::AppError;
+use crate::notifications::{Kind, Message, Notifier};
 use diesel::prelude::*;
-use time::PrimitiveDateTime;
+use fields::{Profile, Registration};
+use serde::Serialize;
+use time::{Duration, PrimitiveDateTime};
+
+pub const VERIFY_TTL: Duration = Duration::hours(24);
+pub const RESET_TTL: Duration = Duration::hours(1);
 
 crate::text_enum! {
     pub enum Role {
@@ -16,7 +28,14 @@ crate::text_enum! {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+crate::text_enum! {
+    pub enum TokenPurpose {
+        VerifyEmail => "verify_email",
+        ResetPassword => "reset_password",
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = users)]
 pub struct User {
     pub id: UserId,
@@ -27,9 +46,9 @@ pub struct User {
     pub country: String,
     pub locale: String,
     pub role: String,
+    pub notify_rounds: bool,
     pub email_verified_at: Option<PrimitiveDateTime>,
     pub affiliation_verified_at: Option<PrimitiveDateTime>,
-    pub session_epoch: i32,
 }
 
 impl User {
@@ -37,20 +56,35 @@ impl User {
         Role::parse(&self.role).unwrap_or(Role::Participant)
     }
 
+    pub fn is_organizer(&self) -> bool {
+        matches!(self.role(), Role::Organizer | Role::Admin)
+    }
+
     pub fn locale(&self) -> Locale {
         Locale::parse(&self.locale).unwrap_or_default()
+    }
+
+    pub fn group(&self) -> StakeholderGroup {
+        StakeholderGroup::parse(&self.stakeholder_group).unwrap_or(StakeholderGroup::Individual)
+    }
+}
+
+impl From<&User> for fields::ProfileForm {
+    fn from(user: &User) -> Self {
+        Self {
+            display_name: user.display_name.clone(),
+            organization: user.organization.clone(),
+            stakeholder_group: user.stakeholder_group.clone(),
+            country: user.country.clone(),
+            locale: user.locale.clone(),
+        }
     }
 }
 
 pub struct NewUser<'a> {
     pub email: &'a str,
     pub password_hash: &'a str,
-    pub display_name: &'a str,
-    pub organization: &'a str,
-    pub group: StakeholderGroup,
-    /// ISO 3166-1 alpha-2; `ZZ` when not stated (the first admin).
-    pub country: &'a str,
-    pub locale: Locale,
+    pub profile: &'a Profile,
     pub role: Role,
     pub email_verified: bool,
 }
@@ -64,11 +98,11 @@ pub fn insert(
         .values((
             users::email.eq(new.email.to_lowercase()),
             users::password_hash.eq(new.password_hash),
-            users::display_name.eq(new.display_name),
-            users::organization.eq(new.organization),
-            users::stakeholder_group.eq(new.group.as_str()),
-            users::country.eq(new.country),
-            users::locale.eq(new.locale.as_str()),
+            users::display_name.eq(&new.profile.display_name),
+            users::organization.eq(&new.profile.organization),
+            users::stakeholder_group.eq(new.profile.group.as_str()),
+            users::country.eq(new.profile.country),
+            users::locale.eq(new.profile.locale.as_str()),
             users::role.eq(new.role.as_str()),
             users::email_verified_at.eq(new.email_verified.then_some(now)),
             users::created_at.eq(now),
@@ -95,6 +129,25 @@ pub fn find_by_email(conn: &mut DbConnection, email: &str) -> QueryResult<Option
         .optional()
 }
 
+pub fn password_hash(conn: &mut DbConnection, id: UserId) -> QueryResult<String> {
+    users::table
+        .find(id)
+        .select(users::password_hash)
+        .first(conn)
+}
+
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    id: UserId,
+    hash: &str,
+    now: PrimitiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(now)))
+        .execute(conn)
+        .map(|_| ())
+}
+
 pub fn any_admin(conn: &mut DbConnection) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         users::table.filter(users::role.eq(Role::Admin.as_str())),
@@ -115,10 +168,10 @@ pub fn upsert_admin(
                 .set((
                     users::role.eq(Role::Admin.as_str()),
                     users::password_hash.eq(password_hash),
-                    users::session_epoch.eq(users::session_epoch + 1),
                     users::updated_at.eq(now),
                 ))
                 .execute(conn)?;
+            sessions::revoke_all(conn, user.id, None, now)?;
             Ok(user.id)
         }
         None => insert(
@@ -126,15 +179,393 @@ pub fn upsert_admin(
             &NewUser {
                 email,
                 password_hash,
-                display_name: "Administrator",
-                organization: "",
-                group: StakeholderGroup::Individual,
-                country: "ZZ",
-                locale: Locale::En,
+                profile: &Profile {
+                    display_name: "Administrator".into(),
+                    organization: String::new(),
+                    group: StakeholderGroup::Individual,
+                    country: "ZZ",
+                    locale: Locale::En,
+                },
                 role: Role::Admin,
                 email_verified: true,
             },
             now,
         ),
     })
+}
+
+fn issue_token(
+    conn: &mut DbConnection,
+    user: UserId,
+    purpose: TokenPurpose,
+    now: PrimitiveDateTime,
+) -> QueryResult<String> {
+    let token = tokens::generate();
+    diesel::insert_into(email_tokens::table)
+        .values((
+            email_tokens::user_id.eq(user),
+            email_tokens::purpose.eq(purpose.as_str()),
+            email_tokens::token_hash.eq(tokens::hash(&token)),
+            email_tokens::created_at.eq(now),
+            email_tokens::expires_at.eq(now
+                + match purpose {
+                    TokenPurpose::VerifyEmail => VERIFY_TTL,
+                    TokenPurpose::ResetPassword => RESET_TTL,
+                }),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// Marks a valid token used and returns its user; a token works once.
+fn consume_token(
+    conn: &mut DbConnection,
+    token: &str,
+    purpose: TokenPurpose,
+    now: PrimitiveDateTime,
+) -> QueryResult<Option<UserId>> {
+    diesel::update(
+        email_tokens::table
+            .filter(email_tokens::token_hash.eq(tokens::hash(token)))
+            .filter(email_tokens::purpose.eq(purpose.as_str()))
+            .filter(email_tokens::used_at.is_null())
+            .filter(email_tokens::expires_at.gt(now)),
+    )
+    .set(email_tokens::used_at.eq(now))
+    .returning(email_tokens::user_id)
+    .get_result(conn)
+    .optional()
+}
+
+/// Whether a token would be accepted, without using it (to show the form).
+pub fn token_is_valid(
+    conn: &mut DbConnection,
+    token: &str,
+    purpose: TokenPurpose,
+    now: PrimitiveDateTime,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        email_tokens::table
+            .filter(email_tokens::token_hash.eq(tokens::hash(token)))
+            .filter(email_tokens::purpose.eq(purpose.as_str()))
+            .filter(email_tokens::used_at.is_null())
+            .filter(email_tokens::expires_at.gt(now)),
+    ))
+    .get_result(conn)
+}
+
+#[derive(Serialize)]
+struct LinkEmail<'a> {
+    name: &'a str,
+    link: String,
+}
+
+fn send_verification(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    user: UserId,
+    email: &str,
+    name: &str,
+    locale: Locale,
+    now: PrimitiveDateTime,
+) -> Result<(), AppError> {
+    let token = issue_token(conn, user, TokenPurpose::VerifyEmail, now)?;
+    notifier.enqueue(
+        conn,
+        &Message {
+            kind: Kind::VerifyEmail,
+            to: email,
+            locale,
+            dedup_key: None,
+            data: LinkEmail {
+                name,
+                link: format!("{}/verify/{token}", notifier.base_url()),
+            },
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// Creates the account and queues its verification e-mail in one transaction.
+/// An address already registered gets a warning e-mail instead, and the caller
+/// answers exactly as for a new one, so registration reveals no account.
+pub fn register(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    reg: &Registration,
+    password_hash: &str,
+    now: PrimitiveDateTime,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        if let Some(existing) = find_by_email(conn, reg.email.as_str())? {
+            notifier.enqueue(
+                conn,
+                &Message {
+                    kind: Kind::AccountExists,
+                    to: &existing.email,
+                    locale: existing.locale(),
+                    dedup_key: None,
+                    data: LinkEmail {
+                        name: &existing.display_name,
+                        link: format!("{}/password/forgot", notifier.base_url()),
+                    },
+                },
+                now,
+            )?;
+            return Ok(());
+        }
+        let id = insert(
+            conn,
+            &NewUser {
+                email: reg.email.as_str(),
+                password_hash,
+                profile: &reg.profile,
+                role: Role::Participant,
+                email_verified: false,
+            },
+            now,
+        )?;
+        send_verification(
+            conn,
+            notifier,
+            id,
+            reg.email.as_str(),
+            &reg.profile.display_name,
+            reg.profile.locale,
+            now,
+        )
+    })
+}
+
+/// A new verification link for a signed-in participant who lost the first.
+pub fn resend_verification(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    user: &User,
+    now: PrimitiveDateTime,
+) -> Result<(), AppError> {
+    if user.email_verified_at.is_some() {
+        return Ok(());
+    }
+    conn.transaction(|conn| {
+        send_verification(
+            conn,
+            notifier,
+            user.id,
+            &user.email,
+            &user.display_name,
+            user.locale(),
+            now,
+        )
+    })
+}
+
+/// Uses a verification token; returns whether it was valid.
+pub fn verify_email(
+    conn: &mut DbConnection,
+    token: &str,
+    now: PrimitiveDateTime,
+) -> QueryResult<bool> {
+    conn.transaction(|conn| {
+        let Some(user) = consume_token(conn, token, TokenPurpose::VerifyEmail, now)? else {
+            return Ok(false);
+        };
+        diesel::update(
+            users::table
+                .find(user)
+                .filter(users::email_verified_at.is_null()),
+        )
+        .set(users::email_verified_at.eq(now))
+        .execute(conn)?;
+        Ok(true)
+    })
+}
+
+/// Queues a reset link when the address belongs to an account; silent otherwise.
+pub fn request_reset(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    email: &str,
+    now: PrimitiveDateTime,
+) -> Result<(), AppError> {
+    conn.transaction(|conn| {
+        let Some(user) = find_by_email(conn, email)? else {
+            return Ok(());
+        };
+        let token = issue_token(conn, user.id, TokenPurpose::ResetPassword, now)?;
+        notifier.enqueue(
+            conn,
+            &Message {
+                kind: Kind::PasswordReset,
+                to: &user.email,
+                locale: user.locale(),
+                dedup_key: None,
+                data: LinkEmail {
+                    name: &user.display_name,
+                    link: format!("{}/password/reset/{token}", notifier.base_url()),
+                },
+            },
+            now,
+        )?;
+        Ok(())
+    })
+}
+
+/// Sets a new password with a reset token and ends every session of the
+/// account; returns false when the token is unknown, used or expired.
+pub fn reset_password(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    token: &str,
+    password_hash: &str,
+    now: PrimitiveDateTime,
+) -> Result<bool, AppError> {
+    conn.transaction(|conn| {
+        let Some(id) = consume_token(conn, token, TokenPurpose::ResetPassword, now)? else {
+            return Ok(false);
+        };
+        set_password_hash(conn, id, password_hash, now)?;
+        sessions::revoke_all(conn, id, None, now)?;
+        // Following the link proves the address works.
+        diesel::update(
+            users::table
+                .find(id)
+                .filter(users::email_verified_at.is_null()),
+        )
+        .set(users::email_verified_at.eq(now))
+        .execute(conn)?;
+        let user = find(conn, id)?;
+        password_changed_notice(conn, notifier, &user, now)?;
+        Ok(true)
+    })
+}
+
+pub fn password_changed_notice(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    user: &User,
+    now: PrimitiveDateTime,
+) -> Result<(), AppError> {
+    notifier.enqueue(
+        conn,
+        &Message {
+            kind: Kind::PasswordChanged,
+            to: &user.email,
+            locale: user.locale(),
+            dedup_key: None,
+            data: LinkEmail {
+                name: &user.display_name,
+                link: format!("{}/password/forgot", notifier.base_url()),
+            },
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// Changes the profile; past submissions keep the snapshot taken when they
+/// were submitted.
+pub fn update_profile(
+    conn: &mut DbConnection,
+    id: UserId,
+    profile: &Profile,
+    notify_rounds: bool,
+    now: PrimitiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::display_name.eq(&profile.display_name),
+            users::organization.eq(&profile.organization),
+            users::stakeholder_group.eq(profile.group.as_str()),
+            users::country.eq(profile.country),
+            users::locale.eq(profile.locale.as_str()),
+            users::notify_rounds.eq(notify_rounds),
+            users::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Erases the person: e-mail, name, organization and password go; their
+/// submissions stay counted (with group and country) but lose any attribution.
+pub fn delete(conn: &mut DbConnection, id: UserId, now: PrimitiveDateTime) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::update(users::table.find(id))
+            .set((
+                users::email.eq(format!("deleted-{id}@invalid")),
+                users::display_name.eq("—"),
+                users::organization.eq(""),
+                users::password_hash.eq("!"),
+                users::notify_rounds.eq(false),
+                users::deleted_at.eq(now),
+                users::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        diesel::update(submissions::table.filter(submissions::participant_id.eq(id)))
+            .set((
+                submissions::display_name.eq(""),
+                submissions::organization.eq(""),
+                submissions::disclosure.eq("anonymous"),
+            ))
+            .filter(submissions::disclosure.ne("confidential"))
+            .execute(conn)?;
+        diesel::delete(email_tokens::table.filter(email_tokens::user_id.eq(id))).execute(conn)?;
+        sessions::revoke_all(conn, id, None, now)
+    })
+}
+
+/// Participants whose stated affiliation an organizer has not confirmed yet.
+pub fn awaiting_verification(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::deleted_at.is_null())
+        .filter(users::role.eq(Role::Participant.as_str()))
+        .filter(users::email_verified_at.is_not_null())
+        .filter(users::affiliation_verified_at.is_null())
+        .order(users::created_at.asc())
+        .limit(limit)
+        .select(User::as_select())
+        .load(conn)
+}
+
+pub fn verify_affiliation(
+    conn: &mut DbConnection,
+    id: UserId,
+    by: UserId,
+    now: PrimitiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        users::table
+            .find(id)
+            .filter(users::deleted_at.is_null())
+            .filter(users::affiliation_verified_at.is_null()),
+    )
+    .set((
+        users::affiliation_verified_at.eq(now),
+        users::affiliation_verified_by.eq(by),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+pub fn set_role(
+    conn: &mut DbConnection,
+    id: UserId,
+    role: Role,
+    now: PrimitiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(users::table.find(id).filter(users::deleted_at.is_null()))
+        .set((users::role.eq(role.as_str()), users::updated_at.eq(now)))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// Every live account, newest first, for the admin's list.
+pub fn list(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::deleted_at.is_null())
+        .order(users::created_at.desc())
+        .limit(limit)
+        .select(User::as_select())
+        .load(conn)
 }

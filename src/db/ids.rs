@@ -52,6 +52,7 @@ macro_rules! typed_id {
 typed_id!(
     UserId,
     EmailTokenId,
+    SessionId,
     ConsultationId,
     DraftVersionId,
     ProvisionId,

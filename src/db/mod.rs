@@ -183,6 +183,15 @@ impl Db {
         .map_err(|e| DbError::Unavailable(format!("blocking task failed: {e}")))?
     }
 
+    /// `run` for a closure that only queries (its errors are diesel's).
+    pub async fn query<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut DbConnection) -> QueryResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run(move |c| f(c).map_err(DbError::from)).await
+    }
+
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {
         let mut conn = self.get()?;
         run_migrations(&mut conn)

@@ -17,10 +17,28 @@ diesel::table! {
         email_verified_at -> Nullable<Timestamp>,
         affiliation_verified_at -> Nullable<Timestamp>,
         affiliation_verified_by -> Nullable<BigInt>,
-        session_epoch -> Integer,
         deleted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    throttle (bucket) {
+        bucket -> Text,
+        window_start -> Timestamp,
+        hits -> Integer,
     }
 }
 
@@ -208,6 +226,7 @@ diesel::table! {
 }
 
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(consultation_groups -> consultations (consultation_id));
 diesel::joinable!(draft_versions -> consultations (consultation_id));
 diesel::joinable!(provisions -> draft_versions (draft_version_id));
@@ -223,6 +242,8 @@ diesel::joinable!(reports -> rounds (round_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    sessions,
+    throttle,
     email_tokens,
     consultations,
     consultation_groups,

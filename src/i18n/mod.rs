@@ -119,11 +119,11 @@ fn context_locale(ctx: &Context) -> Locale {
         .unwrap_or_default()
 }
 
-/// `{{t "key" name=value}}`: the translated message, HTML-escaped, because
-/// arguments often carry user-supplied text.
+/// `{{t "key" name=value}}`: the translated message, escaped like any other
+/// value (arguments often carry user-supplied text).
 fn t_helper(
     h: &Helper,
-    _: &Handlebars,
+    registry: &Handlebars,
     ctx: &Context,
     _: &mut RenderContext,
     out: &mut dyn Output,
@@ -143,14 +143,14 @@ fn t_helper(
         args.insert(Cow::Owned(name.to_string()), v);
     }
     let text = t_args(locale, key, &args);
-    out.write(&handlebars::html_escape(&text))?;
+    out.write(&registry.get_escape_fn()(&text))?;
     Ok(())
 }
 
 /// `{{datetime value}}` formats an RFC 3339 timestamp in the reader's language.
 fn datetime_helper(
     h: &Helper,
-    _: &Handlebars,
+    registry: &Handlebars,
     ctx: &Context,
     _: &mut RenderContext,
     out: &mut dyn Output,
@@ -167,7 +167,7 @@ fn datetime_helper(
     } else {
         format_datetime(locale, parsed)
     };
-    out.write(&handlebars::html_escape(&text))?;
+    out.write(&registry.get_escape_fn()(&text))?;
     Ok(())
 }
 

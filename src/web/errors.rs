@@ -3,7 +3,7 @@
 
 use super::AppState;
 use super::locale;
-use super::render::{PageRequest, html_page};
+use super::page::bare_page;
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::ServiceResponse;
 use actix_web::http::header;
@@ -55,18 +55,20 @@ pub fn render<B: MessageBody + 'static>(
         title_key: title_key.into(),
         message_key: message_key.into(),
     };
-    let page_req = PageRequest {
+    let mut new: actix_web::HttpResponse<BoxBody> = match bare_page(
+        &state.templates,
+        &req,
         locale,
-        path: req.path(),
-        query: req.query_string(),
+        status,
+        "error",
+        &title,
+        &page,
+    ) {
+        Ok(r) => r,
+        Err(_) => actix_web::HttpResponse::build(status)
+            .content_type("text/plain; charset=utf-8")
+            .body(title),
     };
-    let mut new: actix_web::HttpResponse<BoxBody> =
-        match html_page(&state.templates, &page_req, status, "error", &title, &page) {
-            Ok(r) => r,
-            Err(_) => actix_web::HttpResponse::build(status)
-                .content_type("text/plain; charset=utf-8")
-                .body(title),
-        };
     for name in [header::RETRY_AFTER, header::ALLOW] {
         if let Some(v) = old.headers().get(&name) {
             new.headers_mut().insert(name, v.clone());

@@ -2,15 +2,9 @@
 
 use crate::codes::Locale;
 use crate::i18n;
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
-use std::future::{Ready, ready};
+use actix_web::HttpRequest;
 
 pub const COOKIE: &str = "lang";
-
-/// The negotiated locale, usable as a handler argument.
-#[derive(Debug, Clone, Copy)]
-pub struct Lang(pub Locale);
 
 pub fn query_lang(req: &HttpRequest) -> Option<Locale> {
     req.query_string()
@@ -33,11 +27,21 @@ pub fn negotiate(req: &HttpRequest) -> Locale {
     )
 }
 
-impl FromRequest for Lang {
-    type Error = actix_web::Error;
-    type Future = Ready<Result<Self, Self::Error>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Lang(negotiate(req))))
+/// Remembers a language chosen with `?lang=` in a cookie for later visits.
+pub async fn remember(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let chosen = query_lang(req.request());
+    let mut res = next.call(req).await?;
+    if let Some(locale) = chosen {
+        let cookie = actix_web::cookie::Cookie::build(COOKIE, locale.as_str())
+            .path("/")
+            .max_age(actix_web::cookie::time::Duration::days(365))
+            .same_site(actix_web::cookie::SameSite::Lax)
+            .http_only(true)
+            .finish();
+        let _ = res.response_mut().add_cookie(&cookie);
     }
+    Ok(res)
 }

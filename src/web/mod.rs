@@ -1,10 +1,13 @@
 //! HTTP handlers only: parse input, call the domain, render. Every route is
 //! registered in `configure`.
 
+pub mod csrf;
 pub mod errors;
 pub mod locale;
-pub mod render;
+pub mod page;
 
+mod accounts;
+mod admin;
 mod assets;
 mod health;
 mod public;
@@ -13,13 +16,16 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::AppError;
+use crate::notifications::Notifier;
+use crate::templates::Templates;
 use actix_web::web;
-use render::Templates;
+use std::sync::Arc;
 
 /// What every handler may use; nothing in it differs between instances.
 pub struct AppState {
     pub db: Db,
-    pub templates: Templates,
+    pub templates: Arc<Templates>,
+    pub notifier: Notifier,
     pub settings: Settings,
     pub clock: Clock,
 }
@@ -32,7 +38,37 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/consultations/{slug}/rounds/{n}",
             web::get().to(public::round),
-        );
+        )
+        .route("/register", web::get().to(accounts::register_form))
+        .route("/register", web::post().to(accounts::register))
+        .route(
+            "/verify/resend",
+            web::post().to(accounts::resend_verification),
+        )
+        .route("/verify/{token}", web::get().to(accounts::verify))
+        .route("/login", web::get().to(accounts::login_form))
+        .route("/login", web::post().to(accounts::login))
+        .route("/logout", web::post().to(accounts::logout))
+        .route("/password/forgot", web::get().to(accounts::forgot_form))
+        .route("/password/forgot", web::post().to(accounts::forgot))
+        .route(
+            "/password/reset/{token}",
+            web::get().to(accounts::reset_form),
+        )
+        .route("/password/reset/{token}", web::post().to(accounts::reset))
+        .route("/account", web::get().to(accounts::account))
+        .route("/account", web::post().to(accounts::update_account))
+        .route(
+            "/account/password",
+            web::post().to(accounts::change_password),
+        )
+        .route("/account/delete", web::post().to(accounts::delete_account))
+        .route("/admin", web::get().to(admin::dashboard))
+        .route(
+            "/admin/participants/{id}/verify",
+            web::post().to(admin::verify_participant),
+        )
+        .route("/admin/users/{id}/role", web::post().to(admin::set_role));
 }
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {

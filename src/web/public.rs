@@ -1,8 +1,6 @@
 //! The pages anyone can read without an account.
 
-use super::AppState;
-use super::locale::Lang;
-use super::render::{PageRequest, html_page};
+use super::page::Ctx;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation};
 use crate::db::{ConsultationId, DbConnection};
@@ -11,7 +9,7 @@ use crate::error::AppError;
 use crate::markdown;
 use crate::rounds::{self, Round, RoundState};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use serde::Serialize;
 use std::collections::HashMap;
 use time::PrimitiveDateTime;
@@ -56,14 +54,6 @@ fn title_of(c: &Consultation, reader: Locale) -> Text {
     localized(&c.title, &c.locale, c.translated_title.as_deref(), reader)
 }
 
-fn page_request<'a>(req: &'a HttpRequest, locale: Locale) -> PageRequest<'a> {
-    PageRequest {
-        locale,
-        path: req.path(),
-        query: req.query_string(),
-    }
-}
-
 #[derive(Serialize)]
 struct RoundLink {
     slug: String,
@@ -103,11 +93,8 @@ fn load_listing(conn: &mut DbConnection) -> Result<Listing, AppError> {
     Ok((all, rounds, groups))
 }
 
-pub async fn home(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    Lang(locale): Lang,
-) -> Result<HttpResponse, AppError> {
+pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    let (state, locale) = (&ctx.state, ctx.locale);
     let (all, rounds, groups) = state.db.run(load_listing).await?;
     let now = state.clock.now();
     let mut home = Home {
@@ -146,14 +133,7 @@ pub async fn home(
     // The rounds closing soonest come first: they need answers now.
     home.open.sort_by(|a, b| a.closes_at.cmp(&b.closes_at));
     let title = crate::i18n::t(locale, "home-title");
-    html_page(
-        &state.templates,
-        &page_request(&req, locale),
-        StatusCode::OK,
-        "home",
-        &title,
-        &home,
-    )
+    ctx.render(StatusCode::OK, "home", &title, &home)
 }
 
 /// Whole days left, counting a part of a day as a day.
@@ -184,12 +164,8 @@ struct ConsultationPage {
     rounds: Vec<RoundLink>,
 }
 
-pub async fn consultation(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    Lang(locale): Lang,
-    slug: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+pub async fn consultation(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let (state, locale) = (&ctx.state, ctx.locale);
     let slug = slug.into_inner();
     let (c, versions, rounds, groups) = state
         .db
@@ -239,14 +215,7 @@ pub async fn consultation(
         groups: group_labels,
     };
     let title = page.title.text.clone();
-    html_page(
-        &state.templates,
-        &page_request(&req, locale),
-        StatusCode::OK,
-        "consultation",
-        &title,
-        &page,
-    )
+    ctx.render(StatusCode::OK, "consultation", &title, &page)
 }
 
 #[derive(Serialize)]
@@ -294,12 +263,8 @@ fn provision_view(p: &Provision, draft: &DraftVersion, reader: Locale) -> Provis
     }
 }
 
-pub async fn round(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    Lang(locale): Lang,
-    path: web::Path<(String, String)>,
-) -> Result<HttpResponse, AppError> {
+pub async fn round(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+    let (state, locale) = (&ctx.state, ctx.locale);
     let (slug, number) = path.into_inner();
     let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
     let (c, (round, published), draft, provisions, groups) = state
@@ -354,12 +319,5 @@ pub async fn round(
                 .collect()
         )
     );
-    html_page(
-        &state.templates,
-        &page_request(&req, locale),
-        StatusCode::OK,
-        "round",
-        &title,
-        &page,
-    )
+    ctx.render(StatusCode::OK, "round", &title, &page)
 }

@@ -12,9 +12,14 @@ pub enum Backend {
     Postgres,
 }
 
-pub struct TestApp {
+/// One browser: an HTTP client with its own cookie jar.
+pub struct Browser {
     pub address: String,
     pub client: reqwest::Client,
+}
+
+pub struct TestApp {
+    pub browser: Browser,
     pub db: Db,
     pub clock: Clock,
     pub settings: Settings,
@@ -109,6 +114,7 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
     settings.database.connect_timeout_secs = 2;
     settings.app.data_dir = db.dir().join("data");
     settings.email.file_dir = db.dir().join("outbox");
+    settings.email.retry_base_secs = 1;
     settings
 }
 
@@ -127,14 +133,8 @@ pub async fn spawn_with(database: TestDatabase, settings: Settings, backend: Bac
     let db = app.db.clone();
     let first_admin = app.first_admin.clone();
     actix_web::rt::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .expect("http client");
     TestApp {
-        address,
-        client,
+        browser: Browser::new(&address),
         db,
         clock,
         settings,
@@ -144,7 +144,32 @@ pub async fn spawn_with(database: TestDatabase, settings: Settings, backend: Bac
     }
 }
 
+impl std::ops::Deref for TestApp {
+    type Target = Browser;
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}
+
 impl TestApp {
+    /// Another browser on the same app, signed in as nobody.
+    pub fn new_browser(&self) -> Browser {
+        Browser::new(&self.browser.address)
+    }
+}
+
+impl Browser {
+    pub fn new(address: &str) -> Self {
+        Self {
+            address: address.to_string(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .cookie_store(true)
+                .build()
+                .expect("http client"),
+        }
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{}", self.address, path))
@@ -187,4 +212,162 @@ macro_rules! both_backends {
             }
         }
     )*};
+}
+
+/// The value of the first `csrf_token` field in a page.
+pub fn csrf_in(html: &str) -> String {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker).expect("a csrf_token field") + marker.len();
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].to_string()
+}
+
+/// Reverses quoted-printable soft breaks and escapes enough to read links.
+pub fn decode_qp(raw: &str) -> String {
+    let joined = raw.replace("=\r\n", "").replace("=\n", "");
+    let mut out = String::with_capacity(joined.len());
+    let bytes = joined.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'='
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&joined[i + 1..i + 3], 16)
+        {
+            out.push(b as char);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i] as char);
+        i += 1;
+    }
+    out
+}
+
+pub struct Mail {
+    pub to: String,
+    pub subject_and_body: String,
+}
+
+impl Browser {
+    /// GETs `form_path`, then POSTs `fields` (with the page's CSRF token) to `action`.
+    pub async fn submit(
+        &self,
+        form_path: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let (_, page) = self.get_text(form_path).await;
+        let token = csrf_in(&page);
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(action, &all).await
+    }
+
+    pub async fn post_form(&self, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{}", self.address, action))
+            .form(fields)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.submit(
+            "/login",
+            "/login",
+            &[
+                ("email", email),
+                ("password", password),
+                ("next", "/account"),
+            ],
+        )
+        .await
+    }
+
+    pub async fn register(&self, email: &str, name: &str, group: &str) -> String {
+        let password = "correct horse battery staple";
+        let res = self
+            .submit(
+                "/register",
+                "/register",
+                &[
+                    ("email", email),
+                    ("password", password),
+                    ("display_name", name),
+                    ("organization", "Coalition for Cultural Diversity"),
+                    ("stakeholder_group", group),
+                    ("country", "CA"),
+                    ("locale", "en"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            200,
+            "{}",
+            res.text().await.unwrap_or_default()
+        );
+        password.to_string()
+    }
+}
+
+impl TestApp {
+    /// E-mails written by the file transport so far.
+    pub fn mails(&self) -> Vec<Mail> {
+        let Ok(dir) = std::fs::read_dir(&self.settings.email.file_dir) else {
+            return vec![];
+        };
+        dir.filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .map(|raw| {
+                let to = raw
+                    .lines()
+                    .find_map(|l| l.strip_prefix("To: "))
+                    .unwrap_or_default()
+                    .to_string();
+                Mail {
+                    to,
+                    subject_and_body: decode_qp(&raw),
+                }
+            })
+            .collect()
+    }
+
+    /// Waits for the outbox worker to deliver an e-mail to `to` that contains `needle`.
+    pub async fn wait_for_mail(&self, to: &str, needle: &str) -> Mail {
+        for _ in 0..100 {
+            if let Some(m) = self
+                .mails()
+                .into_iter()
+                .find(|m| m.to.contains(to) && m.subject_and_body.contains(needle))
+            {
+                return m;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no e-mail to {to} containing {needle}");
+    }
+
+    pub fn link_in(mail: &Mail, path: &str) -> String {
+        let text = &mail.subject_and_body;
+        let start = text
+            .find(path)
+            .unwrap_or_else(|| panic!("no {path} link in {text}"));
+        let end = start
+            + text[start..]
+                .find(|c: char| c.is_whitespace() || c == '"' || c == '<')
+                .unwrap_or(text.len() - start);
+        text[start..end].to_string()
+    }
+
+    pub async fn register_verified(&self, email: &str, name: &str, group: &str) -> String {
+        let password = self.register(email, name, group).await;
+        let mail = self.wait_for_mail(email, "/verify/").await;
+        let link = Self::link_in(&mail, "/verify/");
+        let (status, _) = self.get_text(&link).await;
+        assert_eq!(status, 200);
+        password
+    }
 }

@@ -6,5 +6,6 @@
 #[macro_use]
 mod helpers;
 
+mod accounts;
 mod cli;
 mod foundation;

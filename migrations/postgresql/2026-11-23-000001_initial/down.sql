@@ -11,4 +11,6 @@ DROP TABLE draft_versions;
 DROP TABLE consultation_groups;
 DROP TABLE consultations;
 DROP TABLE email_tokens;
+DROP TABLE throttle;
+DROP TABLE sessions;
 DROP TABLE users;

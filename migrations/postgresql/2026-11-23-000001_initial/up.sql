@@ -15,12 +15,28 @@ CREATE TABLE users (
     email_verified_at TIMESTAMP,
     affiliation_verified_at TIMESTAMP,
     affiliation_verified_by BIGINT REFERENCES users (id),
-    -- Raised on password change, reset and logout-everywhere: cookies carrying an
-    -- older epoch stop being accepted, so no session store is needed.
-    session_epoch INTEGER NOT NULL DEFAULT 0,
     deleted_at TIMESTAMP,
     created_at TIMESTAMP NOT NULL,
     updated_at TIMESTAMP NOT NULL
+);
+
+-- A signed-in browser. The encrypted cookie carries a random token whose hash
+-- is kept here, so logging out, a password change or a reset really ends it.
+CREATE TABLE sessions (
+    id BIGSERIAL PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL,
+    revoked_at TIMESTAMP
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+
+-- Fixed-window counters for rate limits, shared by every instance.
+CREATE TABLE throttle (
+    bucket TEXT PRIMARY KEY,
+    window_start TIMESTAMP NOT NULL,
+    hits INTEGER NOT NULL
 );
 
 CREATE TABLE email_tokens (

@@ -1,0 +1,141 @@
+//! E-mail through an outbox: every message is first a row, written in the same
+//! transaction as what caused it; `worker` delivers it with retries, so a mail
+//! server outage loses nothing and never fails a web request.
+
+pub mod worker;
+
+use crate::codes::Locale;
+use crate::db::schema::outbox;
+use crate::db::{DbConnection, OutboxId};
+use crate::error::AppError;
+use crate::i18n;
+use crate::templates::Templates;
+use diesel::prelude::*;
+use serde::Serialize;
+use std::sync::Arc;
+use time::PrimitiveDateTime;
+
+crate::text_enum! {
+    pub enum Kind {
+        VerifyEmail => "verify_email",
+        PasswordReset => "password_reset",
+        AccountExists => "account_exists",
+        PasswordChanged => "password_changed",
+        RoundOpened => "round_opened",
+        RoundReminder => "round_reminder",
+        RoundExtended => "round_extended",
+        ReportPublished => "report_published",
+        Receipt => "receipt",
+    }
+}
+
+pub struct Message<'a, T: Serialize> {
+    pub kind: Kind,
+    pub to: &'a str,
+    pub locale: Locale,
+    /// At most one message per key is ever queued (e.g. `round:7:reminder:42`).
+    pub dedup_key: Option<String>,
+    pub data: T,
+}
+
+#[derive(Serialize)]
+struct EmailContext<'a, T: Serialize> {
+    lang: &'static str,
+    base_url: &'a str,
+    data: &'a T,
+}
+
+/// Composes messages from the e-mail templates and queues them.
+#[derive(Clone)]
+pub struct Notifier {
+    templates: Arc<Templates>,
+    base_url: String,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = outbox)]
+struct NewOutbox<'a> {
+    dedup_key: Option<&'a str>,
+    kind: &'a str,
+    recipient: &'a str,
+    subject: &'a str,
+    body_text: &'a str,
+    body_html: &'a str,
+    status: &'a str,
+    next_attempt_at: PrimitiveDateTime,
+    created_at: PrimitiveDateTime,
+}
+
+impl Notifier {
+    pub fn new(templates: Arc<Templates>, base_url: &str) -> Self {
+        Self {
+            templates,
+            base_url: base_url.trim_end_matches('/').to_string(),
+        }
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Queues `message`; returns false when its dedup key was already used.
+    pub fn enqueue<T: Serialize>(
+        &self,
+        conn: &mut DbConnection,
+        message: &Message<T>,
+        now: PrimitiveDateTime,
+    ) -> Result<bool, AppError> {
+        let kind = message.kind.as_str();
+        let ctx = EmailContext {
+            lang: message.locale.as_str(),
+            base_url: &self.base_url,
+            data: &message.data,
+        };
+        let subject = i18n::t(
+            message.locale,
+            &format!("email-{}-subject", kind.replace('_', "-")),
+        );
+        let body_html = self.templates.render(&format!("email/{kind}.html"), &ctx)?;
+        let body_text = self
+            .templates
+            .render_text(&format!("email/{kind}.txt"), &ctx)?;
+        let row = NewOutbox {
+            dedup_key: message.dedup_key.as_deref(),
+            kind,
+            recipient: message.to,
+            subject: &subject,
+            body_text: &body_text,
+            body_html: &body_html,
+            status: "pending",
+            next_attempt_at: now,
+            created_at: now,
+        };
+        // ON CONFLICT DO NOTHING: a duplicate must not abort the surrounding
+        // transaction (PostgreSQL would), and MultiConnection cannot compile it.
+        let inserted = crate::per_backend!(conn, |c| diesel::insert_into(outbox::table)
+            .values(&row)
+            .on_conflict_do_nothing()
+            .execute(c))?;
+        Ok(inserted == 1)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = outbox)]
+pub struct FailedEmail {
+    pub id: OutboxId,
+    pub kind: String,
+    pub recipient: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+}
+
+/// Messages the worker gave up on, for the admin dashboard.
+pub fn failed(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<FailedEmail>> {
+    outbox::table
+        .filter(outbox::status.eq("failed"))
+        .order(outbox::id.desc())
+        .limit(limit)
+        .select(FailedEmail::as_select())
+        .load(conn)
+}

@@ -1,0 +1,224 @@
+//! Delivers queued e-mails. Several instances may run it at once: a message is
+//! claimed by a conditional UPDATE that only one of them can win, and a claim
+//! left by a crashed instance expires.
+
+use crate::clock::Clock;
+use crate::config::{EmailSettings, EmailTransport};
+use crate::db::schema::outbox;
+use crate::db::{Db, DbError, OutboxId};
+use diesel::prelude::*;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use std::time::Duration;
+
+const BATCH: i64 = 20;
+const CLAIM: time::Duration = time::Duration::minutes(2);
+
+enum Transport {
+    File(AsyncFileTransport<Tokio1Executor>),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+pub struct Worker {
+    db: Db,
+    clock: Clock,
+    transport: Transport,
+    from: Mailbox,
+    retry_base: time::Duration,
+    max_attempts: i32,
+}
+
+#[derive(Queryable)]
+struct Due {
+    id: OutboxId,
+    recipient: String,
+    subject: String,
+    body_text: String,
+    body_html: String,
+    attempts: i32,
+}
+
+impl Worker {
+    pub fn new(db: Db, clock: Clock, settings: &EmailSettings) -> anyhow::Result<Self> {
+        let transport = match settings.transport {
+            EmailTransport::File => {
+                std::fs::create_dir_all(&settings.file_dir)?;
+                Transport::File(AsyncFileTransport::new(&settings.file_dir))
+            }
+            EmailTransport::Smtp => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.smtp_url)?
+                    .timeout(Some(Duration::from_secs(settings.timeout_secs)))
+                    .build(),
+            ),
+        };
+        Ok(Self {
+            db,
+            clock,
+            transport,
+            from: settings.from.parse()?,
+            retry_base: time::Duration::seconds(settings.retry_base_secs as i64),
+            max_attempts: settings.max_attempts as i32,
+        })
+    }
+
+    /// Runs until the process stops, polling once a second when idle.
+    pub async fn run(self) {
+        loop {
+            match self.deliver_due().await {
+                Ok(n) if n > 0 => continue,
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "outbox: cannot read due messages"),
+            }
+            actix_web::rt::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+
+    /// Delivers what is due now; returns how many messages it attempted.
+    pub async fn deliver_due(&self) -> Result<usize, DbError> {
+        let now = self.clock.now();
+        let claimed: Vec<Due> = self
+            .db
+            .run(move |conn| {
+                let candidates: Vec<OutboxId> = outbox::table
+                    .filter(outbox::status.eq("pending"))
+                    .filter(outbox::next_attempt_at.le(now))
+                    .filter(
+                        outbox::locked_until
+                            .is_null()
+                            .or(outbox::locked_until.lt(now)),
+                    )
+                    .order(outbox::id.asc())
+                    .limit(BATCH)
+                    .select(outbox::id)
+                    .load(conn)?;
+                let mut claimed = Vec::new();
+                for id in candidates {
+                    let won = diesel::update(
+                        outbox::table
+                            .find(id)
+                            .filter(outbox::status.eq("pending"))
+                            .filter(
+                                outbox::locked_until
+                                    .is_null()
+                                    .or(outbox::locked_until.lt(now)),
+                            ),
+                    )
+                    .set((
+                        outbox::locked_until.eq(now + CLAIM),
+                        outbox::attempts.eq(outbox::attempts + 1),
+                    ))
+                    .execute(conn)?;
+                    if won == 1 {
+                        claimed.push(
+                            outbox::table
+                                .find(id)
+                                .select((
+                                    outbox::id,
+                                    outbox::recipient,
+                                    outbox::subject,
+                                    outbox::body_text,
+                                    outbox::body_html,
+                                    outbox::attempts,
+                                ))
+                                .first(conn)?,
+                        );
+                    }
+                }
+                Ok::<_, DbError>(claimed)
+            })
+            .await?;
+        let count = claimed.len();
+        for due in claimed {
+            let outcome = self.send(&due).await;
+            self.record(due.id, due.attempts, outcome).await?;
+        }
+        Ok(count)
+    }
+
+    async fn send(&self, due: &Due) -> Result<(), String> {
+        let to: Mailbox = due
+            .recipient
+            .parse()
+            .map_err(|e| format!("recipient: {e}"))?;
+        let message = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&due.subject)
+            .multipart(MultiPart::alternative_plain_html(
+                due.body_text.clone(),
+                due.body_html.clone(),
+            ))
+            .map_err(|e| format!("message: {e}"))?;
+        match &self.transport {
+            Transport::File(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+        }
+    }
+
+    async fn record(
+        &self,
+        id: OutboxId,
+        attempts: i32,
+        outcome: Result<(), String>,
+    ) -> Result<(), DbError> {
+        let now = self.clock.now();
+        let (retry_base, max_attempts) = (self.retry_base, self.max_attempts);
+        self.db
+            .run(move |conn| {
+                let row = outbox::table.find(id);
+                match outcome {
+                    Ok(()) => diesel::update(row)
+                        .set((
+                            outbox::status.eq("sent"),
+                            outbox::sent_at.eq(now),
+                            outbox::locked_until.eq(None::<time::PrimitiveDateTime>),
+                            outbox::last_error.eq(None::<String>),
+                        ))
+                        .execute(conn),
+                    Err(error) if attempts >= max_attempts => {
+                        tracing::error!(%id, %error, "outbox: giving up");
+                        diesel::update(row)
+                            .set((
+                                outbox::status.eq("failed"),
+                                outbox::locked_until.eq(None::<time::PrimitiveDateTime>),
+                                outbox::last_error.eq(error),
+                            ))
+                            .execute(conn)
+                    }
+                    Err(error) => {
+                        tracing::warn!(%id, %error, attempts, "outbox: will retry");
+                        diesel::update(row)
+                            .set((
+                                outbox::next_attempt_at.eq(now + backoff(retry_base, attempts)),
+                                outbox::locked_until.eq(None::<time::PrimitiveDateTime>),
+                                outbox::last_error.eq(error),
+                            ))
+                            .execute(conn)
+                    }
+                }
+                .map(|_| ())
+                .map_err(DbError::from)
+            })
+            .await
+    }
+}
+
+/// base, 2×base, 4×base… capped at one hour.
+fn backoff(base: time::Duration, attempts: i32) -> time::Duration {
+    let factor = 1i64 << (attempts - 1).clamp(0, 16);
+    (base * factor as i32).min(time::Duration::hours(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let base = time::Duration::seconds(30);
+        assert_eq!(backoff(base, 1), time::Duration::seconds(30));
+        assert_eq!(backoff(base, 2), time::Duration::seconds(60));
+        assert_eq!(backoff(base, 4), time::Duration::seconds(240));
+        assert_eq!(backoff(base, 30), time::Duration::hours(1));
+    }
+}

@@ -1,0 +1,70 @@
+//! Handlebars templates embedded in the binary and registered once, in strict
+//! mode, for pages and e-mails alike.
+
+use crate::error::AppError;
+use handlebars::Handlebars;
+use rust_embed::RustEmbed;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+#[derive(RustEmbed)]
+#[folder = "templates/"]
+#[include = "*.hbs"]
+struct TemplateFiles;
+
+const CSS: &str = include_str!("../templates/assets/app.css");
+
+pub struct Templates {
+    hb: Handlebars<'static>,
+    /// The same templates without HTML escaping, for the text part of e-mails.
+    text: Handlebars<'static>,
+    css_path: String,
+}
+
+impl Templates {
+    pub fn load() -> anyhow::Result<Self> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_embed_templates_with_extension::<TemplateFiles>(".hbs")?;
+        crate::i18n::register_helpers(&mut hb);
+        handlebars::handlebars_helper!(concat: |a: str, b: str| format!("{a}{b}"));
+        hb.register_helper("concat", Box::new(concat));
+        // The message key of the first error on `field`, or null.
+        handlebars::handlebars_helper!(error_for: |errors: Json, field: str| errors
+            .as_array()
+            .and_then(|all| all.iter().find(|e| e["field"] == field))
+            .map(|e| e["message"].clone())
+            .unwrap_or(serde_json::Value::Null));
+        hb.register_helper("error_for", Box::new(error_for));
+        // A content hash in the name lets browsers cache the file for a year.
+        let hash = hex::encode(&Sha256::digest(CSS.as_bytes())[..6]);
+        let mut text = hb.clone();
+        text.register_escape_fn(handlebars::no_escape);
+        Ok(Self {
+            hb,
+            text,
+            css_path: format!("/assets/app.{hash}.css"),
+        })
+    }
+
+    pub fn css_path(&self) -> &str {
+        &self.css_path
+    }
+
+    pub fn css(&self) -> &'static str {
+        CSS
+    }
+
+    pub fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String, AppError> {
+        self.hb
+            .render(name, data)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("template {name}: {e}")))
+    }
+
+    /// Renders without HTML escaping, for the text part of e-mails.
+    pub fn render_text<T: Serialize>(&self, name: &str, data: &T) -> Result<String, AppError> {
+        self.text
+            .render(name, data)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("template {name}: {e}")))
+    }
+}

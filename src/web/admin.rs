@@ -1,0 +1,165 @@
+//! The organizer dashboard and the actions on people: confirming a stated
+//! affiliation, and (admins only) changing roles.
+
+use super::page::{Ctx, see_other};
+use crate::accounts::{self, Role};
+use crate::audit;
+use crate::db::UserId;
+use crate::error::AppError;
+use crate::notifications;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize)]
+struct PersonRow {
+    id: UserId,
+    display_name: String,
+    email: String,
+    organization: String,
+    group_key: String,
+    country: String,
+    role: String,
+    verified: bool,
+}
+
+impl From<accounts::User> for PersonRow {
+    fn from(u: accounts::User) -> Self {
+        Self {
+            group_key: u.group().label_key(),
+            verified: u.affiliation_verified_at.is_some(),
+            id: u.id,
+            display_name: u.display_name,
+            email: u.email,
+            organization: u.organization,
+            country: u.country,
+            role: u.role,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Dashboard {
+    csrf: String,
+    is_admin: bool,
+    awaiting: Vec<PersonRow>,
+    people: Vec<PersonRow>,
+    failed_emails: Vec<notifications::FailedEmail>,
+}
+
+pub async fn dashboard(ctx: Ctx) -> Result<HttpResponse, AppError> {
+    let is_admin = ctx.organizer()?.role() == Role::Admin;
+    let (awaiting, people, failed_emails) = ctx
+        .state
+        .db
+        .run(move |c| -> Result<_, AppError> {
+            let awaiting = accounts::awaiting_verification(c, 200)?;
+            let people = if is_admin {
+                accounts::list(c, 500)?
+            } else {
+                vec![]
+            };
+            Ok((awaiting, people, notifications::failed(c, 100)?))
+        })
+        .await?;
+    let page = Dashboard {
+        csrf: ctx.csrf(),
+        is_admin,
+        awaiting: awaiting.into_iter().map(PersonRow::from).collect(),
+        people: people.into_iter().map(PersonRow::from).collect(),
+        failed_emails,
+    };
+    ctx.render(
+        StatusCode::OK,
+        "admin/dashboard",
+        &ctx.t("admin-title"),
+        &page,
+    )
+}
+
+fn parse_user_id(raw: &str) -> Result<UserId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+pub async fn verify_participant(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let by = ctx.organizer()?.id;
+    let id = parse_user_id(&id)?;
+    let now = ctx.state.clock.now();
+    ctx.state
+        .db
+        .run(move |c| -> Result<(), AppError> {
+            use diesel::Connection;
+            c.transaction(|c| {
+                accounts::find(c, id)?;
+                if accounts::verify_affiliation(c, id, by, now)? {
+                    audit::record(
+                        c,
+                        &audit::Entry {
+                            actor: Some(by),
+                            action: audit::Action::ParticipantVerify,
+                            consultation: None,
+                            round: None,
+                            subject: &format!("user {id}"),
+                            details: "",
+                        },
+                        now,
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    ctx.flash("participant-verified");
+    Ok(see_other("/admin"))
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    role: String,
+}
+
+pub async fn set_role(
+    ctx: Ctx,
+    id: web::Path<String>,
+    form: web::Form<RoleForm>,
+) -> Result<HttpResponse, AppError> {
+    let me = ctx.organizer()?;
+    if me.role() != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let by = me.id;
+    let id = parse_user_id(&id)?;
+    let role =
+        Role::parse(&form.role).ok_or_else(|| AppError::BadRequest("unknown role".into()))?;
+    if id == by {
+        // An admin cannot demote themselves and leave nobody in charge.
+        return Err(AppError::Forbidden);
+    }
+    let now = ctx.state.clock.now();
+    ctx.state
+        .db
+        .run(move |c| -> Result<(), AppError> {
+            use diesel::Connection;
+            c.transaction(|c| {
+                if !accounts::set_role(c, id, role, now)? {
+                    return Err(AppError::NotFound);
+                }
+                audit::record(
+                    c,
+                    &audit::Entry {
+                        actor: Some(by),
+                        action: audit::Action::UserPromote,
+                        consultation: None,
+                        round: None,
+                        subject: &format!("user {id}"),
+                        details: role.as_str(),
+                    },
+                    now,
+                )?;
+                Ok(())
+            })
+        })
+        .await?;
+    ctx.flash("role-changed");
+    Ok(see_other("/admin"))
+}

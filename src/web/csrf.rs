@@ -1,0 +1,80 @@
+//! Every state-changing request must carry the session's CSRF token: in the
+//! `csrf_token` form field, or in the query string for file uploads.
+
+use super::AppState;
+use crate::accounts::tokens;
+use crate::error::AppError;
+use actix_session::SessionExt;
+use actix_web::HttpMessage;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::web;
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+
+pub const FIELD: &str = "csrf_token";
+
+fn field(pairs: &[u8]) -> Option<String> {
+    form_urlencoded::parse(pairs)
+        .find(|(k, _)| k == FIELD)
+        .map(|(_, v)| v.into_owned())
+}
+
+fn payload_from(bytes: Bytes) -> Payload {
+    let (_, mut inner) = actix_http::h1::Payload::create(true);
+    inner.unread_data(bytes);
+    Payload::from(inner)
+}
+
+pub async fn check(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.call(req).await;
+    }
+    let limit = req
+        .app_data::<web::Data<AppState>>()
+        .map_or(1_000_000, |s| s.settings.server.max_body_bytes);
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(AppError::PayloadTooLarge.into());
+    }
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let supplied = if multipart {
+        field(req.query_string().as_bytes())
+    } else {
+        let mut body = BytesMut::new();
+        let mut payload = req.take_payload();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk?;
+            if body.len() + chunk.len() > limit {
+                return Err(AppError::PayloadTooLarge.into());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = body.freeze();
+        let token = field(&body);
+        req.set_payload(payload_from(body));
+        token
+    };
+    let expected = req
+        .get_session()
+        .get::<String>(super::page::CSRF)
+        .ok()
+        .flatten();
+    match (expected, supplied) {
+        (Some(e), Some(s)) if tokens::constant_time_eq(&e, &s) => next.call(req).await,
+        _ => Err(AppError::Forbidden.into()),
+    }
+}

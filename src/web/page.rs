@@ -1,0 +1,278 @@
+//! What every page shares: the reader's language, the signed-in person, the
+//! CSRF token and flash message, and the layout they are drawn in.
+
+use super::AppState;
+use super::locale;
+use crate::accounts::{User, sessions, tokens};
+use crate::codes::Locale;
+use crate::error::AppError;
+use crate::i18n;
+use crate::templates::Templates;
+use actix_session::{Session, SessionExt};
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::pin::Pin;
+
+pub const SESSION_TOKEN: &str = "sid";
+pub const CSRF: &str = "csrf";
+const FLASH: &str = "flash";
+
+#[derive(Serialize, Deserialize, Clone)]
+pub struct Flash {
+    /// A Fluent message key.
+    pub message: String,
+    pub kind: String,
+}
+
+#[derive(Serialize)]
+struct LayoutUser<'a> {
+    display_name: &'a str,
+    organizer: bool,
+}
+
+#[derive(Serialize)]
+struct Layout<'a> {
+    title: &'a str,
+    css: &'a str,
+    other_lang: &'static str,
+    switch_href: String,
+    user: Option<LayoutUser<'a>>,
+    csrf: String,
+    flash: Option<Flash>,
+}
+
+#[derive(Serialize)]
+struct PageContext<'a, T: Serialize> {
+    lang: &'static str,
+    layout: Layout<'a>,
+    page: &'a T,
+}
+
+/// The same page in the other language, keeping the other query parameters.
+fn switch_href(path: &str, query: &str, other: Locale) -> String {
+    let mut params: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .collect();
+    let lang = format!("lang={}", other.as_str());
+    params.push(&lang);
+    format!("{}?{}", path, params.join("&"))
+}
+
+fn other(locale: Locale) -> Locale {
+    match locale {
+        Locale::En => Locale::Fr,
+        Locale::Fr => Locale::En,
+    }
+}
+
+/// Renders a page without a request context (error pages).
+pub fn bare_page<T: Serialize>(
+    templates: &Templates,
+    req: &HttpRequest,
+    locale: Locale,
+    status: StatusCode,
+    template: &str,
+    title: &str,
+    page: &T,
+) -> Result<HttpResponse, AppError> {
+    let ctx = PageContext {
+        lang: locale.as_str(),
+        layout: Layout {
+            title,
+            css: templates.css_path(),
+            other_lang: other(locale).as_str(),
+            switch_href: switch_href(req.path(), req.query_string(), other(locale)),
+            user: None,
+            csrf: String::new(),
+            flash: None,
+        },
+        page,
+    };
+    html(status, templates.render(template, &ctx)?)
+}
+
+pub fn html(status: StatusCode, body: String) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(body))
+}
+
+/// The request context every HTML handler takes.
+pub struct Ctx {
+    pub locale: Locale,
+    pub user: Option<User>,
+    pub session: Session,
+    pub state: web::Data<AppState>,
+    path: String,
+    query: String,
+    flash: Option<Flash>,
+}
+
+impl Ctx {
+    pub fn t(&self, key: &str) -> String {
+        i18n::t(self.locale, key)
+    }
+
+    /// The form token, created on first use so that pages without forms set no
+    /// cookie (and stay cacheable).
+    pub fn csrf(&self) -> String {
+        if let Ok(Some(token)) = self.session.get::<String>(CSRF) {
+            return token;
+        }
+        let token = tokens::generate();
+        let _ = self.session.insert(CSRF, &token);
+        token
+    }
+
+    pub fn flash(&self, message: &str) {
+        let _ = self.session.insert(
+            FLASH,
+            Flash {
+                message: message.into(),
+                kind: "success".into(),
+            },
+        );
+    }
+
+    pub fn user(&self) -> Result<&User, AppError> {
+        self.user
+            .as_ref()
+            .ok_or_else(|| AppError::LoginRequired(self.here()))
+    }
+
+    /// Organizers and admins; anyone else is refused (never redirected to data).
+    pub fn organizer(&self) -> Result<&User, AppError> {
+        match &self.user {
+            Some(u) if u.is_organizer() => Ok(u),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    pub fn here(&self) -> String {
+        if self.query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, self.query)
+        }
+    }
+
+    pub fn session_token(&self) -> Option<String> {
+        self.session.get::<String>(SESSION_TOKEN).ok().flatten()
+    }
+
+    pub fn render<T: Serialize>(
+        &self,
+        status: StatusCode,
+        template: &str,
+        title: &str,
+        page: &T,
+    ) -> Result<HttpResponse, AppError> {
+        let templates = &self.state.templates;
+        let ctx = PageContext {
+            lang: self.locale.as_str(),
+            layout: Layout {
+                title,
+                css: templates.css_path(),
+                other_lang: other(self.locale).as_str(),
+                switch_href: switch_href(&self.path, &self.query, other(self.locale)),
+                user: self.user.as_ref().map(|u| LayoutUser {
+                    display_name: &u.display_name,
+                    organizer: u.is_organizer(),
+                }),
+                csrf: if self.user.is_some() {
+                    self.csrf()
+                } else {
+                    String::new()
+                },
+                flash: self.flash.clone(),
+            },
+            page,
+        };
+        html(status, templates.render(template, &ctx)?)
+    }
+}
+
+impl FromRequest for Ctx {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no application state")))?;
+            let session = req.get_session();
+            let token = session.get::<String>(SESSION_TOKEN).ok().flatten();
+            let user = match token {
+                Some(token) => {
+                    let now = state.clock.now();
+                    let user = state
+                        .db
+                        .query(move |c| sessions::user_for(c, &token, now))
+                        .await?;
+                    if user.is_none() {
+                        session.remove(SESSION_TOKEN);
+                    }
+                    user
+                }
+                None => None,
+            };
+            let flash = session.remove_as::<Flash>(FLASH).and_then(Result::ok);
+            let cookie = req.cookie(locale::COOKIE);
+            let accept = req
+                .headers()
+                .get(actix_web::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok());
+            let locale = i18n::negotiate(
+                locale::query_lang(&req).map(|l| l.as_str()),
+                user.as_ref().map(User::locale),
+                cookie.as_ref().map(|c| c.value()),
+                accept,
+            );
+            Ok(Ctx {
+                locale,
+                user,
+                session,
+                state,
+                path: req.path().to_string(),
+                query: req.query_string().to_string(),
+                flash,
+            })
+        })
+    }
+}
+
+/// A redirect after a POST (303 See Other).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", location))
+        .finish()
+}
+
+/// Only a path on this site may follow a sign-in (no open redirect).
+pub fn safe_next(next: &str) -> &str {
+    let ok = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    if ok { next } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next("/account"), "/account");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+}
