@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod notifications;
 pub mod rounds;
 pub mod startup;
+pub mod submissions;
 pub mod telemetry;
 pub mod templates;
 pub mod throttle;
