@@ -13,6 +13,9 @@ pub enum AppError {
     Forbidden,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// Well-formed but meaningless for this resource (an unknown provision key).
+    #[error("unprocessable: {0}")]
+    Unprocessable(String),
     #[error("the request body is too large")]
     PayloadTooLarge,
     #[error("unavailable: {0}")]
@@ -56,6 +59,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::LoginRequired(_) => StatusCode::SEE_OTHER,

@@ -12,7 +12,8 @@ static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> =
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// The id of the control the error belongs to.
+    pub field: std::borrow::Cow<'static, str>,
     pub message: &'static str,
 }
 
@@ -21,7 +22,17 @@ pub struct FieldErrors(pub Vec<FieldError>);
 
 impl FieldErrors {
     pub fn add(&mut self, field: &'static str, message: &'static str) {
-        self.0.push(FieldError { field, message });
+        self.0.push(FieldError {
+            field: field.into(),
+            message,
+        });
+    }
+
+    pub fn add_for(&mut self, field: String, message: &'static str) {
+        self.0.push(FieldError {
+            field: field.into(),
+            message,
+        });
     }
 
     pub fn is_empty(&self) -> bool {

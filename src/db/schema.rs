@@ -165,6 +165,7 @@ diesel::table! {
         revision -> Integer,
         action -> Text,
         content -> Text,
+        receipt_code -> Nullable<Text>,
         created_at -> Timestamp,
     }
 }

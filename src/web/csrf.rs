@@ -6,7 +6,7 @@ use crate::accounts::tokens;
 use crate::error::AppError;
 use actix_session::SessionExt;
 use actix_web::HttpMessage;
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
@@ -28,13 +28,28 @@ fn payload_from(bytes: Bytes) -> Payload {
     Payload::from(inner)
 }
 
+/// Refusals are returned as responses (not errors) so that the error-page
+/// middleware outside this one renders them like any other.
 pub async fn check(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.call(req).await;
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body);
     }
+    match verify(req).await {
+        Ok(req) => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_boxed_body),
+        Err((req, refusal)) => Ok(req.error_response(refusal)),
+    }
+}
+
+async fn verify(mut req: ServiceRequest) -> Result<ServiceRequest, (ServiceRequest, AppError)> {
     let limit = req
         .app_data::<web::Data<AppState>>()
         .map_or(1_000_000, |s| s.settings.server.max_body_bytes);
@@ -44,7 +59,7 @@ pub async fn check(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return Err(AppError::PayloadTooLarge.into());
+        return Err((req, AppError::PayloadTooLarge));
     }
     let multipart = req
         .headers()
@@ -57,9 +72,11 @@ pub async fn check(
         let mut body = BytesMut::new();
         let mut payload = req.take_payload();
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk?;
+            let Ok(chunk) = chunk else {
+                return Err((req, AppError::BadRequest("unreadable body".into())));
+            };
             if body.len() + chunk.len() > limit {
-                return Err(AppError::PayloadTooLarge.into());
+                return Err((req, AppError::PayloadTooLarge));
             }
             body.extend_from_slice(&chunk);
         }
@@ -74,7 +91,7 @@ pub async fn check(
         .ok()
         .flatten();
     match (expected, supplied) {
-        (Some(e), Some(s)) if tokens::constant_time_eq(&e, &s) => next.call(req).await,
-        _ => Err(AppError::Forbidden.into()),
+        (Some(e), Some(s)) if tokens::constant_time_eq(&e, &s) => Ok(req),
+        _ => Err((req, AppError::Forbidden)),
     }
 }

@@ -25,6 +25,7 @@ fn keys(status: u16) -> (&'static str, &'static str) {
         404 => ("error-404-title", "error-404-message"),
         405 => ("error-405-title", "error-405-message"),
         413 => ("error-413-title", "error-413-message"),
+        422 => ("error-422-title", "error-422-message"),
         429 => ("error-429-title", "error-429-message"),
         503 => ("error-503-title", "error-503-message"),
         s if s < 500 => ("error-400-title", "error-400-message"),

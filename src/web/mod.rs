@@ -11,6 +11,7 @@ mod admin;
 mod assets;
 mod health;
 mod public;
+mod submissions;
 
 use crate::clock::Clock;
 use crate::config::Settings;
@@ -37,8 +38,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/consultations/{slug}", web::get().to(public::consultation))
         .route(
             "/consultations/{slug}/rounds/{n}",
-            web::get().to(public::round),
+            web::get().to(submissions::round),
         )
+        .route(
+            "/consultations/{slug}/rounds/{n}/submission",
+            web::post().to(submissions::submit),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/submission",
+            web::get().to(submissions::mine),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/submission/revisions/{rev}",
+            web::get().to(submissions::revision),
+        )
+        .route("/receipts/{code}", web::get().to(submissions::receipt))
         .route("/register", web::get().to(accounts::register_form))
         .route("/register", web::post().to(accounts::register))
         .route(

@@ -4,7 +4,7 @@ use super::page::Ctx;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation};
 use crate::db::{ConsultationId, DbConnection};
-use crate::drafts::{self, DraftVersion, Provision};
+use crate::drafts;
 use crate::error::AppError;
 use crate::markdown;
 use crate::rounds::{self, Round, RoundState};
@@ -18,12 +18,12 @@ use time::format_description::well_known::Rfc3339;
 /// A text in the reader's language when a translation exists, marked with its
 /// language so screen readers pronounce it right.
 #[derive(Serialize)]
-struct Text {
-    text: String,
-    lang: &'static str,
+pub struct Text {
+    pub text: String,
+    pub lang: &'static str,
 }
 
-fn localized(
+pub fn localized(
     original: &str,
     original_locale: &str,
     translation: Option<&str>,
@@ -42,15 +42,15 @@ fn localized(
     }
 }
 
-fn rfc3339(t: PrimitiveDateTime) -> String {
+pub fn rfc3339(t: PrimitiveDateTime) -> String {
     t.assume_utc().format(&Rfc3339).unwrap_or_default()
 }
 
-fn group_keys(groups: &[StakeholderGroup]) -> Vec<String> {
+pub fn group_keys(groups: &[StakeholderGroup]) -> Vec<String> {
     groups.iter().map(|g| g.label_key()).collect()
 }
 
-fn title_of(c: &Consultation, reader: Locale) -> Text {
+pub fn title_of(c: &Consultation, reader: Locale) -> Text {
     localized(&c.title, &c.locale, c.translated_title.as_deref(), reader)
 }
 
@@ -137,7 +137,7 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
 }
 
 /// Whole days left, counting a part of a day as a day.
-fn days_left(now: PrimitiveDateTime, close: PrimitiveDateTime) -> i64 {
+pub fn days_left(now: PrimitiveDateTime, close: PrimitiveDateTime) -> i64 {
     let seconds = (close - now).whole_seconds();
     if seconds <= 0 {
         0
@@ -216,108 +216,4 @@ pub async fn consultation(ctx: Ctx, slug: web::Path<String>) -> Result<HttpRespo
     };
     let title = page.title.text.clone();
     ctx.render(StatusCode::OK, "consultation", &title, &page)
-}
-
-#[derive(Serialize)]
-struct ProvisionView {
-    key: String,
-    label: String,
-    heading: Text,
-    body_html: String,
-    body_lang: &'static str,
-}
-
-#[derive(Serialize)]
-struct RoundPage {
-    slug: String,
-    consultation_title: Text,
-    summary_html: String,
-    summary_lang: &'static str,
-    number: i32,
-    state: &'static str,
-    opens_at: String,
-    closes_at: String,
-    days_left: i64,
-    chatham_house: bool,
-    draft_version: i32,
-    draft_title: String,
-    preamble_html: String,
-    groups: Vec<String>,
-    provisions: Vec<ProvisionView>,
-}
-
-fn provision_view(p: &Provision, draft: &DraftVersion, reader: Locale) -> ProvisionView {
-    let heading = localized(
-        &p.heading,
-        &draft.locale,
-        p.translated_heading.as_deref(),
-        reader,
-    );
-    let body = localized(&p.body, &draft.locale, p.translated_body.as_deref(), reader);
-    ProvisionView {
-        key: p.provision_key.clone(),
-        label: p.label.clone(),
-        heading,
-        body_html: markdown::to_html(&body.text),
-        body_lang: body.lang,
-    }
-}
-
-pub async fn round(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
-    let (state, locale) = (&ctx.state, ctx.locale);
-    let (slug, number) = path.into_inner();
-    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
-    let (c, (round, published), draft, provisions, groups) = state
-        .db
-        .run(move |conn| -> Result<_, AppError> {
-            let c = consultations::find_by_slug(conn, &slug)?;
-            let round = rounds::find(conn, c.id, number)?;
-            let draft = drafts::find(conn, round.0.draft_version_id)?;
-            let provisions = drafts::provisions_of(conn, draft.id)?;
-            let groups = consultations::eligible_groups(conn, c.id)?;
-            Ok((c, round, draft, provisions, groups))
-        })
-        .await?;
-    if round.announced_at.is_none() {
-        return Err(AppError::NotFound);
-    }
-    let now = state.clock.now();
-    let summary = localized(
-        &c.summary,
-        &c.locale,
-        c.translated_summary.as_deref(),
-        locale,
-    );
-    let page = RoundPage {
-        slug: c.slug.clone(),
-        consultation_title: title_of(&c, locale),
-        summary_html: markdown::to_html(&summary.text),
-        summary_lang: summary.lang,
-        number: round.number,
-        state: round.state_at(now, published).as_str(),
-        opens_at: rfc3339(round.opens_at),
-        closes_at: rfc3339(round.effective_close()),
-        days_left: days_left(now, round.effective_close()),
-        chatham_house: round.attribution() == rounds::Attribution::ChathamHouse,
-        draft_version: draft.version,
-        draft_title: draft.title.clone(),
-        preamble_html: markdown::to_html(&draft.preamble),
-        groups: group_keys(&groups),
-        provisions: provisions
-            .iter()
-            .map(|p| provision_view(p, &draft, locale))
-            .collect(),
-    };
-    let title = format!(
-        "{} – {}",
-        page.consultation_title.text,
-        crate::i18n::t_args(
-            locale,
-            "round-number",
-            &[("number".into(), round.number.into())]
-                .into_iter()
-                .collect()
-        )
-    );
-    ctx.render(StatusCode::OK, "round", &title, &page)
 }

@@ -9,3 +9,4 @@ mod helpers;
 mod accounts;
 mod cli;
 mod foundation;
+mod submissions;

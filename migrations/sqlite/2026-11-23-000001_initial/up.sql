@@ -164,6 +164,8 @@ CREATE TABLE submission_revisions (
     action TEXT NOT NULL CHECK (action IN ('save', 'submit', 'withdraw')),
     -- The whole submission as it stood after this action, as JSON.
     content TEXT NOT NULL,
+    -- Each submit gets its own receipt, so an earlier receipt stays checkable.
+    receipt_code TEXT UNIQUE,
     created_at TIMESTAMP NOT NULL,
     UNIQUE (submission_id, revision)
 );
