@@ -14,6 +14,7 @@ pub mod error;
 pub mod i18n;
 pub mod markdown;
 pub mod notifications;
+pub mod reports;
 pub mod rounds;
 pub mod startup;
 pub mod submissions;

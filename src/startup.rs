@@ -81,6 +81,11 @@ impl Application {
         });
         let worker = Worker::new(db.clone(), clock.clone(), &settings.email)?;
         actix_web::rt::spawn(worker.run());
+        actix_web::rt::spawn(crate::notifications::schedule::run_forever(
+            db.clone(),
+            state.notifier.clone(),
+            clock.clone(),
+        ));
         let key = session_key(&settings)?;
         let secure = settings.cookies_secure();
         let max_body = settings.server.max_body_bytes;

@@ -60,3 +60,46 @@ pub fn record(conn: &mut DbConnection, entry: &Entry, now: PrimitiveDateTime) ->
         .execute(conn)
         .map(|_| ())
 }
+
+#[derive(Debug, Clone, serde::Serialize, Queryable)]
+pub struct PublicEntry {
+    pub id: crate::db::AuditId,
+    pub action: String,
+    pub actor: Option<String>,
+    pub consultation_slug: Option<String>,
+    pub consultation_title: Option<String>,
+    pub subject: String,
+    pub details: String,
+    pub created_at: PrimitiveDateTime,
+}
+
+/// Consultation-level entries, newest first, `per_page` at a time.
+pub fn public_page(
+    conn: &mut DbConnection,
+    page: i64,
+    per_page: i64,
+) -> QueryResult<(Vec<PublicEntry>, bool)> {
+    use crate::db::schema::{consultations, users};
+    let rows: Vec<PublicEntry> = audit_log::table
+        .left_join(users::table.on(users::id.nullable().eq(audit_log::actor_id)))
+        .left_join(
+            consultations::table.on(consultations::id.nullable().eq(audit_log::consultation_id)),
+        )
+        .filter(audit_log::public.eq(true))
+        .order(audit_log::id.desc())
+        .offset(page.max(0) * per_page)
+        .limit(per_page + 1)
+        .select((
+            audit_log::id,
+            audit_log::action,
+            users::display_name.nullable(),
+            consultations::slug.nullable(),
+            consultations::title.nullable(),
+            audit_log::subject,
+            audit_log::details,
+            audit_log::created_at,
+        ))
+        .load(conn)?;
+    let more = rows.len() as i64 > per_page;
+    Ok((rows.into_iter().take(per_page as usize).collect(), more))
+}

@@ -119,3 +119,46 @@ pub fn eligible_groups_for(
     }
     Ok(map)
 }
+
+pub fn update(
+    conn: &mut DbConnection,
+    id: ConsultationId,
+    title: &str,
+    summary: &str,
+    groups: &[StakeholderGroup],
+    now: PrimitiveDateTime,
+) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::update(consultations::table.find(id))
+            .set((
+                consultations::title.eq(title),
+                consultations::summary.eq(summary),
+                consultations::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        diesel::delete(
+            consultation_groups::table.filter(consultation_groups::consultation_id.eq(id)),
+        )
+        .execute(conn)?;
+        for group in groups {
+            diesel::insert_into(consultation_groups::table)
+                .values((
+                    consultation_groups::consultation_id.eq(id),
+                    consultation_groups::stakeholder_group.eq(group.as_str()),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// A slug is lower-case letters, digits and single hyphens, 1–80 characters.
+pub fn valid_slug(slug: &str) -> bool {
+    (1..=80).contains(&slug.len())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--")
+}

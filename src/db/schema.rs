@@ -117,6 +117,8 @@ diesel::table! {
         announced_at -> Nullable<Timestamp>,
         closed_early_at -> Nullable<Timestamp>,
         min_group_size -> Integer,
+        opened_notice_at -> Nullable<Timestamp>,
+        reminder_notice_at -> Nullable<Timestamp>,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
     }
@@ -188,6 +190,7 @@ diesel::table! {
         version -> Integer,
         note -> Text,
         snapshot -> Text,
+        csv -> Text,
         published_by -> Nullable<BigInt>,
         published_at -> Timestamp,
     }
@@ -258,4 +261,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     reports,
     audit_log,
     outbox,
+);
+
+// The report's one aggregate query groups by columns of three tables.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    provisions::provision_key,
+    submissions::stakeholder_group,
+    submissions::affiliation_verified,
+    positions::stance,
 );

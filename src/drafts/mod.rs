@@ -1,5 +1,6 @@
 //! Draft versions of a consultation's text and their provisions.
 
+pub mod diff;
 pub mod import;
 
 use crate::codes::Locale;

@@ -50,6 +50,8 @@ pub struct Round {
     pub announced_at: Option<PrimitiveDateTime>,
     pub closed_early_at: Option<PrimitiveDateTime>,
     pub min_group_size: i32,
+    pub opened_notice_at: Option<PrimitiveDateTime>,
+    pub reminder_notice_at: Option<PrimitiveDateTime>,
 }
 
 impl Round {
@@ -182,6 +184,8 @@ mod tests {
             announced_at: Some(datetime!(2026-01-01 00:00)),
             closed_early_at: None,
             min_group_size: 3,
+            opened_notice_at: None,
+            reminder_notice_at: None,
         }
     }
 
@@ -229,5 +233,203 @@ mod tests {
             RoundState::Closed
         );
         assert_eq!(r.effective_close(), datetime!(2026-01-15 00:00));
+    }
+}
+
+/// Why an organizer action cannot be done now; each is a Fluent key shown in
+/// the flash message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ActionRefused {
+    #[error("the round is not scheduled")]
+    NotScheduled,
+    #[error("the round is not open")]
+    NotOpen,
+    #[error("the report is published")]
+    AlreadyPublished,
+    #[error("the round is still open")]
+    StillOpen,
+    #[error("the new closing time is not later than now and the opening")]
+    BadClosingTime,
+}
+
+impl ActionRefused {
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Self::NotScheduled => "action-refused-not-scheduled",
+            Self::NotOpen => "action-refused-not-open",
+            Self::AlreadyPublished => "action-refused-published",
+            Self::StillOpen => "action-refused-still-open",
+            Self::BadClosingTime => "action-refused-closing-time",
+        }
+    }
+}
+
+fn log(
+    conn: &mut DbConnection,
+    round: &Round,
+    actor: UserId,
+    action: crate::audit::Action,
+    details: &str,
+    now: PrimitiveDateTime,
+) -> QueryResult<()> {
+    crate::audit::record(
+        conn,
+        &crate::audit::Entry {
+            actor: Some(actor),
+            action,
+            consultation: Some(round.consultation_id),
+            round: Some(round.id),
+            subject: &format!("round {}", round.number),
+            details,
+        },
+        now,
+    )
+}
+
+fn db_time(t: PrimitiveDateTime) -> String {
+    crate::i18n::format_datetime(crate::codes::Locale::En, t.assume_utc())
+}
+
+/// Opens a scheduled (or unannounced) round now.
+pub fn open_now(
+    conn: &mut DbConnection,
+    round: &Round,
+    published: bool,
+    actor: UserId,
+    now: PrimitiveDateTime,
+) -> QueryResult<Result<(), ActionRefused>> {
+    if !matches!(
+        round.state_at(now, published),
+        RoundState::Scheduled | RoundState::Draft
+    ) {
+        return Ok(Err(ActionRefused::NotScheduled));
+    }
+    if round.closes_at <= now {
+        return Ok(Err(ActionRefused::BadClosingTime));
+    }
+    conn.transaction(|conn| {
+        diesel::update(rounds::table.find(round.id))
+            .set((
+                rounds::opens_at.eq(now),
+                rounds::announced_at.eq(round.announced_at.unwrap_or(now)),
+            ))
+            .execute(conn)?;
+        log(
+            conn,
+            round,
+            actor,
+            crate::audit::Action::RoundOpen,
+            &format!("opened at {}", db_time(now)),
+            now,
+        )?;
+        Ok(Ok(()))
+    })
+}
+
+/// Closes an open round now; what was submitted stays, nothing more is accepted.
+pub fn close_now(
+    conn: &mut DbConnection,
+    round: &Round,
+    published: bool,
+    actor: UserId,
+    now: PrimitiveDateTime,
+) -> QueryResult<Result<(), ActionRefused>> {
+    if round.state_at(now, published) != RoundState::Open {
+        return Ok(Err(ActionRefused::NotOpen));
+    }
+    conn.transaction(|conn| {
+        diesel::update(rounds::table.find(round.id))
+            .set(rounds::closed_early_at.eq(now))
+            .execute(conn)?;
+        log(
+            conn,
+            round,
+            actor,
+            crate::audit::Action::RoundClose,
+            &format!("closed at {}", db_time(now)),
+            now,
+        )?;
+        Ok(Ok(()))
+    })
+}
+
+/// Moves the deadline later; a round closed early opens again until then.
+pub fn extend(
+    conn: &mut DbConnection,
+    round: &Round,
+    published: bool,
+    new_close: PrimitiveDateTime,
+    actor: UserId,
+    now: PrimitiveDateTime,
+) -> QueryResult<Result<(), ActionRefused>> {
+    if published {
+        return Ok(Err(ActionRefused::AlreadyPublished));
+    }
+    if new_close <= now || new_close <= round.opens_at || new_close <= round.effective_close() {
+        return Ok(Err(ActionRefused::BadClosingTime));
+    }
+    conn.transaction(|conn| {
+        diesel::update(rounds::table.find(round.id))
+            .set((
+                rounds::closes_at.eq(new_close),
+                rounds::closed_early_at.eq(None::<PrimitiveDateTime>),
+                // A new deadline deserves a new reminder.
+                rounds::reminder_notice_at.eq(None::<PrimitiveDateTime>),
+            ))
+            .execute(conn)?;
+        log(
+            conn,
+            round,
+            actor,
+            crate::audit::Action::RoundExtend,
+            &format!(
+                "from {} to {}",
+                db_time(round.effective_close()),
+                db_time(new_close)
+            ),
+            now,
+        )?;
+        Ok(Ok(()))
+    })
+}
+
+/// Accepts "2026-12-01T09:00", "2026-12-01T09:00:00", "2026-12-01 09:00" or a
+/// full RFC 3339 time; a time without zone is UTC.
+pub fn parse_time(raw: &str) -> Option<PrimitiveDateTime> {
+    let raw = raw.trim();
+    if let Ok(t) = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
+    {
+        return Some(crate::db::to_db_time(t));
+    }
+    let raw = raw.replace(' ', "T");
+    let formats = [
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]"),
+    ];
+    formats
+        .iter()
+        .find_map(|f| PrimitiveDateTime::parse(&raw, f).ok())
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::parse_time;
+    use time::macros::datetime;
+
+    #[test]
+    fn times_are_read_as_utc_in_the_usual_forms() {
+        assert_eq!(
+            parse_time("2026-12-01T09:00"),
+            Some(datetime!(2026-12-01 09:00))
+        );
+        assert_eq!(
+            parse_time("2026-12-01 09:00:30"),
+            Some(datetime!(2026-12-01 09:00:30))
+        );
+        assert_eq!(
+            parse_time("2026-12-01T10:00:00+01:00"),
+            Some(datetime!(2026-12-01 09:00))
+        );
+        assert_eq!(parse_time("tomorrow"), None);
     }
 }

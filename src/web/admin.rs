@@ -39,7 +39,21 @@ impl From<accounts::User> for PersonRow {
 }
 
 #[derive(Serialize)]
+struct RoundBadge {
+    number: i32,
+    state: &'static str,
+}
+
+#[derive(Serialize)]
+struct ConsultationRow {
+    slug: String,
+    title: String,
+    rounds: Vec<RoundBadge>,
+}
+
+#[derive(Serialize)]
 struct Dashboard {
+    consultations: Vec<ConsultationRow>,
     csrf: String,
     is_admin: bool,
     awaiting: Vec<PersonRow>,
@@ -49,20 +63,45 @@ struct Dashboard {
 
 pub async fn dashboard(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let is_admin = ctx.organizer()?.role() == Role::Admin;
-    let (awaiting, people, failed_emails) = ctx
+    let now = ctx.state.clock.now();
+    let (consultations, awaiting, people, failed_emails) = ctx
         .state
         .db
         .run(move |c| -> Result<_, AppError> {
+            let all = crate::consultations::all(c)?;
+            let ids: Vec<_> = all.iter().map(|c| c.id).collect();
+            let rounds = crate::rounds::with_publication(c, &ids)?;
+            let consultations = all
+                .into_iter()
+                .map(|k| ConsultationRow {
+                    rounds: rounds
+                        .iter()
+                        .filter(|(r, _)| r.consultation_id == k.id)
+                        .map(|(r, p)| RoundBadge {
+                            number: r.number,
+                            state: r.state_at(now, *p).as_str(),
+                        })
+                        .collect(),
+                    slug: k.slug,
+                    title: k.title,
+                })
+                .collect();
             let awaiting = accounts::awaiting_verification(c, 200)?;
             let people = if is_admin {
                 accounts::list(c, 500)?
             } else {
                 vec![]
             };
-            Ok((awaiting, people, notifications::failed(c, 100)?))
+            Ok((
+                consultations,
+                awaiting,
+                people,
+                notifications::failed(c, 100)?,
+            ))
         })
         .await?;
     let page = Dashboard {
+        consultations,
         csrf: ctx.csrf(),
         is_admin,
         awaiting: awaiting.into_iter().map(PersonRow::from).collect(),

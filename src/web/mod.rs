@@ -10,7 +10,9 @@ mod accounts;
 mod admin;
 mod assets;
 mod health;
+mod organize;
 mod public;
+mod reports;
 mod submissions;
 
 use crate::clock::Clock;
@@ -53,6 +55,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(submissions::revision),
         )
         .route("/receipts/{code}", web::get().to(submissions::receipt))
+        .route(
+            "/consultations/{slug}/rounds/{n}/report",
+            web::get().to(reports::report),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/report.json",
+            web::get().to(reports::report_json),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/report.csv",
+            web::get().to(reports::report_csv),
+        )
+        .route(
+            "/admin/consultations/{slug}/rounds/{n}/report",
+            web::get().to(reports::preview),
+        )
+        .route(
+            "/admin/consultations/{slug}/rounds/{n}/responses/{key}",
+            web::post().to(reports::respond),
+        )
+        .route("/admin/moderation/{id}/hide", web::post().to(reports::hide))
         .route("/register", web::get().to(accounts::register_form))
         .route("/register", web::post().to(accounts::register))
         .route(
@@ -77,7 +100,45 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(accounts::change_password),
         )
         .route("/account/delete", web::post().to(accounts::delete_account))
+        .route("/audit", web::get().to(organize::audit_log))
+        .route("/feed.atom", web::get().to(organize::feed))
         .route("/admin", web::get().to(admin::dashboard))
+        .route(
+            "/admin/consultations/new",
+            web::get().to(organize::new_consultation),
+        )
+        .route(
+            "/admin/consultations",
+            web::post().to(organize::create_consultation),
+        )
+        .route(
+            "/admin/consultations/{slug}",
+            web::get().to(organize::manage),
+        )
+        .route(
+            "/admin/consultations/{slug}",
+            web::post().to(organize::update_consultation),
+        )
+        .route(
+            "/admin/consultations/{slug}/drafts/new",
+            web::get().to(organize::new_draft),
+        )
+        .route(
+            "/admin/consultations/{slug}/drafts",
+            web::post().to(organize::import_draft),
+        )
+        .route(
+            "/admin/consultations/{slug}/rounds",
+            web::post().to(organize::create_round),
+        )
+        .route(
+            "/admin/consultations/{slug}/rounds/{n}/{action}",
+            web::get().to(organize::confirm),
+        )
+        .route(
+            "/admin/consultations/{slug}/rounds/{n}/{action}",
+            web::post().to(organize::round_action),
+        )
         .route(
             "/admin/participants/{id}/verify",
             web::post().to(admin::verify_participant),

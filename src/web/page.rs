@@ -138,6 +138,16 @@ impl Ctx {
         );
     }
 
+    pub fn flash_error(&self, message: &str) {
+        let _ = self.session.insert(
+            FLASH,
+            Flash {
+                message: message.into(),
+                kind: "error".into(),
+            },
+        );
+    }
+
     pub fn user(&self) -> Result<&User, AppError> {
         self.user
             .as_ref()

@@ -111,6 +111,11 @@ CREATE TABLE rounds (
     -- Set by "close now"; the state is derived from these times, never stored.
     closed_early_at TIMESTAMP,
     min_group_size INTEGER NOT NULL DEFAULT 3 CHECK (min_group_size >= 1),
+    -- When the "round opened" and "closing soon" e-mails were queued, so the
+    -- scheduler scans participants once per round (dedup keys still make each
+    -- e-mail unique if two instances race).
+    opened_notice_at TIMESTAMP,
+    reminder_notice_at TIMESTAMP,
     created_by BIGINT REFERENCES users (id),
     created_at TIMESTAMP NOT NULL,
     UNIQUE (consultation_id, number),
@@ -187,6 +192,8 @@ CREATE TABLE reports (
     note TEXT NOT NULL DEFAULT '',
     -- Immutable JSON snapshot: the public page is rendered from it, never recomputed.
     snapshot TEXT NOT NULL,
+    -- The open data, one row per counted position, frozen with the snapshot.
+    csv TEXT NOT NULL,
     published_by BIGINT REFERENCES users (id),
     published_at TIMESTAMP NOT NULL,
     UNIQUE (round_id, version)

@@ -1,0 +1,241 @@
+//! E-mails about rounds: opened, closing soon, extended, report published. Each
+//! goes once per round, kind and recipient, whatever the number of instances
+//! or restarts: its dedup key (`round:ID:KIND:USER`) is unique in the outbox.
+
+use super::{Kind, Message, Notifier};
+use crate::codes::{Locale, StakeholderGroup};
+use crate::consultations;
+use crate::db::schema::{consultations as consultation_table, rounds, submissions, users};
+use crate::db::{DbConnection, RoundId, UserId};
+use crate::error::AppError;
+use crate::rounds::Round;
+use diesel::prelude::*;
+use serde::Serialize;
+use time::{Duration, PrimitiveDateTime};
+
+/// How long before the close the reminder goes out.
+pub const REMINDER_BEFORE: Duration = Duration::hours(48);
+
+#[derive(Serialize)]
+struct RoundEmail<'a> {
+    name: &'a str,
+    title: &'a str,
+    round: i32,
+    link: String,
+    closes: String,
+}
+
+struct Recipient {
+    id: UserId,
+    email: String,
+    name: String,
+    locale: Locale,
+}
+
+/// Verified, opted-in people of the eligible groups; `only` narrows to the
+/// participants with a submission in that round (any status) when given.
+fn recipients(
+    conn: &mut DbConnection,
+    groups: &[StakeholderGroup],
+    exclude_submitted_in: Option<RoundId>,
+) -> QueryResult<Vec<Recipient>> {
+    let codes: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
+    let mut query = users::table
+        .filter(users::deleted_at.is_null())
+        .filter(users::email_verified_at.is_not_null())
+        .filter(users::notify_rounds.eq(true))
+        .filter(users::stakeholder_group.eq_any(codes))
+        .into_boxed();
+    if let Some(round) = exclude_submitted_in {
+        query = query.filter(diesel::dsl::not(diesel::dsl::exists(
+            submissions::table
+                .filter(submissions::round_id.eq(round))
+                .filter(submissions::participant_id.eq(users::id))
+                .filter(submissions::status.eq("submitted")),
+        )));
+    }
+    let rows: Vec<(UserId, String, String, String)> = query
+        .select((users::id, users::email, users::display_name, users::locale))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, email, name, locale)| Recipient {
+            id,
+            email,
+            name,
+            locale: Locale::parse(&locale).unwrap_or_default(),
+        })
+        .collect())
+}
+
+fn send_all(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    round: &Round,
+    kind: Kind,
+    tag: &str,
+    list: &[Recipient],
+    now: PrimitiveDateTime,
+) -> Result<usize, AppError> {
+    let c = consultation_table::table
+        .find(round.consultation_id)
+        .select((consultation_table::slug, consultation_table::title))
+        .first::<(String, String)>(conn)?;
+    let mut queued = 0;
+    for r in list {
+        let closes = crate::i18n::format_datetime(r.locale, round.effective_close().assume_utc());
+        let link = match kind {
+            Kind::ReportPublished => format!(
+                "{}/consultations/{}/rounds/{}/report",
+                notifier.base_url(),
+                c.0,
+                round.number
+            ),
+            _ => format!(
+                "{}/consultations/{}/rounds/{}",
+                notifier.base_url(),
+                c.0,
+                round.number
+            ),
+        };
+        let message = Message {
+            kind,
+            to: &r.email,
+            locale: r.locale,
+            dedup_key: Some(format!("round:{}:{tag}:{}", round.id, r.id)),
+            data: RoundEmail {
+                name: &r.name,
+                title: &c.1,
+                round: round.number,
+                link,
+                closes,
+            },
+        };
+        if notifier.enqueue(conn, &message, now)? {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
+
+/// The periodic pass: "round opened" for rounds that are open, "closing soon"
+/// for those closing within 48 hours. Safe to run any number of times.
+pub fn run(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    now: PrimitiveDateTime,
+) -> Result<usize, AppError> {
+    let due: Vec<Round> = rounds::table
+        .filter(rounds::announced_at.is_not_null())
+        .filter(rounds::opens_at.le(now))
+        .filter(rounds::closes_at.gt(now))
+        .filter(rounds::closed_early_at.is_null())
+        .filter(
+            rounds::opened_notice_at
+                .is_null()
+                .or(rounds::reminder_notice_at
+                    .is_null()
+                    .and(rounds::closes_at.le(now + REMINDER_BEFORE))),
+        )
+        .select(Round::as_select())
+        .load(conn)?;
+    let mut queued = 0;
+    for round in due {
+        let groups = consultations::eligible_groups(conn, round.consultation_id)?;
+        queued += conn.transaction(|conn| -> Result<usize, AppError> {
+            let mut n = 0;
+            if round.opened_notice_at.is_none() {
+                let list = recipients(conn, &groups, None)?;
+                n += send_all(
+                    conn,
+                    notifier,
+                    &round,
+                    Kind::RoundOpened,
+                    "opened",
+                    &list,
+                    now,
+                )?;
+                diesel::update(rounds::table.find(round.id))
+                    .set(rounds::opened_notice_at.eq(now))
+                    .execute(conn)?;
+            }
+            if round.reminder_notice_at.is_none() && round.closes_at <= now + REMINDER_BEFORE {
+                let list = recipients(conn, &groups, Some(round.id))?;
+                let tag = format!("reminder-{}", round.closes_at.assume_utc().unix_timestamp());
+                n += send_all(
+                    conn,
+                    notifier,
+                    &round,
+                    Kind::RoundReminder,
+                    &tag,
+                    &list,
+                    now,
+                )?;
+                diesel::update(rounds::table.find(round.id))
+                    .set(rounds::reminder_notice_at.eq(now))
+                    .execute(conn)?;
+            }
+            Ok(n)
+        })?;
+    }
+    Ok(queued)
+}
+
+/// After an extension: everyone eligible hears of the new deadline.
+pub fn extended(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    round: &Round,
+    now: PrimitiveDateTime,
+) -> Result<usize, AppError> {
+    let groups = consultations::eligible_groups(conn, round.consultation_id)?;
+    let list = recipients(conn, &groups, None)?;
+    let tag = format!("extended-{}", round.closes_at.assume_utc().unix_timestamp());
+    send_all(conn, notifier, round, Kind::RoundExtended, &tag, &list, now)
+}
+
+/// After publication: those who submitted hear that the report is out.
+pub fn report_published(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    round: &Round,
+    version: i32,
+    now: PrimitiveDateTime,
+) -> Result<usize, AppError> {
+    let rows: Vec<(UserId, String, String, String)> = users::table
+        .inner_join(submissions::table)
+        .filter(submissions::round_id.eq(round.id))
+        .filter(submissions::status.eq("submitted"))
+        .filter(users::deleted_at.is_null())
+        .select((users::id, users::email, users::display_name, users::locale))
+        .load(conn)?;
+    let list: Vec<Recipient> = rows
+        .into_iter()
+        .map(|(id, email, name, locale)| Recipient {
+            id,
+            email,
+            name,
+            locale: Locale::parse(&locale).unwrap_or_default(),
+        })
+        .collect();
+    send_all(
+        conn,
+        notifier,
+        round,
+        Kind::ReportPublished,
+        &format!("report-{version}"),
+        &list,
+        now,
+    )
+}
+
+/// Runs the periodic pass once a minute for as long as the process lives.
+pub async fn run_forever(db: crate::db::Db, notifier: Notifier, clock: crate::clock::Clock) {
+    loop {
+        let (notifier, now) = (notifier.clone(), clock.now());
+        if let Err(e) = db.run(move |c| run(c, &notifier, now)).await {
+            tracing::warn!(error = %e, "round notifications: pass failed");
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
+}
