@@ -37,6 +37,15 @@ enum Command {
     },
     /// Load the demo consultation unless it is already there.
     LoadDemo,
+    /// Import a Markdown file as the consultation's next draft version.
+    ImportDraft {
+        #[arg(long)]
+        consultation: String,
+        /// Heading level that starts a provision.
+        #[arg(long, default_value_t = 2)]
+        level: u8,
+        file: std::path::PathBuf,
+    },
 }
 
 pub fn run() -> anyhow::Result<()> {
@@ -51,6 +60,35 @@ pub fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateAdmin { email } => create_admin(&settings, &email),
+        Command::ImportDraft {
+            consultation,
+            level,
+            file,
+        } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let text = crate::drafts::import::decode(&bytes)?;
+            let draft = crate::drafts::import::parse(text, level)?;
+            let db = connect(&settings)?;
+            db.migrate()?;
+            let mut conn = db.get()?;
+            let c = crate::consultations::find_by_slug(&mut conn, &consultation)
+                .with_context(|| format!("no consultation `{consultation}`"))?;
+            let version = crate::drafts::import_version(
+                &mut conn,
+                c.id,
+                &c.slug,
+                &draft,
+                text,
+                None,
+                Clock::default().now(),
+            )?;
+            println!(
+                "imported version {version} with {} provisions",
+                draft.provisions.len()
+            );
+            Ok(())
+        }
         Command::LoadDemo => {
             let db = connect(&settings)?;
             db.migrate()?;

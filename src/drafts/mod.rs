@@ -134,3 +134,49 @@ pub fn provisions_of(conn: &mut DbConnection, id: DraftVersionId) -> QueryResult
         .select(Provision::as_select())
         .load(conn)
 }
+
+/// The version just before `draft` in its consultation, if any.
+pub fn previous_version(
+    conn: &mut DbConnection,
+    draft: &DraftVersion,
+) -> QueryResult<Option<DraftVersion>> {
+    draft_versions::table
+        .filter(draft_versions::consultation_id.eq(draft.consultation_id))
+        .filter(draft_versions::version.lt(draft.version))
+        .order(draft_versions::version.desc())
+        .select(DraftVersion::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Stores an imported draft as the next version and logs who did it.
+pub fn import_version(
+    conn: &mut DbConnection,
+    consultation: ConsultationId,
+    slug: &str,
+    draft: &ParsedDraft,
+    source: &str,
+    actor: Option<UserId>,
+    now: PrimitiveDateTime,
+) -> QueryResult<i32> {
+    conn.transaction(|conn| {
+        let v = store(conn, consultation, draft, source, Locale::En, actor, now)?;
+        crate::audit::record(
+            conn,
+            &crate::audit::Entry {
+                actor,
+                action: crate::audit::Action::DraftImport,
+                consultation: Some(consultation),
+                round: None,
+                subject: slug,
+                details: &format!(
+                    "version {} ({} provisions)",
+                    v.version,
+                    draft.provisions.len()
+                ),
+            },
+            now,
+        )?;
+        Ok(v.version)
+    })
+}

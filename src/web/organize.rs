@@ -8,7 +8,6 @@ use crate::accounts::fields::FieldErrors;
 use crate::audit;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation, NewConsultation};
-use crate::db::{DbConnection, UserId};
 use crate::drafts::{self, DraftVersion, ImportError, import};
 use crate::error::AppError;
 use crate::markdown;
@@ -541,7 +540,17 @@ pub async fn import_draft(
     let version = ctx
         .state
         .db
-        .run(move |c| store_draft(c, id, &slug, &draft, &source, actor, now))
+        .run(move |c| -> Result<i32, AppError> {
+            Ok(drafts::import_version(
+                c,
+                id,
+                &slug,
+                &draft,
+                &source,
+                Some(actor),
+                now,
+            )?)
+        })
         .await?;
     ctx.flash("draft-imported");
     let _ = version;
@@ -549,37 +558,6 @@ pub async fn import_draft(
         "/admin/consultations/{}",
         loaded.consultation.slug
     )))
-}
-
-pub fn store_draft(
-    c: &mut DbConnection,
-    id: crate::db::ConsultationId,
-    slug: &str,
-    draft: &import::ParsedDraft,
-    source: &str,
-    actor: UserId,
-    now: time::PrimitiveDateTime,
-) -> Result<i32, AppError> {
-    c.transaction(|c| {
-        let v = drafts::store(c, id, draft, source, Locale::En, Some(actor), now)?;
-        audit::record(
-            c,
-            &audit::Entry {
-                actor: Some(actor),
-                action: audit::Action::DraftImport,
-                consultation: Some(id),
-                round: None,
-                subject: slug,
-                details: &format!(
-                    "version {} ({} provisions)",
-                    v.version,
-                    draft.provisions.len()
-                ),
-            },
-            now,
-        )?;
-        Ok(v.version)
-    })
 }
 
 // ---- rounds -----------------------------------------------------------------
@@ -668,6 +646,7 @@ pub async fn create_round(
 #[derive(Serialize)]
 struct ConfirmPage {
     csrf: String,
+    errors: FieldErrors,
     slug: String,
     title: String,
     number: i32,
@@ -699,6 +678,7 @@ pub async fn confirm(
         .ok_or(AppError::NotFound)?;
     let page = ConfirmPage {
         csrf: ctx.csrf(),
+        errors: FieldErrors::default(),
         slug: loaded.consultation.slug.clone(),
         title: loaded.consultation.title.clone(),
         number,

@@ -162,6 +162,10 @@ impl Ctx {
         }
     }
 
+    pub fn query_has(&self, pair: &str) -> bool {
+        self.query.split('&').any(|p| p == pair)
+    }
+
     pub fn here(&self) -> String {
         if self.query.is_empty() {
             self.path.clone()

@@ -28,6 +28,8 @@ struct RoundData {
     provisions: Vec<Provision>,
     groups: Vec<StakeholderGroup>,
     stored: Option<Stored>,
+    /// The provisions of the version before this round's, to show changes.
+    previous: Option<Vec<Provision>>,
 }
 
 fn round_number(raw: &str) -> Result<i32, AppError> {
@@ -52,6 +54,10 @@ async fn load(ctx: &Ctx, slug: String, number: i32) -> Result<RoundData, AppErro
                 Some(p) => submissions::load(conn, round.id, p)?,
                 None => None,
             };
+            let previous = match drafts::previous_version(conn, &draft)? {
+                Some(v) => Some(drafts::provisions_of(conn, v.id)?),
+                None => None,
+            };
             Ok(RoundData {
                 state: round.state_at(now, published),
                 consultation,
@@ -60,6 +66,7 @@ async fn load(ctx: &Ctx, slug: String, number: i32) -> Result<RoundData, AppErro
                 provisions,
                 groups,
                 stored,
+                previous,
             })
         })
         .await
@@ -81,6 +88,8 @@ struct ProvisionView {
     body_html: String,
     body_lang: &'static str,
     answered: bool,
+    change: Option<drafts::diff::ChangeKind>,
+    diff_html: Option<String>,
     stances: Vec<Choice>,
     stance_label_key: Option<String>,
     stance_value: Option<&'static str>,
@@ -132,6 +141,9 @@ struct RoundPage {
     errors: FieldErrors,
     review: bool,
     signed_in: bool,
+    has_previous: bool,
+    show_changes: bool,
+    removed: Vec<drafts::diff::ProvisionChange>,
 }
 
 fn stance_key(s: Stance) -> String {
@@ -170,6 +182,12 @@ fn page(
     errors: FieldErrors,
     review: bool,
 ) -> RoundPage {
+    let show_changes = data.previous.is_some() && ctx.query_has("view=changes");
+    let changes = data
+        .previous
+        .as_ref()
+        .map(|prev| drafts::diff::compare(prev, &data.provisions))
+        .unwrap_or_default();
     let c = &data.consultation;
     let locale = ctx.locale;
     let refusal = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state).err();
@@ -205,6 +223,18 @@ fn page(
                 body_html: markdown::to_html(&body.text),
                 body_lang: body.lang,
                 answered: given.stance.is_some(),
+                change: changes
+                    .iter()
+                    .find(|c| c.key == p.provision_key)
+                    .map(|c| c.kind),
+                diff_html: show_changes
+                    .then(|| {
+                        changes
+                            .iter()
+                            .find(|c| c.key == p.provision_key)
+                            .map(|c| c.diff_html.clone())
+                    })
+                    .flatten(),
                 stances: Stance::ALL
                     .iter()
                     .map(|s| Choice {
@@ -280,6 +310,12 @@ fn page(
         errors,
         review,
         signed_in: ctx.user.is_some(),
+        has_previous: data.previous.is_some(),
+        show_changes,
+        removed: changes
+            .into_iter()
+            .filter(|c| c.kind == drafts::diff::ChangeKind::Removed)
+            .collect(),
     }
 }
 

@@ -371,3 +371,68 @@ impl TestApp {
         password
     }
 }
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+static PASSWORD_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+impl TestApp {
+    /// A verified participant made directly in the database (registration has
+    /// its own tests), signed in in a browser of its own.
+    pub async fn participant(
+        &self,
+        email: &str,
+        group: &str,
+        country: &'static str,
+        affiliation_verified: bool,
+    ) -> Browser {
+        let hash = PASSWORD_HASH
+            .get_or_init(|| polyphony::accounts::passwords::hash(PASSWORD).unwrap())
+            .clone();
+        let (email_owned, group) = (
+            email.to_string(),
+            polyphony::codes::StakeholderGroup::parse(group).unwrap(),
+        );
+        let now = self.clock.now();
+        self.db
+            .run(move |c| -> Result<(), polyphony::error::AppError> {
+                use diesel::prelude::*;
+                let profile = polyphony::accounts::fields::Profile {
+                    display_name: format!("Name of {email_owned}"),
+                    organization: "Org".into(),
+                    group,
+                    country,
+                    locale: polyphony::codes::Locale::En,
+                };
+                let id = polyphony::accounts::insert(
+                    c,
+                    &polyphony::accounts::NewUser {
+                        email: &email_owned,
+                        password_hash: &hash,
+                        profile: &profile,
+                        role: polyphony::accounts::Role::Participant,
+                        email_verified: true,
+                    },
+                    now,
+                )?;
+                if affiliation_verified {
+                    diesel::update(polyphony::db::schema::users::table.find(id))
+                        .set(polyphony::db::schema::users::affiliation_verified_at.eq(now))
+                        .execute(c)?;
+                }
+                Ok(())
+            })
+            .await
+            .unwrap();
+        let b = self.new_browser();
+        assert_eq!(b.login(email, PASSWORD).await.status(), 303);
+        b
+    }
+
+    pub async fn admin(&self) -> Browser {
+        let (email, password) = self.first_admin.clone().expect("first admin");
+        let b = self.new_browser();
+        assert_eq!(b.login(&email, &password).await.status(), 303);
+        b
+    }
+}

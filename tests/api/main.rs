@@ -9,4 +9,6 @@ mod helpers;
 mod accounts;
 mod cli;
 mod foundation;
+mod organize;
+mod reports;
 mod submissions;

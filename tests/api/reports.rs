@@ -1,0 +1,251 @@
+use crate::helpers::*;
+use diesel::prelude::*;
+use polyphony::db::schema::{positions, rounds};
+use polyphony::reports::Snapshot;
+use polyphony::reports::figures::{self, ConsensusLabel, CountRow};
+
+const ROUND: &str = "/consultations/additional-protocol/rounds/1";
+const POST: &str = "/consultations/additional-protocol/rounds/1/submission";
+const ADMIN_ROUND: &str = "/admin/consultations/additional-protocol/rounds/1";
+
+const CAMPAIGN: &str = "We the undersigned urge the parties to protect the diversity of cultural expressions online \
+    by requiring every platform to publish how its recommendation systems rank local music films books and news, \
+    and to report each year on the share of local content shown to users in every country";
+
+async fn answer(b: &Browser, fields: &[(&str, &str)]) {
+    let mut all = vec![("action", "submit")];
+    all.extend_from_slice(fields);
+    let res = b.submit(ROUND, POST, &all).await;
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+}
+
+async fn close_and_publish(app: &TestApp) -> Browser {
+    let admin = app.admin().await;
+    for (action, fields) in [("close", vec![]), ("publish", vec![("note", "")])] {
+        let path = format!("{ADMIN_ROUND}/{action}");
+        let res = admin.submit(&path, &path, &fields).await;
+        assert_eq!(res.status(), 303);
+    }
+    admin
+}
+
+async fn snapshot(app: &TestApp) -> Snapshot {
+    let (status, json) = app.get_text(&format!("{ROUND}/report.json")).await;
+    assert_eq!(status, 200);
+    serde_json::from_str(&json).unwrap()
+}
+
+/// The hand-built round of the tests below.
+async fn hand_built_round(app: &TestApp) {
+    let g1 = app
+        .participant("g1@example.org", "government", "CA", true)
+        .await;
+    let g2 = app
+        .participant("g2@example.org", "government", "FR", true)
+        .await;
+    let g3 = app
+        .participant("g3@example.org", "government", "KE", false)
+        .await;
+    answer(
+        &g1,
+        &[
+            ("stance[art-1]", "support"),
+            ("comment[art-1]", "We back it."),
+            ("disclosure", "attributed"),
+        ],
+    )
+    .await;
+    answer(
+        &g2,
+        &[("stance[art-1]", "oppose"), ("disclosure", "organization")],
+    )
+    .await;
+    answer(
+        &g3,
+        &[("stance[art-1]", "support"), ("disclosure", "anonymous")],
+    )
+    .await;
+    let campaign_variants = [
+        CAMPAIGN.to_string(),
+        CAMPAIGN.replace("music", "songs"),
+        CAMPAIGN.replace("every country", "each country"),
+    ];
+    for (i, stance) in ["support_with_changes", "support", "support", "no_position"]
+        .iter()
+        .enumerate()
+    {
+        let b = app
+            .participant(&format!("cs{i}@example.org"), "civil_society", "KE", false)
+            .await;
+        let comment = campaign_variants.get(i).cloned().unwrap_or_default();
+        answer(
+            &b,
+            &[
+                ("stance[art-1]", stance),
+                ("comment[art-2]", &comment),
+                ("stance[art-2]", "support"),
+                ("disclosure", "anonymous"),
+            ],
+        )
+        .await;
+    }
+    for i in 0..2 {
+        let b = app
+            .participant(&format!("pl{i}@example.org"), "platform", "US", false)
+            .await;
+        answer(
+            &b,
+            &[("stance[art-1]", "oppose"), ("disclosure", "attributed")],
+        )
+        .await;
+    }
+    let withdrawn = app
+        .participant("w@example.org", "academia", "FR", false)
+        .await;
+    answer(
+        &withdrawn,
+        &[("stance[art-1]", "support"), ("disclosure", "anonymous")],
+    )
+    .await;
+    let res = withdrawn
+        .submit(ROUND, POST, &[("action", "withdraw")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let secret = app
+        .participant("conf@example.org", "academia", "FR", false)
+        .await;
+    answer(
+        &secret,
+        &[
+            ("stance[art-1]", "oppose"),
+            ("comment[art-1]", "Secret reasons"),
+            ("disclosure", "confidential"),
+        ],
+    )
+    .await;
+}
+
+both_backends! {
+    async fn the_report_figures_match_values_computed_by_hand(app) {
+        assert_eq!(app.get(&format!("{ROUND}/report")).await.status(), 404, "no report before publication");
+        hand_built_round(&app).await;
+        close_and_publish(&app).await;
+        let s = snapshot(&app).await;
+        assert_eq!(s.participation.submissions, 10, "the withdrawn submission is not counted");
+        assert_eq!(s.participation.verified, 2);
+        let art1 = &s.provisions[0].figures;
+        assert_eq!(art1.key, "art-1");
+        assert_eq!((art1.overall.support, art1.overall.support_with_changes, art1.overall.oppose, art1.overall.no_position), (4, 1, 4, 1));
+        assert_eq!((art1.overall_verified.support, art1.overall_verified.oppose), (1, 1));
+        let group = |code: &str| art1.groups.iter().find(|g| g.group.as_str() == code).unwrap();
+        assert!((group("government").support_share.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!(group("civil_society").support_share, Some(1.0));
+        assert!(!group("platform").counted_in_balance, "2 responses are below min_group_size 3");
+        assert!(!group("academia").counted_in_balance);
+        assert_eq!(group("academia").counts.oppose, 1, "the confidential position is counted");
+        assert!((art1.balanced_support.unwrap() - (2.0 / 3.0 + 1.0) / 2.0).abs() < 1e-9);
+        assert!((art1.consensus_score.unwrap() - 0.6 * 0.8).abs() < 1e-9);
+        assert_eq!(art1.label, ConsensusLabel::Consensus);
+
+        // The near-identical comments are one campaign of three.
+        let art2 = &s.provisions[1];
+        assert_eq!(art2.campaigns.len(), 1);
+        assert_eq!(art2.campaigns[0].count, 3);
+        assert_eq!(s.participation.in_campaigns, 3);
+
+        let (status, page) = app.get_text(&format!("{ROUND}/report")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("We back it.") && page.contains("Name of g1@example.org"), "attributed comment with its author");
+        assert!(!page.contains("Secret reasons"), "a confidential text is never published");
+        assert!(page.contains("Sent 3 times"));
+        assert!(page.contains("<svg") && page.contains("role=\"img\""));
+        assert!(page.contains("How the figures are made"));
+        let (_, csv) = app.get_text(&format!("{ROUND}/report.csv")).await;
+        assert!(!csv.contains("Secret reasons"));
+    }
+
+    async fn every_figure_can_be_recomputed_from_the_csv(app) {
+        hand_built_round(&app).await;
+        close_and_publish(&app).await;
+        let s = snapshot(&app).await;
+        let (_, csv_text) = app.get_text(&format!("{ROUND}/report.csv")).await;
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        let mut counts: std::collections::BTreeMap<(String, String, bool, String), i64> = Default::default();
+        for record in reader.records() {
+            let r = record.unwrap();
+            *counts.entry((r[0].to_string(), r[1].to_string(), &r[4] == "true", r[5].to_string())).or_default() += 1;
+        }
+        let rows: Vec<CountRow> = counts.into_iter().map(|((key, group, verified, stance), count)| CountRow {
+            provision_key: key,
+            group: polyphony::codes::StakeholderGroup::parse(&group).unwrap(),
+            verified,
+            stance: polyphony::submissions::Stance::parse(&stance).unwrap(),
+            count,
+        }).collect();
+        let keys: Vec<String> = s.provisions.iter().map(|p| p.key.clone()).collect();
+        let recomputed = figures::compute(&keys, &rows, s.min_group_size);
+        for (from_csv, published) in recomputed.iter().zip(s.provisions.iter().map(|p| &p.figures)) {
+            assert_eq!(from_csv, published, "{}", published.key);
+        }
+        assert_eq!(recomputed.len(), 12);
+    }
+
+    async fn chatham_house_quotes_carry_no_affiliation(app) {
+        app.db.query(|c| diesel::update(rounds::table).set(rounds::attribution.eq("chatham_house")).execute(c)).await.unwrap();
+        let b = app.participant("ch@example.org", "platform", "US", false).await;
+        answer(&b, &[("stance[art-1]", "oppose"), ("comment[art-1]", "Unworkable for us."), ("disclosure", "anonymous")]).await;
+        close_and_publish(&app).await;
+        let (_, page) = app.get_text(&format!("{ROUND}/report")).await;
+        let at = page.find("Unworkable for us.").expect("the comment is published");
+        let before = &page[at.saturating_sub(400)..at];
+        assert!(!before.contains("Digital platform") && !before.contains("United States"), "{before}");
+        let (_, csv) = app.get_text(&format!("{ROUND}/report.csv")).await;
+        assert!(!csv.contains("Unworkable"), "no text next to a group in the CSV under the Chatham House Rule");
+    }
+
+    async fn republishing_and_moderation_make_new_versions_and_keep_old_ones(app) {
+        let b = app.participant("m@example.org", "academia", "FR", false).await;
+        answer(&b, &[("stance[art-1]", "oppose"), ("comment[art-1]", "An insult to someone"), ("disclosure", "anonymous")]).await;
+        let admin = close_and_publish(&app).await;
+        let (_, preview) = admin.get_text(ADMIN_ROUND.to_string().as_str()).await;
+        let _ = preview;
+        let (_, preview) = admin.get_text(&format!("{ADMIN_ROUND}/report")).await;
+        let token = csrf_in(&preview);
+        let id: i64 = app.db.query(|c| positions::table.filter(positions::comment.eq("An insult to someone"))
+            .select(positions::id).first(c)).await.unwrap();
+        let res = admin.post_form(&format!("/admin/moderation/{id}/hide"), &[("csrf_token", &token), ("reason", "personal attack")]).await;
+        assert_eq!(res.status(), 303);
+        let (_, latest) = app.get_text(&format!("{ROUND}/report")).await;
+        assert!(latest.contains("Version 2"));
+        assert!(latest.contains("Hidden by the organizers: personal attack"));
+        assert!(!latest.contains("An insult to someone"));
+        let s = snapshot(&app).await;
+        assert_eq!(s.provisions[0].figures.overall.oppose, 1, "a hidden text is still counted");
+        let (status, v1) = app.get_text(&format!("{ROUND}/report?version=1")).await;
+        assert_eq!(status, 200);
+        assert!(v1.contains("Version 1") && v1.contains("This is not the latest version."));
+
+        let res = admin.post_form(&format!("{ADMIN_ROUND}/responses/art-1"), &[("csrf_token", &token), ("response", "We *heard* you.")]).await;
+        assert_eq!(res.status(), 303);
+        let path = format!("{ADMIN_ROUND}/publish");
+        admin.submit(&path, &path, &[("note", "Responses added")]).await;
+        let (_, v3) = app.get_text(&format!("{ROUND}/report")).await;
+        assert!(v3.contains("Version 3") && v3.contains("<em>heard</em>") && v3.contains("Responses added"));
+        app.wait_for_mail("m@example.org", "The report is published").await;
+    }
+
+    async fn a_report_cannot_be_published_while_the_round_is_open(app) {
+        let admin = app.admin().await;
+        let path = format!("{ADMIN_ROUND}/publish");
+        let res = admin.submit(&path, &path, &[("note", "")]).await;
+        assert_eq!(res.status(), 303);
+        let (_, manage) = admin.get_text("/admin/consultations/additional-protocol").await;
+        assert!(manage.contains("Close the round before publishing its report."));
+        assert_eq!(app.get(&format!("{ROUND}/report")).await.status(), 404);
+    }
+}
