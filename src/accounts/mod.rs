@@ -162,7 +162,7 @@ pub fn upsert_admin(
     password_hash: &str,
     now: PrimitiveDateTime,
 ) -> QueryResult<UserId> {
-    conn.transaction(|conn| match find_by_email(conn, email)? {
+    crate::db::write_transaction(conn, |conn| match find_by_email(conn, email)? {
         Some(user) => {
             diesel::update(users::table.find(user.id))
                 .set((
@@ -297,7 +297,7 @@ pub fn register(
     password_hash: &str,
     now: PrimitiveDateTime,
 ) -> Result<(), AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if let Some(existing) = find_by_email(conn, reg.email.as_str())? {
             notifier.enqueue(
                 conn,
@@ -348,7 +348,7 @@ pub fn resend_verification(
     if user.email_verified_at.is_some() {
         return Ok(());
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         send_verification(
             conn,
             notifier,
@@ -367,7 +367,7 @@ pub fn verify_email(
     token: &str,
     now: PrimitiveDateTime,
 ) -> QueryResult<bool> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let Some(user) = consume_token(conn, token, TokenPurpose::VerifyEmail, now)? else {
             return Ok(false);
         };
@@ -389,7 +389,7 @@ pub fn request_reset(
     email: &str,
     now: PrimitiveDateTime,
 ) -> Result<(), AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let Some(user) = find_by_email(conn, email)? else {
             return Ok(());
         };
@@ -421,7 +421,7 @@ pub fn reset_password(
     password_hash: &str,
     now: PrimitiveDateTime,
 ) -> Result<bool, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let Some(id) = consume_token(conn, token, TokenPurpose::ResetPassword, now)? else {
             return Ok(false);
         };
@@ -490,7 +490,7 @@ pub fn update_profile(
 /// Erases the person: e-mail, name, organization and password go; their
 /// submissions stay counted (with group and country) but lose any attribution.
 pub fn delete(conn: &mut DbConnection, id: UserId, now: PrimitiveDateTime) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::update(users::table.find(id))
             .set((
                 users::email.eq(format!("deleted-{id}@invalid")),

@@ -34,7 +34,7 @@ pub fn create(
     author: Option<UserId>,
     now: PrimitiveDateTime,
 ) -> QueryResult<ConsultationId> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let id: ConsultationId = diesel::insert_into(consultations::table)
             .values((
                 consultations::slug.eq(new.slug),
@@ -128,7 +128,7 @@ pub fn update(
     groups: &[StakeholderGroup],
     now: PrimitiveDateTime,
 ) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::update(consultations::table.find(id))
             .set((
                 consultations::title.eq(title),

@@ -222,6 +222,23 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
     }
 }
 
+/// A transaction that will write. On SQLite it takes the write lock at its
+/// first statement (as BEGIN IMMEDIATE would), so reading first and writing
+/// later can never fail to upgrade with "database is locked" under
+/// concurrency; on PostgreSQL it is an ordinary transaction.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|c| {
+        if let DbConnection::Sqlite(s) = c {
+            s.batch_execute("UPDATE throttle SET hits = hits WHERE 0")?;
+        }
+        f(c)
+    })
+}
+
 /// The current time as stored: UTC, without zone, truncated to microseconds
 /// (what PostgreSQL keeps), so a value read back equals the value written.
 pub fn to_db_time(t: time::OffsetDateTime) -> time::PrimitiveDateTime {

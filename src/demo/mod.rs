@@ -7,7 +7,6 @@ use crate::consultations::{self, NewConsultation};
 use crate::db::DbConnection;
 use crate::drafts::{self, import};
 use crate::rounds::{self, Attribution, NewRound};
-use diesel::Connection;
 use time::Duration;
 
 pub const SLUG: &str = "additional-protocol";
@@ -16,7 +15,7 @@ const DRAFT: &str = include_str!("additional-protocol.en.md");
 /// Loads the demo unless it is there already; returns whether it did.
 pub fn load(conn: &mut DbConnection, clock: &Clock) -> anyhow::Result<bool> {
     let now = clock.now();
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         if consultations::exists(conn, SLUG)? {
             return Ok(false);
         }

@@ -72,7 +72,7 @@ pub fn store(
     author: Option<UserId>,
     now: PrimitiveDateTime,
 ) -> QueryResult<DraftVersion> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let latest: Option<i32> = draft_versions::table
             .filter(draft_versions::consultation_id.eq(consultation))
             .select(diesel::dsl::max(draft_versions::version))
@@ -159,7 +159,7 @@ pub fn import_version(
     actor: Option<UserId>,
     now: PrimitiveDateTime,
 ) -> QueryResult<i32> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let v = store(conn, consultation, draft, source, Locale::En, actor, now)?;
         crate::audit::record(
             conn,

@@ -142,7 +142,7 @@ pub fn run(
     let mut queued = 0;
     for round in due {
         let groups = consultations::eligible_groups(conn, round.consultation_id)?;
-        queued += conn.transaction(|conn| -> Result<usize, AppError> {
+        queued += crate::db::write_transaction(conn, |conn| -> Result<usize, AppError> {
             let mut n = 0;
             if round.opened_notice_at.is_none() {
                 let list = recipients(conn, &groups, None)?;

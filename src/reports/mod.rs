@@ -576,7 +576,7 @@ pub fn publish(
         RoundState::Open => return Ok(Err(ActionRefused::StillOpen)),
         RoundState::Draft | RoundState::Scheduled => return Ok(Err(ActionRefused::NotOpen)),
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let consultation = crate::db::schema::consultations::table
             .find(round.consultation_id)
             .select(Consultation::as_select())
@@ -689,7 +689,7 @@ pub fn set_response(
     actor: UserId,
     now: PrimitiveDateTime,
 ) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let updated = diesel::update(
             provision_responses::table
                 .filter(provision_responses::round_id.eq(round.id))
@@ -737,7 +737,7 @@ pub fn hide(
     actor: UserId,
     now: PrimitiveDateTime,
 ) -> Result<Option<Round>, AppError> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let Some(round_id) = positions::table
             .inner_join(submissions::table)
             .filter(positions::id.eq(position))

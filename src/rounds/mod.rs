@@ -98,7 +98,7 @@ pub fn create(
     author: Option<UserId>,
     now: PrimitiveDateTime,
 ) -> QueryResult<Round> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let latest: Option<i32> = rounds::table
             .filter(rounds::consultation_id.eq(new.consultation))
             .select(diesel::dsl::max(rounds::number))
@@ -307,7 +307,7 @@ pub fn open_now(
     if round.closes_at <= now {
         return Ok(Err(ActionRefused::BadClosingTime));
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::update(rounds::table.find(round.id))
             .set((
                 rounds::opens_at.eq(now),
@@ -337,7 +337,7 @@ pub fn close_now(
     if round.state_at(now, published) != RoundState::Open {
         return Ok(Err(ActionRefused::NotOpen));
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::update(rounds::table.find(round.id))
             .set(rounds::closed_early_at.eq(now))
             .execute(conn)?;
@@ -368,7 +368,7 @@ pub fn extend(
     if new_close <= now || new_close <= round.opens_at || new_close <= round.effective_close() {
         return Ok(Err(ActionRefused::BadClosingTime));
     }
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::update(rounds::table.find(round.id))
             .set((
                 rounds::closes_at.eq(new_close),

@@ -224,7 +224,9 @@ pub fn save(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        match conn.transaction(|c| save_once(c, round, provisions, user, input, action, now)) {
+        match crate::db::write_transaction(conn, |c| {
+            save_once(c, round, provisions, user, input, action, now)
+        }) {
             Err(e) if attempt < 3 && is_unique_violation(&e) => continue,
             other => return other,
         }

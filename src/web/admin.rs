@@ -127,8 +127,7 @@ pub async fn verify_participant(ctx: Ctx, id: web::Path<String>) -> Result<HttpR
     ctx.state
         .db
         .run(move |c| -> Result<(), AppError> {
-            use diesel::Connection;
-            c.transaction(|c| {
+            crate::db::write_transaction(c, |c| {
                 accounts::find(c, id)?;
                 if accounts::verify_affiliation(c, id, by, now)? {
                     audit::record(
@@ -178,8 +177,7 @@ pub async fn set_role(
     ctx.state
         .db
         .run(move |c| -> Result<(), AppError> {
-            use diesel::Connection;
-            c.transaction(|c| {
+            crate::db::write_transaction(c, |c| {
                 if !accounts::set_role(c, id, role, now)? {
                     return Err(AppError::NotFound);
                 }

@@ -15,7 +15,6 @@ use crate::notifications::schedule;
 use crate::rounds::{self, Attribution, NewRound, Round};
 use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
-use diesel::Connection;
 use futures_util::StreamExt;
 use serde::Serialize;
 
@@ -130,7 +129,7 @@ pub async fn create_consultation(
             .state
             .db
             .run(move |c| -> Result<bool, AppError> {
-                c.transaction(|c| {
+                crate::db::write_transaction(c, |c| {
                     if consultations::exists(c, &slug)? {
                         return Ok(false);
                     }
@@ -364,7 +363,7 @@ pub async fn update_consultation(
     ctx.state
         .db
         .run(move |c| -> Result<(), AppError> {
-            c.transaction(|c| {
+            crate::db::write_transaction(c, |c| {
                 consultations::update(c, id, &form.title, &form.summary, &groups, now)?;
                 let codes: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
                 audit::record(
@@ -621,7 +620,7 @@ pub async fn create_round(
     ctx.state
         .db
         .run(move |c| -> Result<(), AppError> {
-            c.transaction(|c| {
+            crate::db::write_transaction(c, |c| {
                 let round = rounds::create(c, &new, Some(actor), now)?;
                 audit::record(
                     c,
@@ -733,7 +732,7 @@ pub async fn round_action(
             ctx.state
                 .db
                 .run(move |c| -> Result<_, AppError> {
-                    c.transaction(|c| {
+                    crate::db::write_transaction(c, |c| {
                         let done = rounds::extend(c, &round, published, new_close, actor, now)?;
                         if done.is_ok() {
                             let (updated, _) =

@@ -477,8 +477,7 @@ async fn store_submission(
     ctx.state
         .db
         .run(move |conn| -> Result<_, AppError> {
-            use diesel::Connection;
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let saved =
                     submissions::save(conn, &round, &provisions, &user, &input, action, now)?;
                 if let Some(code) = &saved.receipt_code {

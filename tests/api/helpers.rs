@@ -125,6 +125,9 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 }
 
 pub async fn spawn_with(database: TestDatabase, settings: Settings, backend: Backend) -> TestApp {
+    if std::env::var_os("POLYPHONY_TEST_LOG").is_some() {
+        polyphony::telemetry::init();
+    }
     let clock = Clock::default();
     let app = Application::build_with_clock(settings.clone(), clock.clone())
         .await
