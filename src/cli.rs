@@ -37,6 +37,15 @@ enum Command {
     },
     /// Load the demo consultation unless it is already there.
     LoadDemo,
+    /// Add synthetic participants and their submissions to a round (benchmarks).
+    SeedSynthetic {
+        #[arg(long, default_value = crate::demo::SLUG)]
+        consultation: String,
+        #[arg(long, default_value_t = 1)]
+        round: i32,
+        #[arg(long, default_value_t = 10_000)]
+        participants: usize,
+    },
     /// Import a Markdown file as the consultation's next draft version.
     ImportDraft {
         #[arg(long)]
@@ -60,6 +69,30 @@ pub fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateAdmin { email } => create_admin(&settings, &email),
+        Command::SeedSynthetic {
+            consultation,
+            round,
+            participants,
+        } => {
+            let db = connect(&settings)?;
+            db.migrate()?;
+            let mut conn = db.get()?;
+            let clock = Clock::default();
+            crate::demo::load(&mut conn, &clock)?;
+            let c = crate::consultations::find_by_slug(&mut conn, &consultation)
+                .with_context(|| format!("no consultation `{consultation}`"))?;
+            let (r, _) = crate::rounds::find(&mut conn, c.id, round)
+                .with_context(|| format!("no round {round}"))?;
+            let provisions = crate::drafts::provisions_of(&mut conn, r.draft_version_id)?;
+            let started = std::time::Instant::now();
+            let made =
+                crate::synthetic::seed(&mut conn, r.id, &provisions, participants, clock.now())?;
+            println!(
+                "seeded {made} participants with submissions in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::ImportDraft {
             consultation,
             level,

@@ -18,6 +18,7 @@ pub mod reports;
 pub mod rounds;
 pub mod startup;
 pub mod submissions;
+pub mod synthetic;
 pub mod telemetry;
 pub mod templates;
 pub mod throttle;

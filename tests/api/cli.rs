@@ -123,3 +123,42 @@ fn load_demo_is_idempotent() {
         "the demo consultation is already there"
     );
 }
+
+#[test]
+fn seed_synthetic_adds_realistic_submissions() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let out = polyphony(&db)
+        .args(["seed-synthetic", "--participants", "600"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("seeded 600 participants"));
+    use diesel::prelude::*;
+    use polyphony::db::schema::{positions, submissions};
+    let mut conn =
+        diesel::SqliteConnection::establish(db.url.trim_start_matches("sqlite://")).unwrap();
+    let groups: Vec<(String, i64)> = submissions::table
+        .group_by(submissions::stakeholder_group)
+        .select((submissions::stakeholder_group, diesel::dsl::count_star()))
+        .load(&mut conn)
+        .unwrap();
+    assert!(groups.len() >= 6, "several groups: {groups:?}");
+    let largest = groups.iter().map(|g| g.1).max().unwrap();
+    let smallest = groups.iter().map(|g| g.1).min().unwrap();
+    assert!(
+        largest > 5 * smallest,
+        "groups of very different sizes: {groups:?}"
+    );
+    let withdrawn: i64 = submissions::table
+        .filter(submissions::status.eq("withdrawn"))
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert!(withdrawn > 0);
+    let positions: i64 = positions::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(positions, 600 * 12);
+}

@@ -1,0 +1,235 @@
+//! Large, realistic data for benchmarks: participants in groups of very
+//! different sizes, positions that differ by group, a few mass campaigns,
+//! some confidential and some withdrawn submissions.
+
+use crate::codes::StakeholderGroup;
+use crate::db::schema::{positions, submissions, users};
+use crate::db::{DbConnection, RoundId, SubmissionId, UserId};
+use crate::drafts::Provision;
+use diesel::prelude::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use time::PrimitiveDateTime;
+
+const BATCH: usize = 500;
+
+/// Share of participants per group, in per mille: civil society and
+/// individuals dominate by volume, governments are few.
+const GROUPS: &[(StakeholderGroup, u32)] = &[
+    (StakeholderGroup::CivilSociety, 400),
+    (StakeholderGroup::Individual, 250),
+    (StakeholderGroup::Academia, 120),
+    (StakeholderGroup::Platform, 80),
+    (StakeholderGroup::Technical, 70),
+    (StakeholderGroup::Government, 60),
+    (StakeholderGroup::Intergovernmental, 20),
+];
+
+const COUNTRIES: &[&str] = &[
+    "CA", "FR", "KE", "BR", "IN", "DE", "SN", "MX", "JP", "AU", "ZA", "US", "CI", "BE", "CH",
+];
+
+const CAMPAIGNS: &[&str] = &[
+    "Protect local creators: every platform must show how it ranks local music, films and books, and pay artists fairly for every stream.",
+    "Keep the internet open. This protocol must not let governments decide what we can watch or read online.",
+];
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+#[diesel(treat_none_as_default_value = false)]
+struct NewUser {
+    email: String,
+    password_hash: &'static str,
+    display_name: String,
+    organization: String,
+    stakeholder_group: &'static str,
+    country: &'static str,
+    locale: &'static str,
+    role: &'static str,
+    notify_rounds: bool,
+    email_verified_at: Option<PrimitiveDateTime>,
+    affiliation_verified_at: Option<PrimitiveDateTime>,
+    created_at: PrimitiveDateTime,
+    updated_at: PrimitiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = submissions)]
+#[diesel(treat_none_as_default_value = false)]
+struct NewSubmission {
+    round_id: RoundId,
+    participant_id: UserId,
+    status: &'static str,
+    disclosure: &'static str,
+    general_comment: String,
+    display_name: String,
+    organization: String,
+    stakeholder_group: &'static str,
+    country: &'static str,
+    affiliation_verified: bool,
+    receipt_code: Option<String>,
+    revision: i32,
+    submitted_at: Option<PrimitiveDateTime>,
+    created_at: PrimitiveDateTime,
+    updated_at: PrimitiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = positions)]
+#[diesel(treat_none_as_default_value = false)]
+struct NewPosition {
+    submission_id: SubmissionId,
+    provision_id: crate::db::ProvisionId,
+    stance: Option<&'static str>,
+    comment: String,
+    proposed_text: String,
+}
+
+fn pick_group(rng: &mut StdRng) -> StakeholderGroup {
+    let mut n = rng.random_range(0..1000);
+    for (g, w) in GROUPS {
+        if n < *w {
+            return *g;
+        }
+        n -= w;
+    }
+    StakeholderGroup::Individual
+}
+
+/// Each group leans its own way on each provision, so figures differ by group.
+fn pick_stance(rng: &mut StdRng, group: StakeholderGroup, provision: usize) -> &'static str {
+    let lean = (group as usize * 7 + provision * 3) % 10;
+    let r = rng.random_range(0..10);
+    match (r + lean) % 10 {
+        0..=3 => "support",
+        4..=5 => "support_with_changes",
+        6..=8 => "oppose",
+        _ => "no_position",
+    }
+}
+
+/// Adds `count` synthetic participants, each with a submission to `round`;
+/// returns how many submissions were made.
+pub fn seed(
+    conn: &mut DbConnection,
+    round: RoundId,
+    provisions: &[Provision],
+    count: usize,
+    now: PrimitiveDateTime,
+) -> QueryResult<usize> {
+    let mut rng = StdRng::seed_from_u64(7);
+    let start: i64 = users::table.count().get_result(conn)?;
+    let mut made = 0;
+    while made < count {
+        let n = BATCH.min(count - made);
+        let profiles: Vec<(StakeholderGroup, &'static str, bool)> = (0..n)
+            .map(|_| {
+                (
+                    pick_group(&mut rng),
+                    COUNTRIES[rng.random_range(0..COUNTRIES.len())],
+                    rng.random_range(0..10) < 2,
+                )
+            })
+            .collect();
+        let new_users: Vec<NewUser> = profiles
+            .iter()
+            .enumerate()
+            .map(|(i, (g, country, verified))| NewUser {
+                email: format!("synthetic-{}@example.invalid", start + (made + i) as i64),
+                password_hash: "!",
+                display_name: format!("Participant {}", made + i),
+                organization: format!("Organization {}", (made + i) % 997),
+                stakeholder_group: g.as_str(),
+                country,
+                locale: if i % 3 == 0 { "fr" } else { "en" },
+                role: "participant",
+                notify_rounds: false,
+                email_verified_at: Some(now),
+                affiliation_verified_at: verified.then_some(now),
+                created_at: now,
+                updated_at: now,
+            })
+            .collect();
+        crate::db::write_transaction(conn, |conn| -> QueryResult<()> {
+            let ids: Vec<UserId> =
+                crate::per_backend!(conn, |c| diesel::insert_into(users::table)
+                    .values(&new_users)
+                    .returning(users::id)
+                    .get_results(c))?;
+            let subs: Vec<NewSubmission> = ids
+                .iter()
+                .zip(&profiles)
+                .enumerate()
+                .map(|(i, (id, (g, country, verified)))| {
+                    let r = rng.random_range(0..100);
+                    let status = if r < 2 { "withdrawn" } else { "submitted" };
+                    let disclosure = match rng.random_range(0..20) {
+                        0 => "confidential",
+                        1..=6 => "attributed",
+                        7..=9 => "organization",
+                        _ => "anonymous",
+                    };
+                    NewSubmission {
+                        round_id: round,
+                        participant_id: *id,
+                        status,
+                        disclosure,
+                        general_comment: if i % 10 == 0 {
+                            "Thank you for consulting us.".into()
+                        } else {
+                            String::new()
+                        },
+                        display_name: new_users[i].display_name.clone(),
+                        organization: new_users[i].organization.clone(),
+                        stakeholder_group: g.as_str(),
+                        country,
+                        affiliation_verified: *verified,
+                        receipt_code: Some(crate::submissions::new_receipt_code()),
+                        revision: 1,
+                        submitted_at: Some(now),
+                        created_at: now,
+                        updated_at: now,
+                    }
+                })
+                .collect();
+            let sub_ids: Vec<SubmissionId> =
+                crate::per_backend!(conn, |c| diesel::insert_into(submissions::table)
+                    .values(&subs)
+                    .returning(submissions::id)
+                    .get_results(c))?;
+            let mut rows = Vec::with_capacity(sub_ids.len() * provisions.len());
+            for (sub, (g, _, _)) in sub_ids.iter().zip(&profiles) {
+                for (k, p) in provisions.iter().enumerate() {
+                    let campaign = *g == StakeholderGroup::CivilSociety
+                        && k == 1
+                        && rng.random_range(0..100) < 15;
+                    let comment = if campaign {
+                        CAMPAIGNS[rng.random_range(0..CAMPAIGNS.len())].to_string()
+                    } else if rng.random_range(0..100) < 8 {
+                        format!(
+                            "Comment {} on {}: the wording should be clearer about obligations.",
+                            sub.0, p.provision_key
+                        )
+                    } else {
+                        String::new()
+                    };
+                    rows.push(NewPosition {
+                        submission_id: *sub,
+                        provision_id: p.id,
+                        stance: Some(pick_stance(&mut rng, *g, k)),
+                        comment,
+                        proposed_text: String::new(),
+                    });
+                }
+            }
+            for chunk in rows.chunks(BATCH) {
+                crate::per_backend!(conn, |c| diesel::insert_into(positions::table)
+                    .values(chunk)
+                    .execute(c))?;
+            }
+            Ok(())
+        })?;
+        made += n;
+    }
+    Ok(made)
+}
