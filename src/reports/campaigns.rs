@@ -69,14 +69,23 @@ pub fn normalize(text: &str) -> String {
     for c in text.chars() {
         // Tested before lower-casing: some lower-case forms carry combining
         // marks that are not alphanumeric and would split the word.
-        if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.extend(c.to_lowercase());
+        let word_char = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
         } else {
+            c.is_alphanumeric()
+        };
+        if !word_char {
             gap = true;
+            continue;
+        }
+        if gap && !out.is_empty() {
+            out.push(' ');
+        }
+        gap = false;
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
         }
     }
     out
