@@ -162,3 +162,85 @@ fn seed_synthetic_adds_realistic_submissions() {
     let positions: i64 = positions::table.count().get_result(&mut conn).unwrap();
     assert_eq!(positions, 600 * 12);
 }
+
+/// Every message exists in both languages, and every message is used: by a
+/// literal key in a template or in the code, or through one of the prefixes
+/// the code completes at run time.
+#[test]
+fn the_english_and_french_catalogs_are_complete_and_used() {
+    fn keys(path: &str) -> std::collections::BTreeSet<String> {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with(' ') && !l.starts_with('#'))
+            .filter_map(|l| {
+                l.split_once(" = ")
+                    .or_else(|| l.split_once(" ="))
+                    .map(|(k, _)| k.trim().to_string())
+            })
+            .filter(|k| !k.is_empty() && !k.starts_with('*') && !k.starts_with('['))
+            .collect()
+    }
+    let en = keys("src/i18n/locales/en/main.ftl");
+    let fr = keys("src/i18n/locales/fr/main.ftl");
+    let missing_fr: Vec<_> = en.difference(&fr).collect();
+    let missing_en: Vec<_> = fr.difference(&en).collect();
+    assert!(missing_fr.is_empty(), "missing in French: {missing_fr:?}");
+    assert!(missing_en.is_empty(), "missing in English: {missing_en:?}");
+
+    let mut sources = String::new();
+    for dir in ["templates", "src"] {
+        for entry in walk(std::path::Path::new(dir)) {
+            if entry.extension().is_some_and(|e| e == "hbs" || e == "rs") {
+                sources.push_str(&std::fs::read_to_string(&entry).unwrap());
+            }
+        }
+    }
+    const DYNAMIC: &[&str] = &[
+        "state-",
+        "stance-",
+        "group-",
+        "month-",
+        "error-4",
+        "error-5",
+        "region-",
+        "audit-",
+        "action-",
+        "confirm-",
+        "change-",
+        "status-",
+        "revision-",
+        "role-",
+        "label-",
+        "locale-",
+        "disclosure-",
+        "email-",
+        "round-",
+        "import-error-",
+        "refusal-",
+        "field-",
+        "submission-",
+    ];
+    let unused: Vec<_> = en
+        .iter()
+        .filter(|k| !sources.contains(&format!("\"{k}\"")))
+        .filter(|k| !DYNAMIC.iter().any(|p| k.starts_with(p)))
+        .collect();
+    assert!(
+        unused.is_empty(),
+        "messages no template or code uses: {unused:?}"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for entry in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
