@@ -786,3 +786,46 @@ pub fn hide(
 pub fn provisions_of(conn: &mut DbConnection, round: &Round) -> QueryResult<Vec<Provision>> {
     drafts::provisions_of(conn, round.draft_version_id)
 }
+
+#[derive(Debug, Clone, Serialize, Queryable)]
+pub struct QueueItem {
+    pub position_id: PositionId,
+    pub consultation_slug: String,
+    pub round: i32,
+    pub provision_key: String,
+    pub comment: String,
+    pub proposed_text: String,
+}
+
+/// Texts that would be published (submitted, not confidential, not hidden) in
+/// rounds whose report is not out yet, newest first: what organizers review.
+pub fn moderation_queue(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<QueueItem>> {
+    use crate::db::schema::consultations;
+    positions::table
+        .inner_join(
+            submissions::table.inner_join(round_table::table.inner_join(consultations::table)),
+        )
+        .inner_join(provisions::table)
+        .filter(submissions::status.eq("submitted"))
+        .filter(submissions::disclosure.ne("confidential"))
+        .filter(positions::hidden_at.is_null())
+        .filter(
+            positions::comment
+                .ne("")
+                .or(positions::proposed_text.ne("")),
+        )
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            reports::table.filter(reports::round_id.eq(round_table::id)),
+        )))
+        .order(positions::id.desc())
+        .limit(limit)
+        .select((
+            positions::id,
+            consultations::slug,
+            round_table::number,
+            provisions::provision_key,
+            positions::comment,
+            positions::proposed_text,
+        ))
+        .load(conn)
+}

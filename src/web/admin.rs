@@ -59,12 +59,13 @@ struct Dashboard {
     awaiting: Vec<PersonRow>,
     people: Vec<PersonRow>,
     failed_emails: Vec<notifications::FailedEmail>,
+    queue: Vec<crate::reports::QueueItem>,
 }
 
 pub async fn dashboard(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let is_admin = ctx.organizer()?.role() == Role::Admin;
     let now = ctx.state.clock.now();
-    let (consultations, awaiting, people, failed_emails) = ctx
+    let (consultations, awaiting, people, failed_emails, queue) = ctx
         .state
         .db
         .run(move |c| -> Result<_, AppError> {
@@ -92,11 +93,13 @@ pub async fn dashboard(ctx: Ctx) -> Result<HttpResponse, AppError> {
             } else {
                 vec![]
             };
+            let queue = crate::reports::moderation_queue(c, 50)?;
             Ok((
                 consultations,
                 awaiting,
                 people,
                 notifications::failed(c, 100)?,
+                queue,
             ))
         })
         .await?;
@@ -107,6 +110,7 @@ pub async fn dashboard(ctx: Ctx) -> Result<HttpResponse, AppError> {
         awaiting: awaiting.into_iter().map(PersonRow::from).collect(),
         people: people.into_iter().map(PersonRow::from).collect(),
         failed_emails,
+        queue,
     };
     ctx.render(
         StatusCode::OK,

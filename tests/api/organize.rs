@@ -290,3 +290,25 @@ fn import_draft_on_the_command_line_adds_a_version() {
     ]);
     assert!(!out.status.success());
 }
+
+both_backends! {
+    async fn the_dashboard_queues_texts_for_review_and_hides_them(app) {
+        let b = app.participant("q@example.org", "academia", "FR", false).await;
+        let res = b.submit("/consultations/additional-protocol/rounds/1", "/consultations/additional-protocol/rounds/1/submission",
+            &[("action", "submit"), ("comment[art-3]", "Rude words here"), ("disclosure", "anonymous")]).await;
+        assert_eq!(res.status(), 303);
+        let admin = app.admin().await;
+        let (_, dashboard) = admin.get_text("/admin").await;
+        assert!(dashboard.contains("Rude words here"));
+        let start = dashboard.find("/admin/moderation/").unwrap();
+        let action: String = dashboard[start..].chars().take_while(|c| *c != '"').collect();
+        let res = admin.post_form(&action, &[("csrf_token", &csrf_in(&dashboard)), ("reason", "insult")]).await;
+        assert_eq!(res.status(), 303);
+        let (_, dashboard) = admin.get_text("/admin").await;
+        assert!(!dashboard.contains("Rude words here"));
+        let hidden: Option<String> = app.db.query(|c| polyphony::db::schema::positions::table
+            .filter(polyphony::db::schema::positions::comment.eq("Rude words here"))
+            .select(polyphony::db::schema::positions::hidden_reason).first(c)).await.unwrap();
+        assert_eq!(hidden.as_deref(), Some("insult"));
+    }
+}

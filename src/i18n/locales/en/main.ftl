@@ -452,3 +452,5 @@ change-changed = Changed
 change-unchanged = Unchanged
 change-removed = Removed
 round-read-report = Read the report of this round
+admin-moderation = Texts to review before publication
+admin-moderation-none = No text is waiting for review.

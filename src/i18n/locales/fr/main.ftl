@@ -452,3 +452,5 @@ change-changed = Modifié
 change-unchanged = Inchangé
 change-removed = Supprimé
 round-read-report = Lire le rapport de ce cycle
+admin-moderation = Textes à relire avant publication
+admin-moderation-none = Aucun texte n’attend de relecture.
