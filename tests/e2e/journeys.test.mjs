@@ -1,0 +1,181 @@
+// Journeys through Polyphony in English and in French, checking every page type
+// on the way (axe-core, no script, weight, screenshots), then the Nu Html Checker
+// over all of them at once. To check a new page type, reach it and add
+//   await check(t, 'name');
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  ADMIN, BASE_URL, checkPage, launchBrowser, openPage, pressAndLoad, tabTo, typeInto, validateHtml, visit, waitForMail,
+} from './lib.mjs';
+
+const TEXT = {
+  en: {
+    checkEmail: 'Check your e-mail',
+    verified: 'Your e-mail address is confirmed',
+    notFound: 'Page not found',
+    problem: 'There is a problem',
+    account: 'Your account',
+    admin: 'Dashboard',
+    errorPrefix: 'Error:',
+    signOut: 'Sign out',
+    user: { name: 'Ada Participant', group: 'Civil society', organization: 'Open Culture Forum', country: 'Kenya' },
+  },
+  fr: {
+    checkEmail: 'Consultez vos courriels',
+    verified: 'Votre adresse électronique est confirmée',
+    notFound: 'Page introuvable',
+    problem: 'Il y a un problème',
+    account: 'Votre compte',
+    admin: 'Tableau de bord',
+    errorPrefix: 'Erreur :',
+    signOut: 'Se déconnecter',
+    user: { name: 'Amélie Participante', group: 'Société civile', organization: 'Forum culture ouverte', country: 'France' },
+  },
+};
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const h1 = (page) => page.locator('h1').innerText();
+
+/**
+ * Tabs to a <select> and types the start of an option's label (the browser's
+ * type-ahead). Only the leading ASCII letters are typed: Playwright sends other
+ * characters (é) as inserted text, which a <select> does not take.
+ */
+async function chooseWithKeyboard(page, selector, label) {
+  await tabTo(page, selector);
+  await page.keyboard.type(label.match(/^[A-Za-z]+/)[0]);
+  const chosen = await page.$eval(selector, (s) => s.selectedOptions[0]?.textContent.trim());
+  assert.equal(chosen, label, `typing "${label}" in ${selector} chose "${chosen}"`);
+}
+
+/** Signs in through the form with the keyboard only; lands on `/`. */
+async function signIn(page, email, password) {
+  await typeInto(page, '#email', email);
+  await typeInto(page, '#password', password);
+  await pressAndLoad(page);
+  assert.equal(page.url(), `${BASE_URL}/`, 'signed in, back on the home page');
+}
+
+for (const lang of ['en', 'fr']) {
+  const text = TEXT[lang];
+  const user = {
+    ...text.user,
+    email: `e2e-${lang}-${process.pid}@example.org`,
+    password: 'violet harbour lantern 42',
+  };
+
+  describe(`journeys in ${lang}`, () => {
+    let context;
+    let page;
+    const check = (t, name) => checkPage(t, page, name, lang);
+    before(async () => {
+      ({ context, page } = await openPage(browser));
+    });
+    after(async () => {
+      await context?.close();
+    });
+
+    test('public pages: home, consultation, round, 404', async (t) => {
+      await visit(page, `/?lang=${lang}`);
+      await check(t, 'home');
+      // The language is remembered from here on, without ?lang=.
+      await visit(page, '/consultations/additional-protocol');
+      await check(t, 'consultation');
+      await visit(page, '/consultations/additional-protocol/rounds/1');
+      await check(t, 'round');
+      await visit(page, '/no-such-page', 404);
+      assert.equal(await h1(page), text.notFound);
+      await check(t, '404');
+    });
+
+    test('registration with errors: a focused summary linking to each field', async (t) => {
+      await visit(page, '/register');
+      await check(t, 'register');
+      await typeInto(page, '#email', 'not-an-address');
+      const response = await pressAndLoad(page);
+      assert.equal(response.status(), 422);
+      assert.ok((await page.title()).startsWith(text.errorPrefix), `title: ${await page.title()}`);
+      const summary = page.locator('.error-summary');
+      assert.ok(await summary.isVisible(), 'the error summary is visible');
+      assert.equal(await summary.locator('h2').innerText(), text.problem);
+      assert.ok(
+        await page.evaluate(() => document.activeElement?.classList.contains('error-summary')),
+        'the error summary has focus',
+      );
+      assert.equal(await page.inputValue('#email'), 'not-an-address', 'what was typed is kept');
+      const targets = await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      assert.ok(targets.length >= 3, `links in the summary: ${targets}`);
+      for (const href of targets) {
+        assert.match(href, /^#[a-z_]+$/);
+        const field = page.locator(`form ${href}`);
+        assert.equal(await field.count(), 1, `${href} names one field of the form`);
+        assert.equal(await field.getAttribute('aria-invalid'), 'true', `${href} is marked invalid`);
+        assert.ok(await page.locator(`${href}-error`).isVisible(), `${href} has its message next to it`);
+      }
+      // Following the first link with the keyboard moves focus to its field.
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), targets[0]);
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((id) => document.activeElement?.id === id, targets[0].slice(1));
+      await check(t, 'register-errors');
+    });
+
+    test('registration with the keyboard only, then e-mail verification', async (t) => {
+      await visit(page, '/register');
+      await typeInto(page, '#email', user.email);
+      await typeInto(page, '#password', user.password);
+      await typeInto(page, '#display_name', user.name);
+      await chooseWithKeyboard(page, '#stakeholder_group', user.group);
+      await typeInto(page, '#organization', user.organization);
+      await chooseWithKeyboard(page, '#country', user.country);
+      assert.equal(await page.inputValue('#locale'), lang, 'the language field starts on the page language');
+      await tabTo(page, 'form[action="/register"] button[type="submit"]');
+      assert.equal((await pressAndLoad(page)).status(), 200);
+      assert.equal(await h1(page), text.checkEmail);
+      await check(t, 'check-email');
+
+      const [link] = await waitForMail(user.email, /https?:\/\/[^\s"<>]+\/verify\/[A-Za-z0-9_-]+/);
+      assert.ok(link.startsWith(BASE_URL), `the link points to the app: ${link}`);
+      await visit(page, link.slice(BASE_URL.length));
+      assert.equal(await h1(page), text.verified);
+      await check(t, 'verified');
+    });
+
+    test('sign in and the account page', async (t) => {
+      await tabTo(page, 'header a[href="/login"]');
+      await pressAndLoad(page);
+      assert.equal(page.url(), `${BASE_URL}/login`);
+      await check(t, 'login');
+      await signIn(page, user.email, user.password);
+      assert.equal(await page.locator('header button[type="submit"]').innerText(), text.signOut);
+      await visit(page, '/account');
+      assert.equal(await h1(page), text.account);
+      assert.ok((await page.locator('dl.facts').innerText()).includes(user.email));
+      assert.equal(await page.inputValue('#display_name'), user.name);
+      await check(t, 'account');
+    });
+
+    test('the admin signs in and opens the dashboard', async (t) => {
+      const admin = await openPage(browser);
+      try {
+        await visit(admin.page, `/login?lang=${lang}`);
+        await signIn(admin.page, ADMIN.email, ADMIN.password);
+        // The admin's own language (English) wins over the cookie; ?lang= wins over both.
+        await visit(admin.page, `/admin?lang=${lang}`);
+        assert.equal(await h1(admin.page), text.admin);
+        await checkPage(t, admin.page, 'admin', lang);
+      } finally {
+        await admin.context.close();
+      }
+    });
+  });
+}
+
+test('the Nu Html Checker finds no error on any page', validateHtml);
