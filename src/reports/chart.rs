@@ -91,7 +91,22 @@ fn pattern_id(id: &str, stance: Stance) -> String {
 /// One horizontal 100%-stacked bar per entry, with a legend and a full text
 /// alternative.
 pub fn stacked_bars(id: &str, bars: &[Bar], labels: &Labels) -> String {
-    let height = LEGEND_HEIGHT + ROW_HEIGHT * bars.len() as f64;
+    stacked_bars_sharing(id, id, true, bars, labels)
+}
+
+/// The same, with the fill patterns named by `patterns`: several charts on one
+/// page share the patterns and the legend the first one draws (`with_defs`),
+/// which keeps a long report light.
+pub fn stacked_bars_sharing(
+    id: &str,
+    patterns: &str,
+    with_defs: bool,
+    bars: &[Bar],
+    labels: &Labels,
+) -> String {
+    // The first chart of a page carries the patterns and the legend for all.
+    let legend_height = if with_defs { LEGEND_HEIGHT } else { 0.0 };
+    let height = legend_height + ROW_HEIGHT * bars.len() as f64;
     let mut svg = String::new();
     // Writing to a String cannot fail, hence the ignored results below.
     let _ = write!(
@@ -106,23 +121,27 @@ pub fn stacked_bars(id: &str, bars: &[Bar], labels: &Labels) -> String {
         escape(&description(bars, labels)),
         id = escape(id),
     );
-    svg.push_str("<defs>");
-    for stance in STANCES {
-        let _ = write!(
-            svg,
-            r#"<pattern id="{}" patternUnits="userSpaceOnUse" width="8" height="8"><rect width="8" height="8" fill="{}"/>{}</pattern>"#,
-            escape(&pattern_id(id, stance)),
-            colour(stance),
-            marks(stance),
-        );
+    if with_defs {
+        svg.push_str("<defs>");
+        for stance in STANCES {
+            let _ = write!(
+                svg,
+                r#"<pattern id="{}" patternUnits="userSpaceOnUse" width="8" height="8"><rect width="8" height="8" fill="{}"/>{}</pattern>"#,
+                escape(&pattern_id(patterns, stance)),
+                colour(stance),
+                marks(stance),
+            );
+        }
+        svg.push_str("</defs>");
     }
-    svg.push_str("</defs>");
-    legend(&mut svg, id, labels);
+    if with_defs {
+        legend(&mut svg, patterns, labels);
+    }
     for (row, bar) in bars.iter().enumerate() {
         draw_bar(
             &mut svg,
-            id,
-            LEGEND_HEIGHT + ROW_HEIGHT * row as f64,
+            patterns,
+            legend_height + ROW_HEIGHT * row as f64,
             bar,
             labels,
         );

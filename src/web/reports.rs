@@ -167,7 +167,8 @@ fn view(ctx: &Ctx, s: &Snapshot, versions: Vec<i32>, preview: bool) -> ReportVie
     let provisions = s
         .provisions
         .iter()
-        .map(|p| {
+        .enumerate()
+        .map(|(i, p)| {
             let f = &p.figures;
             let rows: Vec<GroupRow> = f
                 .groups
@@ -199,8 +200,10 @@ fn view(ctx: &Ctx, s: &Snapshot, versions: Vec<i32>, preview: bool) -> ReportVie
                 score: f
                     .consensus_score
                     .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
-                chart: chart::stacked_bars(
+                chart: chart::stacked_bars_sharing(
                     &format!("chart-{}", p.key),
+                    "stance",
+                    i == 0,
                     &bars,
                     &labels(heading.trim().to_string()),
                 ),

@@ -16,6 +16,8 @@ const TEXT = {
     problem: 'There is a problem',
     account: 'Your account',
     admin: 'Dashboard',
+    review: 'Check your answers before submitting',
+    received: 'Submission received',
     errorPrefix: 'Error:',
     signOut: 'Sign out',
     user: { name: 'Ada Participant', group: 'Civil society', organization: 'Open Culture Forum', country: 'Kenya' },
@@ -27,6 +29,8 @@ const TEXT = {
     problem: 'Il y a un problème',
     account: 'Votre compte',
     admin: 'Tableau de bord',
+    review: 'Vérifiez vos réponses avant de soumettre',
+    received: 'Soumission reçue',
     errorPrefix: 'Erreur :',
     signOut: 'Se déconnecter',
     user: { name: 'Amélie Participante', group: 'Société civile', organization: 'Forum culture ouverte', country: 'France' },
@@ -162,6 +166,32 @@ for (const lang of ['en', 'fr']) {
       await check(t, 'account');
     });
 
+    test('positions submitted with the keyboard only, reviewed, then a receipt', async (t) => {
+      await visit(page, '/consultations/additional-protocol/rounds/1');
+      await check(t, 'round-form');
+      await tabTo(page, '#stance-art-1-support', 200);
+      await page.keyboard.press('Space');
+      await typeInto(page, '#comment-art-1', 'Clear and useful.');
+      await tabTo(page, '#stance-art-2-support', 200);
+      await page.keyboard.press('ArrowDown');
+      assert.ok(await page.isChecked('#stance-art-2-support_with_changes'), 'arrow keys move within a stance group');
+      await tabTo(page, 'input[name="disclosure"]', 400);
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowDown');
+      assert.ok(await page.isChecked('#disclosure-anonymous'));
+      await tabTo(page, 'button[value="review"]', 50);
+      assert.equal((await pressAndLoad(page)).status(), 200);
+      assert.equal(await h1(page), text.review);
+      await check(t, 'review');
+      await tabTo(page, 'button[value="submit"]', 100);
+      assert.equal((await pressAndLoad(page)).status(), 200);
+      assert.equal(await h1(page), text.received);
+      assert.match(await page.locator('.receipt').first().innerText(), /^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
+      await check(t, 'submitted');
+      await visit(page, '/audit');
+      await check(t, 'audit');
+    });
+
     test('the admin signs in and opens the dashboard', async (t) => {
       const admin = await openPage(browser);
       try {
@@ -177,5 +207,37 @@ for (const lang of ['en', 'fr']) {
     });
   });
 }
+
+test('the admin closes the round and publishes the report; a visitor reads it in both languages', async (t) => {
+  const admin = await openPage(browser);
+  try {
+    await visit(admin.page, '/login?lang=en');
+    await signIn(admin.page, ADMIN.email, ADMIN.password);
+    await visit(admin.page, '/admin/consultations/additional-protocol');
+    await checkPage(t, admin.page, 'manage', 'en');
+    await visit(admin.page, '/admin/consultations/additional-protocol/drafts/new');
+    await checkPage(t, admin.page, 'import', 'en');
+    for (const action of ['close', 'publish']) {
+      await visit(admin.page, `/admin/consultations/additional-protocol/rounds/1/${action}`);
+      await checkPage(t, admin.page, `confirm-${action}`, 'en');
+      await tabTo(admin.page, 'main form button[type="submit"]', 50);
+      assert.equal((await pressAndLoad(admin.page)).status(), 200);
+    }
+    await visit(admin.page, '/admin/consultations/additional-protocol/rounds/1/report');
+    await checkPage(t, admin.page, 'report-preview', 'en');
+  } finally {
+    await admin.context.close();
+  }
+  for (const lang of ['en', 'fr']) {
+    const reader = await openPage(browser);
+    try {
+      await visit(reader.page, `/consultations/additional-protocol/rounds/1/report?lang=${lang}`);
+      assert.ok(await reader.page.locator('svg[role="img"]').count() >= 12, 'a chart per provision');
+      await checkPage(t, reader.page, 'report', lang);
+    } finally {
+      await reader.context.close();
+    }
+  }
+});
 
 test('the Nu Html Checker finds no error on any page', validateHtml);
