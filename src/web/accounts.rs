@@ -39,6 +39,27 @@ async fn limit(ctx: &Ctx, bucket: String, max: u32, window_secs: u64) -> Result<
     }
 }
 
+async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    web::block(move || passwords::verify(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// Whether `password` is the signed-in person's current one (re-asked before
+/// changing the password or deleting the account).
+async fn is_current_password(
+    ctx: &Ctx,
+    id: crate::db::UserId,
+    password: String,
+) -> Result<bool, AppError> {
+    let stored = ctx
+        .state
+        .db
+        .query(move |c| accounts::password_hash(c, id))
+        .await?;
+    verify_password(password, stored).await
+}
+
 async fn hash_password(password: String) -> Result<String, AppError> {
     web::block(move || passwords::hash(&password))
         .await
@@ -333,14 +354,11 @@ pub async fn login(
             })
         })
         .await?;
-    let password = form.password.clone();
     let stored = found
         .as_ref()
         .map(|(_, h)| h.clone())
         .unwrap_or_else(|| DUMMY_HASH.clone());
-    let matches = web::block(move || passwords::verify(&password, &stored))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let matches = verify_password(form.password.clone(), stored).await?;
     let (user, stored_hash) = match found {
         Some((user, hash)) if matches => (user, hash),
         _ => {
@@ -635,15 +653,7 @@ pub async fn change_password(
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.user()?.clone();
     let id = user.id;
-    let stored = ctx
-        .state
-        .db
-        .query(move |c| accounts::password_hash(c, id))
-        .await?;
-    let current = form.current_password.clone();
-    let ok = web::block(move || passwords::verify(&current, &stored))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let ok = is_current_password(&ctx, id, form.current_password.clone()).await?;
     let mut errors = FieldErrors::default();
     if !ok {
         errors.add("current_password", "field-current-password-wrong");
@@ -692,15 +702,7 @@ pub async fn delete_account(
 ) -> Result<HttpResponse, AppError> {
     let user = ctx.user()?.clone();
     let id = user.id;
-    let stored = ctx
-        .state
-        .db
-        .query(move |c| accounts::password_hash(c, id))
-        .await?;
-    let password = form.password.clone();
-    let ok = web::block(move || passwords::verify(&password, &stored))
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let ok = is_current_password(&ctx, id, form.password.clone()).await?;
     if !ok {
         let profile = ProfileForm::from(&user);
         let errors = FieldErrors::single("delete_password", "field-current-password-wrong");
