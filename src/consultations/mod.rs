@@ -152,9 +152,11 @@ pub fn update(
     })
 }
 
-/// A slug is lower-case letters, digits and single hyphens, 1–80 characters.
+/// A slug is lower-case letters, digits and single hyphens, 1–80 characters;
+/// `new` is taken by the page that creates consultations.
 pub fn valid_slug(slug: &str) -> bool {
-    (1..=80).contains(&slug.len())
+    slug != "new"
+        && (1..=80).contains(&slug.len())
         && slug
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
