@@ -262,6 +262,19 @@ fn attribute(
     }
 }
 
+/// The figures of every provision and the participation summary: two
+/// GROUP BY queries whatever the round's size (what the aggregation benchmark
+/// times).
+pub fn aggregate(
+    conn: &mut DbConnection,
+    round: &Round,
+    keys_in_order: &[String],
+) -> QueryResult<(Vec<ProvisionFigures>, Participation)> {
+    let rows = count_rows(conn, round.id)?;
+    let figures = figures::compute(keys_in_order, &rows, i64::from(round.min_group_size));
+    Ok((figures, participation(conn, round.id)?))
+}
+
 /// Computes the whole report from live data (the preview, and the snapshot at
 /// publication). A constant number of queries whatever the round's size.
 pub fn build(
@@ -278,8 +291,7 @@ pub fn build(
         .map(|p| p.provision_key.clone())
         .collect();
     let min_group_size = i64::from(round.min_group_size);
-    let figures = figures::compute(&keys, &count_rows(conn, round.id)?, min_group_size);
-    let mut participation = participation(conn, round.id)?;
+    let (figures, mut participation) = aggregate(conn, round, &keys)?;
     let responses: Vec<(String, String)> = provision_responses::table
         .filter(provision_responses::round_id.eq(round.id))
         .select((
