@@ -190,9 +190,34 @@ diesel::table! {
         version -> Integer,
         note -> Text,
         snapshot -> Text,
-        csv -> Text,
         published_by -> Nullable<BigInt>,
         published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_texts (id) {
+        id -> BigInt,
+        report_id -> BigInt,
+        provision_key -> Text,
+        seq -> Integer,
+        position_id -> Nullable<BigInt>,
+        name -> Nullable<Text>,
+        organization -> Nullable<Text>,
+        stakeholder_group -> Nullable<Text>,
+        country -> Nullable<Text>,
+        stance -> Nullable<Text>,
+        comment -> Text,
+        proposed_text -> Text,
+        hidden_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    report_csv_chunks (report_id, seq) {
+        report_id -> BigInt,
+        seq -> Integer,
+        data -> Text,
     }
 }
 
@@ -243,6 +268,8 @@ diesel::joinable!(positions -> provisions (provision_id));
 diesel::joinable!(submission_revisions -> submissions (submission_id));
 diesel::joinable!(provision_responses -> rounds (round_id));
 diesel::joinable!(reports -> rounds (round_id));
+diesel::joinable!(report_texts -> reports (report_id));
+diesel::joinable!(report_csv_chunks -> reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -259,6 +286,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     submission_revisions,
     provision_responses,
     reports,
+    report_texts,
+    report_csv_chunks,
     audit_log,
     outbox,
 );

@@ -68,8 +68,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(reports::report_csv),
         )
         .route(
+            "/consultations/{slug}/rounds/{n}/report/general",
+            web::get().to(reports::general_texts),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/report/provisions/{key}",
+            web::get().to(reports::provision),
+        )
+        .route(
             "/admin/consultations/{slug}/rounds/{n}/report",
             web::get().to(reports::preview),
+        )
+        .route(
+            "/admin/consultations/{slug}/rounds/{n}/report/provisions/{key}",
+            web::get().to(reports::preview_provision),
         )
         .route(
             "/admin/consultations/{slug}/rounds/{n}/responses/{key}",

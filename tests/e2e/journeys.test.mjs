@@ -225,6 +225,9 @@ test('the admin closes the round and publishes the report; a visitor reads it in
     }
     await visit(admin.page, '/admin/consultations/additional-protocol/rounds/1/report');
     await checkPage(t, admin.page, 'report-preview', 'en');
+    await visit(admin.page, '/admin/consultations/additional-protocol/rounds/1/report/provisions/art-1');
+    assert.equal(await admin.page.locator('textarea[name="response"]').count(), 1, 'the response form');
+    await checkPage(t, admin.page, 'report-preview-provision', 'en');
   } finally {
     await admin.context.close();
   }
@@ -232,8 +235,13 @@ test('the admin closes the round and publishes the report; a visitor reads it in
     const reader = await openPage(browser);
     try {
       await visit(reader.page, `/consultations/additional-protocol/rounds/1/report?lang=${lang}`);
-      assert.ok(await reader.page.locator('svg[role="img"]').count() >= 12, 'a chart per provision');
+      assert.ok(await reader.page.locator('table.provisions a[href*="/report/provisions/"]').count() >= 12, 'a link per provision');
       await checkPage(t, reader.page, 'report', lang);
+      await reader.page.locator('table.provisions a').first().click();
+      await reader.page.waitForLoadState();
+      assert.match(reader.page.url(), /\/report\/provisions\/art-1/);
+      assert.equal(await reader.page.locator('svg[role="img"]').count(), 1, 'the provision\'s chart');
+      await checkPage(t, reader.page, 'report-provision', lang);
     } finally {
       await reader.context.close();
     }

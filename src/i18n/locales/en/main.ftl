@@ -369,7 +369,7 @@ audit-response-update = Response to a provision written
 audit-moderation-hide = Text hidden by the organizers
 report-title = Report
 report-preview-title = Draft report
-report-preview-note = This draft is computed from the submissions as they stand. Write your responses below, then publish.
+report-preview-note = This draft is computed from the submissions as they stand. Open each provision to write your response and moderate its texts, then publish.
 report-version = Version { $version }
 report-published-on = published on
 report-not-latest = This is not the latest version.
@@ -419,6 +419,20 @@ report-downloads = Open data
 report-csv = All counted positions (CSV)
 report-json = Figures, responses and comments (JSON)
 report-versions = Versions
+report-texts-count = { $count ->
+    [one] 1 published text
+   *[other] { $count } published texts
+}
+report-provisions-caption = Each provision: the verdict, the figures behind it and how many texts were published; open a provision for its chart, table, response and texts
+report-provision = Provision
+report-verdict = Verdict
+report-responses = Responses
+report-answered = answered by the organizers
+report-page-of = page { $page } of { $pages }
+report-pages = Pages of texts
+report-previous-page = ← Previous page
+report-next-page = Next page →
+report-all-texts = Read all { $count } published texts
 label-consensus = Consensus
 label-broad-support = Broad support
 label-divided = Divided

@@ -369,7 +369,7 @@ audit-response-update = Réponse à une disposition rédigée
 audit-moderation-hide = Texte masqué par les organisateurs
 report-title = Rapport
 report-preview-title = Projet de rapport
-report-preview-note = Ce projet est calculé à partir des soumissions telles qu’elles sont. Rédigez vos réponses ci-dessous, puis publiez.
+report-preview-note = Ce projet est calculé à partir des soumissions telles qu’elles sont. Ouvrez chaque disposition pour rédiger votre réponse et modérer ses textes, puis publiez.
 report-version = Version { $version }
 report-published-on = publiée le
 report-not-latest = Ce n’est pas la dernière version.
@@ -419,6 +419,20 @@ report-downloads = Données ouvertes
 report-csv = Toutes les positions comptées (CSV)
 report-json = Chiffres, réponses et commentaires (JSON)
 report-versions = Versions
+report-texts-count = { $count ->
+    [one] { $count } texte publié
+   *[other] { $count } textes publiés
+}
+report-provisions-caption = Chaque disposition : le verdict, les chiffres qui le fondent et le nombre de textes publiés ; ouvrez une disposition pour son graphique, son tableau, la réponse et les textes
+report-provision = Disposition
+report-verdict = Verdict
+report-responses = Réponses
+report-answered = réponse des organisateurs
+report-page-of = page { $page } sur { $pages }
+report-pages = Pages de textes
+report-previous-page = ← Page précédente
+report-next-page = Page suivante →
+report-all-texts = Lire les { $count } textes publiés
 label-consensus = Consensus
 label-broad-support = Large soutien
 label-divided = Partagé
