@@ -78,6 +78,7 @@ impl Application {
             templates,
             settings: settings.clone(),
             clock: clock.clone(),
+            report_pages: crate::web::report_page_cache(),
         });
         let worker = Worker::new(db.clone(), clock.clone(), &settings.email)?;
         actix_web::rt::spawn(worker.run());

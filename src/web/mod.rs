@@ -25,12 +25,15 @@ use actix_web::web;
 use std::sync::Arc;
 
 /// What every handler may use; nothing in it differs between instances.
+pub use reports::{PageCache, page_cache as report_page_cache};
+
 pub struct AppState {
     pub db: Db,
     pub templates: Arc<Templates>,
     pub notifier: Notifier,
     pub settings: Settings,
     pub clock: Clock,
+    pub report_pages: PageCache,
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

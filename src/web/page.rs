@@ -185,6 +185,21 @@ impl Ctx {
         title: &str,
         page: &T,
     ) -> Result<HttpResponse, AppError> {
+        html(status, self.render_html(template, title, page)?)
+    }
+
+    /// A reader who sees exactly what every other anonymous reader sees (no
+    /// account, no pending message), so a rendered page can be shared.
+    pub fn is_anonymous(&self) -> bool {
+        self.user.is_none() && self.flash.is_none()
+    }
+
+    pub fn render_html<T: Serialize>(
+        &self,
+        template: &str,
+        title: &str,
+        page: &T,
+    ) -> Result<String, AppError> {
         let templates = &self.state.templates;
         let ctx = PageContext {
             lang: self.locale.as_str(),
@@ -206,7 +221,7 @@ impl Ctx {
             },
             page,
         };
-        html(status, templates.render(template, &ctx)?)
+        templates.render(template, &ctx)
     }
 }
 

@@ -508,41 +508,87 @@ fn etag_of(published: &reports::Published, ctx: &Ctx, page: &str) -> String {
     )
 }
 
-/// Published versions never change, so a page can be cached by its version
-/// and language; anonymous readers share it.
-fn not_modified(req: &HttpRequest, ctx: &Ctx, etag: &str) -> Option<HttpResponse> {
-    if ctx.user.is_some() {
-        return None;
-    }
-    let matches = req
+/// Rendered public report pages shared by anonymous readers, by language
+/// and address: a published version never changes, and an address without
+/// `?version=` follows a new version within the time to live. This is what
+/// lets a report take a flash crowd without touching the database.
+pub type PageCache = moka::sync::Cache<String, (String, web::Bytes)>;
+
+pub fn page_cache() -> PageCache {
+    moka::sync::Cache::builder()
+        .weigher(|_, (_, body): &(String, web::Bytes)| {
+            u32::try_from(body.len()).unwrap_or(u32::MAX)
+        })
+        .max_capacity(64 * 1024 * 1024)
+        .time_to_live(std::time::Duration::from_secs(5))
+        .build()
+}
+
+fn cache_key(ctx: &Ctx, req: &HttpRequest) -> Option<String> {
+    ctx.is_anonymous().then(|| {
+        format!(
+            "{} {}?{}",
+            ctx.locale.as_str(),
+            req.path(),
+            req.query_string()
+        )
+    })
+}
+
+/// A page from the cache: 304 when the reader has it already.
+fn cached(ctx: &Ctx, req: &HttpRequest) -> Option<HttpResponse> {
+    let (etag, body) = ctx.state.report_pages.get(&cache_key(ctx, req)?)?;
+    Some(page_response(req, Some(&etag), body))
+}
+
+fn page_response(req: &HttpRequest, etag: Option<&str>, body: web::Bytes) -> HttpResponse {
+    let Some(etag) = etag else {
+        return HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(body);
+    };
+    let fresh = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == etag);
-    matches.then(|| {
+    let mut res = if fresh {
         HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish()
-    })
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .insert_header((header::VARY, "Accept-Language, Cookie"));
+    if fresh {
+        res.finish()
+    } else {
+        res.content_type("text/html; charset=utf-8").body(body)
+    }
 }
 
-fn cacheable(ctx: &Ctx, mut res: HttpResponse, etag: &str) -> Result<HttpResponse, AppError> {
-    if ctx.user.is_none() {
-        let h = res.headers_mut();
-        h.insert(
-            header::ETAG,
-            header::HeaderValue::from_str(etag).map_err(|e| AppError::Internal(e.into()))?,
-        );
-        h.insert(
-            header::CACHE_CONTROL,
-            header::HeaderValue::from_static("public, max-age=60"),
-        );
-        h.insert(
-            header::VARY,
-            header::HeaderValue::from_static("Accept-Language, Cookie"),
-        );
+/// Renders a report page, shares it with the next anonymous readers, and
+/// answers with its validator (signed-in readers get it uncached: their
+/// page carries their name and forms).
+fn serve<T: Serialize>(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    etag: String,
+    template: &str,
+    title: &str,
+    view: &T,
+) -> Result<HttpResponse, AppError> {
+    let body = web::Bytes::from(ctx.render_html(template, title, view)?);
+    match cache_key(ctx, req) {
+        Some(key) => {
+            ctx.state
+                .report_pages
+                .insert(key, (etag.clone(), body.clone()));
+            Ok(page_response(req, Some(&etag), body))
+        }
+        None => Ok(page_response(req, None, body)),
     }
-    Ok(res)
 }
 
 pub async fn report(
@@ -551,11 +597,11 @@ pub async fn report(
     path: web::Path<(String, String)>,
     query: web::Query<VersionQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let published = stored(&ctx, path.into_inner(), query.version).await?;
-    let etag = etag_of(&published, &ctx, "overview");
-    if let Some(res) = not_modified(&req, &ctx, &etag) {
+    if let Some(res) = cached(&ctx, &req) {
         return Ok(res);
     }
+    let published = stored(&ctx, path.into_inner(), query.version).await?;
+    let etag = etag_of(&published, &ctx, "overview");
     let id = published.id;
     let general = ctx
         .state
@@ -565,8 +611,7 @@ pub async fn report(
     let snapshot = snapshot_of(&published)?;
     let page = overview(&ctx, &snapshot, &general, published.versions.clone(), false);
     let title = format!("{} – {}", ctx.t("report-title"), page.frame.title.text);
-    let res = ctx.render(StatusCode::OK, "report", &title, &page)?;
-    cacheable(&ctx, res, &etag)
+    serve(&ctx, &req, etag, "report", &title, &page)
 }
 
 pub async fn provision(
@@ -575,6 +620,9 @@ pub async fn provision(
     path: web::Path<(String, String, String)>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
+    if let Some(res) = cached(&ctx, &req) {
+        return Ok(res);
+    }
     let (slug, number, key) = path.into_inner();
     let published = stored(&ctx, (slug, number), query.version).await?;
     let snapshot = snapshot_of(&published)?;
@@ -588,9 +636,6 @@ pub async fn provision(
     let pages = Pages::new(p.texts, query.page, &address, &frame.version_query)
         .ok_or(AppError::NotFound)?;
     let etag = etag_of(&published, &ctx, &format!("{key}-{}", pages.page));
-    if let Some(res) = not_modified(&req, &ctx, &etag) {
-        return Ok(res);
-    }
     let (id, offset) = (published.id, pages.offset());
     let texts = ctx
         .state
@@ -604,8 +649,7 @@ pub async fn provision(
         view.heading.text,
         ctx.t("report-title")
     );
-    let res = ctx.render(StatusCode::OK, "report_provision", &title, &view)?;
-    cacheable(&ctx, res, &etag)
+    serve(&ctx, &req, etag, "report_provision", &title, &view)
 }
 
 pub async fn general_texts(
@@ -614,6 +658,9 @@ pub async fn general_texts(
     path: web::Path<(String, String)>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
+    if let Some(res) = cached(&ctx, &req) {
+        return Ok(res);
+    }
     let published = stored(&ctx, path.into_inner(), query.version).await?;
     let snapshot = snapshot_of(&published)?;
     let frame = frame(&ctx, &snapshot, published.versions.clone(), false);
@@ -626,9 +673,6 @@ pub async fn general_texts(
     )
     .ok_or(AppError::NotFound)?;
     let etag = etag_of(&published, &ctx, &format!("general-{}", pages.page));
-    if let Some(res) = not_modified(&req, &ctx, &etag) {
-        return Ok(res);
-    }
     let (id, offset) = (published.id, pages.offset());
     let texts = ctx
         .state
@@ -641,13 +685,14 @@ pub async fn general_texts(
         total: snapshot.general_texts,
         pages,
     };
-    let res = ctx.render(
-        StatusCode::OK,
+    serve(
+        &ctx,
+        &req,
+        etag,
         "report_general",
         &ctx.t("report-general-comments"),
         &view,
-    )?;
-    cacheable(&ctx, res, &etag)
+    )
 }
 
 /// One published text in report.json: where it belongs, then the text.
@@ -892,6 +937,7 @@ pub async fn hide(
         .run(move |c| reports::hide(c, &notifier, id, &reason, actor, now))
         .await?
         .ok_or(AppError::NotFound)?;
+    ctx.state.report_pages.invalidate_all();
     let slug = {
         let cid = round.consultation_id;
         ctx.state

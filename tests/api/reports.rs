@@ -325,3 +325,27 @@ both_backends! {
         assert_eq!(rows, counted);
     }
 }
+
+both_backends! {
+    async fn anonymous_readers_get_validators_and_a_new_version_at_once(app) {
+        let b = app.participant("e@example.org", "academia", "FR", false).await;
+        answer(&b, &[("stance[art-1]", "support"), ("comment[art-1]", "Fine by us."), ("disclosure", "anonymous")]).await;
+        let admin = close_and_publish(&app).await;
+        for path in [format!("{ROUND}/report"), format!("{ROUND}/report/provisions/art-1")] {
+            let first = app.get(&path).await;
+            assert_eq!(first.status(), 200);
+            let etag = first.headers()["etag"].to_str().unwrap().to_string();
+            assert_eq!(first.headers()["cache-control"], "public, max-age=60");
+            let again = app.browser.client.get(format!("{}{path}", app.browser.address)).header("If-None-Match", &etag).send().await.unwrap();
+            assert_eq!(again.status(), 304, "{path}");
+            let other = app.browser.client.get(format!("{}{path}", app.browser.address)).header("If-None-Match", "\"something-else\"").send().await.unwrap();
+            assert_eq!(other.status(), 200);
+        }
+        let (_, page) = admin.get_text(&format!("{ROUND}/report")).await;
+        assert!(page.contains("Version 1"));
+        let path = format!("{ADMIN_ROUND}/publish");
+        admin.submit(&path, &path, &[("note", "Second look")]).await;
+        let (_, page) = app.get_text(&format!("{ROUND}/report/provisions/art-1")).await;
+        assert!(page.contains("Version 2") && page.contains("Second look"), "a new version is served at once, not a cached page");
+    }
+}
