@@ -417,6 +417,7 @@ struct NewText {
 }
 
 const CSV_CHUNK_BYTES: usize = 1 << 20;
+const ROWS_PER_BATCH: i64 = 2_000;
 const INSERT_BATCH: usize = 500;
 
 /// A publication's output: texts and CSV chunks stored with its version.
@@ -560,91 +561,104 @@ pub fn build(
     let mut in_campaigns: HashSet<SubmissionId> = HashSet::new();
     let mut provisions_out = Vec::with_capacity(provisions_list.len());
     for (p, figures) in provisions_list.iter().zip(figures) {
-        let rows: Vec<PositionRow> = positions::table
-            .inner_join(submissions::table)
-            .filter(positions::provision_id.eq(p.id))
-            .filter(submissions::round_id.eq(round.id))
-            .filter(submissions::status.eq("submitted"))
-            .filter(positions::stance.is_not_null())
-            .order(positions::id.asc())
-            .select((
-                positions::id,
-                positions::stance,
-                positions::comment,
-                positions::proposed_text,
-                positions::hidden_reason,
-                submissions::id,
-                submissions::affiliation_verified,
-                submissions::disclosure,
-                submissions::display_name,
-                submissions::organization,
-                submissions::stakeholder_group,
-                submissions::country,
-            ))
-            .load(conn)?;
         let mut texts: Vec<(SubmissionId, PublishedComment)> = vec![];
-        for (
-            id,
-            stance,
-            comment,
-            proposed,
-            hidden,
-            submission,
-            verified,
-            disclosure,
-            name,
-            org,
-            group,
-            country,
-        ) in rows
-        {
-            let disclosure = Disclosure::parse(&disclosure).unwrap_or(Disclosure::Confidential);
-            let publishable = disclosure != Disclosure::Confidential;
-            // Under the Chatham House Rule a row's group must not sit next to
-            // its words, so texts stay out of the CSV there; the report shows
-            // them bare.
-            let text_in_csv =
-                publishable && attribution != Attribution::ChathamHouse && hidden.is_none();
-            let (a_name, a_org, _, _) =
-                attribute(attribution, disclosure, &name, &org, &group, &country);
-            let shown = |v: &str| {
-                if text_in_csv {
-                    v.to_string()
-                } else {
-                    String::new()
-                }
-            };
-            out.csv_row(
-                conn,
-                [
-                    &p.provision_key,
-                    &group,
-                    &country,
-                    &region_of(&country),
-                    if verified { "true" } else { "false" },
-                    stance.as_deref().unwrap_or(""),
-                    &shown(a_name.as_deref().unwrap_or("")),
-                    &shown(a_org.as_deref().unwrap_or("")),
-                    &shown(&comment),
-                    &shown(&proposed),
-                ],
-            )?;
-            if !publishable || (comment.trim().is_empty() && proposed.trim().is_empty()) {
-                continue;
-            }
-            let text = published_text(
-                attribution,
+        let mut after = PositionId(0);
+        loop {
+            // A batch at a time, so the CSV rows of a large round never sit in
+            // memory together; only the texts wait for campaign detection.
+            let rows: Vec<PositionRow> = positions::table
+                .inner_join(submissions::table)
+                .filter(positions::provision_id.eq(p.id))
+                .filter(positions::id.gt(after))
+                .filter(submissions::round_id.eq(round.id))
+                .filter(submissions::status.eq("submitted"))
+                .filter(positions::stance.is_not_null())
+                .order(positions::id.asc())
+                .limit(ROWS_PER_BATCH)
+                .select((
+                    positions::id,
+                    positions::stance,
+                    positions::comment,
+                    positions::proposed_text,
+                    positions::hidden_reason,
+                    submissions::id,
+                    submissions::affiliation_verified,
+                    submissions::disclosure,
+                    submissions::display_name,
+                    submissions::organization,
+                    submissions::stakeholder_group,
+                    submissions::country,
+                ))
+                .load(conn)?;
+            let Some(last) = rows.last() else { break };
+            after = last.0;
+            let full = rows.len() as i64 == ROWS_PER_BATCH;
+            for (
+                id,
+                stance,
+                comment,
+                proposed,
+                hidden,
+                submission,
+                verified,
                 disclosure,
-                [&name, &org, &group, &country],
-                bare_text(
-                    Some(id),
-                    stance.as_deref().and_then(Stance::parse),
-                    comment,
-                    proposed,
-                    hidden,
-                ),
-            );
-            texts.push((submission, text));
+                name,
+                org,
+                group,
+                country,
+            ) in rows
+            {
+                let disclosure = Disclosure::parse(&disclosure).unwrap_or(Disclosure::Confidential);
+                let publishable = disclosure != Disclosure::Confidential;
+                // Under the Chatham House Rule a row's group must not sit next to
+                // its words, so texts stay out of the CSV there; the report shows
+                // them bare.
+                let text_in_csv =
+                    publishable && attribution != Attribution::ChathamHouse && hidden.is_none();
+                let (a_name, a_org, _, _) =
+                    attribute(attribution, disclosure, &name, &org, &group, &country);
+                let shown = |v: &str| {
+                    if text_in_csv {
+                        v.to_string()
+                    } else {
+                        String::new()
+                    }
+                };
+                out.csv_row(
+                    conn,
+                    [
+                        &p.provision_key,
+                        &group,
+                        &country,
+                        &region_of(&country),
+                        if verified { "true" } else { "false" },
+                        stance.as_deref().unwrap_or(""),
+                        &shown(a_name.as_deref().unwrap_or("")),
+                        &shown(a_org.as_deref().unwrap_or("")),
+                        &shown(&comment),
+                        &shown(&proposed),
+                    ],
+                )?;
+                if !publishable || (comment.trim().is_empty() && proposed.trim().is_empty()) {
+                    continue;
+                }
+                let text = published_text(
+                    attribution,
+                    disclosure,
+                    [&name, &org, &group, &country],
+                    bare_text(
+                        Some(id),
+                        stance.as_deref().and_then(Stance::parse),
+                        comment,
+                        proposed,
+                        hidden,
+                    ),
+                );
+                texts.push((submission, text));
+            }
+            if !full {
+                break;
+            }
         }
 
         let refs: Vec<campaigns::CommentRef> = texts

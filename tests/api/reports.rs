@@ -267,8 +267,8 @@ both_backends! {
             Ok((round.id, provisions))
         }).await.unwrap();
         let now = app.clock.now();
-        let made = app.db.query(move |c| polyphony::synthetic::seed(c, round_id, &provisions, 1_500, now)).await.unwrap();
-        assert_eq!(made, 1_500);
+        let made = app.db.query(move |c| polyphony::synthetic::seed(c, round_id, &provisions, 2_500, now)).await.unwrap();
+        assert_eq!(made, 2_500);
         close_and_publish(&app).await;
         let s = snapshot(&app).await;
 

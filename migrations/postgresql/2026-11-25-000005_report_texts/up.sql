@@ -29,3 +29,8 @@ CREATE TABLE report_csv_chunks (
 
 INSERT INTO report_csv_chunks (report_id, seq, data) SELECT id, 0, csv FROM reports;
 ALTER TABLE reports DROP COLUMN csv;
+
+-- The report reads a provision's positions in id order, a batch at a time
+-- (SQLite's index already ends with the rowid).
+DROP INDEX positions_provision;
+CREATE INDEX positions_provision ON positions (provision_id, id);
