@@ -14,6 +14,7 @@ crate::text_enum! {
         ConsultationCreate => "consultation.create",
         ConsultationUpdate => "consultation.update",
         DraftImport => "draft.import",
+        DraftTranslate => "draft.translate",
         RoundCreate => "round.create",
         RoundOpen => "round.open",
         RoundClose => "round.close",
