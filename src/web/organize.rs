@@ -622,6 +622,7 @@ struct TranslationPage {
     keys: Vec<String>,
     markdown: String,
     replacing: bool,
+    prefilled_from: Option<i32>,
     problems: Vec<TranslationProblem>,
     preview_title: String,
     preview: Option<Vec<TranslationPreview>>,
@@ -633,6 +634,9 @@ struct TranslationTarget {
     provisions: Vec<drafts::Provision>,
     level: u8,
     existing: Option<String>,
+    /// The previous version and its translation, a starting point for a
+    /// revised draft whose provisions mostly did not change.
+    previous: Option<(i32, String)>,
 }
 
 async fn load_translation_target(
@@ -651,7 +655,14 @@ async fn load_translation_target(
                 .ok_or(AppError::NotFound)?;
             let provisions = drafts::provisions_of(c, version.id)?;
             let (source, existing) = drafts::translation::sources(c, version.id)?;
+            let previous = match drafts::previous_version(c, &version)? {
+                Some(p) if existing.is_none() => drafts::translation::sources(c, p.id)?
+                    .1
+                    .map(|text| (p.version, text)),
+                _ => None,
+            };
             Ok(TranslationTarget {
+                previous,
                 level: drafts::translation::original_level(&source, &provisions),
                 consultation,
                 version,
@@ -679,6 +690,7 @@ fn translation_page(ctx: &Ctx, target: &TranslationTarget, markdown: String) -> 
             .collect(),
         markdown,
         replacing: target.existing.is_some(),
+        prefilled_from: None,
         problems: vec![],
         preview_title: String::new(),
         preview: None,
@@ -730,8 +742,13 @@ pub async fn new_translation(
 ) -> Result<HttpResponse, AppError> {
     ctx.organizer()?;
     let target = load_translation_target(&ctx, path).await?;
-    let existing = target.existing.clone().unwrap_or_default();
-    let page = translation_page(&ctx, &target, existing);
+    let (markdown, prefilled_from) = match (&target.existing, &target.previous) {
+        (Some(text), _) => (text.clone(), None),
+        (None, Some((version, text))) => (text.clone(), Some(*version)),
+        (None, None) => (String::new(), None),
+    };
+    let mut page = translation_page(&ctx, &target, markdown);
+    page.prefilled_from = prefilled_from;
     let title = translation_title(&ctx, &page);
     ctx.render(StatusCode::OK, "organize/translation", &title, &page)
 }
@@ -1028,7 +1045,7 @@ struct AuditRow {
     action_key: String,
     actor: Option<String>,
     consultation_slug: Option<String>,
-    consultation_title: Option<String>,
+    consultation_title: Option<super::public::Text>,
     subject: String,
     details: String,
     created_at: String,
@@ -1049,6 +1066,7 @@ pub async fn audit_log(ctx: Ctx, query: web::Query<PageQuery>) -> Result<HttpRes
         .db
         .query(move |c| audit::public_page(c, page, 50))
         .await?;
+    let reading = super::public::Reading::of(&ctx);
     let view = AuditPage {
         entries: entries
             .into_iter()
@@ -1056,7 +1074,13 @@ pub async fn audit_log(ctx: Ctx, query: web::Query<PageQuery>) -> Result<HttpRes
                 action_key: format!("audit-{}", e.action.replace('.', "-")),
                 actor: e.actor,
                 consultation_slug: e.consultation_slug,
-                consultation_title: e.consultation_title,
+                consultation_title: e.consultation_title.map(|title| {
+                    reading.text(
+                        &title,
+                        e.consultation_locale.as_deref().unwrap_or_default(),
+                        e.consultation_translated_title.as_deref(),
+                    )
+                }),
                 subject: e.subject,
                 details: e.details,
                 created_at: rfc3339(e.created_at),

@@ -182,6 +182,8 @@ both_backends! {
         let (_, original) = app.new_browser().get_text("/consultations/transparency?lang=fr&original=1").await;
         assert!(original.contains("<h1 lang=\"en\">Platform transparency</h1>"));
         assert!(original.contains("Vous lisez les textes originaux, en anglais."));
+        let (_, audit) = app.new_browser().get_text("/audit?lang=fr").await;
+        assert!(audit.contains("<a href=\"/consultations/transparency\" lang=\"fr\">Transparence des plateformes</a>"), "{audit}");
         let (_, en) = app.new_browser().get_text("/consultations/transparency?lang=en").await;
         assert!(en.contains("<h1 lang=\"en\">Platform transparency</h1>"));
         assert!(!en.contains("Transparence") && !en.contains("translation-note"));
@@ -249,6 +251,9 @@ both_backends! {
         let res = admin.submit("/admin/consultations/additional-protocol/drafts/new", "/admin/consultations/additional-protocol/drafts",
             &[("markdown", v2.as_str()), ("level", "2"), ("action", "save")]).await;
         assert_eq!(res.status(), 303);
+        let (_, form) = admin.get_text("/admin/consultations/additional-protocol/drafts/2/translation").await;
+        assert!(form.contains("The form starts from the translation of version 1"), "{form}");
+        assert!(form.contains("## Article 1 — Objet"));
         let fr = std::fs::read_to_string("src/demo/additional-protocol.fr.md").unwrap();
         assert_eq!(translate(&admin, "additional-protocol", 2, &fr, "save").await.0, 303);
         let now = app.clock.now();

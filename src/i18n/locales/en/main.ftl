@@ -481,3 +481,4 @@ manage-translation-legend = In { $language } (translation)
 manage-translation-hint = Readers who use { $language } see these texts; leave them empty to show everyone the original.
 field-translated-title = Title
 field-translated-summary = Summary
+translation-prefilled = The form starts from the translation of version { $version }: update the provisions that changed before saving.

@@ -481,3 +481,4 @@ manage-translation-legend = En { $language } (traduction)
 manage-translation-hint = Les lecteurs qui utilisent le { $language } voient ces textes ; laissez-les vides pour montrer l’original à tous.
 field-translated-title = Titre
 field-translated-summary = Résumé
+translation-prefilled = Le formulaire reprend la traduction de la version { $version } : mettez à jour les dispositions modifiées avant d’enregistrer.
