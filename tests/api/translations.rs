@@ -350,3 +350,64 @@ fn import_draft_translation_on_the_command_line() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no version 7"));
 }
+
+#[test]
+fn a_demo_loaded_before_translations_gets_the_french_at_the_next_start() {
+    let db = TestDatabase::create(Backend::Sqlite).unwrap();
+    let load = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_polyphony"))
+            .env("POLYPHONY__DATABASE__URL", &db.url)
+            .env("POLYPHONY__APP__DATA_DIR", db.dir().join("data"))
+            .env("RUST_LOG", "warn")
+            .arg("load-demo")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    load();
+    let mut conn =
+        diesel::SqliteConnection::establish(db.url.trim_start_matches("sqlite://")).unwrap();
+    let heading = |conn: &mut diesel::SqliteConnection| -> Option<String> {
+        provisions::table
+            .filter(provisions::provision_key.eq("art-1"))
+            .select(provisions::translated_heading)
+            .first(conn)
+            .unwrap()
+    };
+    assert_eq!(heading(&mut conn).as_deref(), Some("Objet"));
+    // As a database from before translations existed.
+    diesel::update(provisions::table)
+        .set((
+            provisions::translated_heading.eq(None::<String>),
+            provisions::translated_body.eq(None::<String>),
+        ))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::update(draft_versions::table)
+        .set(draft_versions::translated_source_markdown.eq(None::<String>))
+        .execute(&mut conn)
+        .unwrap();
+    diesel::update(consultations::table)
+        .set(consultations::translated_title.eq(None::<String>))
+        .execute(&mut conn)
+        .unwrap();
+    load();
+    assert_eq!(heading(&mut conn).as_deref(), Some("Objet"));
+    let title: Option<String> = consultations::table
+        .select(consultations::translated_title)
+        .first(&mut conn)
+        .unwrap();
+    assert!(title.unwrap().starts_with("Protocole additionnel"));
+
+    // A translation an organizer made is never replaced.
+    diesel::update(provisions::table.filter(provisions::provision_key.eq("art-1")))
+        .set(provisions::translated_heading.eq("But"))
+        .execute(&mut conn)
+        .unwrap();
+    load();
+    assert_eq!(heading(&mut conn).as_deref(), Some("But"));
+}
