@@ -276,14 +276,15 @@ both_backends! {
 #[test]
 fn import_draft_translation_on_the_command_line() {
     let db = TestDatabase::create(Backend::Sqlite).unwrap();
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_polyphony"))
-            .env("POLYPHONY__DATABASE__URL", &db.url)
-            .env("POLYPHONY__APP__DATA_DIR", db.dir().join("data"))
-            .env("RUST_LOG", "warn")
-            .args(args)
-            .output()
-            .unwrap()
+    let run = |args: &[&str]| crate::cli::polyphony(&db).args(args).output().unwrap();
+    let import_fr = |version: &[&str], file: &std::path::Path| {
+        let head = [
+            "import-draft",
+            "--consultation",
+            "additional-protocol",
+            "--translation",
+        ];
+        run(&[&head[..], version, &[file.to_str().unwrap()]].concat())
     };
     assert!(run(&["load-demo"]).status.success());
     let wrong = db.dir().join("wrong.fr.md");
@@ -292,13 +293,7 @@ fn import_draft_translation_on_the_command_line() {
         "## Article 1 — Objet\nTexte.\n\n## Article 13 — Autre\nTexte.\n",
     )
     .unwrap();
-    let out = run(&[
-        "import-draft",
-        "--consultation",
-        "additional-protocol",
-        "--translation",
-        wrong.to_str().unwrap(),
-    ]);
+    let out = import_fr(&[], &wrong);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -312,15 +307,7 @@ fn import_draft_translation_on_the_command_line() {
         .unwrap()
         .replace("## Article 1 — Objet", "## Article 1 — But");
     std::fs::write(&good, french).unwrap();
-    let out = run(&[
-        "import-draft",
-        "--consultation",
-        "additional-protocol",
-        "--translation",
-        "--version",
-        "1",
-        good.to_str().unwrap(),
-    ]);
+    let out = import_fr(&["--version", "1"], &good);
     assert!(
         out.status.success(),
         "{}",
@@ -338,15 +325,7 @@ fn import_draft_translation_on_the_command_line() {
         .first(&mut conn)
         .unwrap();
     assert_eq!(heading.as_deref(), Some("But"));
-    let out = run(&[
-        "import-draft",
-        "--consultation",
-        "additional-protocol",
-        "--translation",
-        "--version",
-        "7",
-        good.to_str().unwrap(),
-    ]);
+    let out = import_fr(&["--version", "7"], &good);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("has no version 7"));
 }
@@ -355,10 +334,7 @@ fn import_draft_translation_on_the_command_line() {
 fn a_demo_loaded_before_translations_gets_the_french_at_the_next_start() {
     let db = TestDatabase::create(Backend::Sqlite).unwrap();
     let load = || {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_polyphony"))
-            .env("POLYPHONY__DATABASE__URL", &db.url)
-            .env("POLYPHONY__APP__DATA_DIR", db.dir().join("data"))
-            .env("RUST_LOG", "warn")
+        let out = crate::cli::polyphony(&db)
             .arg("load-demo")
             .output()
             .unwrap();
