@@ -88,6 +88,8 @@ diesel::table! {
         source_markdown -> Text,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        translated_preamble -> Nullable<Text>,
+        translated_source_markdown -> Nullable<Text>,
     }
 }
 
@@ -102,6 +104,7 @@ diesel::table! {
         body -> Text,
         translated_heading -> Nullable<Text>,
         translated_body -> Nullable<Text>,
+        translated_label -> Nullable<Text>,
     }
 }
 

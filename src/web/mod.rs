@@ -143,6 +143,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(organize::import_draft),
         )
         .route(
+            "/admin/consultations/{slug}/drafts/{version}/translation",
+            web::get().to(organize::new_translation),
+        )
+        .route(
+            "/admin/consultations/{slug}/drafts/{version}/translation",
+            web::post().to(organize::import_translation),
+        )
+        .route(
             "/admin/consultations/{slug}/rounds",
             web::post().to(organize::create_round),
         )

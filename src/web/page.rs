@@ -166,6 +166,25 @@ impl Ctx {
         self.query.split('&').any(|p| p == pair)
     }
 
+    /// This page with `original=1` added or removed, its other parameters
+    /// kept (except `lang`, which the cookie remembers).
+    pub fn toggle_original_href(&self) -> String {
+        let showing_original = self.query_has("original=1");
+        let mut params: Vec<&str> = self
+            .query
+            .split('&')
+            .filter(|p| !p.is_empty() && *p != "original=1" && !p.starts_with("lang="))
+            .collect();
+        if !showing_original {
+            params.push("original=1");
+        }
+        if params.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, params.join("&"))
+        }
+    }
+
     pub fn here(&self) -> String {
         if self.query.is_empty() {
             self.path.clone()

@@ -4,7 +4,7 @@ use crate::helpers::{Backend, TestDatabase};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn polyphony(db: &TestDatabase) -> Command {
+pub fn polyphony(db: &TestDatabase) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_polyphony"));
     cmd.env("POLYPHONY__DATABASE__URL", &db.url)
         .env("POLYPHONY__APP__DATA_DIR", db.dir().join("data"))

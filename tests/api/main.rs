@@ -12,3 +12,4 @@ mod foundation;
 mod organize;
 mod reports;
 mod submissions;
+mod translations;
