@@ -79,6 +79,8 @@ pub struct ProvisionReport {
     pub heading: String,
     pub body: String,
     #[serde(default)]
+    pub translated_label: Option<String>,
+    #[serde(default)]
     pub translated_heading: Option<String>,
     #[serde(default)]
     pub translated_body: Option<String>,
@@ -705,6 +707,7 @@ pub fn build(
             label: p.label.clone(),
             heading: p.heading.clone(),
             body: p.body.clone(),
+            translated_label: p.translated_label.clone(),
             translated_heading: p.translated_heading.clone(),
             translated_body: p.translated_body.clone(),
             figures,

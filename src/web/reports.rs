@@ -7,7 +7,7 @@
 //! time), so every page stays light whatever the round's size.
 
 use super::page::{Ctx, see_other};
-use super::public::{Text, localized};
+use super::public::{Reading, Text, TranslationNote};
 use crate::accounts::countries;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation};
@@ -135,18 +135,24 @@ struct Frame {
     /// earlier version is read.
     base: String,
     version_query: String,
+    translation: Option<TranslationNote>,
 }
 
-fn frame(ctx: &Ctx, s: &Snapshot, versions: Vec<i32>, preview: bool) -> Frame {
+/// `translated`: whether the page holds a text that has a translation.
+fn frame(ctx: &Ctx, s: &Snapshot, versions: Vec<i32>, preview: bool, translated: bool) -> Frame {
     let latest = preview || versions.last() == Some(&s.version);
+    let reading = Reading::of(ctx);
+    let written_in = s.locale.as_str();
+    let translated =
+        translated || reading.has_translation(written_in, s.translated_title.as_deref());
     Frame {
         slug: s.consultation_slug.clone(),
-        title: localized(
+        title: reading.text(
             &s.consultation_title,
-            s.locale.as_str(),
+            written_in,
             s.translated_title.as_deref(),
-            ctx.locale,
         ),
+        translation: reading.note(ctx, translated, written_in),
         round: s.round,
         version: s.version,
         versions,
@@ -174,13 +180,25 @@ fn frame(ctx: &Ctx, s: &Snapshot, versions: Vec<i32>, preview: bool) -> Frame {
     }
 }
 
-fn heading_of(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> Text {
-    localized(
-        &p.heading,
-        s.locale.as_str(),
-        p.translated_heading.as_deref(),
-        ctx.locale,
-    )
+/// A provision's label, heading and body in the reader's language where a
+/// translation exists (the label follows the heading).
+fn texts_of(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> (String, Text, Text) {
+    let reading = Reading::of(ctx);
+    let written_in = s.locale.as_str();
+    let heading = reading.text(&p.heading, written_in, p.translated_heading.as_deref());
+    let body = reading.text(&p.body, written_in, p.translated_body.as_deref());
+    let label = match &p.translated_label {
+        Some(l) if heading.lang != written_in => l.clone(),
+        _ => p.label.clone(),
+    };
+    (label, heading, body)
+}
+
+fn is_translated(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> bool {
+    let reading = Reading::of(ctx);
+    let written_in = s.locale.as_str();
+    reading.has_translation(written_in, p.translated_heading.as_deref())
+        || reading.has_translation(written_in, p.translated_body.as_deref())
 }
 
 /// A provision's line in the overview.
@@ -241,8 +259,9 @@ fn overview(
             })
             .collect()
     };
+    let translated = s.provisions.iter().any(|p| is_translated(ctx, s, p));
     ReportView {
-        frame: frame(ctx, s, versions, preview),
+        frame: frame(ctx, s, versions, preview, translated),
         closes_at: s.closes_at.clone(),
         chatham: s.attribution == Attribution::ChathamHouse,
         min_group_size: s.min_group_size,
@@ -265,10 +284,11 @@ fn overview(
             .iter()
             .map(|p| {
                 let f = &p.figures;
+                let (label, heading, _) = texts_of(ctx, s, p);
                 ProvisionRow {
                     key: p.key.clone(),
-                    label: p.label.clone(),
-                    heading: heading_of(ctx, s, p),
+                    label,
+                    heading,
                     label_key: label_key(&f.label).into(),
                     balanced: pct(f.balanced_support),
                     score: f
@@ -358,14 +378,8 @@ fn provision_view(
     let locale = ctx.locale;
     let t = |k: &str| ctx.t(k);
     let f = &p.figures;
-    let heading = heading_of(ctx, s, p);
-    let body = localized(
-        &p.body,
-        s.locale.as_str(),
-        p.translated_body.as_deref(),
-        locale,
-    );
-    let chart_title = format!("{} {}", p.label, heading.text);
+    let (label, heading, body) = texts_of(ctx, s, p);
+    let chart_title = format!("{label} {}", heading.text);
     let labels = Labels {
         description: format!("{} {}", t("chart-description"), chart_title.trim()),
         title: chart_title.trim().to_string(),
@@ -386,7 +400,7 @@ fn provision_view(
     ProvisionView {
         frame,
         key: p.key.clone(),
-        label: p.label.clone(),
+        label,
         body_html: Text {
             text: markdown::to_html(&body.text),
             lang: body.lang,
@@ -631,7 +645,13 @@ pub async fn provision(
         .iter()
         .find(|p| p.key == key)
         .ok_or(AppError::NotFound)?;
-    let frame = frame(&ctx, &snapshot, published.versions.clone(), false);
+    let frame = frame(
+        &ctx,
+        &snapshot,
+        published.versions.clone(),
+        false,
+        is_translated(&ctx, &snapshot, p),
+    );
     let address = format!("{}/provisions/{key}", frame.base);
     let pages = Pages::new(p.texts, query.page, &address, &frame.version_query)
         .ok_or(AppError::NotFound)?;
@@ -663,7 +683,7 @@ pub async fn general_texts(
     }
     let published = stored(&ctx, path.into_inner(), query.version).await?;
     let snapshot = snapshot_of(&published)?;
-    let frame = frame(&ctx, &snapshot, published.versions.clone(), false);
+    let frame = frame(&ctx, &snapshot, published.versions.clone(), false, false);
     let address = format!("{}/general", frame.base);
     let pages = Pages::new(
         snapshot.general_texts,
@@ -853,7 +873,13 @@ pub async fn preview_provision(
         .iter()
         .find(|p| p.key == key)
         .ok_or(AppError::NotFound)?;
-    let frame = frame(&ctx, &snapshot, vec![], true);
+    let frame = frame(
+        &ctx,
+        &snapshot,
+        vec![],
+        true,
+        is_translated(&ctx, &snapshot, p),
+    );
     let address = format!("{}/provisions/{key}", frame.base);
     let pages = Pages::new(p.texts, Some(page), &address, "").ok_or(AppError::NotFound)?;
     let view = provision_view(

@@ -349,3 +349,31 @@ both_backends! {
         assert!(page.contains("Version 2") && page.contains("Second look"), "a new version is served at once, not a cached page");
     }
 }
+
+both_backends! {
+    async fn a_french_reader_reads_the_report_in_french_with_a_link_to_the_original(app) {
+        let b = app.participant("fr@example.org", "academia", "FR", false).await;
+        answer(&b, &[("stance[art-1]", "support"), ("disclosure", "anonymous")]).await;
+        close_and_publish(&app).await;
+        let (_, fr) = app.get_text(&format!("{ROUND}/report/provisions/art-1?lang=fr")).await;
+        assert!(fr.contains("lang=\"fr\""), "the translated heading is marked as French");
+        let link = scraper::Html::parse_document(&fr)
+            .select(&scraper::Selector::parse("p.translation-note a[hreflang=en]").unwrap())
+            .next()
+            .and_then(|a| a.value().attr("href").map(str::to_string));
+        assert_eq!(link.as_deref(), Some("/consultations/additional-protocol/rounds/1/report/provisions/art-1?original=1"), "a link to the original");
+        let (_, original) = app.get_text(&format!("{ROUND}/report/provisions/art-1?lang=fr&original=1")).await;
+        let h1 = |page: &str| {
+            let doc = scraper::Html::parse_document(page);
+            doc.select(&scraper::Selector::parse("h1 span").unwrap()).next().map(|e| (e.value().attr("lang").unwrap_or("").to_string(), e.text().collect::<String>())).unwrap()
+        };
+        let (fr_lang, fr_heading) = h1(&fr);
+        let (en_lang, en_heading) = h1(&original);
+        assert_eq!((fr_lang.as_str(), en_lang.as_str()), ("fr", "en"));
+        assert_ne!(fr_heading, en_heading);
+        let (_, en) = app.get_text(&format!("{ROUND}/report/provisions/art-1?lang=en")).await;
+        assert_eq!(h1(&en), (en_lang, en_heading), "an English reader reads the original");
+        let (_, overview) = app.get_text(&format!("{ROUND}/report?lang=fr")).await;
+        assert!(overview.contains(&fr_heading), "the overview lists the French headings");
+    }
+}
