@@ -628,6 +628,28 @@ pub async fn report(
     serve(&ctx, &req, etag, "report", &title, &page)
 }
 
+/// One page of a published list of texts (a provision's, or '' for the
+/// general comments) of `total`, with its validator; 404 past the end.
+async fn stored_page(
+    ctx: &Ctx,
+    published: &reports::Published,
+    frame: &Frame,
+    key: &str,
+    total: i64,
+    page: Option<i32>,
+    address: &str,
+) -> Result<(Pages, Vec<PublishedComment>, String), AppError> {
+    let pages = Pages::new(total, page, address, &frame.version_query).ok_or(AppError::NotFound)?;
+    let etag = etag_of(published, ctx, &format!("{key}-{}", pages.page));
+    let (id, offset, key) = (published.id, pages.offset(), key.to_string());
+    let texts = ctx
+        .state
+        .db
+        .query(move |c| reports::texts_page(c, id, &key, offset, TEXTS_PER_PAGE))
+        .await?;
+    Ok((pages, texts, etag))
+}
+
 pub async fn provision(
     ctx: Ctx,
     req: HttpRequest,
@@ -653,15 +675,10 @@ pub async fn provision(
         is_translated(&ctx, &snapshot, p),
     );
     let address = format!("{}/provisions/{key}", frame.base);
-    let pages = Pages::new(p.texts, query.page, &address, &frame.version_query)
-        .ok_or(AppError::NotFound)?;
-    let etag = etag_of(&published, &ctx, &format!("{key}-{}", pages.page));
-    let (id, offset) = (published.id, pages.offset());
-    let texts = ctx
-        .state
-        .db
-        .query(move |c| reports::texts_page(c, id, &key, offset, TEXTS_PER_PAGE))
-        .await?;
+    let (pages, texts, etag) = stored_page(
+        &ctx, &published, &frame, &key, p.texts, query.page, &address,
+    )
+    .await?;
     let view = provision_view(&ctx, &snapshot, p, &texts, frame, pages, String::new());
     let title = format!(
         "{} {} – {}",
@@ -685,20 +702,16 @@ pub async fn general_texts(
     let snapshot = snapshot_of(&published)?;
     let frame = frame(&ctx, &snapshot, published.versions.clone(), false, false);
     let address = format!("{}/general", frame.base);
-    let pages = Pages::new(
+    let (pages, texts, etag) = stored_page(
+        &ctx,
+        &published,
+        &frame,
+        "",
         snapshot.general_texts,
         query.page,
         &address,
-        &frame.version_query,
     )
-    .ok_or(AppError::NotFound)?;
-    let etag = etag_of(&published, &ctx, &format!("general-{}", pages.page));
-    let (id, offset) = (published.id, pages.offset());
-    let texts = ctx
-        .state
-        .db
-        .query(move |c| reports::texts_page(c, id, "", offset, TEXTS_PER_PAGE))
-        .await?;
+    .await?;
     let view = GeneralView {
         frame,
         comments: comment_views(ctx.locale, &texts),
