@@ -7,6 +7,7 @@
 mod helpers;
 
 mod accounts;
+mod attacks;
 mod cli;
 mod foundation;
 mod organize;
