@@ -11,5 +11,6 @@ mod attacks;
 mod cli;
 mod foundation;
 mod organize;
+mod properties;
 mod reports;
 mod submissions;
