@@ -624,3 +624,129 @@ proptest! {
         }
     }
 }
+
+// ---- the same submissions in another order, through the database ------------
+
+mod through_the_database {
+    use crate::helpers::*;
+    use serde_json::Value;
+
+    const ROUND: &str = "/consultations/additional-protocol/rounds/1";
+    const POST: &str = "/consultations/additional-protocol/rounds/1/submission";
+    const CAMPAIGN: &str = "We ask the parties to require every platform to publish how its \
+        recommendation systems rank local music films and books in each country every year";
+
+    /// One participant and what they answer.
+    struct Answer {
+        email: String,
+        group: &'static str,
+        country: &'static str,
+        verified: bool,
+        fields: Vec<(&'static str, String)>,
+    }
+
+    fn answers() -> Vec<Answer> {
+        let groups = [
+            ("government", "CA", true),
+            ("government", "FR", false),
+            ("government", "KE", true),
+            ("civil_society", "KE", false),
+            ("civil_society", "BR", false),
+            ("civil_society", "IN", true),
+            ("platform", "US", false),
+            ("academia", "FR", false),
+        ];
+        let stances = ["support", "oppose", "support_with_changes", "no_position"];
+        groups
+            .iter()
+            .enumerate()
+            .map(|(i, (group, country, verified))| {
+                let mut fields = vec![("disclosure", "anonymous".to_string())];
+                for (k, field) in ["stance[art-1]", "stance[art-2]", "stance[art-3]"]
+                    .into_iter()
+                    .enumerate()
+                {
+                    fields.push((field, stances[(i * 3 + k * 5) % stances.len()].to_string()));
+                }
+                if i % 3 == 0 {
+                    fields.push(("comment[art-2]", format!("{CAMPAIGN}.")));
+                } else {
+                    fields.push(("comment[art-1]", format!("Comment number {i}")));
+                }
+                Answer {
+                    email: format!("p{i}@example.org"),
+                    group,
+                    country,
+                    verified: *verified,
+                    fields,
+                }
+            })
+            .collect()
+    }
+
+    /// The parts of a published report that must not depend on the order in
+    /// which the same submissions arrived.
+    async fn published_figures(app: &TestApp, reverse: bool) -> Value {
+        let mut all = answers();
+        if reverse {
+            all.reverse();
+        }
+        for a in &all {
+            let b = app
+                .participant(&a.email, a.group, a.country, a.verified)
+                .await;
+            let mut form: Vec<(&str, &str)> = vec![("action", "submit")];
+            form.extend(a.fields.iter().map(|(k, v)| (*k, v.as_str())));
+            let res = b.submit(ROUND, POST, &form).await;
+            assert_eq!(
+                res.status(),
+                303,
+                "{}",
+                res.text().await.unwrap_or_default()
+            );
+        }
+        let admin = app.admin().await;
+        for (action, fields) in [("close", vec![]), ("publish", vec![("note", "")])] {
+            let path = format!("/admin/consultations/additional-protocol/rounds/1/{action}");
+            assert_eq!(admin.submit(&path, &path, &fields).await.status(), 303);
+        }
+        let (status, json) = app.get_text(&format!("{ROUND}/report.json")).await;
+        assert_eq!(status, 200);
+        let snapshot: Value = serde_json::from_str(&json).unwrap();
+        let provisions: Vec<Value> = snapshot["provisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let mut comments: Vec<String> = p["comments"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c["comment"].as_str().unwrap().to_string())
+                    .collect();
+                comments.sort();
+                let campaigns: Vec<Value> = p["campaigns"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| serde_json::json!([c["count"], c["groups"]]))
+                    .collect();
+                serde_json::json!({"key": p["key"], "figures": p["figures"], "campaigns": campaigns, "comments": comments})
+            })
+            .collect();
+        serde_json::json!({"participation": snapshot["participation"], "provisions": provisions})
+    }
+
+    both_backends! {
+        async fn the_report_is_the_same_whatever_order_the_submissions_came_in(app) {
+            let other = spawn_app(app.backend).await.expect("a second app");
+            let forward = published_figures(&app, false).await;
+            let backward = published_figures(&other, true).await;
+            assert_eq!(forward, backward);
+            // The figures are not trivially empty: the campaign and the counts are there.
+            assert_eq!(forward["participation"]["submissions"], 8);
+            assert_eq!(forward["participation"]["in_campaigns"], 3);
+            assert_eq!(forward["provisions"][1]["campaigns"][0][0], 3);
+        }
+    }
+}
