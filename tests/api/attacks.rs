@@ -1091,3 +1091,20 @@ both_backends! {
         }
     }
 }
+
+both_backends! {
+    async fn registering_one_address_many_times_at_once_answers_alike_and_makes_one_account(app) {
+        let b = app.new_browser();
+        let (_, page) = b.get_text("/register").await;
+        let t = csrf_in(&page);
+        let fields = [("csrf_token", t.as_str()), ("email", "race@example.org"), ("password", PASSWORD),
+            ("display_name", "Racer"), ("organization", ""), ("stakeholder_group", "academia"),
+            ("country", "FR"), ("locale", "en")];
+        let all = futures_util::future::join_all((0..12).map(|_| b.post_form("/register", &fields))).await;
+        for res in &all {
+            assert_eq!(res.status(), 200, "every attempt gets the same answer, never an error");
+        }
+        let accounts: i64 = app.db.query(|c| users::table.filter(users::email.eq("race@example.org")).count().get_result(c)).await.unwrap();
+        assert_eq!(accounts, 1);
+    }
+}
