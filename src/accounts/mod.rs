@@ -301,19 +301,9 @@ pub fn register(
         // Two registrations of one address at once on PostgreSQL: the one that
         // lost the race on the unique address finds the other's account when
         // it tries again, and so answers as for any existing address.
-        Err(AppError::Internal(e)) if is_unique_violation(&e) => {
-            register_once(conn, notifier, reg, password_hash, now)
-        }
+        Err(AppError::Conflict(_)) => register_once(conn, notifier, reg, password_hash, now),
         other => other,
     }
-}
-
-fn is_unique_violation(e: &anyhow::Error) -> bool {
-    use diesel::result::{DatabaseErrorKind, Error};
-    matches!(
-        e.downcast_ref::<Error>(),
-        Some(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _))
-    )
 }
 
 fn register_once(

@@ -1108,3 +1108,41 @@ both_backends! {
         assert_eq!(accounts, 1);
     }
 }
+
+both_backends! {
+    async fn an_organizer_clicking_twice_never_gets_an_error(app) {
+        let admin = app.admin().await;
+        let t = token(&admin).await;
+        let at_once = |path: &'static str, fields: Vec<(&'static str, String)>| {
+            let admin = &admin;
+            let t = t.clone();
+            async move {
+                let mut all: Vec<(&str, &str)> = vec![("csrf_token", t.as_str())];
+                all.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+                let responses = futures_util::future::join_all((0..6).map(|_| admin.post_form(path, &all))).await;
+                responses.iter().map(|r| r.status().as_u16()).collect::<Vec<u16>>()
+            }
+        };
+        let now = app.clock.now();
+        let when = |t: time::PrimitiveDateTime| format!("{:04}-{:02}-{:02}T{:02}:{:02}", t.year(), u8::from(t.month()), t.day(), t.hour(), t.minute());
+        let cases: Vec<(&'static str, Vec<(&'static str, String)>)> = vec![
+            ("/admin/consultations", vec![("slug", "twice".into()), ("title", "Twice".into()), ("summary", "S".into()),
+                ("eligible_groups", "academia".into())]),
+            ("/admin/consultations/twice/drafts", vec![("markdown", "## Article 1\nText.\n".into()), ("level", "2".into()), ("action", "save".into())]),
+            ("/admin/consultations/twice/rounds", vec![("draft_version", "1".into()), ("opens_at", when(now)),
+                ("closes_at", when(now + time::Duration::days(3))), ("attribution", "open".into())]),
+            ("/admin/consultations/twice/rounds/1/close", vec![]),
+            ("/admin/consultations/twice/rounds/1/responses/art-1", vec![("response", "Heard.".into())]),
+            ("/admin/consultations/twice/rounds/1/publish", vec![("note", "".into())]),
+        ];
+        for (path, fields) in cases {
+            let statuses = at_once(path, fields).await;
+            // The first wins; the others see the result (303), a form error
+            // (422: the address is taken) or a translated 409, never a 500.
+            assert!(statuses.iter().all(|s| [303, 409, 422].contains(s)), "POST {path} six times at once: {statuses:?}");
+            assert!(statuses.contains(&303), "POST {path}: one of them succeeds: {statuses:?}");
+        }
+        let (status, _) = app.get_text("/consultations/twice/rounds/1/report").await;
+        assert_eq!(status, 200);
+    }
+}
