@@ -244,10 +244,14 @@ proptest! {
         let mut with_twin = provisions.clone();
         with_twin.push(provisions[pick.index(provisions.len())].clone());
         let markdown = render("T", "P", &with_twin);
-        prop_assert!(
-            matches!(import::parse(&markdown, 2), Err(ImportError::DuplicateKey { .. })),
-            "a duplicate key must be refused"
-        );
+        let twin_line = markdown.lines().enumerate().filter(|(_, l)| l.starts_with("## Heading ")).last().unwrap().0 + 1;
+        match import::parse(&markdown, 2) {
+            Err(ImportError::DuplicateKey { line, key }) => {
+                prop_assert_eq!(line, twin_line);
+                prop_assert_eq!(&key, &with_twin.last().unwrap().key);
+            }
+            other => prop_assert!(false, "a duplicate key must be refused: {other:?}"),
+        }
     }
 }
 
