@@ -917,6 +917,13 @@ both_backends! {
             assert_eq!(res.status(), 400, "POST {path} {fields:?}");
             assert!(res.text().await.unwrap().contains("The request could not be understood"));
         }
+        // Paths that climb out of the assets, encoded or not, find nothing.
+        for path in ["/assets/..%2f..%2fCargo.toml", "/assets/%2e%2e%2fsecret.key", "/assets/..%5c..%5cCargo.toml",
+                     "/assets/app.css%00.png", "/../Cargo.toml", "/%2e%2e/%2e%2e/etc/passwd"] {
+            let (status, body) = w.anonymous.get_text(path).await;
+            assert!(status == 404 || status == 400, "{path}: {status}");
+            assert!(!body.contains("[package]") && !body.contains("root:"), "{path}");
+        }
         // The submission form names provisions and codes: anything else is 422.
         let o = token(&w.owner).await;
         for bad in [("stance[art-99]", "support"), ("stance[art-1]", "maybe"), ("stance[]", "support"),
