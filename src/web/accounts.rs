@@ -274,6 +274,14 @@ pub async fn verify(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, 
 
 pub async fn resend_verification(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let user = ctx.user()?.clone();
+    let limits = &ctx.state.settings.limits;
+    limit(
+        &ctx,
+        format!("resend:account:{}", user.id),
+        limits.resend_per_account,
+        limits.hourly_window_secs,
+    )
+    .await?;
     let (notifier, now) = (ctx.state.notifier.clone(), ctx.state.clock.now());
     ctx.state
         .db

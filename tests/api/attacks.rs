@@ -1153,3 +1153,24 @@ both_backends! {
         assert_eq!(status, 200);
     }
 }
+
+both_backends! {
+    async fn verification_emails_cannot_be_used_to_flood_a_mailbox(app) {
+        // Someone registers with another person's address and asks again and again.
+        app.register("victim@example.org", "Not the victim", "academia").await;
+        let b = app.new_browser();
+        assert_eq!(b.login("victim@example.org", PASSWORD).await.status(), 303);
+        let t = token(&b).await;
+        for _ in 0..5 {
+            let res = b.post_form("/verify/resend", &[("csrf_token", &t)]).await;
+            assert_eq!(res.status(), 303);
+        }
+        let res = b.post_form("/verify/resend", &[("csrf_token", &t)]).await;
+        assert_eq!(res.status(), 429);
+        assert!(res.headers().contains_key("retry-after"));
+        assert!(res.text().await.unwrap().contains("Too many attempts"));
+        let sent: i64 = app.db.query(|c| outbox::table.filter(outbox::recipient.eq("victim@example.org"))
+            .filter(outbox::kind.eq("verify_email")).count().get_result(c)).await.unwrap();
+        assert_eq!(sent, 6, "the registration's and five more, no further");
+    }
+}
