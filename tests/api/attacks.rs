@@ -1037,6 +1037,10 @@ both_backends! {
         let res = replay.post_form("/account/delete", &[("csrf_token", &victim_token), ("password", PASSWORD)]).await;
         assert_eq!(res.status(), 303);
         assert_eq!(app.login("fix@example.org", PASSWORD).await.status(), 303, "the password and the account are unchanged");
+        // A session not signed out ends by itself after 30 days.
+        assert_eq!(app.get("/account").await.status(), 200);
+        app.clock.advance(time::Duration::days(30) + time::Duration::minutes(1));
+        assert_eq!(app.get("/account").await.status(), 303, "an expired session no longer signs in");
     }
 
     async fn sign_in_registration_and_reset_answer_alike_for_known_and_unknown_addresses(app) {
