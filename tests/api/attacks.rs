@@ -1111,7 +1111,7 @@ both_backends! {
         let fields = [("csrf_token", t.as_str()), ("email", "race@example.org"), ("password", PASSWORD),
             ("display_name", "Racer"), ("organization", ""), ("stakeholder_group", "academia"),
             ("country", "FR"), ("locale", "en")];
-        let all = futures_util::future::join_all((0..12).map(|_| b.post_form("/register", &fields))).await;
+        let all = futures_util::future::join_all((0..app.settings.limits.mail_per_address).map(|_| b.post_form("/register", &fields))).await;
         for res in &all {
             assert_eq!(res.status(), 200, "every attempt gets the same answer, never an error");
         }
@@ -1159,22 +1159,40 @@ both_backends! {
 }
 
 both_backends! {
-    async fn verification_emails_cannot_be_used_to_flood_a_mailbox(app) {
-        // Someone registers with another person's address and asks again and again.
+    async fn no_one_can_flood_a_mailbox_through_the_forms_that_send_mail(app) {
+        // Someone registers with another person's address, then asks for mail to it again and again.
         app.register("victim@example.org", "Not the victim", "academia").await;
         let b = app.new_browser();
         assert_eq!(b.login("victim@example.org", PASSWORD).await.status(), 303);
         let t = token(&b).await;
-        for _ in 0..5 {
-            let res = b.post_form("/verify/resend", &[("csrf_token", &t)]).await;
-            assert_eq!(res.status(), 303);
+        for _ in 0..2 {
+            assert_eq!(b.post_form("/verify/resend", &[("csrf_token", &t)]).await.status(), 303);
         }
-        let res = b.post_form("/verify/resend", &[("csrf_token", &t)]).await;
-        assert_eq!(res.status(), 429);
-        assert!(res.headers().contains_key("retry-after"));
-        assert!(res.text().await.unwrap().contains("Too many attempts"));
+        let other = app.new_browser();
+        let res = other.submit("/password/forgot", "/password/forgot", &[("email", "Victim@Example.org")]).await;
+        assert_eq!(res.status(), 200);
+        let again = [("email", "victim@example.org"), ("password", "another long passphrase"), ("display_name", "X"),
+            ("stakeholder_group", "academia"), ("country", "FR"), ("locale", "en")];
+        assert_eq!(other.submit("/register", "/register", &again).await.status(), 200);
+        // Five requests for this address in the hour: the sixth of any kind is refused.
+        for res in [b.post_form("/verify/resend", &[("csrf_token", &t)]).await,
+                    other.submit("/password/forgot", "/password/forgot", &[("email", "victim@example.org")]).await,
+                    other.submit("/register", "/register", &again).await] {
+            assert_eq!(res.status(), 429);
+            assert!(res.headers().contains_key("retry-after"));
+            assert!(res.text().await.unwrap().contains("Too many attempts"));
+        }
         let sent: i64 = app.db.query(|c| outbox::table.filter(outbox::recipient.eq("victim@example.org"))
-            .filter(outbox::kind.eq("verify_email")).count().get_result(c)).await.unwrap();
-        assert_eq!(sent, 6, "the registration's and five more, no further");
+            .count().get_result(c)).await.unwrap();
+        assert_eq!(sent, 5, "five e-mails, no more");
+        // An unknown address is limited alike, so the limit reveals nothing.
+        for _ in 0..5 {
+            assert_eq!(other.submit("/password/forgot", "/password/forgot", &[("email", "nobody@example.org")]).await.status(), 200);
+        }
+        assert_eq!(other.submit("/password/forgot", "/password/forgot", &[("email", "nobody@example.org")]).await.status(), 429);
+        // Other addresses are not affected, and the hour passes.
+        assert_eq!(other.submit("/password/forgot", "/password/forgot", &[("email", "someone@example.org")]).await.status(), 200);
+        app.clock.advance(time::Duration::hours(1) + time::Duration::seconds(1));
+        assert_eq!(b.post_form("/verify/resend", &[("csrf_token", &t)]).await.status(), 303);
     }
 }
