@@ -425,10 +425,11 @@ fn assert_security_headers(res: &reqwest::Response, what: &str) {
     assert_eq!(h["x-frame-options"], "DENY", "{what}");
 }
 
-/// Sends one request by hand, its body in HTTP/1.1 chunks (so it declares no
-/// length), and returns the status. Writing goes on in another thread: the
-/// server may answer and close before the whole body is sent.
-async fn chunked(address: &str, head: String, chunks: Vec<Vec<u8>>) -> u16 {
+/// Sends one request by hand, its body (if any) in HTTP/1.1 chunks so that it
+/// declares no length, and returns the status and the response's head in
+/// lower case. Writing goes on in another thread: the server may answer and
+/// close before the whole body is sent.
+async fn raw_request(address: &str, head: String, chunks: Vec<Vec<u8>>) -> (u16, String) {
     let addr = address.trim_start_matches("http://").to_string();
     actix_web::rt::task::spawn_blocking(move || {
         let stream = std::net::TcpStream::connect(&addr).unwrap();
@@ -454,19 +455,21 @@ async fn chunked(address: &str, head: String, chunks: Vec<Vec<u8>>) -> u16 {
         let mut reader = stream;
         let mut line = Vec::new();
         let mut byte = [0u8; 1];
-        while !line.ends_with(b"\r\n") {
+        while !line.ends_with(b"\r\n\r\n") {
             match reader.read(&mut byte) {
                 Ok(1) => line.push(byte[0]),
-                other => panic!("no status line: {other:?} after {line:?}"),
+                other => panic!("no response head: {other:?} after {line:?}"),
             }
         }
         drop(reader);
         let _ = sender.join();
-        String::from_utf8_lossy(&line)
+        let head = String::from_utf8_lossy(&line).to_lowercase();
+        let status = head
             .split_whitespace()
             .nth(1)
             .and_then(|s| s.parse().ok())
-            .unwrap_or(0)
+            .unwrap_or(0);
+        (status, head)
     })
     .await
     .unwrap()
@@ -944,12 +947,12 @@ both_backends! {
             // Declared: refused from the headers alone, before any of the body is read.
             let head = format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
                                 Content-Length: {}\r\nConnection: close\r\n\r\n", limit + 1);
-            assert_eq!(chunked(&w.admin.address, head, vec![]).await, 413, "POST {path} declaring {} bytes", limit + 1);
+            assert_eq!(raw_request(&w.admin.address, head, vec![]).await.0, 413, "POST {path} declaring {} bytes", limit + 1);
             // Undeclared: counted as it arrives.
             let head = format!("POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n\
                                 Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
             let chunks = vec![vec![b'a'; 64 * 1024]; limit / (64 * 1024) + 2];
-            assert_eq!(chunked(&w.admin.address, head, chunks).await, 413, "POST {path} chunked");
+            assert_eq!(raw_request(&w.admin.address, head, chunks).await.0, 413, "POST {path} chunked");
         }
         let res = w.owner.submit(ROUND, POST, &[("action", "save"), ("comment[art-1]", &"x".repeat(limit))]).await;
         assert_eq!(res.status(), 413);
@@ -970,7 +973,7 @@ both_backends! {
         let head = format!("POST /admin/consultations/additional-protocol/drafts?csrf_token={t} HTTP/1.1\r\nHost: {host}\r\n\
                             Cookie: {cookie}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\n\
                             Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
-        assert_eq!(chunked(&admin.address, head, chunks).await, 413);
+        assert_eq!(raw_request(&admin.address, head, chunks).await.0, 413);
     }
 
     async fn a_sign_in_never_follows_next_off_the_site(app) {
@@ -1095,10 +1098,17 @@ both_backends! {
             ("404", w.anonymous.get("/nope").await),
             ("400", w.anonymous.get("/audit?page=x").await),
             ("PUT", w.anonymous.client.put(format!("{}/", w.anonymous.address)).send().await.unwrap()),
-            ("413", w.anonymous.client.post(format!("{}/login", w.anonymous.address)).body(vec![b'a'; app.settings.server.max_body_bytes + 1]).send().await.unwrap()),
             ("gzip", w.anonymous.client.get(format!("{}/", w.anonymous.address)).header("accept-encoding", "gzip").send().await.unwrap()),
         ] {
             assert_security_headers(&res, what);
+        }
+        let host = w.anonymous.address.trim_start_matches("http://").to_string();
+        let (status, head) = raw_request(&w.anonymous.address, format!("POST /login HTTP/1.1\r\nHost: {host}\r\n\
+            Content-Length: {}\r\nConnection: close\r\n\r\n", app.settings.server.max_body_bytes + 1), vec![]).await;
+        assert_eq!(status, 413);
+        for header in ["content-security-policy: default-src 'none'", "x-content-type-options: nosniff",
+                       "referrer-policy: same-origin", "x-frame-options: deny"] {
+            assert!(head.contains(header), "413 without {header}: {head}");
         }
     }
 }
