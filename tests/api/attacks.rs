@@ -619,8 +619,7 @@ both_backends! {
         for route in ROUTES {
             let path = w.path(route.example);
             let who: &[&str] = match route.access {
-                Public | Link => &["intruder", "anonymous"],
-                Own => &["intruder", "anonymous"],
+                Public | Link | Own => &["intruder", "anonymous"],
                 Organizer => &["owner", "intruder", "anonymous"],
                 Admin => &["owner", "intruder", "anonymous", "organizer"],
             };
