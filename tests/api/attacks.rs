@@ -1205,3 +1205,29 @@ both_backends! {
         assert_eq!(b.post_form("/verify/resend", &[("csrf_token", &t)]).await.status(), 303);
     }
 }
+
+both_backends! {
+    async fn markup_in_the_address_is_never_reflected_as_markup(app) {
+        let w = world(&app).await;
+        let payload = "\"><script>alert(1)</script><svg onload=alert(2)><a href=javascript:alert(3)>";
+        let encoded: String = form_urlencoded::byte_serialize(payload.as_bytes()).collect();
+        for route in ROUTES.iter().filter(|r| r.method == "GET") {
+            let path = w.path(route.example);
+            for who in ["anonymous", "admin"] {
+                let address = format!("{path}?next={encoded}&receipt={encoded}&view={encoded}&x{encoded}={encoded}");
+                let res = w.browser(who).get(&address).await;
+                let html = res.headers().get("content-type").is_some_and(|t| t.to_str().unwrap().starts_with("text/html"));
+                let body = res.text().await.unwrap();
+                if html {
+                    assert_inert(&body, &format!("{who}: {address}"));
+                }
+            }
+        }
+        for path in [format!("/receipts/{encoded}"), format!("/verify/{encoded}"), format!("/password/reset/{encoded}"),
+                     format!("/consultations/{encoded}"), format!("/{encoded}"), format!("/login?next={encoded}")] {
+            let (status, body) = w.anonymous.get_text(&path).await;
+            assert!(status == 404 || status == 200, "{path}: {status}");
+            assert_inert(&body, &path);
+        }
+    }
+}
