@@ -69,6 +69,7 @@ pub struct LimitSettings {
     pub login_window_secs: u64,
     pub register_per_ip: u32,
     pub reset_per_ip: u32,
+    pub mail_per_address: u32,
     pub hourly_window_secs: u64,
 }
 

@@ -18,6 +18,11 @@ pub enum AppError {
     Unprocessable(String),
     #[error("the request body is too large")]
     PayloadTooLarge,
+    /// Another request changed the same thing at the same moment (a unique
+    /// constraint refused the loser of the race): the data is safe, the
+    /// reader is asked to reload.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("unavailable: {0}")]
     Unavailable(String),
     /// Sign in first, then come back to this path.
@@ -44,6 +49,9 @@ impl From<diesel::result::Error> for AppError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::NotFound => AppError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                AppError::Conflict(info.message().to_string())
+            }
             Error::DatabaseError(
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 info,
@@ -61,6 +69,7 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -72,6 +81,7 @@ impl ResponseError for AppError {
         match self {
             AppError::Internal(cause) => tracing::error!(error = ?cause, "internal error"),
             AppError::Unavailable(cause) => tracing::warn!(%cause, "service unavailable"),
+            AppError::Conflict(cause) => tracing::warn!(%cause, "concurrent change refused"),
             _ => {}
         }
         let mut res = HttpResponse::build(self.status_code());

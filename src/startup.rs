@@ -103,6 +103,7 @@ impl Application {
                 ))
                 .app_data(aw::PayloadConfig::default().limit(max_body))
                 .wrap(from_fn(web::csrf::check))
+                .wrap(from_fn(web::input::check))
                 .wrap(from_fn(web::locale::remember))
                 .wrap(
                     SessionMiddleware::builder(CookieSessionStore::default(), key.clone())

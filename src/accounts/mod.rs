@@ -297,6 +297,22 @@ pub fn register(
     password_hash: &str,
     now: PrimitiveDateTime,
 ) -> Result<(), AppError> {
+    match register_once(conn, notifier, reg, password_hash, now) {
+        // Two registrations of one address at once on PostgreSQL: the one that
+        // lost the race on the unique address finds the other's account when
+        // it tries again, and so answers as for any existing address.
+        Err(AppError::Conflict(_)) => register_once(conn, notifier, reg, password_hash, now),
+        other => other,
+    }
+}
+
+fn register_once(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    reg: &Registration,
+    password_hash: &str,
+    now: PrimitiveDateTime,
+) -> Result<(), AppError> {
     crate::db::write_transaction(conn, |conn| {
         if let Some(existing) = find_by_email(conn, reg.email.as_str())? {
             notifier.enqueue(

@@ -56,12 +56,16 @@ impl ImportError {
     }
 }
 
-/// Decodes an uploaded file, refusing what is too large or not UTF-8.
+/// Decodes an uploaded file, refusing what is too large or not UTF-8 text (a
+/// NUL byte means a binary file, and PostgreSQL cannot store it in TEXT).
 pub fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
     if bytes.len() > MAX_DRAFT_BYTES {
         return Err(ImportError::TooLarge);
     }
-    std::str::from_utf8(bytes).map_err(|_| ImportError::NotUtf8)
+    std::str::from_utf8(bytes)
+        .ok()
+        .filter(|text| !text.contains('\0'))
+        .ok_or(ImportError::NotUtf8)
 }
 
 /// Prefixes for numbered headings, in English and French.

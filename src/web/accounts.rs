@@ -24,6 +24,19 @@ fn client_ip(req: &HttpRequest) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// Counts a request that will e-mail `email`, whoever asks and whether or
+/// not the address has an account (so a refusal reveals nothing).
+async fn limit_mail_to(ctx: &Ctx, email: &str) -> Result<(), AppError> {
+    let limits = &ctx.state.settings.limits;
+    limit(
+        ctx,
+        format!("mail:address:{}", accounts::tokens::hash(email)),
+        limits.mail_per_address,
+        limits.hourly_window_secs,
+    )
+    .await
+}
+
 /// Counts a hit against a limit; a refusal is a 429 with Retry-After.
 async fn limit(ctx: &Ctx, bucket: String, max: u32, window_secs: u64) -> Result<(), AppError> {
     let now = ctx.state.clock.now();
@@ -228,6 +241,7 @@ pub async fn register(
             );
         }
     };
+    limit_mail_to(&ctx, registration.email.as_str()).await?;
     let hash = hash_password(registration.password.clone()).await?;
     let (notifier, now) = (ctx.state.notifier.clone(), ctx.state.clock.now());
     ctx.state
@@ -274,6 +288,7 @@ pub async fn verify(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, 
 
 pub async fn resend_verification(ctx: Ctx) -> Result<HttpResponse, AppError> {
     let user = ctx.user()?.clone();
+    limit_mail_to(&ctx, &user.email).await?;
     let (notifier, now) = (ctx.state.notifier.clone(), ctx.state.clock.now());
     ctx.state
         .db
@@ -462,6 +477,7 @@ pub async fn forgot(
             );
         }
     };
+    limit_mail_to(&ctx, email.as_str()).await?;
     let (notifier, now) = (ctx.state.notifier.clone(), ctx.state.clock.now());
     ctx.state
         .db

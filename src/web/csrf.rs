@@ -81,6 +81,9 @@ async fn verify(mut req: ServiceRequest) -> Result<ServiceRequest, (ServiceReque
             body.extend_from_slice(&chunk);
         }
         let body = body.freeze();
+        if !super::input::well_formed_urlencoded(&body) {
+            return Err((req, AppError::BadRequest("form is not clean UTF-8".into())));
+        }
         let token = field(&body);
         req.set_payload(payload_from(body));
         token

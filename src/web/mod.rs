@@ -3,6 +3,7 @@
 
 pub mod csrf;
 pub mod errors;
+pub mod input;
 pub mod locale;
 pub mod page;
 

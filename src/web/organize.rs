@@ -474,13 +474,17 @@ async fn read_upload(
     let mut fields: Vec<(String, Vec<u8>)> = vec![];
     if req.content_type() == "multipart/form-data" {
         let mut multipart = actix_multipart::Multipart::new(req.headers(), payload);
+        // Counted over all parts: a chunked body declares no length, and many
+        // parts each under the limit would otherwise all be kept in memory.
+        let mut total = 0;
         while let Some(item) = multipart.next().await {
             let mut part = item.map_err(|e| AppError::BadRequest(e.to_string()))?;
             let name = part.name().unwrap_or_default().to_string();
             let mut bytes = Vec::new();
             while let Some(chunk) = part.next().await {
                 let chunk = chunk.map_err(|e| AppError::BadRequest(e.to_string()))?;
-                if bytes.len() + chunk.len() > limit {
+                total += chunk.len();
+                if total > limit {
                     return Err(AppError::PayloadTooLarge);
                 }
                 bytes.extend_from_slice(&chunk);

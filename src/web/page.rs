@@ -51,7 +51,10 @@ struct PageContext<'a, T: Serialize> {
 }
 
 /// The same page in the other language, keeping the other query parameters.
+/// A request for `//evil.example` (or `/\\evil.example`) must not become a
+/// protocol-relative link off the site, so leading slashes are folded.
 fn switch_href(path: &str, query: &str, other: Locale) -> String {
+    let path = format!("/{}", path.trim_start_matches(['/', '\\']));
     let mut params: Vec<&str> = query
         .split('&')
         .filter(|p| !p.is_empty() && !p.starts_with("lang="))
@@ -322,5 +325,20 @@ mod tests {
         assert_eq!(safe_next("//evil.example"), "/");
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+
+    #[test]
+    fn the_language_switch_never_links_off_the_site() {
+        use crate::codes::Locale;
+        assert_eq!(
+            super::switch_href("/round", "view=changes&lang=en", Locale::Fr),
+            "/round?view=changes&lang=fr"
+        );
+        for path in ["//evil.example", "/\\evil.example", "///evil.example"] {
+            assert_eq!(
+                super::switch_href(path, "", Locale::Fr),
+                "/evil.example?lang=fr"
+            );
+        }
     }
 }

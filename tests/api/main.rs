@@ -7,9 +7,11 @@
 mod helpers;
 
 mod accounts;
+mod attacks;
 mod cli;
 mod foundation;
 mod organize;
+mod properties;
 mod reports;
 mod submissions;
 mod translations;
