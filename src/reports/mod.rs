@@ -327,6 +327,17 @@ fn bare_text(
     }
 }
 
+/// A text cell a spreadsheet will not run as a formula: one starting with
+/// `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading apostrophe
+/// (OWASP's advice against CSV injection).
+fn spreadsheet_safe(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
 const CSV_HEADER: [&str; 10] = [
     "provision_key",
     "stakeholder_group",
@@ -621,7 +632,7 @@ pub fn build(
                     attribute(attribution, disclosure, &name, &org, &group, &country);
                 let shown = |v: &str| {
                     if text_in_csv {
-                        v.to_string()
+                        spreadsheet_safe(v)
                     } else {
                         String::new()
                     }
@@ -1163,4 +1174,21 @@ pub fn moderation_queue(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<
             positions::proposed_text,
         ))
         .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spreadsheet_safe;
+
+    #[test]
+    fn csv_text_cells_never_start_a_formula() {
+        assert_eq!(
+            spreadsheet_safe("=HYPERLINK(\"https://evil.example\")"),
+            "'=HYPERLINK(\"https://evil.example\")"
+        );
+        for risky in ["+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert!(spreadsheet_safe(risky).starts_with('\''), "{risky:?}");
+        }
+        assert_eq!(spreadsheet_safe("We back it."), "We back it.");
+    }
 }

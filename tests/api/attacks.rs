@@ -97,8 +97,23 @@ const ROUTES: &[Route] = &[
         Public,
     ),
     get(
+        "/consultations/{slug}/rounds/{n}/report/general",
+        "/consultations/additional-protocol/rounds/1/report/general",
+        Public,
+    ),
+    get(
+        "/consultations/{slug}/rounds/{n}/report/provisions/{key}",
+        "/consultations/additional-protocol/rounds/1/report/provisions/art-1",
+        Public,
+    ),
+    get(
         "/admin/consultations/{slug}/rounds/{n}/report",
         "/admin/consultations/additional-protocol/rounds/1/report",
+        Organizer,
+    ),
+    get(
+        "/admin/consultations/{slug}/rounds/{n}/report/provisions/{key}",
+        "/admin/consultations/additional-protocol/rounds/1/report/provisions/art-1",
         Organizer,
     ),
     post(
@@ -161,6 +176,16 @@ const ROUTES: &[Route] = &[
     post(
         "/admin/consultations/{slug}/drafts",
         "/admin/consultations/additional-protocol/drafts",
+        Organizer,
+    ),
+    get(
+        "/admin/consultations/{slug}/drafts/{version}/translation",
+        "/admin/consultations/additional-protocol/drafts/1/translation",
+        Organizer,
+    ),
+    post(
+        "/admin/consultations/{slug}/drafts/{version}/translation",
+        "/admin/consultations/additional-protocol/drafts/1/translation",
         Organizer,
     ),
     post(
@@ -763,6 +788,8 @@ both_backends! {
         assert_eq!(admin.submit(&format!("{admin_round}/close"), &format!("{admin_round}/close"), &[]).await.status(), 303);
         let (_, preview) = admin.get_text(&format!("{admin_round}/report")).await;
         assert_inert(&preview, "draft report");
+        let (_, preview) = admin.get_text(&format!("{admin_round}/report/provisions/art-1")).await;
+        assert_inert(&preview, "draft report provision");
         let t = csrf_in(&preview);
         let res = admin.post_form(&format!("{admin_round}/responses/art-1"), &[("csrf_token", &t), ("response", MARKDOWN)]).await;
         assert_eq!(res.status(), 303);
@@ -771,13 +798,15 @@ both_backends! {
         let general: i64 = app.db.query(|c| positions::table.filter(positions::proposed_text.eq(LONG_MARKUP)).select(positions::id).first(c)).await.unwrap();
         let res = admin.post_form(&format!("/admin/moderation/{general}/hide"), &[("csrf_token", &t), ("reason", MARKUP)]).await;
         assert_eq!(res.status(), 303);
-        for version in ["", "?version=1"] {
-            let path = format!("{round}/report{version}");
-            let (status, report) = app.get_text(&path).await;
-            assert_eq!(status, 200, "{path}");
-            assert_inert(&report, &path);
+        for page in ["", "/provisions/art-1", "/general"] {
+            for version in ["", "?version=1"] {
+                let path = format!("{round}/report{page}{version}");
+                let (status, report) = app.get_text(&path).await;
+                assert_eq!(status, 200, "{path}");
+                assert_inert(&report, &path);
+            }
         }
-        let (_, report) = app.get_text(&format!("{round}/report?version=1")).await;
+        let (_, report) = app.get_text(&format!("{round}/report/provisions/art-1?version=1")).await;
         assert!(report.contains("&lt;script&gt;alert(&#x27;c1&#x27;)"), "the published comment is shown, as text");
         assert!(report.contains(MARKUP_ESCAPED), "the author's name is shown, as text");
         let json = app.get(&format!("{round}/report.json")).await;
@@ -896,7 +925,7 @@ both_backends! {
         let before = state(&app).await;
         let t = token(&w.admin).await;
         // These read no form fields, so a wrong type of body changes nothing for them.
-        let no_fields = ["/logout", "/verify/resend", "/admin/participants/{id}/verify", "/admin/consultations/{slug}/drafts"];
+        let no_fields = ["/logout", "/verify/resend", "/admin/participants/{id}/verify", "/admin/consultations/{slug}/drafts", "/admin/consultations/{slug}/drafts/{version}/translation"];
         for route in ROUTES.iter().filter(|r| r.method == "POST" && !no_fields.contains(&r.pattern)) {
             let path = w.path(route.example);
             for content_type in ["text/plain", "application/json"] {

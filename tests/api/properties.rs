@@ -270,6 +270,7 @@ fn round_provisions() -> Vec<Provision> {
             label: String::new(),
             heading: String::new(),
             body: "x".into(),
+            translated_label: None,
             translated_heading: None,
             translated_body: None,
         })
@@ -722,10 +723,11 @@ mod through_the_database {
             .unwrap()
             .iter()
             .map(|p| {
-                let mut comments: Vec<String> = p["comments"]
+                let mut comments: Vec<String> = snapshot["texts"]
                     .as_array()
                     .unwrap()
                     .iter()
+                    .filter(|t| t["provision_key"] == p["key"])
                     .map(|c| c["comment"].as_str().unwrap().to_string())
                     .collect();
                 comments.sort();
