@@ -222,15 +222,7 @@ fn import_draft_on_the_command_line_adds_a_version() {
     let db = TestDatabase::create(Backend::Sqlite).unwrap();
     let file = db.dir().join("v2.md");
     std::fs::write(&file, DRAFT).unwrap();
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_polyphony"))
-            .env("POLYPHONY__DATABASE__URL", &db.url)
-            .env("POLYPHONY__APP__DATA_DIR", db.dir().join("data"))
-            .env("RUST_LOG", "warn")
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| crate::cli::polyphony(&db).args(args).output().unwrap();
     assert!(run(&["load-demo"]).status.success());
     let out = run(&[
         "import-draft",
@@ -238,13 +230,8 @@ fn import_draft_on_the_command_line_adds_a_version() {
         "additional-protocol",
         file.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        crate::cli::succeeded(&out),
         "imported version 2 with 2 provisions"
     );
     let out = run(&[

@@ -288,13 +288,8 @@ fn import_draft_translation_on_the_command_line() {
         .replace("## Article 1 — Objet", "## Article 1 — But");
     std::fs::write(&good, french).unwrap();
     let out = import_fr(&["--version", "1"], &good);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        crate::cli::succeeded(&out),
         "stored the fr translation of version 1 (12 provisions)"
     );
     let mut conn =
@@ -318,11 +313,7 @@ fn a_demo_loaded_before_translations_gets_the_french_at_the_next_start() {
             .arg("load-demo")
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::cli::succeeded(&out);
     };
     load();
     let mut conn =
