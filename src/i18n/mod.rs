@@ -5,7 +5,7 @@ use crate::codes::Locale;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason,
 };
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -119,20 +119,35 @@ fn context_locale(ctx: &Context) -> Locale {
         .unwrap_or_default()
 }
 
-/// `{{t "key" name=value}}`: the translated message, escaped like any other
-/// value (arguments often carry user-supplied text).
-fn t_helper(
-    h: &Helper,
-    registry: &Handlebars,
-    ctx: &Context,
-    _: &mut RenderContext,
-    out: &mut dyn Output,
-) -> HelperResult {
-    let key = h
-        .param(0)
-        .and_then(|p| p.value().as_str())
-        .ok_or(RenderErrorReason::ParamNotFoundForIndex("t", 0))?;
-    let locale = context_locale(ctx);
+/// A template helper whose first argument, a string, becomes text in the
+/// reader's language, escaped like any other value (arguments often carry
+/// user-supplied text).
+struct Localized {
+    name: &'static str,
+    text: fn(&Helper, Locale, &str) -> Result<String, RenderErrorReason>,
+}
+
+impl HelperDef for Localized {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        registry: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let arg = h
+            .param(0)
+            .and_then(|p| p.value().as_str())
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex(self.name, 0))?;
+        let text = (self.text)(h, context_locale(ctx), arg)?;
+        out.write(&registry.get_escape_fn()(&text))?;
+        Ok(())
+    }
+}
+
+/// `{{t "key" name=value}}`: the translated message.
+fn translate(h: &Helper, locale: Locale, key: &str) -> Result<String, RenderErrorReason> {
     let mut args = Args::new();
     for (name, value) in h.hash() {
         let v = match value.value() {
@@ -142,38 +157,31 @@ fn t_helper(
         };
         args.insert(Cow::Owned(name.to_string()), v);
     }
-    let text = t_args(locale, key, &args);
-    out.write(&registry.get_escape_fn()(&text))?;
-    Ok(())
+    Ok(t_args(locale, key, &args))
 }
 
 /// `{{datetime value}}` formats an RFC 3339 timestamp in the reader's language.
-fn datetime_helper(
-    h: &Helper,
-    registry: &Handlebars,
-    ctx: &Context,
-    _: &mut RenderContext,
-    out: &mut dyn Output,
-) -> HelperResult {
-    let raw = h
-        .param(0)
-        .and_then(|p| p.value().as_str())
-        .ok_or(RenderErrorReason::ParamNotFoundForIndex("datetime", 0))?;
+fn datetime(h: &Helper, locale: Locale, raw: &str) -> Result<String, RenderErrorReason> {
     let parsed = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
         .map_err(|e| RenderErrorReason::Other(format!("datetime: {e}")))?;
-    let locale = context_locale(ctx);
-    let text = if h.hash_get("date_only").is_some() {
+    Ok(if h.hash_get("date_only").is_some() {
         format_date(locale, parsed)
     } else {
         format_datetime(locale, parsed)
-    };
-    out.write(&registry.get_escape_fn()(&text))?;
-    Ok(())
+    })
 }
 
 pub fn register_helpers(hb: &mut Handlebars) {
-    hb.register_helper("t", Box::new(t_helper));
-    hb.register_helper("datetime", Box::new(datetime_helper));
+    let t = Localized {
+        name: "t",
+        text: translate,
+    };
+    let datetime = Localized {
+        name: "datetime",
+        text: datetime,
+    };
+    hb.register_helper("t", Box::new(t));
+    hb.register_helper("datetime", Box::new(datetime));
 }
 
 #[cfg(test)]

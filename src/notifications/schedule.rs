@@ -32,6 +32,18 @@ struct Recipient {
     locale: Locale,
 }
 
+impl Recipient {
+    /// From `(users::id, users::email, users::display_name, users::locale)`.
+    fn from_row((id, email, name, locale): (UserId, String, String, String)) -> Self {
+        Self {
+            id,
+            email,
+            name,
+            locale: Locale::parse(&locale).unwrap_or_default(),
+        }
+    }
+}
+
 /// Verified, opted-in people of the eligible groups; `only` narrows to the
 /// participants with a submission in that round (any status) when given.
 fn recipients(
@@ -57,15 +69,7 @@ fn recipients(
     let rows: Vec<(UserId, String, String, String)> = query
         .select((users::id, users::email, users::display_name, users::locale))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, email, name, locale)| Recipient {
-            id,
-            email,
-            name,
-            locale: Locale::parse(&locale).unwrap_or_default(),
-        })
-        .collect())
+    Ok(rows.into_iter().map(Recipient::from_row).collect())
 }
 
 fn send_all(
@@ -209,15 +213,7 @@ pub fn report_published(
         .filter(users::deleted_at.is_null())
         .select((users::id, users::email, users::display_name, users::locale))
         .load(conn)?;
-    let list: Vec<Recipient> = rows
-        .into_iter()
-        .map(|(id, email, name, locale)| Recipient {
-            id,
-            email,
-            name,
-            locale: Locale::parse(&locale).unwrap_or_default(),
-        })
-        .collect();
+    let list: Vec<Recipient> = rows.into_iter().map(Recipient::from_row).collect();
     send_all(
         conn,
         notifier,

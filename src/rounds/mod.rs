@@ -5,6 +5,7 @@
 use crate::db::schema::{reports, rounds};
 use crate::db::{ConsultationId, DbConnection, DraftVersionId, RoundId, UserId};
 use diesel::prelude::*;
+use diesel::query_dsl::methods::ExecuteDsl;
 use serde::Serialize;
 use time::PrimitiveDateTime;
 
@@ -264,26 +265,39 @@ impl ActionRefused {
     }
 }
 
-fn log(
+/// Changes the round and records who did it in one transaction, so the audit
+/// log never tells of a change that did not happen (or misses one that did).
+fn apply<C>(
     conn: &mut DbConnection,
     round: &Round,
     actor: UserId,
     action: crate::audit::Action,
     details: &str,
     now: PrimitiveDateTime,
-) -> QueryResult<()> {
-    crate::audit::record(
-        conn,
-        &crate::audit::Entry {
-            actor: Some(actor),
-            action,
-            consultation: Some(round.consultation_id),
-            round: Some(round.id),
-            subject: &format!("round {}", round.number),
-            details,
-        },
-        now,
-    )
+    change: C,
+) -> QueryResult<Result<(), ActionRefused>>
+where
+    C: AsChangeset<Target = rounds::table>,
+    diesel::dsl::Update<diesel::dsl::Find<rounds::table, RoundId>, C>: ExecuteDsl<DbConnection>,
+{
+    crate::db::write_transaction(conn, |conn| {
+        diesel::update(rounds::table.find(round.id))
+            .set(change)
+            .execute(conn)?;
+        crate::audit::record(
+            conn,
+            &crate::audit::Entry {
+                actor: Some(actor),
+                action,
+                consultation: Some(round.consultation_id),
+                round: Some(round.id),
+                subject: &format!("round {}", round.number),
+                details,
+            },
+            now,
+        )?;
+        Ok(Ok(()))
+    })
 }
 
 fn db_time(t: PrimitiveDateTime) -> String {
@@ -307,23 +321,18 @@ pub fn open_now(
     if round.closes_at <= now {
         return Ok(Err(ActionRefused::BadClosingTime));
     }
-    crate::db::write_transaction(conn, |conn| {
-        diesel::update(rounds::table.find(round.id))
-            .set((
-                rounds::opens_at.eq(now),
-                rounds::announced_at.eq(round.announced_at.unwrap_or(now)),
-            ))
-            .execute(conn)?;
-        log(
-            conn,
-            round,
-            actor,
-            crate::audit::Action::RoundOpen,
-            &format!("opened at {}", db_time(now)),
-            now,
-        )?;
-        Ok(Ok(()))
-    })
+    apply(
+        conn,
+        round,
+        actor,
+        crate::audit::Action::RoundOpen,
+        &format!("opened at {}", db_time(now)),
+        now,
+        (
+            rounds::opens_at.eq(now),
+            rounds::announced_at.eq(round.announced_at.unwrap_or(now)),
+        ),
+    )
 }
 
 /// Closes an open round now; what was submitted stays, nothing more is accepted.
@@ -337,20 +346,15 @@ pub fn close_now(
     if round.state_at(now, published) != RoundState::Open {
         return Ok(Err(ActionRefused::NotOpen));
     }
-    crate::db::write_transaction(conn, |conn| {
-        diesel::update(rounds::table.find(round.id))
-            .set(rounds::closed_early_at.eq(now))
-            .execute(conn)?;
-        log(
-            conn,
-            round,
-            actor,
-            crate::audit::Action::RoundClose,
-            &format!("closed at {}", db_time(now)),
-            now,
-        )?;
-        Ok(Ok(()))
-    })
+    apply(
+        conn,
+        round,
+        actor,
+        crate::audit::Action::RoundClose,
+        &format!("closed at {}", db_time(now)),
+        now,
+        rounds::closed_early_at.eq(now),
+    )
 }
 
 /// Moves the deadline later; a round closed early opens again until then.
@@ -368,29 +372,25 @@ pub fn extend(
     if new_close <= now || new_close <= round.opens_at || new_close <= round.effective_close() {
         return Ok(Err(ActionRefused::BadClosingTime));
     }
-    crate::db::write_transaction(conn, |conn| {
-        diesel::update(rounds::table.find(round.id))
-            .set((
-                rounds::closes_at.eq(new_close),
-                rounds::closed_early_at.eq(None::<PrimitiveDateTime>),
-                // A new deadline deserves a new reminder.
-                rounds::reminder_notice_at.eq(None::<PrimitiveDateTime>),
-            ))
-            .execute(conn)?;
-        log(
-            conn,
-            round,
-            actor,
-            crate::audit::Action::RoundExtend,
-            &format!(
-                "from {} to {}",
-                db_time(round.effective_close()),
-                db_time(new_close)
-            ),
-            now,
-        )?;
-        Ok(Ok(()))
-    })
+    let details = format!(
+        "from {} to {}",
+        db_time(round.effective_close()),
+        db_time(new_close)
+    );
+    apply(
+        conn,
+        round,
+        actor,
+        crate::audit::Action::RoundExtend,
+        &details,
+        now,
+        (
+            rounds::closes_at.eq(new_close),
+            rounds::closed_early_at.eq(None::<PrimitiveDateTime>),
+            // A new deadline deserves a new reminder.
+            rounds::reminder_notice_at.eq(None::<PrimitiveDateTime>),
+        ),
+    )
 }
 
 /// Accepts "2026-12-01T09:00", "2026-12-01T09:00:00", "2026-12-01 09:00" or a

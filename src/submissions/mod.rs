@@ -233,6 +233,22 @@ pub fn save(
     }
 }
 
+/// What every revision writes over the submission: the answer and the
+/// participant's details as they are now (later account edits leave it alone).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = submissions)]
+struct Snapshot<'a> {
+    status: &'a str,
+    disclosure: &'a str,
+    general_comment: &'a str,
+    display_name: &'a str,
+    organization: &'a str,
+    stakeholder_group: &'a str,
+    country: &'a str,
+    affiliation_verified: bool,
+    revision: i32,
+}
+
 fn save_once(
     conn: &mut DbConnection,
     round: &Round,
@@ -264,21 +280,21 @@ fn save_once(
     let receipt = (action == RevisionAction::Submit).then(new_receipt_code);
     let group = user.group();
     let verified = user.affiliation_verified_at.is_some();
-    let (id, revision) = match existing {
-        Some((id, _, revision)) => {
-            let revision = revision + 1;
+    let snapshot = Snapshot {
+        status: status.as_str(),
+        disclosure: disclosure.as_str(),
+        general_comment: &input.general_comment,
+        display_name: &user.display_name,
+        organization: &user.organization,
+        stakeholder_group: group.as_str(),
+        country: &user.country,
+        affiliation_verified: verified,
+        revision: existing.as_ref().map_or(1, |(_, _, revision)| revision + 1),
+    };
+    let id = match existing {
+        Some((id, _, _)) => {
             diesel::update(submissions::table.find(id))
-                .set((
-                    submissions::status.eq(status.as_str()),
-                    submissions::disclosure.eq(disclosure.as_str()),
-                    submissions::general_comment.eq(&input.general_comment),
-                    submissions::display_name.eq(&user.display_name),
-                    submissions::organization.eq(&user.organization),
-                    submissions::stakeholder_group.eq(group.as_str()),
-                    submissions::country.eq(&user.country),
-                    submissions::affiliation_verified.eq(verified),
-                    submissions::revision.eq(revision),
-                ))
+                .set(&snapshot)
                 .execute(conn)?;
             if let Some(code) = &receipt {
                 diesel::update(submissions::table.find(id))
@@ -288,32 +304,22 @@ fn save_once(
                     ))
                     .execute(conn)?;
             }
-            (id, revision)
+            id
         }
-        None => {
-            let id = diesel::insert_into(submissions::table)
-                .values((
-                    submissions::round_id.eq(round.id),
-                    submissions::participant_id.eq(user.id),
-                    submissions::status.eq(status.as_str()),
-                    submissions::disclosure.eq(disclosure.as_str()),
-                    submissions::general_comment.eq(&input.general_comment),
-                    submissions::display_name.eq(&user.display_name),
-                    submissions::organization.eq(&user.organization),
-                    submissions::stakeholder_group.eq(group.as_str()),
-                    submissions::country.eq(&user.country),
-                    submissions::affiliation_verified.eq(verified),
-                    submissions::receipt_code.eq(&receipt),
-                    submissions::revision.eq(1),
-                    submissions::submitted_at.eq(receipt.as_ref().map(|_| now)),
-                    submissions::created_at.eq(now),
-                    submissions::updated_at.eq(now),
-                ))
-                .returning(submissions::id)
-                .get_result::<SubmissionId>(conn)?;
-            (id, 1)
-        }
+        None => diesel::insert_into(submissions::table)
+            .values((
+                &snapshot,
+                submissions::round_id.eq(round.id),
+                submissions::participant_id.eq(user.id),
+                submissions::receipt_code.eq(&receipt),
+                submissions::submitted_at.eq(receipt.as_ref().map(|_| now)),
+                submissions::created_at.eq(now),
+                submissions::updated_at.eq(now),
+            ))
+            .returning(submissions::id)
+            .get_result::<SubmissionId>(conn)?,
     };
+    let revision = snapshot.revision;
     if action != RevisionAction::Withdraw {
         write_positions(
             conn,

@@ -239,6 +239,15 @@ struct Loaded {
     rounds: Vec<(Round, bool)>,
 }
 
+fn render_manage(
+    ctx: &Ctx,
+    loaded: &Loaded,
+    status: StatusCode,
+    page: &ManagePage,
+) -> Result<HttpResponse, AppError> {
+    ctx.render(status, "organize/manage", &loaded.consultation.title, page)
+}
+
 async fn load(ctx: &Ctx, slug: String) -> Result<Loaded, AppError> {
     ctx.state
         .db
@@ -339,12 +348,7 @@ pub async fn manage(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, A
         ..Default::default()
     };
     let page = manage_page(&ctx, &loaded, form, FieldErrors::default());
-    ctx.render(
-        StatusCode::OK,
-        "organize/manage",
-        &loaded.consultation.title,
-        &page,
-    )
+    render_manage(&ctx, &loaded, StatusCode::OK, &page)
 }
 
 pub async fn update_consultation(
@@ -367,12 +371,7 @@ pub async fn update_consultation(
         let mut page = manage_page(&ctx, &loaded, RoundForm::default(), errors);
         page.form = form;
         page.groups = group_choices(&groups);
-        return ctx.render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "organize/manage",
-            &loaded.consultation.title,
-            &page,
-        );
+        return render_manage(&ctx, &loaded, StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let (id, now, slug) = (
         loaded.consultation.id,
@@ -877,12 +876,7 @@ pub async fn create_round(
         (version, opens, closes, attribution, errors.is_empty())
     else {
         let page = manage_page(&ctx, &loaded, form, errors);
-        return ctx.render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "organize/manage",
-            &loaded.consultation.title,
-            &page,
-        );
+        return render_manage(&ctx, &loaded, StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
     let new = NewRound {
         consultation: loaded.consultation.id,
@@ -929,11 +923,26 @@ struct ConfirmPage {
     closes_at: String,
 }
 
-fn known_action(action: &str) -> Result<(), AppError> {
-    match action {
-        "open" | "close" | "extend" | "publish" => Ok(()),
-        _ => Err(AppError::NotFound),
+/// The consultation and round an action's address names; an unknown action,
+/// consultation or round is a 404.
+async fn load_round(
+    ctx: &Ctx,
+    slug: String,
+    number: &str,
+    action: &str,
+) -> Result<(Loaded, Round, bool), AppError> {
+    if !matches!(action, "open" | "close" | "extend" | "publish") {
+        return Err(AppError::NotFound);
     }
+    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
+    let loaded = load(ctx, slug).await?;
+    let (round, published) = loaded
+        .rounds
+        .iter()
+        .find(|(r, _)| r.number == number)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    Ok((loaded, round, published))
 }
 
 /// The page that says what an action will do and who will be told.
@@ -943,20 +952,13 @@ pub async fn confirm(
 ) -> Result<HttpResponse, AppError> {
     ctx.organizer()?;
     let (slug, number, action) = path.into_inner();
-    known_action(&action)?;
-    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
-    let loaded = load(&ctx, slug).await?;
-    let (round, _) = loaded
-        .rounds
-        .iter()
-        .find(|(r, _)| r.number == number)
-        .ok_or(AppError::NotFound)?;
+    let (loaded, round, _) = load_round(&ctx, slug, &number, &action).await?;
     let page = ConfirmPage {
         csrf: ctx.csrf(),
         errors: FieldErrors::default(),
         slug: loaded.consultation.slug.clone(),
         title: loaded.consultation.title.clone(),
-        number,
+        number: round.number,
         action,
         closes_at: rfc3339(round.effective_close()),
     };
@@ -975,15 +977,7 @@ pub async fn round_action(
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.organizer()?.id;
     let (slug, number, action) = path.into_inner();
-    known_action(&action)?;
-    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
-    let loaded = load(&ctx, slug.clone()).await?;
-    let (round, published) = loaded
-        .rounds
-        .iter()
-        .find(|(r, _)| r.number == number)
-        .cloned()
-        .ok_or(AppError::NotFound)?;
+    let (_, round, published) = load_round(&ctx, slug.clone(), &number, &action).await?;
     let back = format!("/admin/consultations/{slug}");
     let now = ctx.state.clock.now();
     let notifier = ctx.state.notifier.clone();
@@ -1003,7 +997,7 @@ pub async fn round_action(
         "extend" => {
             let Some(new_close) = rounds::parse_time(field(&body, "closes_at")) else {
                 ctx.flash_error("field-time-invalid");
-                return Ok(see_other(&format!("{back}/rounds/{number}/extend")));
+                return Ok(see_other(&format!("{back}/rounds/{}/extend", round.number)));
             };
             ctx.state
                 .db

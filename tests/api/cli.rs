@@ -12,6 +12,17 @@ pub fn polyphony(db: &TestDatabase) -> Command {
     cmd
 }
 
+/// The trimmed standard output of a run that must have succeeded; a failure
+/// shows its standard error.
+pub fn succeeded(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
 #[test]
 fn a_bad_configuration_value_stops_start_up_naming_the_key() {
     let db = TestDatabase::create(Backend::Sqlite).unwrap();
@@ -134,12 +145,7 @@ fn seed_synthetic_adds_realistic_submissions() {
         .args(["seed-synthetic", "--participants", "600"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("seeded 600 participants"));
+    assert!(succeeded(&out).starts_with("seeded 600 participants"));
     use diesel::prelude::*;
     use polyphony::db::schema::{positions, submissions};
     let mut conn =

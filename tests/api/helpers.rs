@@ -439,3 +439,46 @@ impl TestApp {
         b
     }
 }
+
+/// A two-article draft, short enough to read in a failing assertion.
+pub const DRAFT: &str = "# Protocol\n\nPreamble.\n\n## Article 1 — Scope\nParties shall encourage platforms.\n\n## Article 2 — Data\nSame text.\n";
+
+/// A consultation made through the organizer's form, open to three groups.
+pub async fn new_consultation(admin: &Browser, slug: &str) {
+    let res = admin
+        .submit(
+            "/admin/consultations/new",
+            "/admin/consultations",
+            &[
+                ("slug", slug),
+                ("title", "Platform transparency"),
+                ("summary", "What platforms must *explain*."),
+                ("eligible_groups", "government"),
+                ("eligible_groups", "civil_society"),
+                ("eligible_groups", "academia"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+}
+
+/// Posts `markdown` to the draft import form; `action` is `preview` or `save`.
+pub async fn import(
+    admin: &Browser,
+    slug: &str,
+    markdown: &str,
+    action: &str,
+) -> reqwest::Response {
+    admin
+        .submit(
+            &format!("/admin/consultations/{slug}/drafts/new"),
+            &format!("/admin/consultations/{slug}/drafts"),
+            &[("markdown", markdown), ("level", "2"), ("action", action)],
+        )
+        .await
+}

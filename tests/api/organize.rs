@@ -2,41 +2,6 @@ use crate::helpers::*;
 use diesel::prelude::*;
 use polyphony::db::schema::{audit_log, outbox, rounds};
 
-const DRAFT: &str = "# Protocol\n\nPreamble.\n\n## Article 1 — Scope\nParties shall encourage platforms.\n\n## Article 2 — Data\nSame text.\n";
-
-async fn new_consultation(admin: &Browser, slug: &str) {
-    let res = admin
-        .submit(
-            "/admin/consultations/new",
-            "/admin/consultations",
-            &[
-                ("slug", slug),
-                ("title", "Platform transparency"),
-                ("summary", "What platforms must *explain*."),
-                ("eligible_groups", "government"),
-                ("eligible_groups", "civil_society"),
-                ("eligible_groups", "academia"),
-            ],
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        303,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
-}
-
-async fn import(admin: &Browser, slug: &str, markdown: &str, action: &str) -> reqwest::Response {
-    admin
-        .submit(
-            &format!("/admin/consultations/{slug}/drafts/new"),
-            &format!("/admin/consultations/{slug}/drafts"),
-            &[("markdown", markdown), ("level", "2"), ("action", action)],
-        )
-        .await
-}
-
 async fn schedule_round(
     admin: &Browser,
     slug: &str,
@@ -257,15 +222,7 @@ fn import_draft_on_the_command_line_adds_a_version() {
     let db = TestDatabase::create(Backend::Sqlite).unwrap();
     let file = db.dir().join("v2.md");
     std::fs::write(&file, DRAFT).unwrap();
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_polyphony"))
-            .env("POLYPHONY__DATABASE__URL", &db.url)
-            .env("POLYPHONY__APP__DATA_DIR", db.dir().join("data"))
-            .env("RUST_LOG", "warn")
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| crate::cli::polyphony(&db).args(args).output().unwrap();
     assert!(run(&["load-demo"]).status.success());
     let out = run(&[
         "import-draft",
@@ -273,13 +230,8 @@ fn import_draft_on_the_command_line_adds_a_version() {
         "additional-protocol",
         file.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        crate::cli::succeeded(&out),
         "imported version 2 with 2 provisions"
     );
     let out = run(&[

@@ -6,32 +6,12 @@ use crate::helpers::*;
 use diesel::prelude::*;
 use polyphony::db::schema::{audit_log, consultations, draft_versions, provisions, users};
 
-const DRAFT: &str = "# Protocol\n\nPreamble.\n\n## Article 1 — Scope\nParties shall encourage platforms.\n\n## Article 2 — Data\nSame text.\n";
 const FRENCH: &str = "# Protocole\n\nPréambule.\n\n## Article 1 — Portée\nLes Parties encouragent les plateformes.\n\n## Article 2 — Données\nMême texte.\n";
 const DEMO_ROUND: &str = "/consultations/additional-protocol/rounds/1";
 
 async fn consultation_with_a_draft(admin: &Browser, slug: &str) {
-    let res = admin
-        .submit(
-            "/admin/consultations/new",
-            "/admin/consultations",
-            &[
-                ("slug", slug),
-                ("title", "Platform transparency"),
-                ("summary", "What platforms must *explain*."),
-                ("eligible_groups", "academia"),
-            ],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
-    let res = admin
-        .submit(
-            &format!("/admin/consultations/{slug}/drafts/new"),
-            &format!("/admin/consultations/{slug}/drafts"),
-            &[("markdown", DRAFT), ("level", "2"), ("action", "save")],
-        )
-        .await;
-    assert_eq!(res.status(), 303);
+    new_consultation(admin, slug).await;
+    assert_eq!(import(admin, slug, DRAFT, "save").await.status(), 303);
 }
 
 async fn translate(
@@ -308,13 +288,8 @@ fn import_draft_translation_on_the_command_line() {
         .replace("## Article 1 — Objet", "## Article 1 — But");
     std::fs::write(&good, french).unwrap();
     let out = import_fr(&["--version", "1"], &good);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout).trim(),
+        crate::cli::succeeded(&out),
         "stored the fr translation of version 1 (12 provisions)"
     );
     let mut conn =
@@ -338,11 +313,7 @@ fn a_demo_loaded_before_translations_gets_the_french_at_the_next_start() {
             .arg("load-demo")
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::cli::succeeded(&out);
     };
     load();
     let mut conn =
