@@ -65,9 +65,10 @@ pub enum DbError {
 #[derive(Debug, thiserror::Error)]
 pub enum BackupError {
     #[error(
-        "`polyphony backup` copies SQLite databases; for PostgreSQL use its own tool, e.g. \
-         pg_dump --format=custom --file=polyphony.dump \"$POLYPHONY__DATABASE__URL\" \
-         (restore with pg_restore --dbname=NEW_DATABASE polyphony.dump)"
+        "`polyphony backup` copies SQLite databases; on PostgreSQL use pg_dump: \
+         pg_dump --no-owner --file=polyphony.sql \"$POLYPHONY__DATABASE__URL\" \
+         (restore into an empty database with \
+         psql --set ON_ERROR_STOP=1 --single-transaction --file=polyphony.sql NEW_DATABASE_URL)"
     )]
     Postgres,
     #[error("{0} already exists; choose a new file name")]

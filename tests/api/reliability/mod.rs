@@ -22,6 +22,7 @@ macro_rules! on_both_backends {
     )*};
 }
 
+mod backup;
 mod crash;
 mod mail;
 mod outage;
