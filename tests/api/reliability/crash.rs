@@ -225,3 +225,69 @@ async fn acknowledged_submissions_survive_a_kill(backend: Backend) {
 on_both_backends! {
     acknowledged_submissions_survive_a_sigkill_in_the_middle_of_a_burst => acknowledged_submissions_survive_a_kill;
 }
+
+/// A receipt promises the submission is kept: a PostgreSQL that acknowledges
+/// commits before they are on disk breaks that, and start-up says so.
+#[actix_web::test]
+async fn postgresql_settings_that_could_lose_acknowledged_commits_are_reported_at_start() {
+    let Some(database) = TestDatabase::create(Backend::Postgres) else {
+        return;
+    };
+    let safe = open_db(&database);
+    let found = polyphony::db::unsafe_commit_settings(&mut safe.get().unwrap()).unwrap();
+    assert!(found.is_empty(), "{found:?}");
+
+    let separator = if database.url.contains('?') { '&' } else { '?' };
+    let risky_url = format!(
+        "{}{separator}options=-c%20synchronous_commit%3Doff",
+        database.url
+    );
+    let mut settings = crate::helpers::test_settings(&database).database;
+    settings.url = risky_url.clone();
+    let risky = polyphony::db::Db::open(&settings).unwrap();
+    let found = polyphony::db::unsafe_commit_settings(&mut risky.get().unwrap()).unwrap();
+    assert_eq!(found, ["synchronous_commit = off"]);
+
+    let mut server = Server::start(&database, &[("POLYPHONY__DATABASE__URL", risky_url)]);
+    server.ready().await;
+    let log = server.log_text();
+    assert!(
+        log.contains("may lose acknowledged commits") && log.contains("synchronous_commit = off"),
+        "{log}"
+    );
+}
+
+/// `database.sqlite_synchronous = "full"` reaches every pooled connection;
+/// a value other than normal or full stops start-up naming the key.
+#[actix_web::test]
+async fn sqlite_synchronous_full_is_applied_to_every_connection() {
+    #[derive(QueryableByName)]
+    struct Synchronous {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        synchronous: i32,
+    }
+    let database = TestDatabase::create(Backend::Sqlite).unwrap();
+    let mut settings = crate::helpers::test_settings(&database).database;
+    for (level, expected) in [
+        (polyphony::config::SqliteSynchronous::Normal, 1),
+        (polyphony::config::SqliteSynchronous::Full, 2),
+    ] {
+        settings.sqlite_synchronous = level;
+        let db = polyphony::db::Db::open(&settings).unwrap();
+        let held: Vec<_> = (0..settings.pool_size).map(|_| db.get().unwrap()).collect();
+        for mut conn in held {
+            let s: Synchronous = diesel::sql_query("PRAGMA synchronous")
+                .get_result(&mut *conn)
+                .unwrap();
+            assert_eq!(s.synchronous, expected, "{level:?}");
+        }
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_polyphony"))
+        .arg("migrate")
+        .env("POLYPHONY__DATABASE__URL", &database.url)
+        .env("POLYPHONY__DATABASE__SQLITE_SYNCHRONOUS", "sometimes")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("sqlite_synchronous"));
+}

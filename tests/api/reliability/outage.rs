@@ -86,3 +86,42 @@ async fn while_postgresql_is_unreachable_pages_answer_503_in_bounded_time_and_re
         assert!(page.contains("Sign out"), "still signed in");
     }
 }
+
+/// SQLite's version of an outage: another process holds the write lock (a
+/// maintenance script, a stuck transaction). Reading goes on; writing answers
+/// 503 once the busy timeout has passed, and works again when the lock goes.
+#[actix_web::test]
+async fn while_another_process_holds_the_sqlite_write_lock_writes_answer_503_and_reads_go_on() {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    let app = crate::helpers::spawn_app(Backend::Sqlite).await.unwrap();
+    let participant = app
+        .participant("locked@example.org", "civil_society", "FR", false)
+        .await;
+    let path = app.database.url.trim_start_matches("sqlite://").to_string();
+    let mut other = diesel::SqliteConnection::establish(&path).unwrap();
+    other.batch_execute("BEGIN IMMEDIATE").unwrap();
+
+    let (status, ..) = timed_get(&participant, ROUND).await;
+    assert_eq!(status, 200, "reading is not blocked by a writer");
+    let fields = [
+        ("action", "submit"),
+        ("stance[art-1]", "support"),
+        ("disclosure", "anonymous"),
+    ];
+    let started = Instant::now();
+    let res = participant.submit(ROUND, SUBMISSION, &fields).await;
+    let took = started.elapsed();
+    assert_eq!(res.status(), 503);
+    assert!(took < BOUND, "took {took:?}");
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("What you saved before has not been lost")
+    );
+
+    other.batch_execute("ROLLBACK").unwrap();
+    let res = participant.submit(ROUND, SUBMISSION, &fields).await;
+    assert_eq!(res.status(), 303, "writing works again");
+}
