@@ -170,7 +170,7 @@ impl Db {
         let backend = Backend::from_url(url)
             .ok_or_else(|| DbError::Unavailable("unsupported database URL scheme".to_string()))?;
         let url = match backend {
-            Backend::Postgres => with_connect_timeout(url, timeout),
+            Backend::Postgres => with_libpq_timeouts(url, timeout),
             Backend::Sqlite => url.to_string(),
         };
         let manager = Manager {
@@ -284,16 +284,29 @@ impl Db {
 }
 
 /// libpq waits for an unanswered connection attempt for as long as the
-/// operating system does (minutes); bound it by the pool's own timeout unless
-/// the URL already says otherwise.
-fn with_connect_timeout(url: &str, timeout: Duration) -> String {
-    if url.contains("connect_timeout=") {
-        return url.to_string();
+/// operating system does (minutes), and a query whose server vanished (a
+/// partition, a host that lost power) waits on its socket for ever. The
+/// connection attempt is bounded by the pool's own timeout, and TCP keepalives
+/// end a dead connection within about 30 s, freeing the thread that waited on
+/// it. Parameters already in the URL win.
+fn with_libpq_timeouts(url: &str, timeout: Duration) -> String {
+    // libpq's minimum connect_timeout is 2 s; below that it silently uses 2.
+    let connect = timeout.as_secs().max(2).to_string();
+    let mut url = url.to_string();
+    for (key, value) in [
+        ("connect_timeout", connect.as_str()),
+        ("keepalives", "1"),
+        ("keepalives_idle", "15"),
+        ("keepalives_interval", "5"),
+        ("keepalives_count", "3"),
+    ] {
+        if url.contains(&format!("{key}=")) {
+            continue;
+        }
+        let separator = if url.contains('?') { '&' } else { '?' };
+        url = format!("{url}{separator}{key}={value}");
     }
-    // libpq's minimum is 2 s; below that it silently uses 2.
-    let secs = timeout.as_secs().max(2);
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}connect_timeout={secs}")
+    url
 }
 
 /// PostgreSQL settings under which an acknowledged commit could be lost,
@@ -373,4 +386,25 @@ pub fn to_db_time(t: time::OffsetDateTime) -> time::PrimitiveDateTime {
 
 pub fn from_db_time(t: time::PrimitiveDateTime) -> time::OffsetDateTime {
     t.assume_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libpq_timeouts_are_added_unless_the_url_sets_them() {
+        let url = with_libpq_timeouts("postgres://u@h/db", Duration::from_secs(5));
+        assert_eq!(
+            url,
+            "postgres://u@h/db?connect_timeout=5&keepalives=1&keepalives_idle=15\
+             &keepalives_interval=5&keepalives_count=3"
+        );
+        let url = with_libpq_timeouts(
+            "postgres://u@h/db?connect_timeout=9&keepalives_idle=60",
+            Duration::from_secs(1),
+        );
+        assert!(url.starts_with("postgres://u@h/db?connect_timeout=9&keepalives_idle=60&"));
+        assert!(!url.contains("connect_timeout=2") && !url.contains("keepalives_idle=15"));
+    }
 }
