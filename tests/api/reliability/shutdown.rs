@@ -84,7 +84,7 @@ async fn sigterm_drains_requests_and_releases_outbox_claims(backend: Backend) {
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     server.terminate();
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     let fresh = reqwest::Client::new()
         .get(format!("{}/healthz", server.address))
         .timeout(Duration::from_secs(2))
