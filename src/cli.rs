@@ -48,13 +48,23 @@ enum Command {
     /// Copy the SQLite database to a new file while the application runs
     /// (on PostgreSQL, use pg_dump).
     Backup { file: std::path::PathBuf },
-    /// Import a Markdown file as the consultation's next draft version.
+    /// Import a Markdown file as the consultation's next draft version, or with
+    /// --translation as the translation of an existing version.
     ImportDraft {
         #[arg(long)]
         consultation: String,
-        /// Heading level that starts a provision.
-        #[arg(long, default_value_t = 2)]
-        level: u8,
+        /// Heading level that starts a provision (2 for a new version; for a
+        /// translation, the original's).
+        #[arg(long)]
+        level: Option<u8>,
+        /// Store the file as the translation, into the other language, of a
+        /// version (the latest unless --version); its provision keys must be
+        /// exactly the original's.
+        #[arg(long)]
+        translation: bool,
+        /// With --translation: the version translated.
+        #[arg(long, requires = "translation")]
+        version: Option<i32>,
         file: std::path::PathBuf,
     },
 }
@@ -98,12 +108,20 @@ pub fn run() -> anyhow::Result<()> {
         Command::ImportDraft {
             consultation,
             level,
+            translation: true,
+            version,
             file,
+        } => import_translation(&settings, &consultation, version, level, &file),
+        Command::ImportDraft {
+            consultation,
+            level,
+            file,
+            ..
         } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let text = crate::drafts::import::decode(&bytes)?;
-            let draft = crate::drafts::import::parse(text, level)?;
+            let draft = crate::drafts::import::parse(text, level.unwrap_or(2))?;
             let db = connect(&settings)?;
             db.migrate()?;
             let mut conn = db.get()?;
@@ -145,6 +163,58 @@ pub fn run() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn import_translation(
+    settings: &Settings,
+    consultation: &str,
+    version: Option<i32>,
+    level: Option<u8>,
+    file: &std::path::Path,
+) -> anyhow::Result<()> {
+    use crate::drafts::{self, translation};
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let text = drafts::import::decode(&bytes)?;
+    let db = connect(settings)?;
+    db.migrate()?;
+    let mut conn = db.get()?;
+    let c = crate::consultations::find_by_slug(&mut conn, consultation)
+        .with_context(|| format!("no consultation `{consultation}`"))?;
+    let versions = drafts::versions_of(&mut conn, c.id)?;
+    let target = match version {
+        Some(n) => versions.iter().find(|v| v.version == n),
+        None => versions.last(),
+    }
+    .with_context(|| match version {
+        Some(n) => format!("`{consultation}` has no version {n}"),
+        None => format!("`{consultation}` has no draft version to translate"),
+    })?;
+    let provisions = drafts::provisions_of(&mut conn, target.id)?;
+    let level = match level {
+        Some(l) => l,
+        None => {
+            let (source, _) = translation::sources(&mut conn, target.id)?;
+            translation::original_level(&source, &provisions)
+        }
+    };
+    let draft = translation::parse(text, level, &provisions)?;
+    translation::import(
+        &mut conn,
+        c.id,
+        &c.slug,
+        target,
+        &draft,
+        text,
+        None,
+        Clock::default().now(),
+    )?;
+    println!(
+        "stored the {} translation of version {} ({} provisions)",
+        translation::language_of(target),
+        target.version,
+        draft.provisions.len()
+    );
+    Ok(())
 }
 
 fn connect(settings: &Settings) -> anyhow::Result<Db> {

@@ -79,3 +79,23 @@ text_enum! {
         Fr => "fr",
     }
 }
+
+impl Locale {
+    /// The language a text in `self` is translated into: with two interface
+    /// languages, "the other one".
+    pub fn other(self) -> Locale {
+        match self {
+            Locale::En => Locale::Fr,
+            Locale::Fr => Locale::En,
+        }
+    }
+
+    /// The Fluent message naming this language inside a sentence ("French",
+    /// « français »).
+    pub fn name_key(self) -> &'static str {
+        match self {
+            Locale::En => "language-en",
+            Locale::Fr => "language-fr",
+        }
+    }
+}

@@ -76,6 +76,7 @@ impl Application {
             templates,
             settings: settings.clone(),
             clock: clock.clone(),
+            report_pages: crate::web::report_page_cache(),
         });
         let worker = Worker::new(db.clone(), clock.clone(), &settings.email)?;
         let (stop, stopping) = tokio::sync::watch::channel(false);

@@ -20,6 +20,17 @@ pub struct Consultation {
     pub created_at: PrimitiveDateTime,
 }
 
+impl Consultation {
+    /// The title in `reader`'s language when a translation into it exists,
+    /// otherwise the original (e-mails, which carry no `lang` marks per phrase).
+    pub fn title_for(&self, reader: Locale) -> &str {
+        match &self.translated_title {
+            Some(t) if Locale::parse(&self.locale) != Some(reader) && !t.trim().is_empty() => t,
+            _ => &self.title,
+        }
+    }
+}
+
 pub struct NewConsultation<'a> {
     pub slug: &'a str,
     pub title: &'a str,
@@ -150,6 +161,24 @@ pub fn update(
         }
         Ok(())
     })
+}
+
+/// The title and summary in the other language; an empty text removes that
+/// translation, so readers see the original.
+pub fn set_translation(
+    conn: &mut DbConnection,
+    id: ConsultationId,
+    title: &str,
+    summary: &str,
+) -> QueryResult<()> {
+    let given = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
+    diesel::update(consultations::table.find(id))
+        .set((
+            consultations::translated_title.eq(given(title)),
+            consultations::translated_summary.eq(given(summary)),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 /// A slug is lower-case letters, digits and single hyphens, 1–80 characters;

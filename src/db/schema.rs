@@ -88,6 +88,8 @@ diesel::table! {
         source_markdown -> Text,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        translated_preamble -> Nullable<Text>,
+        translated_source_markdown -> Nullable<Text>,
     }
 }
 
@@ -102,6 +104,7 @@ diesel::table! {
         body -> Text,
         translated_heading -> Nullable<Text>,
         translated_body -> Nullable<Text>,
+        translated_label -> Nullable<Text>,
     }
 }
 
@@ -190,9 +193,34 @@ diesel::table! {
         version -> Integer,
         note -> Text,
         snapshot -> Text,
-        csv -> Text,
         published_by -> Nullable<BigInt>,
         published_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    report_texts (id) {
+        id -> BigInt,
+        report_id -> BigInt,
+        provision_key -> Text,
+        seq -> Integer,
+        position_id -> Nullable<BigInt>,
+        name -> Nullable<Text>,
+        organization -> Nullable<Text>,
+        stakeholder_group -> Nullable<Text>,
+        country -> Nullable<Text>,
+        stance -> Nullable<Text>,
+        comment -> Text,
+        proposed_text -> Text,
+        hidden_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    report_csv_chunks (report_id, seq) {
+        report_id -> BigInt,
+        seq -> Integer,
+        data -> Text,
     }
 }
 
@@ -243,6 +271,8 @@ diesel::joinable!(positions -> provisions (provision_id));
 diesel::joinable!(submission_revisions -> submissions (submission_id));
 diesel::joinable!(provision_responses -> rounds (round_id));
 diesel::joinable!(reports -> rounds (round_id));
+diesel::joinable!(report_texts -> reports (report_id));
+diesel::joinable!(report_csv_chunks -> reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -259,6 +289,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     submission_revisions,
     provision_responses,
     reports,
+    report_texts,
+    report_csv_chunks,
     audit_log,
     outbox,
 );

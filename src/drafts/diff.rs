@@ -105,6 +105,7 @@ mod tests {
             body: body.into(),
             translated_heading: None,
             translated_body: None,
+            translated_label: None,
         }
     }
 

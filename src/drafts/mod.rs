@@ -2,6 +2,7 @@
 
 pub mod diff;
 pub mod import;
+pub mod translation;
 
 use crate::codes::Locale;
 use crate::db::schema::{draft_versions, provisions};
@@ -21,6 +22,7 @@ pub struct DraftVersion {
     pub title: String,
     pub preamble: String,
     pub translated_title: Option<String>,
+    pub translated_preamble: Option<String>,
     pub created_at: PrimitiveDateTime,
 }
 
@@ -36,6 +38,7 @@ pub struct Provision {
     pub body: String,
     pub translated_heading: Option<String>,
     pub translated_body: Option<String>,
+    pub translated_label: Option<String>,
 }
 
 #[derive(Insertable)]

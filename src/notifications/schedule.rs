@@ -79,8 +79,8 @@ fn send_all(
 ) -> Result<usize, AppError> {
     let c = consultation_table::table
         .find(round.consultation_id)
-        .select((consultation_table::slug, consultation_table::title))
-        .first::<(String, String)>(conn)?;
+        .select(consultations::Consultation::as_select())
+        .first(conn)?;
     let mut queued = 0;
     for r in list {
         let closes = crate::i18n::format_datetime(r.locale, round.effective_close().assume_utc());
@@ -88,13 +88,13 @@ fn send_all(
             Kind::ReportPublished => format!(
                 "{}/consultations/{}/rounds/{}/report",
                 notifier.base_url(),
-                c.0,
+                c.slug,
                 round.number
             ),
             _ => format!(
                 "{}/consultations/{}/rounds/{}",
                 notifier.base_url(),
-                c.0,
+                c.slug,
                 round.number
             ),
         };
@@ -105,7 +105,7 @@ fn send_all(
             dedup_key: Some(format!("round:{}:{tag}:{}", round.id, r.id)),
             data: RoundEmail {
                 name: &r.name,
-                title: &c.1,
+                title: c.title_for(r.locale),
                 round: round.number,
                 link,
                 closes,

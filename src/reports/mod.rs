@@ -9,12 +9,13 @@ pub mod figures;
 
 use crate::accounts::countries;
 use crate::audit;
-use crate::codes::StakeholderGroup;
+use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::Consultation;
 use crate::db::schema::{
-    positions, provision_responses, provisions, reports, rounds as round_table, submissions,
+    positions, provision_responses, provisions, report_csv_chunks, report_texts, reports,
+    rounds as round_table, submissions,
 };
-use crate::db::{DbConnection, PositionId, RoundId, UserId};
+use crate::db::{DbConnection, PositionId, ReportId, RoundId, SubmissionId, UserId};
 use crate::drafts::{self, Provision};
 use crate::error::AppError;
 use crate::markdown;
@@ -77,10 +78,19 @@ pub struct ProvisionReport {
     pub label: String,
     pub heading: String,
     pub body: String,
+    #[serde(default)]
+    pub translated_label: Option<String>,
+    #[serde(default)]
+    pub translated_heading: Option<String>,
+    #[serde(default)]
+    pub translated_body: Option<String>,
     pub figures: ProvisionFigures,
     pub response: Option<String>,
     pub campaigns: Vec<campaigns::Campaign>,
-    pub comments: Vec<PublishedComment>,
+    /// How many texts are published (stored beside the snapshot, in pages).
+    pub texts: i64,
+    /// Of which with proposed wording.
+    pub proposals: i64,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -90,6 +100,11 @@ pub struct Snapshot {
     pub published_at: String,
     pub consultation_slug: String,
     pub consultation_title: String,
+    #[serde(default)]
+    pub translated_title: Option<String>,
+    /// The language of the texts as written (translations are the other).
+    #[serde(default)]
+    pub locale: Locale,
     pub round: i32,
     pub opens_at: String,
     pub closes_at: String,
@@ -98,7 +113,8 @@ pub struct Snapshot {
     pub campaign_threshold: f64,
     pub participation: Participation,
     pub provisions: Vec<ProvisionReport>,
-    pub general_comments: Vec<PublishedComment>,
+    /// How many general comments are published.
+    pub general_texts: i64,
 }
 
 fn rfc3339(t: PrimitiveDateTime) -> String {
@@ -204,9 +220,15 @@ fn participation(conn: &mut DbConnection, round: RoundId) -> QueryResult<Partici
     Ok(p)
 }
 
-type GeneralRow = (
+/// A counted position with what its submission allows to be published.
+type PositionRow = (
+    PositionId,
+    Option<String>,
+    String,
     String,
     Option<String>,
+    SubmissionId,
+    bool,
     String,
     String,
     String,
@@ -214,14 +236,9 @@ type GeneralRow = (
     String,
 );
 
-type TextRow = (
-    PositionId,
+type GeneralRow = (
     String,
     Option<String>,
-    String,
-    String,
-    Option<String>,
-    crate::db::SubmissionId,
     String,
     String,
     String,
@@ -262,6 +279,245 @@ fn attribute(
     }
 }
 
+/// The published form of a text: attributed as its author allowed, or
+/// reduced to the reason when the organizers hid it.
+fn published_text(
+    attribution: Attribution,
+    disclosure: Disclosure,
+    [name, org, group, country]: [&str; 4],
+    text: PublishedComment,
+) -> PublishedComment {
+    if text.hidden_reason.is_some() {
+        return PublishedComment {
+            stance: None,
+            comment: String::new(),
+            proposed_text: String::new(),
+            ..text
+        };
+    }
+    let (name, organization, group, country) =
+        attribute(attribution, disclosure, name, org, group, country);
+    PublishedComment {
+        name,
+        organization,
+        group,
+        country,
+        ..text
+    }
+}
+
+/// A text before attribution.
+fn bare_text(
+    position_id: Option<PositionId>,
+    stance: Option<Stance>,
+    comment: String,
+    proposed_text: String,
+    hidden_reason: Option<String>,
+) -> PublishedComment {
+    PublishedComment {
+        position_id,
+        name: None,
+        organization: None,
+        group: None,
+        country: None,
+        stance,
+        comment,
+        proposed_text,
+        hidden_reason,
+    }
+}
+
+const CSV_HEADER: [&str; 10] = [
+    "provision_key",
+    "stakeholder_group",
+    "country",
+    "region",
+    "verified",
+    "stance",
+    "name",
+    "organization",
+    "comment",
+    "proposed_text",
+];
+
+/// Where a report's texts and CSV rows go while it is computed: the preview
+/// keeps the first few texts of each provision in memory; a publication
+/// stores them all with its version, a batch at a time, so memory stays
+/// bounded by one provision's texts whatever the round's size.
+pub trait Output {
+    fn csv_row(&mut self, conn: &mut DbConnection, record: [&str; 10]) -> Result<(), AppError>;
+    /// `key` is '' for general comments; `seq` counts from 0 per key.
+    fn text(
+        &mut self,
+        conn: &mut DbConnection,
+        key: &str,
+        seq: i32,
+        text: PublishedComment,
+    ) -> Result<(), AppError>;
+    fn finish(&mut self, conn: &mut DbConnection) -> Result<(), AppError>;
+}
+
+/// The preview's output: one window of one list of texts (a provision's, or
+/// '' for the general comments).
+pub struct Preview {
+    key: String,
+    offset: i32,
+    limit: i32,
+    pub texts: Vec<PublishedComment>,
+}
+
+impl Preview {
+    pub fn new(key: &str, offset: i32, limit: i32) -> Self {
+        Self {
+            key: key.to_string(),
+            offset,
+            limit,
+            texts: vec![],
+        }
+    }
+}
+
+impl Output for Preview {
+    fn csv_row(&mut self, _: &mut DbConnection, _: [&str; 10]) -> Result<(), AppError> {
+        Ok(())
+    }
+
+    fn text(
+        &mut self,
+        _: &mut DbConnection,
+        key: &str,
+        seq: i32,
+        text: PublishedComment,
+    ) -> Result<(), AppError> {
+        if key == self.key && seq >= self.offset && seq - self.offset < self.limit {
+            self.texts.push(text);
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _: &mut DbConnection) -> Result<(), AppError> {
+        Ok(())
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = report_texts)]
+#[diesel(treat_none_as_default_value = false)]
+struct NewText {
+    report_id: ReportId,
+    provision_key: String,
+    seq: i32,
+    position_id: Option<PositionId>,
+    name: Option<String>,
+    organization: Option<String>,
+    stakeholder_group: Option<String>,
+    country: Option<String>,
+    stance: Option<String>,
+    comment: String,
+    proposed_text: String,
+    hidden_reason: Option<String>,
+}
+
+const CSV_CHUNK_BYTES: usize = 1 << 20;
+const ROWS_PER_BATCH: i64 = 2_000;
+const INSERT_BATCH: usize = 500;
+
+/// A publication's output: texts and CSV chunks stored with its version.
+struct Store {
+    report: ReportId,
+    csv: csv::Writer<Vec<u8>>,
+    chunk: i32,
+    texts: Vec<NewText>,
+}
+
+impl Store {
+    fn new(report: ReportId) -> Self {
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        let _ = csv.write_record(CSV_HEADER);
+        Self {
+            report,
+            csv,
+            chunk: 0,
+            texts: Vec::with_capacity(INSERT_BATCH),
+        }
+    }
+
+    fn flush_csv(&mut self, conn: &mut DbConnection) -> Result<(), AppError> {
+        let full = std::mem::replace(&mut self.csv, csv::Writer::from_writer(Vec::new()));
+        let bytes = full
+            .into_inner()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))?;
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        let data = String::from_utf8(bytes).map_err(|e| AppError::Internal(e.into()))?;
+        diesel::insert_into(report_csv_chunks::table)
+            .values((
+                report_csv_chunks::report_id.eq(self.report),
+                report_csv_chunks::seq.eq(self.chunk),
+                report_csv_chunks::data.eq(data),
+            ))
+            .execute(conn)?;
+        self.chunk += 1;
+        Ok(())
+    }
+
+    fn flush_texts(&mut self, conn: &mut DbConnection) -> Result<(), AppError> {
+        if !self.texts.is_empty() {
+            let texts = &self.texts;
+            crate::per_backend!(conn, |c| diesel::insert_into(report_texts::table)
+                .values(texts)
+                .execute(c))?;
+            self.texts.clear();
+        }
+        Ok(())
+    }
+}
+
+impl Output for Store {
+    fn csv_row(&mut self, conn: &mut DbConnection, record: [&str; 10]) -> Result<(), AppError> {
+        self.csv
+            .write_record(record)
+            .map_err(|e| AppError::Internal(e.into()))?;
+        if self.csv.get_ref().len() >= CSV_CHUNK_BYTES {
+            self.flush_csv(conn)?;
+        }
+        Ok(())
+    }
+
+    fn text(
+        &mut self,
+        conn: &mut DbConnection,
+        key: &str,
+        seq: i32,
+        text: PublishedComment,
+    ) -> Result<(), AppError> {
+        self.texts.push(NewText {
+            report_id: self.report,
+            provision_key: key.to_string(),
+            seq,
+            position_id: text.position_id,
+            name: text.name,
+            organization: text.organization,
+            stakeholder_group: text.group.map(|g| g.as_str().to_string()),
+            country: text.country,
+            stance: text.stance.map(|s| s.as_str().to_string()),
+            comment: text.comment,
+            proposed_text: text.proposed_text,
+            hidden_reason: text.hidden_reason,
+        });
+        if self.texts.len() >= INSERT_BATCH {
+            self.flush_texts(conn)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, conn: &mut DbConnection) -> Result<(), AppError> {
+        self.flush_csv(conn)?;
+        self.flush_texts(conn)
+    }
+}
+
 /// The figures of every provision and the participation summary: two
 /// GROUP BY queries whatever the round's size (what the aggregation benchmark
 /// times).
@@ -276,7 +532,8 @@ pub fn aggregate(
 }
 
 /// Computes the whole report from live data (the preview, and the snapshot at
-/// publication). A constant number of queries whatever the round's size.
+/// publication): the figures in two GROUP BY queries, then the texts one
+/// provision at a time into `out`.
 pub fn build(
     conn: &mut DbConnection,
     consultation: &Consultation,
@@ -284,222 +541,184 @@ pub fn build(
     version: i32,
     note: &str,
     now: PrimitiveDateTime,
-) -> Result<(Snapshot, String), AppError> {
+    out: &mut dyn Output,
+) -> Result<Snapshot, AppError> {
     let provisions_list = drafts::provisions_of(conn, round.draft_version_id)?;
     let keys: Vec<String> = provisions_list
         .iter()
         .map(|p| p.provision_key.clone())
         .collect();
-    let min_group_size = i64::from(round.min_group_size);
     let (figures, mut participation) = aggregate(conn, round, &keys)?;
-    let responses: Vec<(String, String)> = provision_responses::table
+    let responses: BTreeMap<String, String> = provision_responses::table
         .filter(provision_responses::round_id.eq(round.id))
         .select((
             provision_responses::provision_key,
             provision_responses::response,
         ))
-        .load(conn)?;
-    let attribution = round.attribution();
-
-    // Every counted position, in provision order: the texts for the report and
-    // the rows of the CSV come from this one query.
-    let rows: Vec<TextRow> = positions::table
-        .inner_join(submissions::table)
-        .inner_join(provisions::table)
-        .filter(submissions::round_id.eq(round.id))
-        .filter(submissions::status.eq("submitted"))
-        .filter(positions::stance.is_not_null())
-        .order((provisions::ordinal.asc(), positions::id.asc()))
-        .select((
-            positions::id,
-            provisions::provision_key,
-            positions::stance,
-            positions::comment,
-            positions::proposed_text,
-            positions::hidden_reason,
-            submissions::id,
-            submissions::disclosure,
-            submissions::display_name,
-            submissions::organization,
-            submissions::stakeholder_group,
-            submissions::country,
-        ))
-        .load(conn)?;
-    let verified: HashSet<crate::db::SubmissionId> = submissions::table
-        .filter(submissions::round_id.eq(round.id))
-        .filter(submissions::status.eq("submitted"))
-        .filter(submissions::affiliation_verified.eq(true))
-        .select(submissions::id)
-        .load::<crate::db::SubmissionId>(conn)?
+        .load::<(String, String)>(conn)?
         .into_iter()
         .collect();
+    let attribution = round.attribution();
 
-    let mut csv_out = csv::Writer::from_writer(Vec::new());
-    let _ = csv_out.write_record([
-        "provision_key",
-        "stakeholder_group",
-        "country",
-        "region",
-        "verified",
-        "stance",
-        "name",
-        "organization",
-        "comment",
-        "proposed_text",
-    ]);
-    let mut per_key: BTreeMap<
-        String,
-        Vec<(PositionId, crate::db::SubmissionId, PublishedComment)>,
-    > = BTreeMap::new();
-    for (
-        id,
-        key,
-        stance,
-        comment,
-        proposed,
-        hidden,
-        submission,
-        disclosure,
-        name,
-        org,
-        group,
-        country,
-    ) in rows
-    {
-        let disclosure = Disclosure::parse(&disclosure).unwrap_or(Disclosure::Confidential);
-        let publishable = disclosure != Disclosure::Confidential;
-        let (a_name, a_org, _, _) =
-            attribute(attribution, disclosure, &name, &org, &group, &country);
-        // Under the Chatham House Rule a row's group must not sit next to its
-        // words, so texts stay out of the CSV there; the report shows them bare.
-        let text_in_csv =
-            publishable && attribution != Attribution::ChathamHouse && hidden.is_none();
-        let _ = csv_out.write_record([
-            key.as_str(),
-            group.as_str(),
-            country.as_str(),
-            region_of(&country).as_str(),
-            if verified.contains(&submission) {
-                "true"
-            } else {
-                "false"
-            },
-            stance.as_deref().unwrap_or(""),
-            if text_in_csv {
-                a_name.as_deref().unwrap_or("")
-            } else {
-                ""
-            },
-            if text_in_csv {
-                a_org.as_deref().unwrap_or("")
-            } else {
-                ""
-            },
-            if text_in_csv { comment.as_str() } else { "" },
-            if text_in_csv { proposed.as_str() } else { "" },
-        ]);
-        if !publishable || (comment.trim().is_empty() && proposed.trim().is_empty()) {
-            continue;
-        }
-        let (name, organization, group, country) =
-            attribute(attribution, disclosure, &name, &org, &group, &country);
-        let published = match hidden {
-            Some(reason) => PublishedComment {
-                position_id: Some(id),
-                name: None,
-                organization: None,
-                group: None,
-                country: None,
-                stance: None,
-                comment: String::new(),
-                proposed_text: String::new(),
-                hidden_reason: Some(reason),
-            },
-            None => PublishedComment {
-                position_id: Some(id),
+    let mut in_campaigns: HashSet<SubmissionId> = HashSet::new();
+    let mut provisions_out = Vec::with_capacity(provisions_list.len());
+    for (p, figures) in provisions_list.iter().zip(figures) {
+        let mut texts: Vec<(SubmissionId, PublishedComment)> = vec![];
+        let mut after = PositionId(0);
+        loop {
+            // A batch at a time, so the CSV rows of a large round never sit in
+            // memory together; only the texts wait for campaign detection.
+            let rows: Vec<PositionRow> = positions::table
+                .inner_join(submissions::table)
+                .filter(positions::provision_id.eq(p.id))
+                .filter(positions::id.gt(after))
+                .filter(submissions::round_id.eq(round.id))
+                .filter(submissions::status.eq("submitted"))
+                .filter(positions::stance.is_not_null())
+                .order(positions::id.asc())
+                .limit(ROWS_PER_BATCH)
+                .select((
+                    positions::id,
+                    positions::stance,
+                    positions::comment,
+                    positions::proposed_text,
+                    positions::hidden_reason,
+                    submissions::id,
+                    submissions::affiliation_verified,
+                    submissions::disclosure,
+                    submissions::display_name,
+                    submissions::organization,
+                    submissions::stakeholder_group,
+                    submissions::country,
+                ))
+                .load(conn)?;
+            let Some(last) = rows.last() else { break };
+            after = last.0;
+            let full = rows.len() as i64 == ROWS_PER_BATCH;
+            for (
+                id,
+                stance,
+                comment,
+                proposed,
+                hidden,
+                submission,
+                verified,
+                disclosure,
                 name,
-                organization,
+                org,
                 group,
                 country,
-                stance: stance.as_deref().and_then(Stance::parse),
-                comment,
-                proposed_text: proposed,
-                hidden_reason: None,
-            },
-        };
-        per_key
-            .entry(key)
-            .or_default()
-            .push((id, submission, published));
-    }
-    let csv_text = String::from_utf8(
-        csv_out
-            .into_inner()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("csv: {e}")))?,
-    )
-    .map_err(|e| AppError::Internal(e.into()))?;
+            ) in rows
+            {
+                let disclosure = Disclosure::parse(&disclosure).unwrap_or(Disclosure::Confidential);
+                let publishable = disclosure != Disclosure::Confidential;
+                // Under the Chatham House Rule a row's group must not sit next to
+                // its words, so texts stay out of the CSV there; the report shows
+                // them bare.
+                let text_in_csv =
+                    publishable && attribution != Attribution::ChathamHouse && hidden.is_none();
+                let (a_name, a_org, _, _) =
+                    attribute(attribution, disclosure, &name, &org, &group, &country);
+                let shown = |v: &str| {
+                    if text_in_csv {
+                        v.to_string()
+                    } else {
+                        String::new()
+                    }
+                };
+                out.csv_row(
+                    conn,
+                    [
+                        &p.provision_key,
+                        &group,
+                        &country,
+                        &region_of(&country),
+                        if verified { "true" } else { "false" },
+                        stance.as_deref().unwrap_or(""),
+                        &shown(a_name.as_deref().unwrap_or("")),
+                        &shown(a_org.as_deref().unwrap_or("")),
+                        &shown(&comment),
+                        &shown(&proposed),
+                    ],
+                )?;
+                if !publishable || (comment.trim().is_empty() && proposed.trim().is_empty()) {
+                    continue;
+                }
+                let text = published_text(
+                    attribution,
+                    disclosure,
+                    [&name, &org, &group, &country],
+                    bare_text(
+                        Some(id),
+                        stance.as_deref().and_then(Stance::parse),
+                        comment,
+                        proposed,
+                        hidden,
+                    ),
+                );
+                texts.push((submission, text));
+            }
+            if !full {
+                break;
+            }
+        }
 
-    let mut in_campaigns: HashSet<crate::db::SubmissionId> = HashSet::new();
-    let provisions_out = provisions_list
-        .iter()
-        .zip(figures)
-        .map(|(p, figures)| {
-            let list = per_key.remove(&p.provision_key).unwrap_or_default();
-            let refs: Vec<campaigns::CommentRef> = list
-                .iter()
-                .filter(|(_, _, c)| c.hidden_reason.is_none() && !c.comment.trim().is_empty())
-                .map(|(id, _, c)| campaigns::CommentRef {
-                    id: id.0,
+        let refs: Vec<campaigns::CommentRef> = texts
+            .iter()
+            .filter(|(_, c)| c.hidden_reason.is_none() && !c.comment.trim().is_empty())
+            .filter_map(|(_, c)| {
+                Some(campaigns::CommentRef {
+                    id: c.position_id?.0,
                     text: c.comment.clone(),
                     group: c.group.unwrap_or(StakeholderGroup::Individual),
                 })
-                .collect();
-            let found = campaigns::detect(&refs, CAMPAIGN_THRESHOLD, CAMPAIGN_MIN_SIZE);
-            let members: HashSet<i64> = found
-                .iter()
-                .flat_map(|c| c.members.iter().copied())
-                .collect();
-            let comments = list
-                .into_iter()
-                .filter_map(|(id, submission, c)| {
-                    if members.contains(&id.0) {
-                        in_campaigns.insert(submission);
-                        // The campaign shows the text once; the copy keeps only
-                        // its proposed wording, if any.
-                        return (!c.proposed_text.trim().is_empty()).then(|| PublishedComment {
-                            comment: String::new(),
-                            ..c
-                        });
-                    }
-                    Some(c)
-                })
-                .collect();
-            let found = if attribution == Attribution::ChathamHouse {
-                found
-                    .into_iter()
-                    .map(|c| campaigns::Campaign {
-                        groups: vec![],
-                        ..c
-                    })
-                    .collect()
-            } else {
-                found
-            };
-            ProvisionReport {
-                key: p.provision_key.clone(),
-                label: p.label.clone(),
-                heading: p.heading.clone(),
-                body: p.body.clone(),
-                figures,
-                response: responses
-                    .iter()
-                    .find(|(k, _)| *k == p.provision_key)
-                    .map(|(_, r)| markdown::to_html(r)),
-                campaigns: found,
-                comments,
+            })
+            .collect();
+        let mut found = campaigns::detect(&refs, CAMPAIGN_THRESHOLD, CAMPAIGN_MIN_SIZE);
+        drop(refs);
+        let members: HashSet<i64> = found
+            .iter()
+            .flat_map(|c| c.members.iter().copied())
+            .collect();
+        if attribution == Attribution::ChathamHouse {
+            for c in &mut found {
+                c.groups.clear();
             }
-        })
-        .collect();
+        }
+        let (mut seq, mut proposals) = (0, 0);
+        for (submission, mut text) in texts {
+            if text.position_id.is_some_and(|id| members.contains(&id.0)) {
+                in_campaigns.insert(submission);
+                // The campaign shows the text once; the copy keeps only its
+                // proposed wording, if any.
+                if text.proposed_text.trim().is_empty() {
+                    continue;
+                }
+                text.comment.clear();
+            }
+            if !text.proposed_text.is_empty() {
+                proposals += 1;
+            }
+            out.text(conn, &p.provision_key, seq, text)?;
+            seq += 1;
+        }
+        provisions_out.push(ProvisionReport {
+            key: p.provision_key.clone(),
+            label: p.label.clone(),
+            heading: p.heading.clone(),
+            body: p.body.clone(),
+            translated_label: p.translated_label.clone(),
+            translated_heading: p.translated_heading.clone(),
+            translated_body: p.translated_body.clone(),
+            figures,
+            response: responses
+                .get(&p.provision_key)
+                .map(|r| markdown::to_html(r)),
+            campaigns: found,
+            texts: i64::from(seq),
+            proposals,
+        });
+    }
     participation.in_campaigns = in_campaigns.len() as i64;
 
     let general: Vec<GeneralRow> = submissions::table
@@ -518,58 +737,39 @@ pub fn build(
             submissions::country,
         ))
         .load(conn)?;
-    let general_comments = general
-        .into_iter()
-        .map(|(text, hidden, disclosure, name, org, group, country)| {
-            let disclosure = Disclosure::parse(&disclosure).unwrap_or(Disclosure::Anonymous);
-            let (name, organization, group, country) =
-                attribute(attribution, disclosure, &name, &org, &group, &country);
-            match hidden {
-                Some(reason) => PublishedComment {
-                    position_id: None,
-                    name: None,
-                    organization: None,
-                    group: None,
-                    country: None,
-                    stance: None,
-                    comment: String::new(),
-                    proposed_text: String::new(),
-                    hidden_reason: Some(reason),
-                },
-                None => PublishedComment {
-                    position_id: None,
-                    name,
-                    organization,
-                    group,
-                    country,
-                    stance: None,
-                    comment: text,
-                    proposed_text: String::new(),
-                    hidden_reason: None,
-                },
-            }
-        })
-        .collect();
-
-    Ok((
-        Snapshot {
-            version,
-            note: note.to_string(),
-            published_at: rfc3339(now),
-            consultation_slug: consultation.slug.clone(),
-            consultation_title: consultation.title.clone(),
-            round: round.number,
-            opens_at: rfc3339(round.opens_at),
-            closes_at: rfc3339(round.effective_close()),
+    let general_texts = general.len() as i64;
+    for (seq, (text, hidden, disclosure, name, org, group, country)) in
+        general.into_iter().enumerate()
+    {
+        let disclosure = Disclosure::parse(&disclosure).unwrap_or(Disclosure::Anonymous);
+        let text = published_text(
             attribution,
-            min_group_size,
-            campaign_threshold: CAMPAIGN_THRESHOLD,
-            participation,
-            provisions: provisions_out,
-            general_comments,
-        },
-        csv_text,
-    ))
+            disclosure,
+            [&name, &org, &group, &country],
+            bare_text(None, None, text, String::new(), hidden),
+        );
+        out.text(conn, "", i32::try_from(seq).unwrap_or(i32::MAX), text)?;
+    }
+    out.finish(conn)?;
+
+    Ok(Snapshot {
+        version,
+        note: note.to_string(),
+        published_at: rfc3339(now),
+        consultation_slug: consultation.slug.clone(),
+        consultation_title: consultation.title.clone(),
+        translated_title: consultation.translated_title.clone(),
+        locale: Locale::parse(&consultation.locale).unwrap_or_default(),
+        round: round.number,
+        opens_at: rfc3339(round.opens_at),
+        closes_at: rfc3339(round.effective_close()),
+        attribution,
+        min_group_size: i64::from(round.min_group_size),
+        campaign_threshold: CAMPAIGN_THRESHOLD,
+        participation,
+        provisions: provisions_out,
+        general_texts,
+    })
 }
 
 /// Freezes the report as the round's next version, audit-logged, and tells
@@ -598,19 +798,34 @@ pub fn publish(
             .select(diesel::dsl::max(reports::version))
             .first(conn)?;
         let version = latest.unwrap_or(0) + 1;
-        let (snapshot, csv_text) = build(conn, &consultation, round, version, note, now)?;
-        diesel::insert_into(reports::table)
+        // The row comes first so the texts can refer to it; its snapshot is
+        // written once they are all stored, in the same transaction.
+        let report: ReportId = diesel::insert_into(reports::table)
             .values((
                 reports::round_id.eq(round.id),
                 reports::version.eq(version),
                 reports::note.eq(note),
-                reports::snapshot
-                    .eq(serde_json::to_string(&snapshot)
-                        .map_err(|e| AppError::Internal(e.into()))?),
-                reports::csv.eq(csv_text),
+                reports::snapshot.eq(""),
                 reports::published_by.eq(actor),
                 reports::published_at.eq(now),
             ))
+            .returning(reports::id)
+            .get_result(conn)?;
+        let snapshot = build(
+            conn,
+            &consultation,
+            round,
+            version,
+            note,
+            now,
+            &mut Store::new(report),
+        )?;
+        diesel::update(reports::table.find(report))
+            .set(
+                reports::snapshot
+                    .eq(serde_json::to_string(&snapshot)
+                        .map_err(|e| AppError::Internal(e.into()))?),
+            )
             .execute(conn)?;
         audit::record(
             conn,
@@ -634,10 +849,10 @@ pub fn publish(
 }
 
 pub struct Published {
+    pub id: ReportId,
     pub version: i32,
     pub versions: Vec<i32>,
     pub snapshot: String,
-    pub csv: Option<String>,
 }
 
 /// A stored version (the latest when `version` is None), as stored.
@@ -645,7 +860,6 @@ pub fn stored(
     conn: &mut DbConnection,
     round: RoundId,
     version: Option<i32>,
-    with_csv: bool,
 ) -> QueryResult<Option<Published>> {
     let versions: Vec<i32> = reports::table
         .filter(reports::round_id.eq(round))
@@ -655,30 +869,125 @@ pub fn stored(
     let Some(wanted) = version.or(versions.last().copied()) else {
         return Ok(None);
     };
-    let row: Option<(String, Option<String>)> = if with_csv {
-        reports::table
-            .filter(reports::round_id.eq(round))
-            .filter(reports::version.eq(wanted))
-            .select((reports::snapshot, reports::csv.nullable()))
-            .first(conn)
-            .optional()?
-    } else {
-        reports::table
-            .filter(reports::round_id.eq(round))
-            .filter(reports::version.eq(wanted))
-            .select((
-                reports::snapshot,
-                None::<String>.into_sql::<diesel::sql_types::Nullable<diesel::sql_types::Text>>(),
-            ))
-            .first(conn)
-            .optional()?
-    };
-    Ok(row.map(|(snapshot, csv)| Published {
+    let row: Option<(ReportId, String)> = reports::table
+        .filter(reports::round_id.eq(round))
+        .filter(reports::version.eq(wanted))
+        .select((reports::id, reports::snapshot))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(id, snapshot)| Published {
+        id,
         version: wanted,
         versions,
         snapshot,
-        csv,
     }))
+}
+
+type TextRow = (
+    String,
+    Option<PositionId>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+);
+
+fn text_of(row: TextRow) -> (String, PublishedComment) {
+    let (key, position_id, name, organization, group, country, stance, comment, proposed, hidden) =
+        row;
+    (
+        key,
+        PublishedComment {
+            position_id,
+            name,
+            organization,
+            group: group.as_deref().and_then(StakeholderGroup::parse),
+            country,
+            stance: stance.as_deref().and_then(Stance::parse),
+            comment,
+            proposed_text: proposed,
+            hidden_reason: hidden,
+        },
+    )
+}
+
+macro_rules! text_columns {
+    () => {
+        (
+            report_texts::provision_key,
+            report_texts::position_id,
+            report_texts::name,
+            report_texts::organization,
+            report_texts::stakeholder_group,
+            report_texts::country,
+            report_texts::stance,
+            report_texts::comment,
+            report_texts::proposed_text,
+            report_texts::hidden_reason,
+        )
+    };
+}
+
+/// One page of a provision's texts ('' for the general comments).
+pub fn texts_page(
+    conn: &mut DbConnection,
+    report: ReportId,
+    key: &str,
+    offset: i32,
+    limit: i32,
+) -> QueryResult<Vec<PublishedComment>> {
+    let rows: Vec<TextRow> = report_texts::table
+        .filter(report_texts::report_id.eq(report))
+        .filter(report_texts::provision_key.eq(key))
+        .filter(report_texts::seq.ge(offset))
+        .filter(report_texts::seq.lt(offset.saturating_add(limit)))
+        .order(report_texts::seq.asc())
+        .select(text_columns!())
+        .load(conn)?;
+    Ok(rows.into_iter().map(|r| text_of(r).1).collect())
+}
+
+/// The next CSV chunk of a stored version (`None` after the last one): the
+/// open data is served a chunk at a time.
+pub fn csv_chunk(
+    conn: &mut DbConnection,
+    report: ReportId,
+    seq: i32,
+) -> QueryResult<Option<String>> {
+    report_csv_chunks::table
+        .filter(report_csv_chunks::report_id.eq(report))
+        .filter(report_csv_chunks::seq.eq(seq))
+        .select(report_csv_chunks::data)
+        .first(conn)
+        .optional()
+}
+
+/// A batch of texts in storage order (every provision, then the general
+/// comments), after the text `after` (its row id): report.json streams them.
+pub fn texts_batch(
+    conn: &mut DbConnection,
+    report: ReportId,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<(i64, String, PublishedComment)>> {
+    let rows: Vec<(i64, TextRow)> = report_texts::table
+        .filter(report_texts::report_id.eq(report))
+        .filter(report_texts::id.gt(after))
+        .order(report_texts::id.asc())
+        .limit(limit)
+        .select((report_texts::id, text_columns!()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, row)| {
+            let (key, text) = text_of(row);
+            (id, key, text)
+        })
+        .collect())
 }
 
 /// When each round's first report came out, for the feed.
@@ -690,6 +999,20 @@ pub fn published_times(conn: &mut DbConnection) -> QueryResult<Vec<(RoundId, Pri
             diesel::dsl::min(reports::published_at).assume_not_null(),
         ))
         .load(conn)
+}
+
+/// The organizers' answer to a provision as they wrote it (Markdown).
+pub fn response_of(
+    conn: &mut DbConnection,
+    round: &Round,
+    key: &str,
+) -> QueryResult<Option<String>> {
+    provision_responses::table
+        .filter(provision_responses::round_id.eq(round.id))
+        .filter(provision_responses::provision_key.eq(key))
+        .select(provision_responses::response)
+        .first(conn)
+        .optional()
 }
 
 /// The organizers' answer to a provision, shown in the report.

@@ -177,6 +177,7 @@ mod tests {
                 body: "x".into(),
                 translated_heading: None,
                 translated_body: None,
+                translated_label: None,
             })
             .collect()
     }

@@ -25,12 +25,15 @@ use actix_web::web;
 use std::sync::Arc;
 
 /// What every handler may use; nothing in it differs between instances.
+pub use reports::{PageCache, page_cache as report_page_cache};
+
 pub struct AppState {
     pub db: Db,
     pub templates: Arc<Templates>,
     pub notifier: Notifier,
     pub settings: Settings,
     pub clock: Clock,
+    pub report_pages: PageCache,
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -68,8 +71,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(reports::report_csv),
         )
         .route(
+            "/consultations/{slug}/rounds/{n}/report/general",
+            web::get().to(reports::general_texts),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/report/provisions/{key}",
+            web::get().to(reports::provision),
+        )
+        .route(
             "/admin/consultations/{slug}/rounds/{n}/report",
             web::get().to(reports::preview),
+        )
+        .route(
+            "/admin/consultations/{slug}/rounds/{n}/report/provisions/{key}",
+            web::get().to(reports::preview_provision),
         )
         .route(
             "/admin/consultations/{slug}/rounds/{n}/responses/{key}",
@@ -126,6 +141,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/consultations/{slug}/drafts",
             web::post().to(organize::import_draft),
+        )
+        .route(
+            "/admin/consultations/{slug}/drafts/{version}/translation",
+            web::get().to(organize::new_translation),
+        )
+        .route(
+            "/admin/consultations/{slug}/drafts/{version}/translation",
+            web::post().to(organize::import_translation),
         )
         .route(
             "/admin/consultations/{slug}/rounds",

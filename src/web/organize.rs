@@ -56,6 +56,9 @@ struct ConsultationForm {
     slug: String,
     title: String,
     summary: String,
+    /// The same in the other language; empty shows every reader the original.
+    translated_title: String,
+    translated_summary: String,
 }
 
 #[derive(Serialize)]
@@ -81,6 +84,9 @@ fn check_consultation(
     }
     if form.summary.trim().is_empty() {
         errors.add("summary", "field-summary-missing");
+    }
+    if form.translated_title.chars().count() > 300 {
+        errors.add("translated_title", "field-title-invalid");
     }
     if groups.is_empty() {
         errors.add("eligible_groups", "field-groups-missing");
@@ -114,6 +120,7 @@ pub async fn create_consultation(
         slug: field(&body, "slug").trim().to_lowercase(),
         title: field(&body, "title").trim().to_string(),
         summary: field(&body, "summary").trim().to_string(),
+        ..Default::default()
     };
     let groups = groups_from(&body);
     let mut errors = check_consultation(&form, &groups, true);
@@ -206,6 +213,9 @@ struct ManagePage {
     csrf: String,
     slug: String,
     title: String,
+    /// The language translations are written in, named in the reader's.
+    other_language: String,
+    other_lang: &'static str,
     form: ConsultationForm,
     groups: Vec<GroupChoice>,
     versions: Vec<VersionRow>,
@@ -219,6 +229,7 @@ struct VersionRow {
     version: i32,
     title: String,
     created_at: String,
+    translated: bool,
 }
 
 struct Loaded {
@@ -268,14 +279,19 @@ fn manage_page(
             .find(|v| v.id == id)
             .map_or(0, |v| v.version)
     };
+    let other = Locale::parse(&c.locale).unwrap_or_default().other();
     ManagePage {
         csrf: ctx.csrf(),
         slug: c.slug.clone(),
         title: c.title.clone(),
+        other_language: ctx.t(other.name_key()),
+        other_lang: other.as_str(),
         form: ConsultationForm {
             slug: c.slug.clone(),
             title: c.title.clone(),
             summary: c.summary.clone(),
+            translated_title: c.translated_title.clone().unwrap_or_default(),
+            translated_summary: c.translated_summary.clone().unwrap_or_default(),
         },
         groups: group_choices(&loaded.groups),
         versions: loaded
@@ -285,6 +301,7 @@ fn manage_page(
                 version: v.version,
                 title: v.title.clone(),
                 created_at: rfc3339(v.created_at),
+                translated: v.translated_title.is_some() || v.translated_preamble.is_some(),
             })
             .collect(),
         rounds: loaded
@@ -341,6 +358,8 @@ pub async fn update_consultation(
         slug: loaded.consultation.slug.clone(),
         title: field(&body, "title").trim().to_string(),
         summary: field(&body, "summary").trim().to_string(),
+        translated_title: field(&body, "translated_title").trim().to_string(),
+        translated_summary: field(&body, "translated_summary").trim().to_string(),
     };
     let groups = groups_from(&body);
     let errors = check_consultation(&form, &groups, false);
@@ -360,12 +379,25 @@ pub async fn update_consultation(
         ctx.state.clock.now(),
         form.slug.clone(),
     );
+    let other = Locale::parse(&loaded.consultation.locale)
+        .unwrap_or_default()
+        .other();
     ctx.state
         .db
         .run(move |c| -> Result<(), AppError> {
             crate::db::write_transaction(c, |c| {
                 consultations::update(c, id, &form.title, &form.summary, &groups, now)?;
+                consultations::set_translation(
+                    c,
+                    id,
+                    &form.translated_title,
+                    &form.translated_summary,
+                )?;
                 let codes: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
+                let mut details = codes.join(", ");
+                if !(form.translated_title.is_empty() && form.translated_summary.is_empty()) {
+                    details.push_str(&format!(" (translated into {other})"));
+                }
                 audit::record(
                     c,
                     &audit::Entry {
@@ -374,7 +406,7 @@ pub async fn update_consultation(
                         consultation: Some(id),
                         round: None,
                         subject: &form.slug,
-                        details: &codes.join(", "),
+                        details: &details,
                     },
                     now,
                 )?;
@@ -557,6 +589,246 @@ pub async fn import_draft(
         "/admin/consultations/{}",
         loaded.consultation.slug
     )))
+}
+
+// ---- draft translation --------------------------------------------------------
+
+/// One problem with a translation, shown in the summary and next to the field.
+#[derive(Serialize)]
+struct TranslationProblem {
+    message_key: &'static str,
+    /// The provision keys concerned, or the importer's own words.
+    detail: String,
+}
+
+#[derive(Serialize)]
+struct TranslationPreview {
+    key: String,
+    original: String,
+    label: String,
+    heading: String,
+    body_html: String,
+}
+
+#[derive(Serialize)]
+struct TranslationPage {
+    csrf: String,
+    slug: String,
+    title: String,
+    version: i32,
+    language: String,
+    lang: &'static str,
+    level: u8,
+    keys: Vec<String>,
+    markdown: String,
+    replacing: bool,
+    prefilled_from: Option<i32>,
+    problems: Vec<TranslationProblem>,
+    preview_title: String,
+    preview: Option<Vec<TranslationPreview>>,
+}
+
+struct TranslationTarget {
+    consultation: Consultation,
+    version: DraftVersion,
+    provisions: Vec<drafts::Provision>,
+    level: u8,
+    existing: Option<String>,
+    /// The previous version and its translation, a starting point for a
+    /// revised draft whose provisions mostly did not change.
+    previous: Option<(i32, String)>,
+}
+
+async fn load_translation_target(
+    ctx: &Ctx,
+    path: web::Path<(String, String)>,
+) -> Result<TranslationTarget, AppError> {
+    let (slug, version) = path.into_inner();
+    let number: i32 = version.parse().map_err(|_| AppError::NotFound)?;
+    ctx.state
+        .db
+        .run(move |c| -> Result<TranslationTarget, AppError> {
+            let consultation = consultations::find_by_slug(c, &slug)?;
+            let version = drafts::versions_of(c, consultation.id)?
+                .into_iter()
+                .find(|v| v.version == number)
+                .ok_or(AppError::NotFound)?;
+            let provisions = drafts::provisions_of(c, version.id)?;
+            let (source, existing) = drafts::translation::sources(c, version.id)?;
+            let previous = match drafts::previous_version(c, &version)? {
+                Some(p) if existing.is_none() => drafts::translation::sources(c, p.id)?
+                    .1
+                    .map(|text| (p.version, text)),
+                _ => None,
+            };
+            Ok(TranslationTarget {
+                previous,
+                level: drafts::translation::original_level(&source, &provisions),
+                consultation,
+                version,
+                provisions,
+                existing,
+            })
+        })
+        .await
+}
+
+fn translation_page(ctx: &Ctx, target: &TranslationTarget, markdown: String) -> TranslationPage {
+    let lang = drafts::translation::language_of(&target.version);
+    TranslationPage {
+        csrf: ctx.csrf(),
+        slug: target.consultation.slug.clone(),
+        title: target.consultation.title.clone(),
+        version: target.version.version,
+        language: ctx.t(lang.name_key()),
+        lang: lang.as_str(),
+        level: target.level,
+        keys: target
+            .provisions
+            .iter()
+            .map(|p| p.provision_key.clone())
+            .collect(),
+        markdown,
+        replacing: target.existing.is_some(),
+        prefilled_from: None,
+        problems: vec![],
+        preview_title: String::new(),
+        preview: None,
+    }
+}
+
+fn problems_of(e: &drafts::translation::TranslationError) -> Vec<TranslationProblem> {
+    use drafts::translation::TranslationError;
+    match e {
+        TranslationError::Import(e) => vec![TranslationProblem {
+            message_key: e.message_key(),
+            detail: e.to_string(),
+        }],
+        TranslationError::Keys { missing, extra } => {
+            let mut problems = vec![];
+            if !missing.is_empty() {
+                problems.push(TranslationProblem {
+                    message_key: "translation-error-missing",
+                    detail: missing.join(", "),
+                });
+            }
+            if !extra.is_empty() {
+                problems.push(TranslationProblem {
+                    message_key: "translation-error-extra",
+                    detail: extra.join(", "),
+                });
+            }
+            problems
+        }
+    }
+}
+
+fn translation_title(ctx: &Ctx, page: &TranslationPage) -> String {
+    crate::i18n::t_args(
+        ctx.locale,
+        "translation-title",
+        &[
+            ("version".into(), page.version.into()),
+            ("language".into(), page.language.clone().into()),
+        ]
+        .into_iter()
+        .collect(),
+    )
+}
+
+pub async fn new_translation(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    ctx.organizer()?;
+    let target = load_translation_target(&ctx, path).await?;
+    let (markdown, prefilled_from) = match (&target.existing, &target.previous) {
+        (Some(text), _) => (text.clone(), None),
+        (None, Some((version, text))) => (text.clone(), Some(*version)),
+        (None, None) => (String::new(), None),
+    };
+    let mut page = translation_page(&ctx, &target, markdown);
+    page.prefilled_from = prefilled_from;
+    let title = translation_title(&ctx, &page);
+    ctx.render(StatusCode::OK, "organize/translation", &title, &page)
+}
+
+/// Preview (`action=preview`) or save (`action=save`) a translation pasted in
+/// `markdown` or uploaded as `file`. Nothing is stored unless it divides into
+/// exactly the original's provisions.
+pub async fn import_translation(
+    ctx: Ctx,
+    path: web::Path<(String, String)>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let actor = ctx.organizer()?.id;
+    let target = load_translation_target(&ctx, path).await?;
+    let upload = read_upload(&req, payload, ctx.state.settings.server.max_body_bytes).await?;
+    let source = upload.markdown.as_ref().cloned().unwrap_or_default();
+    let mut page = translation_page(&ctx, &target, source.clone());
+    let title = translation_title(&ctx, &page);
+    let parsed = upload
+        .markdown
+        .map_err(Into::into)
+        .and_then(|md| drafts::translation::parse(&md, target.level, &target.provisions));
+    let draft = match parsed {
+        Ok(d) => d,
+        Err(e) => {
+            page.problems = problems_of(&e);
+            let status = if e.is_too_large() {
+                StatusCode::PAYLOAD_TOO_LARGE
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let title = format!("{} {title}", ctx.t("error-prefix"));
+            return ctx.render(status, "organize/translation", &title, &page);
+        }
+    };
+    if !upload.save {
+        page.preview_title = draft.title.clone();
+        page.preview = Some(
+            target
+                .provisions
+                .iter()
+                .filter_map(|o| {
+                    let t = draft.provisions.iter().find(|t| t.key == o.provision_key)?;
+                    Some(TranslationPreview {
+                        key: o.provision_key.clone(),
+                        original: [o.label.as_str(), o.heading.as_str()]
+                            .iter()
+                            .filter(|s| !s.is_empty())
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(" — "),
+                        label: t.label.clone(),
+                        heading: t.heading.clone(),
+                        body_html: markdown::to_html(&t.body),
+                    })
+                })
+                .collect(),
+        );
+        return ctx.render(StatusCode::OK, "organize/translation", &title, &page);
+    }
+    let slug = target.consultation.slug.clone();
+    let now = ctx.state.clock.now();
+    ctx.state
+        .db
+        .query(move |c| {
+            drafts::translation::import(
+                c,
+                target.consultation.id,
+                &target.consultation.slug,
+                &target.version,
+                &draft,
+                &source,
+                Some(actor),
+                now,
+            )
+        })
+        .await?;
+    ctx.flash("translation-saved");
+    Ok(see_other(&format!("/admin/consultations/{slug}")))
 }
 
 // ---- rounds -----------------------------------------------------------------
@@ -755,7 +1027,12 @@ pub async fn round_action(
         }
     };
     match outcome {
-        Ok(()) => ctx.flash(&format!("round-{action}-done")),
+        Ok(()) => {
+            // Readers here see a new version at once; other instances within
+            // the cache's time to live.
+            ctx.state.report_pages.invalidate_all();
+            ctx.flash(&format!("round-{action}-done"));
+        }
         Err(refused) => ctx.flash_error(refused.message_key()),
     }
     Ok(see_other(&back))
@@ -773,7 +1050,7 @@ struct AuditRow {
     action_key: String,
     actor: Option<String>,
     consultation_slug: Option<String>,
-    consultation_title: Option<String>,
+    consultation_title: Option<super::public::Text>,
     subject: String,
     details: String,
     created_at: String,
@@ -794,6 +1071,7 @@ pub async fn audit_log(ctx: Ctx, query: web::Query<PageQuery>) -> Result<HttpRes
         .db
         .query(move |c| audit::public_page(c, page, 50))
         .await?;
+    let reading = super::public::Reading::of(&ctx);
     let view = AuditPage {
         entries: entries
             .into_iter()
@@ -801,7 +1079,13 @@ pub async fn audit_log(ctx: Ctx, query: web::Query<PageQuery>) -> Result<HttpRes
                 action_key: format!("audit-{}", e.action.replace('.', "-")),
                 actor: e.actor,
                 consultation_slug: e.consultation_slug,
-                consultation_title: e.consultation_title,
+                consultation_title: e.consultation_title.map(|title| {
+                    reading.text(
+                        &title,
+                        e.consultation_locale.as_deref().unwrap_or_default(),
+                        e.consultation_translated_title.as_deref(),
+                    )
+                }),
                 subject: e.subject,
                 details: e.details,
                 created_at: rfc3339(e.created_at),

@@ -166,6 +166,25 @@ impl Ctx {
         self.query.split('&').any(|p| p == pair)
     }
 
+    /// This page with `original=1` added or removed, its other parameters
+    /// kept (except `lang`, which the cookie remembers).
+    pub fn toggle_original_href(&self) -> String {
+        let showing_original = self.query_has("original=1");
+        let mut params: Vec<&str> = self
+            .query
+            .split('&')
+            .filter(|p| !p.is_empty() && *p != "original=1" && !p.starts_with("lang="))
+            .collect();
+        if !showing_original {
+            params.push("original=1");
+        }
+        if params.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, params.join("&"))
+        }
+    }
+
     pub fn here(&self) -> String {
         if self.query.is_empty() {
             self.path.clone()
@@ -185,6 +204,21 @@ impl Ctx {
         title: &str,
         page: &T,
     ) -> Result<HttpResponse, AppError> {
+        html(status, self.render_html(template, title, page)?)
+    }
+
+    /// A reader who sees exactly what every other anonymous reader sees (no
+    /// account, no pending message), so a rendered page can be shared.
+    pub fn is_anonymous(&self) -> bool {
+        self.user.is_none() && self.flash.is_none()
+    }
+
+    pub fn render_html<T: Serialize>(
+        &self,
+        template: &str,
+        title: &str,
+        page: &T,
+    ) -> Result<String, AppError> {
         let templates = &self.state.templates;
         let ctx = PageContext {
             lang: self.locale.as_str(),
@@ -206,7 +240,7 @@ impl Ctx {
             },
             page,
         };
-        html(status, templates.render(template, &ctx)?)
+        templates.render(template, &ctx)
     }
 }
 

@@ -1,7 +1,13 @@
 //! The public report, rendered from its stored snapshot (never recomputed),
 //! its open data, and the organizers' preview, responses and moderation.
+//!
+//! A report is an overview page (participation, every provision's verdict,
+//! the general comments, the methodology) and one page per provision (its
+//! text, chart, table, response, campaigns and published texts, fifty at a
+//! time), so every page stays light whatever the round's size.
 
 use super::page::{Ctx, see_other};
+use super::public::{Reading, Text, TranslationNote};
 use crate::accounts::countries;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation};
@@ -10,12 +16,18 @@ use crate::error::AppError;
 use crate::markdown;
 use crate::reports::chart::{self, Bar, Labels};
 use crate::reports::figures::{ConsensusLabel, StanceCounts};
-use crate::reports::{self, PublishedComment, Snapshot};
+use crate::reports::{self, ProvisionReport, PublishedComment, Snapshot};
 use crate::rounds::{self, Attribution, Round};
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
+
+/// Texts per page of a provision; the overview shows the first few general
+/// comments.
+const TEXTS_PER_PAGE: i32 = 50;
+const GENERAL_ON_OVERVIEW: i32 = 5;
 
 fn pct(share: Option<f64>) -> String {
     share.map_or_else(|| "—".into(), |s| format!("{:.0} %", s * 100.0))
@@ -63,6 +75,22 @@ struct CommentView {
     position_id: Option<PositionId>,
 }
 
+fn comment_views(locale: Locale, texts: &[PublishedComment]) -> Vec<CommentView> {
+    texts
+        .iter()
+        .map(|c| CommentView {
+            who: who(locale, c),
+            stance_key: c
+                .stance
+                .map(|s| format!("stance-{}", s.as_str().replace('_', "-"))),
+            comment: c.comment.clone(),
+            proposed_text: c.proposed_text.clone(),
+            hidden_reason: c.hidden_reason.clone(),
+            position_id: c.position_id,
+        })
+        .collect()
+}
+
 #[derive(Serialize)]
 struct GroupRow {
     label: String,
@@ -79,22 +107,112 @@ struct CampaignView {
     groups: String,
 }
 
+fn label_key(l: &ConsensusLabel) -> &'static str {
+    match l {
+        ConsensusLabel::Consensus => "label-consensus",
+        ConsensusLabel::BroadSupport => "label-broad-support",
+        ConsensusLabel::Divided => "label-divided",
+        ConsensusLabel::Opposed => "label-opposed",
+        ConsensusLabel::NotEnoughResponses => "label-not-enough",
+    }
+}
+
+/// What every report page says about where it is: the consultation, the
+/// round, the version, and where its links lead (public or preview).
 #[derive(Serialize)]
-struct ProvisionView {
+struct Frame {
+    slug: String,
+    title: Text,
+    round: i32,
+    version: i32,
+    versions: Vec<i32>,
+    latest: bool,
+    published_at: String,
+    note: String,
+    preview: bool,
+    csrf: String,
+    /// The overview's address, and the `?version=` suffix for links when an
+    /// earlier version is read.
+    base: String,
+    version_query: String,
+    translation: Option<TranslationNote>,
+}
+
+/// `translated`: whether the page holds a text that has a translation.
+fn frame(ctx: &Ctx, s: &Snapshot, versions: Vec<i32>, preview: bool, translated: bool) -> Frame {
+    let latest = preview || versions.last() == Some(&s.version);
+    let reading = Reading::of(ctx);
+    let written_in = s.locale.as_str();
+    let translated =
+        translated || reading.has_translation(written_in, s.translated_title.as_deref());
+    Frame {
+        slug: s.consultation_slug.clone(),
+        title: reading.text(
+            &s.consultation_title,
+            written_in,
+            s.translated_title.as_deref(),
+        ),
+        translation: reading.note(ctx, translated, written_in),
+        round: s.round,
+        version: s.version,
+        versions,
+        latest,
+        published_at: s.published_at.clone(),
+        note: s.note.clone(),
+        preview,
+        csrf: if preview { ctx.csrf() } else { String::new() },
+        base: if preview {
+            format!(
+                "/admin/consultations/{}/rounds/{}/report",
+                s.consultation_slug, s.round
+            )
+        } else {
+            format!(
+                "/consultations/{}/rounds/{}/report",
+                s.consultation_slug, s.round
+            )
+        },
+        version_query: if latest {
+            String::new()
+        } else {
+            format!("version={}", s.version)
+        },
+    }
+}
+
+/// A provision's label, heading and body in the reader's language where a
+/// translation exists (the label follows the heading).
+fn texts_of(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> (String, Text, Text) {
+    let reading = Reading::of(ctx);
+    let written_in = s.locale.as_str();
+    let heading = reading.text(&p.heading, written_in, p.translated_heading.as_deref());
+    let body = reading.text(&p.body, written_in, p.translated_body.as_deref());
+    let label = match &p.translated_label {
+        Some(l) if heading.lang != written_in => l.clone(),
+        _ => p.label.clone(),
+    };
+    (label, heading, body)
+}
+
+fn is_translated(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> bool {
+    let reading = Reading::of(ctx);
+    let written_in = s.locale.as_str();
+    reading.has_translation(written_in, p.translated_heading.as_deref())
+        || reading.has_translation(written_in, p.translated_body.as_deref())
+}
+
+/// A provision's line in the overview.
+#[derive(Serialize)]
+struct ProvisionRow {
     key: String,
     label: String,
-    heading: String,
-    body_html: String,
+    heading: Text,
     label_key: String,
     balanced: String,
     score: String,
-    chart: String,
-    rows: Vec<GroupRow>,
-    overall: GroupRow,
-    response_html: Option<String>,
-    campaigns: Vec<CampaignView>,
-    comments: Vec<CommentView>,
-    proposals: usize,
+    responses: i64,
+    texts: i64,
+    answered: bool,
 }
 
 #[derive(Serialize)]
@@ -106,15 +224,9 @@ struct Count {
 
 #[derive(Serialize)]
 struct ReportView {
-    slug: String,
-    title: String,
-    round: i32,
-    version: i32,
-    versions: Vec<i32>,
-    latest: bool,
-    published_at: String,
+    #[serde(flatten)]
+    frame: Frame,
     closes_at: String,
-    note: String,
     chatham: bool,
     min_group_size: i64,
     total: i64,
@@ -123,133 +235,34 @@ struct ReportView {
     groups: Vec<Count>,
     countries: Vec<Count>,
     regions: Vec<Count>,
-    provisions: Vec<ProvisionView>,
+    provisions: Vec<ProvisionRow>,
     general_comments: Vec<CommentView>,
+    general_texts: i64,
+    general_more: bool,
+}
+
+fn overview(
+    ctx: &Ctx,
+    s: &Snapshot,
+    general: &[PublishedComment],
+    versions: Vec<i32>,
     preview: bool,
-    csrf: String,
-}
-
-fn label_key(l: &ConsensusLabel) -> &'static str {
-    match l {
-        ConsensusLabel::Consensus => "label-consensus",
-        ConsensusLabel::BroadSupport => "label-broad-support",
-        ConsensusLabel::Divided => "label-divided",
-        ConsensusLabel::Opposed => "label-opposed",
-        ConsensusLabel::NotEnoughResponses => "label-not-enough",
-    }
-}
-
-fn comment_view(locale: Locale, c: &PublishedComment) -> CommentView {
-    CommentView {
-        who: who(locale, c),
-        stance_key: c
-            .stance
-            .map(|s| format!("stance-{}", s.as_str().replace('_', "-"))),
-        comment: c.comment.clone(),
-        proposed_text: c.proposed_text.clone(),
-        hidden_reason: c.hidden_reason.clone(),
-        position_id: c.position_id,
-    }
-}
-
-fn view(ctx: &Ctx, s: &Snapshot, versions: Vec<i32>, preview: bool) -> ReportView {
+) -> ReportView {
     let locale = ctx.locale;
-    let t = |k: &str| ctx.t(k);
-    let labels = |title: String| Labels {
-        description: format!("{} {}", t("chart-description"), title),
-        title,
-        support: t("stance-support"),
-        support_with_changes: t("stance-support-with-changes"),
-        oppose: t("stance-oppose"),
-        no_position: t("stance-no-position"),
-        responses: t("chart-responses"),
-    };
-    let provisions = s
-        .provisions
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let f = &p.figures;
-            let rows: Vec<GroupRow> = f
-                .groups
-                .iter()
-                .map(|g| GroupRow {
-                    label: group_label(locale, g.group),
-                    counts: g.counts,
-                    verified: g.verified,
-                    share: pct(g.support_share),
-                    counted: g.counted_in_balance,
-                })
-                .collect();
-            let bars: Vec<Bar> = f
-                .groups
-                .iter()
-                .map(|g| Bar {
-                    label: group_label(locale, g.group),
-                    counts: g.counts,
-                })
-                .collect();
-            let heading = format!("{} {}", p.label, p.heading);
-            ProvisionView {
-                key: p.key.clone(),
-                label: p.label.clone(),
-                heading: p.heading.clone(),
-                body_html: markdown::to_html(&p.body),
-                label_key: label_key(&f.label).into(),
-                balanced: pct(f.balanced_support),
-                score: f
-                    .consensus_score
-                    .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
-                chart: chart::stacked_bars_sharing(
-                    &format!("chart-{}", p.key),
-                    "stance",
-                    i == 0,
-                    &bars,
-                    &labels(heading.trim().to_string()),
-                ),
-                overall: GroupRow {
-                    label: t("report-all-groups"),
-                    counts: f.overall,
-                    verified: f.overall_verified,
-                    share: pct(f.overall.support_share()),
-                    counted: true,
-                },
-                rows,
-                response_html: p.response.clone(),
-                campaigns: p
-                    .campaigns
-                    .iter()
-                    .map(|c| CampaignView {
-                        text: c.text.clone(),
-                        count: c.count,
-                        groups: c
-                            .groups
-                            .iter()
-                            .map(|(g, n)| format!("{} {n}", group_label(locale, *g)))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    })
-                    .collect(),
-                proposals: p
-                    .comments
-                    .iter()
-                    .filter(|c| !c.proposed_text.is_empty())
-                    .count(),
-                comments: p.comments.iter().map(|c| comment_view(locale, c)).collect(),
-            }
-        })
-        .collect();
     let part = &s.participation;
+    let places = |list: &[reports::PlaceCount], name: &dyn Fn(&str) -> String| {
+        list.iter()
+            .map(|c| Count {
+                label: name(&c.code),
+                count: c.count,
+                extra: 0,
+            })
+            .collect()
+    };
+    let translated = s.provisions.iter().any(|p| is_translated(ctx, s, p));
     ReportView {
-        slug: s.consultation_slug.clone(),
-        title: s.consultation_title.clone(),
-        round: s.round,
-        version: s.version,
-        latest: versions.last() == Some(&s.version),
-        versions,
-        published_at: s.published_at.clone(),
+        frame: frame(ctx, s, versions, preview, translated),
         closes_at: s.closes_at.clone(),
-        note: s.note.clone(),
         chatham: s.attribution == Attribution::ChathamHouse,
         min_group_size: s.min_group_size,
         total: part.submissions,
@@ -264,33 +277,195 @@ fn view(ctx: &Ctx, s: &Snapshot, versions: Vec<i32>, preview: bool) -> ReportVie
                 extra: g.verified,
             })
             .collect(),
-        countries: part
-            .by_country
+        countries: places(&part.by_country, &|code| country_name(locale, code)),
+        regions: places(&part.by_region, &|code| ctx.t(&format!("region-{code}"))),
+        provisions: s
+            .provisions
             .iter()
-            .map(|c| Count {
-                label: country_name(locale, &c.code),
-                count: c.count,
-                extra: 0,
+            .map(|p| {
+                let f = &p.figures;
+                let (label, heading, _) = texts_of(ctx, s, p);
+                ProvisionRow {
+                    key: p.key.clone(),
+                    label,
+                    heading,
+                    label_key: label_key(&f.label).into(),
+                    balanced: pct(f.balanced_support),
+                    score: f
+                        .consensus_score
+                        .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
+                    responses: f.overall.total(),
+                    texts: p.texts,
+                    answered: p.response.is_some(),
+                }
             })
             .collect(),
-        regions: part
-            .by_region
-            .iter()
-            .map(|r| Count {
-                label: t(&format!("region-{}", r.code)),
-                count: r.count,
-                extra: 0,
-            })
-            .collect(),
-        provisions,
-        general_comments: s
-            .general_comments
-            .iter()
-            .map(|c| comment_view(locale, c))
-            .collect(),
-        preview,
-        csrf: if preview { ctx.csrf() } else { String::new() },
+        general_comments: comment_views(locale, general),
+        general_more: s.general_texts > general.len() as i64,
+        general_texts: s.general_texts,
     }
+}
+
+/// Page numbers and their links for a list of `total` texts.
+#[derive(Serialize)]
+struct Pages {
+    page: i32,
+    pages: i32,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+impl Pages {
+    /// `None` when `page` is outside the list (a 404).
+    fn new(total: i64, page: Option<i32>, address: &str, version_query: &str) -> Option<Self> {
+        let per = i64::from(TEXTS_PER_PAGE);
+        let pages = i32::try_from((total + per - 1) / per).ok()?.max(1);
+        let page = page.unwrap_or(1);
+        if !(1..=pages).contains(&page) {
+            return None;
+        }
+        let link = |n: i32| {
+            let sep = if version_query.is_empty() { "" } else { "&" };
+            format!("{address}?{version_query}{sep}page={n}")
+        };
+        Some(Pages {
+            page,
+            pages,
+            previous: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        })
+    }
+
+    fn offset(&self) -> i32 {
+        (self.page - 1) * TEXTS_PER_PAGE
+    }
+}
+
+#[derive(Serialize)]
+struct ProvisionView {
+    #[serde(flatten)]
+    frame: Frame,
+    key: String,
+    label: String,
+    heading: Text,
+    body_html: Text,
+    label_key: String,
+    balanced: String,
+    score: String,
+    chart: String,
+    rows: Vec<GroupRow>,
+    overall: GroupRow,
+    response_html: Option<String>,
+    response_text: String,
+    campaigns: Vec<CampaignView>,
+    comments: Vec<CommentView>,
+    texts: i64,
+    proposals: i64,
+    pages: Pages,
+}
+
+/// A provision's page: everything the report says about it, and one page of
+/// its texts.
+fn provision_view(
+    ctx: &Ctx,
+    s: &Snapshot,
+    p: &ProvisionReport,
+    texts: &[PublishedComment],
+    frame: Frame,
+    pages: Pages,
+    response_text: String,
+) -> ProvisionView {
+    let locale = ctx.locale;
+    let t = |k: &str| ctx.t(k);
+    let f = &p.figures;
+    let (label, heading, body) = texts_of(ctx, s, p);
+    let chart_title = format!("{label} {}", heading.text);
+    let labels = Labels {
+        description: format!("{} {}", t("chart-description"), chart_title.trim()),
+        title: chart_title.trim().to_string(),
+        support: t("stance-support"),
+        support_with_changes: t("stance-support-with-changes"),
+        oppose: t("stance-oppose"),
+        no_position: t("stance-no-position"),
+        responses: t("chart-responses"),
+    };
+    let bars: Vec<Bar> = f
+        .groups
+        .iter()
+        .map(|g| Bar {
+            label: group_label(locale, g.group),
+            counts: g.counts,
+        })
+        .collect();
+    ProvisionView {
+        frame,
+        key: p.key.clone(),
+        label,
+        body_html: Text {
+            text: markdown::to_html(&body.text),
+            lang: body.lang,
+        },
+        heading,
+        label_key: label_key(&f.label).into(),
+        balanced: pct(f.balanced_support),
+        score: f
+            .consensus_score
+            .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
+        chart: chart::stacked_bars_sharing(
+            &format!("chart-{}", p.key),
+            "stance",
+            true,
+            &bars,
+            &labels,
+        ),
+        rows: f
+            .groups
+            .iter()
+            .map(|g| GroupRow {
+                label: group_label(locale, g.group),
+                counts: g.counts,
+                verified: g.verified,
+                share: pct(g.support_share),
+                counted: g.counted_in_balance,
+            })
+            .collect(),
+        overall: GroupRow {
+            label: t("report-all-groups"),
+            counts: f.overall,
+            verified: f.overall_verified,
+            share: pct(f.overall.support_share()),
+            counted: true,
+        },
+        response_html: p.response.clone(),
+        response_text,
+        campaigns: p
+            .campaigns
+            .iter()
+            .map(|c| CampaignView {
+                text: c.text.clone(),
+                count: c.count,
+                groups: c
+                    .groups
+                    .iter()
+                    .map(|(g, n)| format!("{} {n}", group_label(locale, *g)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect(),
+        comments: comment_views(locale, texts),
+        texts: p.texts,
+        proposals: p.proposals,
+        pages,
+    }
+}
+
+#[derive(Serialize)]
+struct GeneralView {
+    #[serde(flatten)]
+    frame: Frame,
+    comments: Vec<CommentView>,
+    total: i64,
+    pages: Pages,
 }
 
 async fn find_round(
@@ -314,16 +489,21 @@ pub struct VersionQuery {
     version: Option<i32>,
 }
 
+#[derive(Deserialize)]
+pub struct PageQuery {
+    version: Option<i32>,
+    page: Option<i32>,
+}
+
 async fn stored(
     ctx: &Ctx,
     path: (String, String),
     version: Option<i32>,
-    csv: bool,
 ) -> Result<reports::Published, AppError> {
     let (_, round, _) = find_round(ctx, path.0, &path.1).await?;
     ctx.state
         .db
-        .query(move |c| reports::stored(c, round.id, version, csv))
+        .query(move |c| reports::stored(c, round.id, version))
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -332,22 +512,97 @@ fn snapshot_of(p: &reports::Published) -> Result<Snapshot, AppError> {
     serde_json::from_str(&p.snapshot).map_err(|e| AppError::Internal(e.into()))
 }
 
-/// Published versions never change, so a page can be cached by its version
-/// and language; anonymous readers share it.
-fn cacheable(req: &HttpRequest, ctx: &Ctx, etag: &str) -> Option<HttpResponse> {
-    if ctx.user.is_some() {
-        return None;
-    }
-    let matches = req
+fn etag_of(published: &reports::Published, ctx: &Ctx, page: &str) -> String {
+    format!(
+        "\"report-{}-v{}-of-{}-{}-{page}\"",
+        published.id,
+        published.version,
+        published.versions.len(),
+        ctx.locale.as_str()
+    )
+}
+
+/// Rendered public report pages shared by anonymous readers, by language
+/// and address: a published version never changes, and an address without
+/// `?version=` follows a new version within the time to live. This is what
+/// lets a report take a flash crowd without touching the database.
+pub type PageCache = moka::sync::Cache<String, (String, web::Bytes)>;
+
+pub fn page_cache() -> PageCache {
+    moka::sync::Cache::builder()
+        .weigher(|_, (_, body): &(String, web::Bytes)| {
+            u32::try_from(body.len()).unwrap_or(u32::MAX)
+        })
+        .max_capacity(64 * 1024 * 1024)
+        .time_to_live(std::time::Duration::from_secs(5))
+        .build()
+}
+
+fn cache_key(ctx: &Ctx, req: &HttpRequest) -> Option<String> {
+    ctx.is_anonymous().then(|| {
+        format!(
+            "{} {}?{}",
+            ctx.locale.as_str(),
+            req.path(),
+            req.query_string()
+        )
+    })
+}
+
+/// A page from the cache: 304 when the reader has it already.
+fn cached(ctx: &Ctx, req: &HttpRequest) -> Option<HttpResponse> {
+    let (etag, body) = ctx.state.report_pages.get(&cache_key(ctx, req)?)?;
+    Some(page_response(req, Some(&etag), body))
+}
+
+fn page_response(req: &HttpRequest, etag: Option<&str>, body: web::Bytes) -> HttpResponse {
+    let Some(etag) = etag else {
+        return HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(body);
+    };
+    let fresh = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == etag);
-    matches.then(|| {
+    let mut res = if fresh {
         HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish()
-    })
+    } else {
+        HttpResponse::Ok()
+    };
+    res.insert_header((header::ETAG, etag))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .insert_header((header::VARY, "Accept-Language, Cookie"));
+    if fresh {
+        res.finish()
+    } else {
+        res.content_type("text/html; charset=utf-8").body(body)
+    }
+}
+
+/// Renders a report page, shares it with the next anonymous readers, and
+/// answers with its validator (signed-in readers get it uncached: their
+/// page carries their name and forms).
+fn serve<T: Serialize>(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    etag: String,
+    template: &str,
+    title: &str,
+    view: &T,
+) -> Result<HttpResponse, AppError> {
+    let body = web::Bytes::from(ctx.render_html(template, title, view)?);
+    match cache_key(ctx, req) {
+        Some(key) => {
+            ctx.state
+                .report_pages
+                .insert(key, (etag.clone(), body.clone()));
+            Ok(page_response(req, Some(&etag), body))
+        }
+        None => Ok(page_response(req, None, body)),
+    }
 }
 
 pub async fn report(
@@ -356,61 +611,213 @@ pub async fn report(
     path: web::Path<(String, String)>,
     query: web::Query<VersionQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let published = stored(&ctx, path.into_inner(), query.version, false).await?;
-    let etag = format!(
-        "\"report-{}-{}-v{}-{}\"",
-        published.version,
-        published.snapshot.len(),
-        published.versions.len(),
-        ctx.locale.as_str()
-    );
-    if let Some(not_modified) = cacheable(&req, &ctx, &etag) {
-        return Ok(not_modified);
+    if let Some(res) = cached(&ctx, &req) {
+        return Ok(res);
     }
+    let published = stored(&ctx, path.into_inner(), query.version).await?;
+    let etag = etag_of(&published, &ctx, "overview");
+    let id = published.id;
+    let general = ctx
+        .state
+        .db
+        .query(move |c| reports::texts_page(c, id, "", 0, GENERAL_ON_OVERVIEW))
+        .await?;
     let snapshot = snapshot_of(&published)?;
-    let page = view(&ctx, &snapshot, published.versions.clone(), false);
-    let title = format!(
-        "{} – {}",
-        ctx.t("report-title"),
-        snapshot.consultation_title
-    );
-    let mut res = ctx.render(StatusCode::OK, "report", &title, &page)?;
-    if ctx.user.is_none() {
-        let h = res.headers_mut();
-        h.insert(
-            header::ETAG,
-            header::HeaderValue::from_str(&etag).map_err(|e| AppError::Internal(e.into()))?,
-        );
-        h.insert(
-            header::CACHE_CONTROL,
-            header::HeaderValue::from_static("public, max-age=60"),
-        );
-        h.insert(
-            header::VARY,
-            header::HeaderValue::from_static("Accept-Language, Cookie"),
-        );
-    }
-    Ok(res)
+    let page = overview(&ctx, &snapshot, &general, published.versions.clone(), false);
+    let title = format!("{} – {}", ctx.t("report-title"), page.frame.title.text);
+    serve(&ctx, &req, etag, "report", &title, &page)
 }
 
+/// One page of a published list of texts (a provision's, or '' for the
+/// general comments) of `total`, with its validator; 404 past the end.
+async fn stored_page(
+    ctx: &Ctx,
+    published: &reports::Published,
+    frame: &Frame,
+    key: &str,
+    total: i64,
+    page: Option<i32>,
+    address: &str,
+) -> Result<(Pages, Vec<PublishedComment>, String), AppError> {
+    let pages = Pages::new(total, page, address, &frame.version_query).ok_or(AppError::NotFound)?;
+    let etag = etag_of(published, ctx, &format!("{key}-{}", pages.page));
+    let (id, offset, key) = (published.id, pages.offset(), key.to_string());
+    let texts = ctx
+        .state
+        .db
+        .query(move |c| reports::texts_page(c, id, &key, offset, TEXTS_PER_PAGE))
+        .await?;
+    Ok((pages, texts, etag))
+}
+
+pub async fn provision(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<(String, String, String)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(res) = cached(&ctx, &req) {
+        return Ok(res);
+    }
+    let (slug, number, key) = path.into_inner();
+    let published = stored(&ctx, (slug, number), query.version).await?;
+    let snapshot = snapshot_of(&published)?;
+    let p = snapshot
+        .provisions
+        .iter()
+        .find(|p| p.key == key)
+        .ok_or(AppError::NotFound)?;
+    let frame = frame(
+        &ctx,
+        &snapshot,
+        published.versions.clone(),
+        false,
+        is_translated(&ctx, &snapshot, p),
+    );
+    let address = format!("{}/provisions/{key}", frame.base);
+    let (pages, texts, etag) = stored_page(
+        &ctx, &published, &frame, &key, p.texts, query.page, &address,
+    )
+    .await?;
+    let view = provision_view(&ctx, &snapshot, p, &texts, frame, pages, String::new());
+    let title = format!(
+        "{} {} – {}",
+        view.label,
+        view.heading.text,
+        ctx.t("report-title")
+    );
+    serve(&ctx, &req, etag, "report_provision", &title, &view)
+}
+
+pub async fn general_texts(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(res) = cached(&ctx, &req) {
+        return Ok(res);
+    }
+    let published = stored(&ctx, path.into_inner(), query.version).await?;
+    let snapshot = snapshot_of(&published)?;
+    let frame = frame(&ctx, &snapshot, published.versions.clone(), false, false);
+    let address = format!("{}/general", frame.base);
+    let (pages, texts, etag) = stored_page(
+        &ctx,
+        &published,
+        &frame,
+        "",
+        snapshot.general_texts,
+        query.page,
+        &address,
+    )
+    .await?;
+    let view = GeneralView {
+        frame,
+        comments: comment_views(ctx.locale, &texts),
+        total: snapshot.general_texts,
+        pages,
+    };
+    serve(
+        &ctx,
+        &req,
+        etag,
+        "report_general",
+        &ctx.t("report-general-comments"),
+        &view,
+    )
+}
+
+/// One published text in report.json: where it belongs, then the text.
+#[derive(Serialize)]
+struct JsonText<'a> {
+    provision_key: Option<&'a str>,
+    #[serde(flatten)]
+    text: &'a PublishedComment,
+}
+
+const JSON_BATCH: i64 = 2_000;
+
+/// The snapshot with every published text appended, streamed a batch at a
+/// time so a large round's open data never sits whole in memory.
 pub async fn report_json(
     ctx: Ctx,
     path: web::Path<(String, String)>,
     query: web::Query<VersionQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let published = stored(&ctx, path.into_inner(), query.version, false).await?;
+    let published = stored(&ctx, path.into_inner(), query.version).await?;
+    let head = published
+        .snapshot
+        .trim_end()
+        .strip_suffix('}')
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a snapshot is not a JSON object")))?
+        .to_string();
+    let (db, report) = (ctx.state.db.clone(), published.id);
+    // State: Some(last text id sent, None before the first batch), or None
+    // once the closing bracket is out.
+    let batches = futures_util::stream::unfold(Some(None::<i64>), move |state| {
+        let db = db.clone();
+        async move {
+            let after = state?;
+            let rows = match db
+                .query(move |c| reports::texts_batch(c, report, after.unwrap_or(0), JSON_BATCH))
+                .await
+            {
+                Ok(rows) => rows,
+                Err(e) => return Some((Err(AppError::from(e)), None)),
+            };
+            let mut out = String::new();
+            for (i, (_, key, text)) in rows.iter().enumerate() {
+                if after.is_some() || i > 0 {
+                    out.push(',');
+                }
+                let item = JsonText {
+                    provision_key: Some(key.as_str()).filter(|k| !k.is_empty()),
+                    text,
+                };
+                match serde_json::to_string(&item) {
+                    Ok(json) => out.push_str(&json),
+                    Err(e) => return Some((Err(AppError::Internal(e.into())), None)),
+                }
+            }
+            let next = match rows.last() {
+                Some((id, _, _)) if rows.len() as i64 == JSON_BATCH => Some(Some(*id)),
+                _ => {
+                    out.push_str("]}");
+                    None
+                }
+            };
+            Some((Ok(web::Bytes::from(out)), next))
+        }
+    });
+    let start = futures_util::stream::once(std::future::ready(Ok::<_, AppError>(
+        web::Bytes::from(format!("{head},\"texts\":[")),
+    )));
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
-        .body(published.snapshot))
+        .streaming(start.chain(batches)))
 }
 
+/// The frozen CSV, a stored chunk at a time.
 pub async fn report_csv(
     ctx: Ctx,
     path: web::Path<(String, String)>,
     query: web::Query<VersionQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let published = stored(&ctx, path.into_inner(), query.version, true).await?;
+    let published = stored(&ctx, path.into_inner(), query.version).await?;
+    let (db, report) = (ctx.state.db.clone(), published.id);
+    let chunks = futures_util::stream::unfold(Some(0), move |seq| {
+        let db = db.clone();
+        async move {
+            let seq = seq?;
+            match db.query(move |c| reports::csv_chunk(c, report, seq)).await {
+                Ok(Some(data)) => Some((Ok(web::Bytes::from(data)), Some(seq + 1))),
+                Ok(None) => None,
+                Err(e) => Some((Err(AppError::from(e)), None)),
+            }
+        }
+    });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
@@ -418,30 +825,92 @@ pub async fn report_csv(
             format!("attachment; filename=\"report-v{}.csv\"", published.version),
         ))
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
-        .body(published.csv.unwrap_or_default()))
+        .streaming(chunks))
 }
 
-/// The draft report from live data, with the forms organizers need.
+/// The draft report from live data, computed for one window of one list of
+/// texts ('' for the general comments).
+async fn live(
+    ctx: &Ctx,
+    slug: String,
+    number: &str,
+    key: &str,
+    offset: i32,
+    limit: i32,
+) -> Result<(Snapshot, Vec<PublishedComment>, Option<String>), AppError> {
+    ctx.organizer()?;
+    let (consultation, round, _) = find_round(ctx, slug, number).await?;
+    let now = ctx.state.clock.now();
+    let key = key.to_string();
+    ctx.state
+        .db
+        .run(move |c| {
+            let mut out = reports::Preview::new(&key, offset, limit);
+            let snapshot = reports::build(c, &consultation, &round, 0, "", now, &mut out)?;
+            let response = reports::response_of(c, &round, &key)?;
+            Ok::<_, AppError>((snapshot, out.texts, response))
+        })
+        .await
+}
+
+/// The organizers' overview of the draft report.
 pub async fn preview(
     ctx: Ctx,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, AppError> {
-    ctx.organizer()?;
     let (slug, number) = path.into_inner();
-    let (consultation, round, _) = find_round(&ctx, slug, &number).await?;
-    let now = ctx.state.clock.now();
-    let (snapshot, _) = ctx
-        .state
-        .db
-        .run(move |c| reports::build(c, &consultation, &round, 0, "", now))
-        .await?;
-    let page = view(&ctx, &snapshot, vec![], true);
+    let (snapshot, general, _) = live(&ctx, slug, &number, "", 0, GENERAL_ON_OVERVIEW).await?;
+    let page = overview(&ctx, &snapshot, &general, vec![], true);
     ctx.render(
         StatusCode::OK,
         "report",
         &ctx.t("report-preview-title"),
         &page,
     )
+}
+
+/// A provision of the draft report, with the response form and the
+/// moderation buttons.
+pub async fn preview_provision(
+    ctx: Ctx,
+    path: web::Path<(String, String, String)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, number, key) = path.into_inner();
+    let page = query.page.unwrap_or(1).max(1);
+    let offset = (page - 1).saturating_mul(TEXTS_PER_PAGE);
+    let (snapshot, texts, response) =
+        live(&ctx, slug, &number, &key, offset, TEXTS_PER_PAGE).await?;
+    let p = snapshot
+        .provisions
+        .iter()
+        .find(|p| p.key == key)
+        .ok_or(AppError::NotFound)?;
+    let frame = frame(
+        &ctx,
+        &snapshot,
+        vec![],
+        true,
+        is_translated(&ctx, &snapshot, p),
+    );
+    let address = format!("{}/provisions/{key}", frame.base);
+    let pages = Pages::new(p.texts, Some(page), &address, "").ok_or(AppError::NotFound)?;
+    let view = provision_view(
+        &ctx,
+        &snapshot,
+        p,
+        &texts,
+        frame,
+        pages,
+        response.unwrap_or_default(),
+    );
+    let title = format!(
+        "{} {} – {}",
+        view.label,
+        view.heading.text,
+        ctx.t("report-preview-title")
+    );
+    ctx.render(StatusCode::OK, "report_provision", &title, &view)
 }
 
 #[derive(Deserialize)]
@@ -478,7 +947,7 @@ pub async fn respond(
         .await?;
     ctx.flash("response-saved");
     Ok(see_other(&format!(
-        "/admin/consultations/{slug}/rounds/{number}/report#{key}"
+        "/admin/consultations/{slug}/rounds/{number}/report/provisions/{key}#response"
     )))
 }
 
@@ -507,6 +976,7 @@ pub async fn hide(
         .run(move |c| reports::hide(c, &notifier, id, &reason, actor, now))
         .await?
         .ok_or(AppError::NotFound)?;
+    ctx.state.report_pages.invalidate_all();
     let slug = {
         let cid = round.consultation_id;
         ctx.state

@@ -2,7 +2,7 @@
 //! review step, the participant's own history, and receipts.
 
 use super::page::{Ctx, see_other};
-use super::public::{Text, days_left, group_keys, localized, rfc3339, title_of};
+use super::public::{Reading, Text, TranslationNote, days_left, group_keys, rfc3339, title_of};
 use crate::accounts::fields::FieldErrors;
 use crate::codes::StakeholderGroup;
 use crate::consultations::{self, Consultation};
@@ -132,8 +132,10 @@ struct RoundPage {
     days_left: i64,
     chatham_house: bool,
     draft_version: i32,
-    draft_title: String,
+    draft_title: Text,
     preamble_html: String,
+    preamble_lang: &'static str,
+    translation: Option<TranslationNote>,
     groups: Vec<String>,
     provisions: Vec<ProvisionView>,
     form: Option<FormView>,
@@ -183,6 +185,10 @@ fn page(
     review: bool,
 ) -> RoundPage {
     let show_changes = data.previous.is_some() && ctx.query_has("view=changes");
+    let reading = Reading {
+        original: Reading::of(ctx).original || show_changes,
+        ..Reading::of(ctx)
+    };
     let changes = data
         .previous
         .as_ref()
@@ -195,22 +201,12 @@ fn page(
     let blank = Input::default();
     let shown = input.unwrap_or(&blank);
     let chatham = data.round.attribution() == Attribution::ChathamHouse;
+    let draft_locale = data.draft.locale.as_str();
     let provisions: Vec<ProvisionView> = data
         .provisions
         .iter()
         .map(|p| {
-            let heading = localized(
-                &p.heading,
-                &data.draft.locale,
-                p.translated_heading.as_deref(),
-                locale,
-            );
-            let body = localized(
-                &p.body,
-                &data.draft.locale,
-                p.translated_body.as_deref(),
-                locale,
-            );
+            let (label, heading, body) = reading.provision(p, draft_locale);
             let given = shown
                 .positions
                 .get(&p.provision_key)
@@ -218,7 +214,7 @@ fn page(
                 .unwrap_or_default();
             ProvisionView {
                 key: p.provision_key.clone(),
-                label: p.label.clone(),
+                label,
                 heading,
                 body_html: markdown::to_html(&body.text),
                 body_lang: body.lang,
@@ -276,15 +272,35 @@ fn page(
         answered: provisions.iter().filter(|p| p.answered).count(),
         total: provisions.len(),
     });
-    let summary = localized(
-        &c.summary,
-        &c.locale,
-        c.translated_summary.as_deref(),
-        locale,
+    let summary = reading.text(&c.summary, &c.locale, c.translated_summary.as_deref());
+    let preamble = reading.text(
+        &data.draft.preamble,
+        draft_locale,
+        data.draft.translated_preamble.as_deref(),
     );
+    let translated = reading.has_translation(&c.locale, c.translated_title.as_deref())
+        || reading.has_translation(&c.locale, c.translated_summary.as_deref())
+        || reading.has_translation(draft_locale, data.draft.translated_title.as_deref())
+        || reading.has_translation(draft_locale, data.draft.translated_preamble.as_deref())
+        || data
+            .provisions
+            .iter()
+            .any(|p| reading.provision_translated(p, draft_locale));
+    // The link goes to the round page itself, also from the review step and
+    // from a form sent back with errors (both answers to a POST).
+    let translation = reading.note(ctx, translated, draft_locale).map(|mut note| {
+        note.changes = show_changes;
+        note.href = format!(
+            "/consultations/{}/rounds/{}{}",
+            c.slug,
+            data.round.number,
+            if reading.original { "" } else { "?original=1" }
+        );
+        note
+    });
     RoundPage {
         slug: c.slug.clone(),
-        consultation_title: title_of(c, locale),
+        consultation_title: reading.text(&c.title, &c.locale, c.translated_title.as_deref()),
         summary_html: markdown::to_html(&summary.text),
         summary_lang: summary.lang,
         number: data.round.number,
@@ -294,8 +310,14 @@ fn page(
         days_left: days_left(ctx.state.clock.now(), data.round.effective_close()),
         chatham_house: chatham,
         draft_version: data.draft.version,
-        draft_title: data.draft.title.clone(),
-        preamble_html: markdown::to_html(&data.draft.preamble),
+        draft_title: reading.text(
+            &data.draft.title,
+            draft_locale,
+            data.draft.translated_title.as_deref(),
+        ),
+        preamble_html: markdown::to_html(&preamble.text),
+        preamble_lang: preamble.lang,
+        translation,
         groups: group_keys(&data.groups),
         provisions,
         form,
@@ -444,6 +466,7 @@ pub async fn submit(
 struct ReceiptPosition {
     label: String,
     heading: String,
+    lang: &'static str,
     stance_key: String,
     comment: String,
     proposed_text: String,
@@ -474,6 +497,12 @@ async fn store_submission(
         user.locale(),
     );
     let title = title_of(&data.consultation, locale).text;
+    // The copy of the answers reads like the form the participant saw.
+    let reading = Reading {
+        locale,
+        original: false,
+    };
+    let draft_locale = data.draft.locale.clone();
     ctx.state
         .db
         .run(move |conn| -> Result<_, AppError> {
@@ -496,9 +525,11 @@ async fn store_submission(
                                     .get(&p.provision_key)
                                     .cloned()
                                     .unwrap_or_default();
+                                let (label, heading, _) = reading.provision(p, &draft_locale);
                                 ReceiptPosition {
-                                    label: p.label.clone(),
-                                    heading: p.heading.clone(),
+                                    label,
+                                    heading: heading.text,
+                                    lang: heading.lang,
                                     stance_key: stance_key(
                                         given.stance.unwrap_or(Stance::NoPosition),
                                     ),

@@ -13,3 +13,4 @@ mod organize;
 mod reliability;
 mod reports;
 mod submissions;
+mod translations;

@@ -160,11 +160,15 @@ both_backends! {
 
         let (status, page) = app.get_text(&format!("{ROUND}/report")).await;
         assert_eq!(status, 200);
+        assert!(page.contains("How the figures are made"));
+        assert!(page.contains(&format!("{ROUND}/report/provisions/art-1")), "the overview links to each provision");
+        let (status, page) = app.get_text(&format!("{ROUND}/report/provisions/art-1")).await;
+        assert_eq!(status, 200);
         assert!(page.contains("We back it.") && page.contains("Name of g1@example.org"), "attributed comment with its author");
         assert!(!page.contains("Secret reasons"), "a confidential text is never published");
-        assert!(page.contains("Sent 3 times"));
         assert!(page.contains("<svg") && page.contains("role=\"img\""));
-        assert!(page.contains("How the figures are made"));
+        let (_, page) = app.get_text(&format!("{ROUND}/report/provisions/art-2")).await;
+        assert!(page.contains("Sent 3 times"));
         let (_, csv) = app.get_text(&format!("{ROUND}/report.csv")).await;
         assert!(!csv.contains("Secret reasons"));
     }
@@ -200,7 +204,7 @@ both_backends! {
         let b = app.participant("ch@example.org", "platform", "US", false).await;
         answer(&b, &[("stance[art-1]", "oppose"), ("comment[art-1]", "Unworkable for us."), ("disclosure", "anonymous")]).await;
         close_and_publish(&app).await;
-        let (_, page) = app.get_text(&format!("{ROUND}/report")).await;
+        let (_, page) = app.get_text(&format!("{ROUND}/report/provisions/art-1")).await;
         let at = page.find("Unworkable for us.").expect("the comment is published");
         let before = &page[at.saturating_sub(400)..at];
         assert!(!before.contains("Digital platform") && !before.contains("United States"), "{before}");
@@ -214,13 +218,14 @@ both_backends! {
         let admin = close_and_publish(&app).await;
         let (_, preview) = admin.get_text(ADMIN_ROUND.to_string().as_str()).await;
         let _ = preview;
-        let (_, preview) = admin.get_text(&format!("{ADMIN_ROUND}/report")).await;
+        let (_, preview) = admin.get_text(&format!("{ADMIN_ROUND}/report/provisions/art-1")).await;
+        assert!(preview.contains("An insult to someone") && preview.contains("/hide"), "the preview lists texts to moderate");
         let token = csrf_in(&preview);
         let id: i64 = app.db.query(|c| positions::table.filter(positions::comment.eq("An insult to someone"))
             .select(positions::id).first(c)).await.unwrap();
         let res = admin.post_form(&format!("/admin/moderation/{id}/hide"), &[("csrf_token", &token), ("reason", "personal attack")]).await;
         assert_eq!(res.status(), 303);
-        let (_, latest) = app.get_text(&format!("{ROUND}/report")).await;
+        let (_, latest) = app.get_text(&format!("{ROUND}/report/provisions/art-1")).await;
         assert!(latest.contains("Version 2"));
         assert!(latest.contains("Hidden by the organizers: personal attack"));
         assert!(!latest.contains("An insult to someone"));
@@ -234,8 +239,12 @@ both_backends! {
         assert_eq!(res.status(), 303);
         let path = format!("{ADMIN_ROUND}/publish");
         admin.submit(&path, &path, &[("note", "Responses added")]).await;
-        let (_, v3) = app.get_text(&format!("{ROUND}/report")).await;
+        let (_, v3) = app.get_text(&format!("{ROUND}/report/provisions/art-1")).await;
         assert!(v3.contains("Version 3") && v3.contains("<em>heard</em>") && v3.contains("Responses added"));
+        let (_, v1) = app.get_text(&format!("{ROUND}/report/provisions/art-1?version=1")).await;
+        assert!(v1.contains("An insult to someone"), "version 1 stays as it was published");
+        let (_, form) = admin.get_text(&format!("{ADMIN_ROUND}/report/provisions/art-1")).await;
+        assert!(form.contains("We *heard* you.</textarea>"), "the response form shows the response as written");
         app.wait_for_mail("m@example.org", "The report is published").await;
     }
 
@@ -247,5 +256,124 @@ both_backends! {
         let (_, manage) = admin.get_text("/admin/consultations/additional-protocol").await;
         assert!(manage.contains("Close the round before publishing its report."));
         assert_eq!(app.get(&format!("{ROUND}/report")).await.status(), 404);
+    }
+}
+
+both_backends! {
+    async fn a_large_round_reads_a_page_of_texts_at_a_time(app) {
+        let (round_id, provisions) = app.db.query(|c| {
+            let round: polyphony::rounds::Round = rounds::table.select(polyphony::rounds::Round::as_select()).first(c)?;
+            let provisions = polyphony::reports::provisions_of(c, &round)?;
+            Ok((round.id, provisions))
+        }).await.unwrap();
+        let now = app.clock.now();
+        let made = app.db.query(move |c| polyphony::synthetic::seed(c, round_id, &provisions, 2_500, now)).await.unwrap();
+        assert_eq!(made, 2_500);
+        close_and_publish(&app).await;
+        let s = snapshot(&app).await;
+
+        let (status, page) = app.get_text(&format!("{ROUND}/report")).await;
+        assert_eq!(status, 200);
+        assert!(page.len() <= 60 * 1024, "the report page stays within the budget: {} bytes", page.len());
+        let busiest = s.provisions.iter().max_by_key(|p| p.texts).unwrap();
+        assert!(busiest.texts > 50, "the synthetic round has more texts than one page: {}", busiest.texts);
+        let link = format!("{ROUND}/report/provisions/{}", busiest.key);
+        assert!(page.contains(&link), "the report links to the full list");
+        let (_, first) = app.get_text(&link).await;
+        assert!(first.len() <= 60 * 1024, "a provision page stays within the budget: {} bytes", first.len());
+
+        // Every text appears on exactly one page, in order, and no page is empty.
+        let pages = (busiest.texts + 49) / 50;
+        let mut seen = 0;
+        for n in 1..=pages {
+            let (status, body) = app.get_text(&format!("{link}?page={n}")).await;
+            assert_eq!(status, 200);
+            let items = scraper::Html::parse_document(&body)
+                .select(&scraper::Selector::parse("ul.comments > li").unwrap())
+                .count() as i64;
+            assert_eq!(items, if n < pages { 50 } else { busiest.texts - 50 * (pages - 1) });
+            assert_eq!(body.contains("rel=\"next\""), n < pages);
+            assert!(body.contains(&format!("page {n} of {pages}")));
+            seen += items;
+        }
+        assert_eq!(seen, busiest.texts);
+        assert_eq!(app.get(&format!("{link}?page={}", pages + 1)).await.status(), 404);
+        assert_eq!(app.get(&format!("{link}?page=0")).await.status(), 404);
+        assert_eq!(app.get(&format!("{ROUND}/report/provisions/no-such-provision")).await.status(), 404);
+        assert!(page.contains(&format!("Read all {} published texts", s.general_texts)));
+        let (status, general) = app.get_text(&format!("{ROUND}/report/general")).await;
+        assert_eq!(status, 200);
+        assert!(general.contains("General comments"));
+
+        // The open data carries every text, and the CSV every counted position.
+        let (_, json) = app.get_text(&format!("{ROUND}/report.json")).await;
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let texts = json["texts"].as_array().unwrap();
+        let per_key = |key: &str| texts.iter().filter(|t| t["provision_key"] == key).count() as i64;
+        for p in &s.provisions {
+            assert_eq!(per_key(&p.key), p.texts, "{}", p.key);
+        }
+        let general_in_json = texts.iter().filter(|t| t["provision_key"].is_null()).count() as i64;
+        assert_eq!(general_in_json, s.general_texts);
+        assert!(s.general_texts > 0);
+        let (_, csv) = app.get_text(&format!("{ROUND}/report.csv")).await;
+        let rows = csv::Reader::from_reader(csv.as_bytes()).records().count() as i64;
+        let counted: i64 = s.provisions.iter().map(|p| {
+            let o = p.figures.overall;
+            o.support + o.support_with_changes + o.oppose + o.no_position
+        }).sum();
+        assert_eq!(rows, counted);
+    }
+}
+
+both_backends! {
+    async fn anonymous_readers_get_validators_and_a_new_version_at_once(app) {
+        let b = app.participant("e@example.org", "academia", "FR", false).await;
+        answer(&b, &[("stance[art-1]", "support"), ("comment[art-1]", "Fine by us."), ("disclosure", "anonymous")]).await;
+        let admin = close_and_publish(&app).await;
+        for path in [format!("{ROUND}/report"), format!("{ROUND}/report/provisions/art-1")] {
+            let first = app.get(&path).await;
+            assert_eq!(first.status(), 200);
+            let etag = first.headers()["etag"].to_str().unwrap().to_string();
+            assert_eq!(first.headers()["cache-control"], "public, max-age=60");
+            let again = app.browser.client.get(format!("{}{path}", app.browser.address)).header("If-None-Match", &etag).send().await.unwrap();
+            assert_eq!(again.status(), 304, "{path}");
+            let other = app.browser.client.get(format!("{}{path}", app.browser.address)).header("If-None-Match", "\"something-else\"").send().await.unwrap();
+            assert_eq!(other.status(), 200);
+        }
+        let (_, page) = admin.get_text(&format!("{ROUND}/report")).await;
+        assert!(page.contains("Version 1"));
+        let path = format!("{ADMIN_ROUND}/publish");
+        admin.submit(&path, &path, &[("note", "Second look")]).await;
+        let (_, page) = app.get_text(&format!("{ROUND}/report/provisions/art-1")).await;
+        assert!(page.contains("Version 2") && page.contains("Second look"), "a new version is served at once, not a cached page");
+    }
+}
+
+both_backends! {
+    async fn a_french_reader_reads_the_report_in_french_with_a_link_to_the_original(app) {
+        let b = app.participant("fr@example.org", "academia", "FR", false).await;
+        answer(&b, &[("stance[art-1]", "support"), ("disclosure", "anonymous")]).await;
+        close_and_publish(&app).await;
+        let (_, fr) = app.get_text(&format!("{ROUND}/report/provisions/art-1?lang=fr")).await;
+        assert!(fr.contains("lang=\"fr\""), "the translated heading is marked as French");
+        let link = scraper::Html::parse_document(&fr)
+            .select(&scraper::Selector::parse("p.translation-note a[hreflang=en]").unwrap())
+            .next()
+            .and_then(|a| a.value().attr("href").map(str::to_string));
+        assert_eq!(link.as_deref(), Some("/consultations/additional-protocol/rounds/1/report/provisions/art-1?original=1"), "a link to the original");
+        let (_, original) = app.get_text(&format!("{ROUND}/report/provisions/art-1?lang=fr&original=1")).await;
+        let h1 = |page: &str| {
+            let doc = scraper::Html::parse_document(page);
+            doc.select(&scraper::Selector::parse("h1 span").unwrap()).next().map(|e| (e.value().attr("lang").unwrap_or("").to_string(), e.text().collect::<String>())).unwrap()
+        };
+        let (fr_lang, fr_heading) = h1(&fr);
+        let (en_lang, en_heading) = h1(&original);
+        assert_eq!((fr_lang.as_str(), en_lang.as_str()), ("fr", "en"));
+        assert_ne!(fr_heading, en_heading);
+        let (_, en) = app.get_text(&format!("{ROUND}/report/provisions/art-1?lang=en")).await;
+        assert_eq!(h1(&en), (en_lang, en_heading), "an English reader reads the original");
+        let (_, overview) = app.get_text(&format!("{ROUND}/report?lang=fr")).await;
+        assert!(overview.contains(&fr_heading), "the overview lists the French headings");
     }
 }

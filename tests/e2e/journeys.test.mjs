@@ -20,6 +20,7 @@ const TEXT = {
     received: 'Submission received',
     errorPrefix: 'Error:',
     signOut: 'Sign out',
+    article1: 'This Protocol strengthens the implementation of the Convention',
     user: { name: 'Ada Participant', group: 'Civil society', organization: 'Open Culture Forum', country: 'Kenya' },
   },
   fr: {
@@ -33,6 +34,7 @@ const TEXT = {
     received: 'Soumission reçue',
     errorPrefix: 'Erreur :',
     signOut: 'Se déconnecter',
+    article1: 'Le présent Protocole renforce la mise en œuvre de la Convention',
     user: { name: 'Amélie Participante', group: 'Société civile', organization: 'Forum culture ouverte', country: 'France' },
   },
 };
@@ -94,6 +96,23 @@ for (const lang of ['en', 'fr']) {
       await check(t, 'consultation');
       await visit(page, '/consultations/additional-protocol/rounds/1');
       await check(t, 'round');
+      // The demo's provisions are translated: a French reader reads them in
+      // French, marked lang="fr", with a link to the English original.
+      const article1 = page.locator('#art-1');
+      assert.equal(await article1.locator('h3 > span').getAttribute('lang'), lang);
+      assert.equal(await article1.locator('.prose').getAttribute('lang'), lang);
+      assert.ok((await article1.locator('.prose').innerText()).startsWith(text.article1), 'article 1 in the reader\'s language');
+      const toOriginal = page.locator('.translation-note a[hreflang="en"]');
+      if (lang === 'fr') {
+        assert.equal(await toOriginal.innerText(), 'Lire l’original en anglais');
+        await toOriginal.click();
+        await page.waitForURL(/original=1/);
+        assert.equal(await article1.locator('.prose').getAttribute('lang'), 'en');
+        assert.ok((await article1.locator('.prose').innerText()).startsWith(TEXT.en.article1));
+        await check(t, 'round-original');
+      } else {
+        assert.equal(await page.locator('.translation-note').count(), 0, 'nothing to translate for an English reader');
+      }
       await visit(page, '/no-such-page', 404);
       assert.equal(await h1(page), text.notFound);
       await check(t, '404');
@@ -217,6 +236,13 @@ test('the admin closes the round and publishes the report; a visitor reads it in
     await checkPage(t, admin.page, 'manage', 'en');
     await visit(admin.page, '/admin/consultations/additional-protocol/drafts/new');
     await checkPage(t, admin.page, 'import', 'en');
+    await visit(admin.page, '/admin/consultations/additional-protocol/drafts/1/translation');
+    assert.ok((await admin.page.inputValue('#markdown')).includes('## Article 1 — Objet'), 'the stored translation is in the form');
+    await checkPage(t, admin.page, 'translation', 'en');
+    await tabTo(admin.page, 'button[value="preview"]', 50);
+    assert.equal((await pressAndLoad(admin.page)).status(), 200);
+    assert.equal(await admin.page.locator('main section.provision').count(), 12, 'each provision against its original');
+    await checkPage(t, admin.page, 'translation-preview', 'en');
     for (const action of ['close', 'publish']) {
       await visit(admin.page, `/admin/consultations/additional-protocol/rounds/1/${action}`);
       await checkPage(t, admin.page, `confirm-${action}`, 'en');
@@ -225,6 +251,9 @@ test('the admin closes the round and publishes the report; a visitor reads it in
     }
     await visit(admin.page, '/admin/consultations/additional-protocol/rounds/1/report');
     await checkPage(t, admin.page, 'report-preview', 'en');
+    await visit(admin.page, '/admin/consultations/additional-protocol/rounds/1/report/provisions/art-1');
+    assert.equal(await admin.page.locator('textarea[name="response"]').count(), 1, 'the response form');
+    await checkPage(t, admin.page, 'report-preview-provision', 'en');
   } finally {
     await admin.context.close();
   }
@@ -232,8 +261,13 @@ test('the admin closes the round and publishes the report; a visitor reads it in
     const reader = await openPage(browser);
     try {
       await visit(reader.page, `/consultations/additional-protocol/rounds/1/report?lang=${lang}`);
-      assert.ok(await reader.page.locator('svg[role="img"]').count() >= 12, 'a chart per provision');
+      assert.ok(await reader.page.locator('table.provisions a[href*="/report/provisions/"]').count() >= 12, 'a link per provision');
       await checkPage(t, reader.page, 'report', lang);
+      await reader.page.locator('table.provisions a').first().click();
+      await reader.page.waitForLoadState();
+      assert.match(reader.page.url(), /\/report\/provisions\/art-1/);
+      assert.equal(await reader.page.locator('svg[role="img"]').count(), 1, 'the provision\'s chart');
+      await checkPage(t, reader.page, 'report-provision', lang);
     } finally {
       await reader.context.close();
     }
