@@ -145,7 +145,8 @@ pub type DbPooled = PooledConnection<Manager>;
 pub struct Db {
     pool: Pool<Manager>,
     backend: Backend,
-    /// The longest any one `run` may take before the caller gets `Unavailable`.
+    /// The longest any one `run` may take before the caller gets `Unavailable`;
+    /// getting its connection has the pool's own, shorter limit.
     deadline: Duration,
 }
 
@@ -218,10 +219,14 @@ impl Db {
     }
 
     /// Runs `f` on a blocking thread with a pooled connection, so no diesel call
-    /// ever blocks the async workers. A database that stops answering (a
-    /// network partition keeps a socket open and silent) would hang the caller
-    /// forever: past the deadline the caller gets `Unavailable`, and the thread
-    /// is left to finish or fail on its own.
+    /// ever blocks the async workers.
+    ///
+    /// Two limits keep a database that stops answering from hanging requests
+    /// (a partitioned or frozen server keeps its sockets open and silent):
+    /// getting a connection, including the check of an idle one, takes at most
+    /// the pool's wait plus a second; the whole call at most `deadline`. Past
+    /// either the caller gets `Unavailable` and the thread is left to finish or
+    /// fail on its own.
     pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -229,13 +234,30 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let (checked_out, connected) = tokio::sync::oneshot::channel::<()>();
+        let started = std::time::Instant::now();
         let task = actix_web::rt::task::spawn_blocking(move || {
             let mut conn = pool
                 .get()
                 .map_err(|e| DbError::Unavailable(e.to_string()))?;
+            let _ = checked_out.send(());
             f(&mut conn)
         });
-        match actix_web::rt::time::timeout(self.deadline, task).await {
+        let checkout_limit = self.pool.connection_timeout() + Duration::from_secs(1);
+        // An Err here means the checkout failed: the task is already ending with
+        // r2d2's own error, awaited below.
+        if actix_web::rt::time::timeout(checkout_limit, connected)
+            .await
+            .is_err()
+        {
+            return Err(DbError::Unavailable(format!(
+                "no database connection within {} s",
+                checkout_limit.as_secs()
+            ))
+            .into());
+        }
+        let left = self.deadline.saturating_sub(started.elapsed());
+        match actix_web::rt::time::timeout(left, task).await {
             Ok(joined) => {
                 joined.map_err(|e| DbError::Unavailable(format!("blocking task failed: {e}")))?
             }
