@@ -9,7 +9,6 @@ use crate::startup::Application;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use std::io::{IsTerminal, Read};
-use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -46,6 +45,9 @@ enum Command {
         #[arg(long, default_value_t = 10_000)]
         participants: usize,
     },
+    /// Copy the SQLite database to a new file while the application runs
+    /// (on PostgreSQL, use pg_dump).
+    Backup { file: std::path::PathBuf },
     /// Import a Markdown file as the consultation's next draft version, or with
     /// --translation as the translation of an existing version.
     ImportDraft {
@@ -140,6 +142,12 @@ pub fn run() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Backup { file } => {
+            connect(&settings)?.backup(&file)?;
+            let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            println!("backup written to {} ({bytes} bytes)", file.display());
+            Ok(())
+        }
         Command::LoadDemo => {
             let db = connect(&settings)?;
             db.migrate()?;
@@ -210,12 +218,7 @@ fn import_translation(
 }
 
 fn connect(settings: &Settings) -> anyhow::Result<Db> {
-    let s = &settings.database;
-    Ok(Db::connect(
-        &s.url,
-        s.pool_size,
-        Duration::from_secs(s.connect_timeout_secs),
-    )?)
+    Ok(Db::open(&settings.database)?)
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -29,6 +29,18 @@ pub struct DatabaseSettings {
     pub url: String,
     pub pool_size: u32,
     pub connect_timeout_secs: u64,
+    pub statement_timeout_secs: u64,
+    pub sqlite_synchronous: SqliteSynchronous,
+}
+
+/// SQLite's `synchronous` pragma: what a commit survives (see README, Reliability).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSynchronous {
+    /// Survives a crash of the process; power loss may lose the last commits.
+    Normal,
+    /// Also survives power loss: the WAL is flushed at every commit.
+    Full,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -117,6 +129,12 @@ impl Settings {
             return Err(invalid(
                 "database.url",
                 "must start with sqlite:// or postgres:// (or postgresql://)",
+            ));
+        }
+        if self.database.statement_timeout_secs == 0 {
+            return Err(invalid(
+                "database.statement_timeout_secs",
+                "must be at least 1",
             ));
         }
         if self.database.pool_size == 0 {

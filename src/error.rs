@@ -56,6 +56,13 @@ impl From<diesel::result::Error> for AppError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 info,
             ) => AppError::Unavailable(info.message().to_string()),
+            // SQLite's SQLITE_BUSY after the busy timeout: another process (a
+            // backup, a maintenance script) holds the write lock. It passes.
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if info.message() == "database is locked" =>
+            {
+                AppError::Unavailable(info.message().to_string())
+            }
             other => AppError::Internal(other.into()),
         }
     }

@@ -34,6 +34,11 @@ pub struct Application {
     pub first_admin: Option<(String, String)>,
     pub db: Db,
     pub clock: Clock,
+    /// Tells the background tasks to stop once the server has drained.
+    stop: tokio::sync::watch::Sender<bool>,
+    outbox_worker: tokio::task::JoinHandle<()>,
+    /// How long the worker may take to finish the message it is sending.
+    outbox_grace: Duration,
 }
 
 impl Application {
@@ -44,14 +49,7 @@ impl Application {
     pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
         let db = {
             let s = settings.database.clone();
-            actix_web::rt::task::spawn_blocking(move || {
-                Db::connect(
-                    &s.url,
-                    s.pool_size,
-                    Duration::from_secs(s.connect_timeout_secs),
-                )
-            })
-            .await??
+            actix_web::rt::task::spawn_blocking(move || Db::open(&s)).await??
         };
         let first_admin = {
             let (db, clock, demo) = (db.clone(), clock.clone(), settings.app.demo);
@@ -81,7 +79,8 @@ impl Application {
             report_pages: crate::web::report_page_cache(),
         });
         let worker = Worker::new(db.clone(), clock.clone(), &settings.email)?;
-        actix_web::rt::spawn(worker.run());
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let outbox_worker = actix_web::rt::spawn(worker.run(stopping));
         actix_web::rt::spawn(crate::notifications::schedule::run_forever(
             db.clone(),
             state.notifier.clone(),
@@ -137,6 +136,9 @@ impl Application {
             first_admin,
             db,
             clock,
+            stop,
+            outbox_worker,
+            outbox_grace: Duration::from_secs(settings.email.timeout_secs + 5),
         })
     }
 
@@ -144,8 +146,18 @@ impl Application {
         self.port
     }
 
+    /// Serves until SIGTERM or SIGINT, lets requests in flight finish (up to
+    /// 30 s), then stops the outbox worker cleanly before returning.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        let _ = self.stop.send(true);
+        if actix_web::rt::time::timeout(self.outbox_grace, self.outbox_worker)
+            .await
+            .is_err()
+        {
+            tracing::warn!("outbox worker did not stop in time; its claims expire on their own");
+        }
+        served
     }
 
     pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
@@ -191,6 +203,14 @@ fn prepare_database(
     demo_enabled: bool,
 ) -> anyhow::Result<Option<(String, String)>> {
     let applied = db.migrate()?;
+    let risky = crate::db::unsafe_commit_settings(&mut *db.get()?)?;
+    if !risky.is_empty() {
+        tracing::warn!(
+            settings = %risky.join(", "),
+            "PostgreSQL may lose acknowledged commits if its server crashes; receipts promise \
+             they are not lost (set fsync = on and synchronous_commit = on)"
+        );
+    }
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");
     }

@@ -4,6 +4,7 @@
 pub mod ids;
 pub mod schema;
 
+use crate::config::{DatabaseSettings, SqliteSynchronous};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
@@ -61,12 +62,30 @@ pub enum DbError {
     Migration(String),
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error(
+        "`polyphony backup` copies SQLite databases; on PostgreSQL use pg_dump: \
+         pg_dump --no-owner --file=polyphony.sql \"$POLYPHONY__DATABASE__URL\" \
+         (restore into an empty database with \
+         psql --set ON_ERROR_STOP=1 --single-transaction --file=polyphony.sql NEW_DATABASE_URL)"
+    )]
+    Postgres,
+    #[error("{0} already exists; choose a new file name")]
+    Exists(std::path::PathBuf),
+    #[error("{0} is not a valid UTF-8 path")]
+    Path(std::path::PathBuf),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
 /// Picks the backend from the URL scheme so that a failure reports its real
 /// cause; diesel's derived `establish` tries each backend and hides it.
 #[derive(Debug)]
 pub struct Manager {
     url: String,
     backend: Backend,
+    synchronous: SqliteSynchronous,
 }
 
 impl Manager {
@@ -86,13 +105,22 @@ impl ManageConnection for Manager {
                     .map_err(r2d2::Error::ConnectionError)?;
                 // busy_timeout first: pooled connections opening together would
                 // otherwise hit SQLITE_BUSY while switching to WAL. NORMAL is
-                // durable against a process crash in WAL mode (see README).
-                conn.batch_execute(
+                // durable against a process crash in WAL mode, FULL also against
+                // power loss (see README, Reliability).
+                let synchronous = match self.synchronous {
+                    SqliteSynchronous::Normal => "NORMAL",
+                    SqliteSynchronous::Full => "FULL",
+                };
+                // Reads go through a memory map (shared by every connection
+                // through the OS page cache) rather than a copy per page: a
+                // large report reads the whole round.
+                conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = 5000;
                      PRAGMA journal_mode = WAL;
-                     PRAGMA synchronous = NORMAL;
-                     PRAGMA foreign_keys = ON;",
-                )
+                     PRAGMA synchronous = {synchronous};
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA mmap_size = 268435456;"
+                ))
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
@@ -107,8 +135,10 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection left in a failed transaction (the server went away in the
+    /// middle of one) is discarded rather than returned to the pool.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -119,15 +149,39 @@ pub type DbPooled = PooledConnection<Manager>;
 pub struct Db {
     pool: Pool<Manager>,
     backend: Backend,
+    /// The longest any one `run` may take before the caller gets `Unavailable`;
+    /// getting its connection has the pool's own, shorter limit.
+    deadline: Duration,
 }
 
 impl Db {
-    pub fn connect(url: &str, size: u32, timeout: Duration) -> Result<Self, DbError> {
+    pub fn open(settings: &DatabaseSettings) -> Result<Self, DbError> {
+        Self::connect(
+            &settings.url,
+            settings.pool_size,
+            Duration::from_secs(settings.connect_timeout_secs),
+            Duration::from_secs(settings.statement_timeout_secs),
+            settings.sqlite_synchronous,
+        )
+    }
+
+    fn connect(
+        url: &str,
+        size: u32,
+        timeout: Duration,
+        deadline: Duration,
+        synchronous: SqliteSynchronous,
+    ) -> Result<Self, DbError> {
         let backend = Backend::from_url(url)
             .ok_or_else(|| DbError::Unavailable("unsupported database URL scheme".to_string()))?;
+        let url = match backend {
+            Backend::Postgres => with_libpq_timeouts(url, timeout),
+            Backend::Sqlite => url.to_string(),
+        };
         let manager = Manager {
-            url: url.to_string(),
+            url,
             backend,
+            synchronous,
         };
         if backend == Backend::Sqlite
             && let Some(dir) = std::path::Path::new(manager.sqlite_path()).parent()
@@ -150,7 +204,11 @@ impl Db {
             // server dropped, so a restarted database is used again without a restart.
             .test_on_check_out(true)
             .build_unchecked(manager);
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            deadline,
+        })
     }
 
     pub fn backend(&self) -> Backend {
@@ -166,6 +224,13 @@ impl Db {
 
     /// Runs `f` on a blocking thread with a pooled connection, so no diesel call
     /// ever blocks the async workers.
+    ///
+    /// Two limits keep a database that stops answering from hanging requests
+    /// (a partitioned or frozen server keeps its sockets open and silent):
+    /// getting a connection, including the check of an idle one, takes at most
+    /// the pool's wait plus a second; the whole call at most `deadline`. Past
+    /// either the caller gets `Unavailable` and the thread is left to finish or
+    /// fail on its own.
     pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
@@ -173,14 +238,39 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
-        actix_web::rt::task::spawn_blocking(move || {
+        let (checked_out, connected) = tokio::sync::oneshot::channel::<()>();
+        let started = std::time::Instant::now();
+        let task = actix_web::rt::task::spawn_blocking(move || {
             let mut conn = pool
                 .get()
                 .map_err(|e| DbError::Unavailable(e.to_string()))?;
+            let _ = checked_out.send(());
             f(&mut conn)
-        })
-        .await
-        .map_err(|e| DbError::Unavailable(format!("blocking task failed: {e}")))?
+        });
+        let checkout_limit = self.pool.connection_timeout() + Duration::from_secs(1);
+        // An Err here means the checkout failed: the task is already ending with
+        // r2d2's own error, awaited below.
+        if actix_web::rt::time::timeout(checkout_limit, connected)
+            .await
+            .is_err()
+        {
+            return Err(DbError::Unavailable(format!(
+                "no database connection within {} s",
+                checkout_limit.as_secs()
+            ))
+            .into());
+        }
+        let left = self.deadline.saturating_sub(started.elapsed());
+        match actix_web::rt::time::timeout(left, task).await {
+            Ok(joined) => {
+                joined.map_err(|e| DbError::Unavailable(format!("blocking task failed: {e}")))?
+            }
+            Err(_) => Err(DbError::Unavailable(format!(
+                "the database did not answer within {} s",
+                self.deadline.as_secs()
+            ))
+            .into()),
+        }
     }
 
     /// `run` for a closure that only queries (its errors are diesel's).
@@ -192,10 +282,82 @@ impl Db {
         self.run(move |c| f(c).map_err(DbError::from)).await
     }
 
+    /// Writes a consistent copy of a SQLite database to `target` while the
+    /// application keeps serving (`VACUUM INTO` reads one snapshot). PostgreSQL
+    /// has its own tool for this, pg_dump.
+    pub fn backup(&self, target: &std::path::Path) -> Result<(), BackupError> {
+        if self.backend != Backend::Sqlite {
+            return Err(BackupError::Postgres);
+        }
+        if target.exists() {
+            return Err(BackupError::Exists(target.to_path_buf()));
+        }
+        let path = target
+            .to_str()
+            .ok_or_else(|| BackupError::Path(target.to_path_buf()))?;
+        let mut conn = self.get()?;
+        diesel::sql_query("VACUUM INTO ?")
+            .bind::<diesel::sql_types::Text, _>(path)
+            .execute(&mut *conn)
+            .map_err(DbError::from)?;
+        Ok(())
+    }
+
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {
         let mut conn = self.get()?;
         run_migrations(&mut conn)
     }
+}
+
+/// libpq waits for an unanswered connection attempt for as long as the
+/// operating system does (minutes), and a query whose server vanished (a
+/// partition, a host that lost power) waits on its socket for ever. The
+/// connection attempt is bounded by the pool's own timeout, and TCP keepalives
+/// end a dead connection within about 30 s, freeing the thread that waited on
+/// it. Parameters already in the URL win.
+fn with_libpq_timeouts(url: &str, timeout: Duration) -> String {
+    // libpq's minimum connect_timeout is 2 s; below that it silently uses 2.
+    let connect = timeout.as_secs().max(2).to_string();
+    let mut url = url.to_string();
+    for (key, value) in [
+        ("connect_timeout", connect.as_str()),
+        ("keepalives", "1"),
+        ("keepalives_idle", "15"),
+        ("keepalives_interval", "5"),
+        ("keepalives_count", "3"),
+    ] {
+        if url.contains(&format!("{key}=")) {
+            continue;
+        }
+        let separator = if url.contains('?') { '&' } else { '?' };
+        url = format!("{url}{separator}{key}={value}");
+    }
+    url
+}
+
+/// PostgreSQL settings under which an acknowledged commit could be lost,
+/// which would break the promise a receipt makes (see README, Reliability).
+pub fn unsafe_commit_settings(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    #[derive(QueryableByName)]
+    struct Setting {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        setting: String,
+    }
+    let DbConnection::Postgresql(pg) = conn else {
+        return Ok(vec![]);
+    };
+    let settings: Vec<Setting> = diesel::sql_query(
+        "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit')",
+    )
+    .load(pg)?;
+    Ok(settings
+        .into_iter()
+        // `local`, `remote_write`, `remote_apply` all flush the local WAL first.
+        .filter(|s| s.setting == "off")
+        .map(|s| format!("{} = {}", s.name, s.setting))
+        .collect())
 }
 
 pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, DbError> {
@@ -250,4 +412,25 @@ pub fn to_db_time(t: time::OffsetDateTime) -> time::PrimitiveDateTime {
 
 pub fn from_db_time(t: time::PrimitiveDateTime) -> time::OffsetDateTime {
     t.assume_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libpq_timeouts_are_added_unless_the_url_sets_them() {
+        let url = with_libpq_timeouts("postgres://u@h/db", Duration::from_secs(5));
+        assert_eq!(
+            url,
+            "postgres://u@h/db?connect_timeout=5&keepalives=1&keepalives_idle=15\
+             &keepalives_interval=5&keepalives_count=3"
+        );
+        let url = with_libpq_timeouts(
+            "postgres://u@h/db?connect_timeout=9&keepalives_idle=60",
+            Duration::from_secs(1),
+        );
+        assert!(url.starts_with("postgres://u@h/db?connect_timeout=9&keepalives_idle=60&"));
+        assert!(!url.contains("connect_timeout=2") && !url.contains("keepalives_idle=15"));
+    }
 }

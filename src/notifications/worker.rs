@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use std::time::Duration;
+use tokio::sync::watch;
 
 const BATCH: i64 = 20;
 const CLAIM: time::Duration = time::Duration::minutes(2);
@@ -26,6 +27,8 @@ pub struct Worker {
     from: Mailbox,
     retry_base: time::Duration,
     max_attempts: i32,
+    /// The longest one SMTP conversation may take.
+    timeout: Duration,
 }
 
 #[derive(Queryable)]
@@ -58,23 +61,31 @@ impl Worker {
             from: settings.from.parse()?,
             retry_base: time::Duration::seconds(settings.retry_base_secs as i64),
             max_attempts: settings.max_attempts as i32,
+            timeout: Duration::from_secs(settings.timeout_secs),
         })
     }
 
-    /// Runs until the process stops, polling once a second when idle.
-    pub async fn run(self) {
-        loop {
-            match self.deliver_due().await {
+    /// Runs until `stop` turns true, polling once a second when idle. A message
+    /// being sent when it does is finished (lettre's timeout bounds that) and
+    /// the rest of the batch is handed back, so a stopped instance leaves no
+    /// claim behind for the others to wait out.
+    pub async fn run(self, mut stop: watch::Receiver<bool>) {
+        while !*stop.borrow() {
+            match self.deliver_due(&stop).await {
                 Ok(n) if n > 0 => continue,
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "outbox: cannot read due messages"),
             }
-            actix_web::rt::time::sleep(Duration::from_secs(1)).await;
+            tokio::select! {
+                _ = actix_web::rt::time::sleep(Duration::from_secs(1)) => {}
+                _ = stop.changed() => {}
+            }
         }
+        tracing::info!("outbox worker stopped");
     }
 
     /// Delivers what is due now; returns how many messages it attempted.
-    pub async fn deliver_due(&self) -> Result<usize, DbError> {
+    pub async fn deliver_due(&self, stop: &watch::Receiver<bool>) -> Result<usize, DbError> {
         let now = self.clock.now();
         let claimed: Vec<Due> = self
             .db
@@ -127,12 +138,36 @@ impl Worker {
                 Ok::<_, DbError>(claimed)
             })
             .await?;
-        let count = claimed.len();
-        for due in claimed {
+        let mut attempted = 0;
+        let mut claimed = claimed.into_iter();
+        for due in claimed.by_ref() {
+            if *stop.borrow() {
+                self.release(due.id).await?;
+                break;
+            }
             let outcome = self.send(&due).await;
             self.record(due.id, due.attempts, outcome).await?;
+            attempted += 1;
         }
-        Ok(count)
+        for due in claimed {
+            self.release(due.id).await?;
+        }
+        Ok(attempted)
+    }
+
+    /// Hands back a claimed message that was not attempted.
+    async fn release(&self, id: OutboxId) -> Result<(), DbError> {
+        self.db
+            .query(move |conn| {
+                diesel::update(outbox::table.find(id))
+                    .set((
+                        outbox::locked_until.eq(None::<time::PrimitiveDateTime>),
+                        outbox::attempts.eq(outbox::attempts - 1),
+                    ))
+                    .execute(conn)
+                    .map(|_| ())
+            })
+            .await
     }
 
     async fn send(&self, due: &Due) -> Result<(), String> {
@@ -151,7 +186,17 @@ impl Worker {
             .map_err(|e| format!("message: {e}"))?;
         match &self.transport {
             Transport::File(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
-            Transport::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            // lettre's own timeout bounds only the TCP connect: a server that
+            // accepts and then says nothing would hold the worker forever.
+            Transport::Smtp(t) => {
+                match actix_web::rt::time::timeout(self.timeout, t.send(message)).await {
+                    Ok(sent) => sent.map(|_| ()).map_err(|e| e.to_string()),
+                    Err(_) => Err(format!(
+                        "the SMTP server did not answer within {} s (timed out)",
+                        self.timeout.as_secs()
+                    )),
+                }
+            }
         }
     }
 

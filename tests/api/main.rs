@@ -12,6 +12,7 @@ mod cli;
 mod foundation;
 mod organize;
 mod properties;
+mod reliability;
 mod reports;
 mod submissions;
 mod translations;
