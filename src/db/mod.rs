@@ -237,6 +237,18 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + Send + 'static,
     {
+        self.run_within(self.deadline, f).await
+    }
+
+    /// `run` for the few calls whose work grows with a round's size
+    /// (computing or publishing a report of 100,000 submissions takes tens of
+    /// seconds): they get `deadline` instead of the statement timeout.
+    pub async fn run_within<T, E, F>(&self, deadline: Duration, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
         let pool = self.pool.clone();
         let (checked_out, connected) = tokio::sync::oneshot::channel::<()>();
         let started = std::time::Instant::now();
@@ -260,14 +272,14 @@ impl Db {
             ))
             .into());
         }
-        let left = self.deadline.saturating_sub(started.elapsed());
+        let left = deadline.saturating_sub(started.elapsed());
         match actix_web::rt::time::timeout(left, task).await {
             Ok(joined) => {
                 joined.map_err(|e| DbError::Unavailable(format!("blocking task failed: {e}")))?
             }
             Err(_) => Err(DbError::Unavailable(format!(
                 "the database did not answer within {} s",
-                self.deadline.as_secs()
+                deadline.as_secs()
             ))
             .into()),
         }

@@ -1018,7 +1018,7 @@ pub async fn round_action(
             let note = field(&body, "note").trim().to_string();
             ctx.state
                 .db
-                .run(move |c| {
+                .run_within(super::reports::REPORT_WORK, move |c| {
                     crate::reports::publish(c, &notifier, &round, published, &note, actor, now)
                 })
                 .await?

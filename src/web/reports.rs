@@ -28,6 +28,8 @@ use serde::{Deserialize, Serialize};
 /// comments.
 const TEXTS_PER_PAGE: i32 = 50;
 const GENERAL_ON_OVERVIEW: i32 = 5;
+/// Computing a report reads the whole round: minutes for the largest ones.
+pub const REPORT_WORK: std::time::Duration = std::time::Duration::from_secs(600);
 
 fn pct(share: Option<f64>) -> String {
     share.map_or_else(|| "—".into(), |s| format!("{:.0} %", s * 100.0))
@@ -844,7 +846,7 @@ async fn live(
     let key = key.to_string();
     ctx.state
         .db
-        .run(move |c| {
+        .run_within(REPORT_WORK, move |c| {
             let mut out = reports::Preview::new(&key, offset, limit);
             let snapshot = reports::build(c, &consultation, &round, 0, "", now, &mut out)?;
             let response = reports::response_of(c, &round, &key)?;
@@ -973,7 +975,9 @@ pub async fn hide(
     let round = ctx
         .state
         .db
-        .run(move |c| reports::hide(c, &notifier, id, &reason, actor, now))
+        .run_within(REPORT_WORK, move |c| {
+            reports::hide(c, &notifier, id, &reason, actor, now)
+        })
         .await?
         .ok_or(AppError::NotFound)?;
     ctx.state.report_pages.invalidate_all();
