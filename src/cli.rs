@@ -46,6 +46,32 @@ enum Command {
         #[arg(long, default_value_t = 10_000)]
         participants: usize,
     },
+    /// Close a round if it is open and publish its report (as the first admin).
+    PublishReport {
+        #[arg(long, default_value = crate::demo::SLUG)]
+        consultation: String,
+        #[arg(long, default_value_t = 1)]
+        round: i32,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Benchmarks: make COUNT participants with sessions and write one line per
+    /// participant (`cookie<TAB>form body with CSRF token`) to OUT; the round is
+    /// created open when it does not exist.
+    #[command(hide = true)]
+    BenchWriters {
+        #[arg(long, default_value = crate::demo::SLUG)]
+        consultation: String,
+        #[arg(long)]
+        round: i32,
+        #[arg(long)]
+        count: usize,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Benchmarks: check that every receipt code in FILE (one a line) is stored.
+    #[command(hide = true)]
+    CheckReceipts { file: std::path::PathBuf },
     /// Import a Markdown file as the consultation's next draft version.
     ImportDraft {
         #[arg(long)]
@@ -91,6 +117,49 @@ pub fn run() -> anyhow::Result<()> {
                 "seeded {made} participants with submissions in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::PublishReport {
+            consultation,
+            round,
+            note,
+        } => {
+            let db = connect(&settings)?;
+            db.migrate()?;
+            let started = std::time::Instant::now();
+            crate::bench::publish(&settings, &mut *db.get()?, &consultation, round, &note)?;
+            println!(
+                "published the report of round {round} in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::BenchWriters {
+            consultation,
+            round,
+            count,
+            out,
+        } => {
+            let db = connect(&settings)?;
+            db.migrate()?;
+            crate::bench::writers(
+                &settings,
+                &mut *db.get()?,
+                &consultation,
+                round,
+                count,
+                &out,
+            )?;
+            println!("{count} writers for round {round} in {}", out.display());
+            Ok(())
+        }
+        Command::CheckReceipts { file } => {
+            let db = connect(&settings)?;
+            let (found, total) = crate::bench::check_receipts(&mut *db.get()?, &file)?;
+            println!("{found} of {total} receipts are stored");
+            if found != total {
+                bail!("{} acknowledged receipts are missing", total - found);
+            }
             Ok(())
         }
         Command::ImportDraft {

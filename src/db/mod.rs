@@ -1,6 +1,7 @@
 //! One query code over SQLite (embedded default) and PostgreSQL (production),
 //! chosen at run time from the URL scheme.
 
+pub mod counting;
 pub mod ids;
 pub mod schema;
 
@@ -94,11 +95,15 @@ impl ManageConnection for Manager {
                      PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
+                conn.set_instrumentation(counting::StatementCounter);
                 Ok(DbConnection::Sqlite(conn))
             }
-            Backend::Postgres => diesel::PgConnection::establish(&self.url)
-                .map(DbConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                let mut conn = diesel::PgConnection::establish(&self.url)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                conn.set_instrumentation(counting::StatementCounter);
+                Ok(DbConnection::Postgresql(conn))
+            }
         }
     }
 
@@ -173,10 +178,12 @@ impl Db {
         E: From<DbError> + Send + 'static,
     {
         let pool = self.pool.clone();
+        let counter = counting::current();
         actix_web::rt::task::spawn_blocking(move || {
             let mut conn = pool
                 .get()
                 .map_err(|e| DbError::Unavailable(e.to_string()))?;
+            let _counting = counting::lend(counter);
             f(&mut conn)
         })
         .await

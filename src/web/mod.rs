@@ -13,6 +13,7 @@ mod health;
 mod organize;
 mod public;
 mod reports;
+pub mod shed;
 mod submissions;
 
 use crate::clock::Clock;

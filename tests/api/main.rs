@@ -10,5 +10,6 @@ mod accounts;
 mod cli;
 mod foundation;
 mod organize;
+mod performance;
 mod reports;
 mod submissions;
