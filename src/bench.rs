@@ -165,3 +165,133 @@ pub fn check_receipts(conn: &mut DbConnection, file: &Path) -> anyhow::Result<(u
     }
     Ok((found, codes.len()))
 }
+
+/// The rate at which the rows of a submission (submission, positions,
+/// revision) can be committed through diesel with no HTTP in between: `count`
+/// new participants each submit once, from `threads` threads, one transaction
+/// each, as the web handler does. Returns submissions per second.
+pub fn direct_submits(
+    db: &crate::db::Db,
+    slug: &str,
+    number: i32,
+    count: usize,
+    threads: usize,
+) -> anyhow::Result<f64> {
+    use crate::submissions::{self, RevisionAction, form};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let clock = Clock::default();
+    let mut conn = db.get()?;
+    let round = open_round(&mut conn, slug, number, &clock)?;
+    let provisions = drafts::provisions_of(&mut conn, round.draft_version_id)?;
+    let writers = synthetic::writers(&mut conn, count, clock.now())?;
+    let mut users = Vec::with_capacity(count);
+    for w in &writers {
+        users.push(accounts::find(&mut conn, w.user)?);
+    }
+    drop(conn);
+    let inputs: Vec<submissions::Input> = (0..count)
+        .map(|i| {
+            let body = synthetic::submit_form(&provisions, i as u64);
+            let pairs: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+                .into_owned()
+                .collect();
+            form::parse(&pairs, &provisions, round.attribution())
+                .map(|p| p.input)
+                .map_err(|e| anyhow::anyhow!("synthetic form: {}", e.0))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let next = AtomicUsize::new(0);
+    let started = std::time::Instant::now();
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| -> anyhow::Result<()> {
+                    let mut conn = db.get()?;
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= count {
+                            return Ok(());
+                        }
+                        submissions::save(
+                            &mut conn,
+                            &round,
+                            &provisions,
+                            &users[i],
+                            &inputs[i],
+                            RevisionAction::Submit,
+                            clock.now(),
+                        )?;
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.join()
+                .map_err(|_| anyhow::anyhow!("a writer thread panicked"))??;
+        }
+        Ok(())
+    })?;
+    Ok(count as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Times `reports::aggregate` on round `number` (after one warm-up run);
+/// returns seconds and the counted positions.
+pub fn time_aggregate(
+    conn: &mut DbConnection,
+    slug: &str,
+    number: i32,
+) -> anyhow::Result<(f64, i64)> {
+    let c = consultations::find_by_slug(conn, slug)
+        .with_context(|| format!("no consultation `{slug}`"))?;
+    let (round, _) =
+        rounds::find(conn, c.id, number).with_context(|| format!("no round {number}"))?;
+    let keys: Vec<String> = drafts::provisions_of(conn, round.draft_version_id)?
+        .into_iter()
+        .map(|p| p.provision_key)
+        .collect();
+    crate::reports::aggregate(conn, &round, &keys)?;
+    let started = std::time::Instant::now();
+    let (figures, _) = crate::reports::aggregate(conn, &round, &keys)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let counted = figures
+        .iter()
+        .map(|f| {
+            f.overall.support
+                + f.overall.support_with_changes
+                + f.overall.oppose
+                + f.overall.no_position
+        })
+        .sum();
+    Ok((seconds, counted))
+}
+
+/// This process's peak resident memory in MB (Linux), for the aggregation figure.
+pub fn peak_rss_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}
+
+/// Marks the e-mails queued for synthetic participants (`@example.invalid`,
+/// e.g. the 100,000 "report published" notices) as sent, so their delivery
+/// does not run during the measurements that follow. Returns how many.
+pub fn skip_synthetic_mail(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    use crate::db::schema::outbox;
+    Ok(diesel::update(
+        outbox::table
+            .filter(outbox::status.eq("pending"))
+            .filter(outbox::recipient.like("%@example.invalid")),
+    )
+    .set((
+        outbox::status.eq("sent"),
+        outbox::sent_at.eq(Clock::default().now()),
+    ))
+    .execute(conn)?)
+}

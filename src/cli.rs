@@ -69,6 +69,31 @@ enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// Benchmarks: commit COUNT submissions of new participants straight through
+    /// diesel from THREADS threads and print the rate.
+    #[command(hide = true)]
+    BenchDirect {
+        #[arg(long, default_value = crate::demo::SLUG)]
+        consultation: String,
+        #[arg(long)]
+        round: i32,
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value_t = 8)]
+        threads: usize,
+    },
+    /// Benchmarks: time the report's aggregation of a round and print the
+    /// seconds, the positions counted and the peak memory.
+    #[command(hide = true)]
+    BenchAggregate {
+        #[arg(long, default_value = crate::demo::SLUG)]
+        consultation: String,
+        #[arg(long)]
+        round: i32,
+    },
+    /// Benchmarks: mark the e-mails queued for synthetic participants as sent.
+    #[command(hide = true)]
+    BenchSkipMail,
     /// Benchmarks: check that every receipt code in FILE (one a line) is stored.
     #[command(hide = true)]
     CheckReceipts { file: std::path::PathBuf },
@@ -151,6 +176,37 @@ pub fn run() -> anyhow::Result<()> {
                 &out,
             )?;
             println!("{count} writers for round {round} in {}", out.display());
+            Ok(())
+        }
+        Command::BenchDirect {
+            consultation,
+            round,
+            count,
+            threads,
+        } => {
+            let db = connect(&settings)?;
+            db.migrate()?;
+            let rate = crate::bench::direct_submits(&db, &consultation, round, count, threads)?;
+            println!("direct_submits_per_s {rate:.0}");
+            Ok(())
+        }
+        Command::BenchAggregate {
+            consultation,
+            round,
+        } => {
+            let db = connect(&settings)?;
+            let (seconds, positions) =
+                crate::bench::time_aggregate(&mut *db.get()?, &consultation, round)?;
+            println!(
+                "aggregate_seconds {seconds:.3} positions {positions} peak_rss_mb {:.0}",
+                crate::bench::peak_rss_mb().unwrap_or(0.0)
+            );
+            Ok(())
+        }
+        Command::BenchSkipMail => {
+            let db = connect(&settings)?;
+            let n = crate::bench::skip_synthetic_mail(&mut *db.get()?)?;
+            println!("{n} e-mails to synthetic participants marked sent");
             Ok(())
         }
         Command::CheckReceipts { file } => {

@@ -238,12 +238,48 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let _turn = match conn {
+        DbConnection::Sqlite(_) => SqliteWriter::take(),
+        DbConnection::Postgresql(_) => None,
+    };
     conn.transaction(|c| {
         if let DbConnection::Sqlite(s) = c {
             s.batch_execute("UPDATE throttle SET hits = hits WHERE 0")?;
         }
         f(c)
     })
+}
+
+/// SQLite has one writer at a time. Waiting for its lock inside SQLite means
+/// sleeping in the busy handler (1, 2, 5 … 100 ms), which under contention
+/// leaves the database idle most of the time; queueing the writers of this
+/// process on a mutex hands the lock over in microseconds instead. The
+/// thread-local flag lets a write transaction nest inside another.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+thread_local! {
+    static WRITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+struct SqliteWriter {
+    _guard: std::sync::MutexGuard<'static, ()>,
+}
+
+impl SqliteWriter {
+    fn take() -> Option<Self> {
+        if WRITING.get() {
+            return None;
+        }
+        let guard = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
+        WRITING.set(true);
+        Some(Self { _guard: guard })
+    }
+}
+
+impl Drop for SqliteWriter {
+    fn drop(&mut self) {
+        WRITING.set(false);
+    }
 }
 
 /// The current time as stored: UTC, without zone, truncated to microseconds
