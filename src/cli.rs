@@ -48,6 +48,57 @@ enum Command {
     /// Copy the SQLite database to a new file while the application runs
     /// (on PostgreSQL, use pg_dump).
     Backup { file: std::path::PathBuf },
+    /// Close a round if it is open and publish its report (as the first admin).
+    PublishReport {
+        #[arg(long, default_value = crate::demo::SLUG)]
+        consultation: String,
+        #[arg(long, default_value_t = 1)]
+        round: i32,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Benchmarks: make COUNT participants with sessions and write one line per
+    /// participant (`cookie<TAB>form body with CSRF token`) to OUT; the round is
+    /// created open when it does not exist.
+    #[command(hide = true)]
+    BenchWriters {
+        #[arg(long, default_value = crate::demo::SLUG)]
+        consultation: String,
+        #[arg(long)]
+        round: i32,
+        #[arg(long)]
+        count: usize,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Benchmarks: commit COUNT submissions of new participants straight through
+    /// diesel from THREADS threads and print the rate.
+    #[command(hide = true)]
+    BenchDirect {
+        #[arg(long, default_value = crate::demo::SLUG)]
+        consultation: String,
+        #[arg(long)]
+        round: i32,
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value_t = 8)]
+        threads: usize,
+    },
+    /// Benchmarks: time the report's aggregation of a round and print the
+    /// seconds, the positions counted and the peak memory.
+    #[command(hide = true)]
+    BenchAggregate {
+        #[arg(long, default_value = crate::demo::SLUG)]
+        consultation: String,
+        #[arg(long)]
+        round: i32,
+    },
+    /// Benchmarks: mark the e-mails queued for synthetic participants as sent.
+    #[command(hide = true)]
+    BenchSkipMail,
+    /// Benchmarks: check that every receipt code in FILE (one a line) is stored.
+    #[command(hide = true)]
+    CheckReceipts { file: std::path::PathBuf },
     /// Import a Markdown file as the consultation's next draft version, or with
     /// --translation as the translation of an existing version.
     ImportDraft {
@@ -103,6 +154,80 @@ pub fn run() -> anyhow::Result<()> {
                 "seeded {made} participants with submissions in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::PublishReport {
+            consultation,
+            round,
+            note,
+        } => {
+            let db = connect(&settings)?;
+            db.migrate()?;
+            let started = std::time::Instant::now();
+            crate::bench::publish(&settings, &mut *db.get()?, &consultation, round, &note)?;
+            println!(
+                "published the report of round {round} in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::BenchWriters {
+            consultation,
+            round,
+            count,
+            out,
+        } => {
+            let db = connect(&settings)?;
+            db.migrate()?;
+            crate::bench::writers(
+                &settings,
+                &mut *db.get()?,
+                &consultation,
+                round,
+                count,
+                &out,
+            )?;
+            println!("{count} writers for round {round} in {}", out.display());
+            Ok(())
+        }
+        Command::BenchDirect {
+            consultation,
+            round,
+            count,
+            threads,
+        } => {
+            let db = connect(&settings)?;
+            db.migrate()?;
+            let rate = crate::bench::direct_submits(&db, &consultation, round, count, threads)?;
+            println!("direct_submits_per_s {rate:.0}");
+            Ok(())
+        }
+        Command::BenchAggregate {
+            consultation,
+            round,
+        } => {
+            let db = connect(&settings)?;
+            let (seconds, positions) =
+                crate::bench::time_aggregate(&mut *db.get()?, &consultation, round)?;
+            println!(
+                "aggregate_seconds {seconds:.3} positions {positions} peak_rss_mb {:.0}",
+                crate::bench::peak_rss_mb().unwrap_or(0.0)
+            );
+            Ok(())
+        }
+        Command::BenchSkipMail => {
+            let db = connect(&settings)?;
+            let n = crate::bench::skip_synthetic_mail(&mut *db.get()?)?;
+            println!("{n} e-mails to synthetic participants marked sent");
+            Ok(())
+        }
+        Command::CheckReceipts { file } => {
+            let db = connect(&settings)?;
+            let (found, total) = crate::bench::check_receipts(&mut *db.get()?, &file)?;
+            println!("{found} of {total} receipts are stored");
+            if found != total {
+                bail!("{} acknowledged receipts are missing", total - found);
+            }
             Ok(())
         }
         Command::ImportDraft {

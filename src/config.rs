@@ -21,6 +21,18 @@ pub struct ServerSettings {
     pub port: u16,
     pub workers: usize,
     pub max_body_bytes: usize,
+    /// Load shedding: requests served at once per class, how many more may
+    /// wait, and for how long, before a 503 with Retry-After.
+    pub max_inflight_writes: usize,
+    pub max_queued_writes: usize,
+    pub max_inflight_reads: usize,
+    pub max_queued_reads: usize,
+    pub queue_timeout_ms: u64,
+    /// Password hashes computed at once (argon2 takes a core for ~30 ms);
+    /// 0 means half the cores, at least one.
+    pub max_concurrent_hashes: usize,
+    /// Adds `X-Query-Count` (SQL statements the request ran) to responses.
+    pub query_count_header: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -136,6 +148,12 @@ impl Settings {
                 "database.statement_timeout_secs",
                 "must be at least 1",
             ));
+        }
+        if self.server.max_inflight_writes == 0 {
+            return Err(invalid("server.max_inflight_writes", "must be at least 1"));
+        }
+        if self.server.max_inflight_reads == 0 {
+            return Err(invalid("server.max_inflight_reads", "must be at least 1"));
         }
         if self.database.pool_size == 0 {
             return Err(invalid("database.pool_size", "must be at least 1"));

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod codes;

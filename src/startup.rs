@@ -14,7 +14,7 @@ use actix_session::config::CookieContentSecurity;
 use actix_session::storage::CookieSessionStore;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::Server;
-use actix_web::middleware::{Compress, DefaultHeaders, ErrorHandlers, from_fn};
+use actix_web::middleware::{Compress, Condition, DefaultHeaders, ErrorHandlers, from_fn};
 use actix_web::{App, HttpServer, web as aw};
 use base64::Engine;
 use std::net::TcpListener;
@@ -86,12 +86,16 @@ impl Application {
             state.notifier.clone(),
             clock.clone(),
         ));
+        passwords::limit_concurrency(settings.server.max_concurrent_hashes);
+        let shedder = aw::Data::new(web::shed::Shedder::new(&settings.server));
+        let count_queries = settings.server.query_count_header;
         let key = session_key(&settings)?;
         let secure = settings.cookies_secure();
         let max_body = settings.server.max_body_bytes;
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(shedder.clone())
                 .app_data(aw::FormConfig::default().limit(max_body).error_handler(
                     |err, _| match err {
                         actix_web::error::UrlencodedError::Overflow { .. } => {
@@ -113,6 +117,13 @@ impl Application {
                         .cookie_content_security(CookieContentSecurity::Private)
                         .build(),
                 )
+                // Outside the session and CSRF layers, so a refusal costs no
+                // cookie decryption or body read; inside the error pages.
+                .wrap(from_fn(web::shed::shed))
+                .wrap(Condition::new(
+                    count_queries,
+                    from_fn(web::shed::count_queries),
+                ))
                 .wrap(ErrorHandlers::new().default_handler(web::errors::render))
                 .wrap(Compress::default())
                 .wrap(
@@ -167,7 +178,7 @@ impl Application {
 
 /// The key that signs and encrypts session cookies: from the configuration, or
 /// generated once and kept under the data directory.
-fn session_key(settings: &Settings) -> anyhow::Result<Key> {
+pub fn session_key(settings: &Settings) -> anyhow::Result<Key> {
     let engine = base64::engine::general_purpose::STANDARD;
     let configured = settings.app.secret_key.trim();
     let bytes = if !configured.is_empty() {

@@ -233,3 +233,106 @@ pub fn seed(
     }
     Ok(made)
 }
+
+/// One pre-made writer for the write benchmark: a verified participant with
+/// an open session, so load generators can submit without signing in.
+pub struct Writer {
+    pub user: UserId,
+    pub session_token: String,
+}
+
+/// Adds `count` verified participants who have not answered yet, each with a
+/// session (stored hashed, as a sign-in would).
+pub fn writers(
+    conn: &mut DbConnection,
+    count: usize,
+    now: PrimitiveDateTime,
+) -> QueryResult<Vec<Writer>> {
+    use crate::accounts::tokens;
+    use crate::db::schema::sessions;
+    let mut rng = StdRng::seed_from_u64(11);
+    let start: i64 = users::table.count().get_result(conn)?;
+    let mut out = Vec::with_capacity(count);
+    while out.len() < count {
+        let n = BATCH.min(count - out.len());
+        let base = start + out.len() as i64;
+        let new_users: Vec<NewUser> = (0..n)
+            .map(|i| {
+                let g = pick_group(&mut rng);
+                NewUser {
+                    email: format!("writer-{}@example.invalid", base + i as i64),
+                    password_hash: "!",
+                    display_name: format!("Writer {}", base + i as i64),
+                    organization: format!("Organization {}", i % 97),
+                    stakeholder_group: g.as_str(),
+                    country: COUNTRIES[rng.random_range(0..COUNTRIES.len())],
+                    locale: "en",
+                    role: "participant",
+                    notify_rounds: false,
+                    email_verified_at: Some(now),
+                    affiliation_verified_at: None,
+                    created_at: now,
+                    updated_at: now,
+                }
+            })
+            .collect();
+        let tokens: Vec<String> = (0..n).map(|_| tokens::generate()).collect();
+        let ids = crate::db::write_transaction(conn, |conn| -> QueryResult<Vec<UserId>> {
+            let ids: Vec<UserId> =
+                crate::per_backend!(conn, |c| diesel::insert_into(users::table)
+                    .values(&new_users)
+                    .returning(users::id)
+                    .get_results(c))?;
+            let rows: Vec<_> = ids
+                .iter()
+                .zip(&tokens)
+                .map(|(id, token)| {
+                    (
+                        sessions::token_hash.eq(tokens::hash(token)),
+                        sessions::user_id.eq(*id),
+                        sessions::created_at.eq(now),
+                        sessions::expires_at.eq(now + crate::accounts::sessions::LIFETIME),
+                    )
+                })
+                .collect();
+            crate::per_backend!(conn, |c| diesel::insert_into(sessions::table)
+                .values(&rows)
+                .execute(c))?;
+            Ok(ids)
+        })?;
+        out.extend(
+            ids.into_iter()
+                .zip(tokens)
+                .map(|(user, session_token)| Writer {
+                    user,
+                    session_token,
+                }),
+        );
+    }
+    Ok(out)
+}
+
+/// A complete "submit" form for `provisions`, varied by `seed`, without the
+/// CSRF token.
+pub fn submit_form(provisions: &[Provision], seed: u64) -> String {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let group = pick_group(&mut rng);
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    form.append_pair("action", "submit");
+    form.append_pair("disclosure", "anonymous");
+    for (k, p) in provisions.iter().enumerate() {
+        form.append_pair(
+            &format!("stance[{}]", p.provision_key),
+            pick_stance(&mut rng, group, k),
+        );
+        let comment = if rng.random_range(0..100) < 8 {
+            "The wording should be clearer about obligations."
+        } else {
+            ""
+        };
+        form.append_pair(&format!("comment[{}]", p.provision_key), comment);
+        form.append_pair(&format!("proposed_text[{}]", p.provision_key), "");
+    }
+    form.append_pair("general_comment", "");
+    form.finish()
+}

@@ -3,6 +3,8 @@
 
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::{Arc, OnceLock};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Hashes made with other parameters are rehashed at the next login.
 pub const CURRENT_PREFIX: &str = "$argon2id$v=19$m=19456,t=2,p=1$";
@@ -20,6 +22,27 @@ pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
 pub fn verify(password: &str, phc: &str) -> bool {
     // The parameters come from the stored string, so older hashes still verify.
     hasher().verify_password(password.as_bytes(), phc).is_ok()
+}
+
+static SLOTS: OnceLock<Arc<Semaphore>> = OnceLock::new();
+
+/// How many hashes may be computed at once in this process (the first call
+/// wins): a flood of sign-ins then waits its turn instead of taking every core
+/// from the readers. `0` means half the cores, at least one.
+pub fn limit_concurrency(n: usize) {
+    let n = match n {
+        0 => std::thread::available_parallelism().map_or(1, |c| (c.get() / 2).max(1)),
+        n => n,
+    };
+    let _ = SLOTS.set(Arc::new(Semaphore::new(n)));
+}
+
+/// Waits for a turn to hash; hold the permit while hashing.
+pub async fn turn() -> Option<OwnedSemaphorePermit> {
+    match SLOTS.get() {
+        Some(slots) => slots.clone().acquire_owned().await.ok(),
+        None => None,
+    }
 }
 
 pub fn needs_rehash(phc: &str) -> bool {

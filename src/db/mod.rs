@@ -1,6 +1,7 @@
 //! One query code over SQLite (embedded default) and PostgreSQL (production),
 //! chosen at run time from the URL scheme.
 
+pub mod counting;
 pub mod ids;
 pub mod schema;
 
@@ -122,11 +123,15 @@ impl ManageConnection for Manager {
                      PRAGMA mmap_size = 268435456;"
                 ))
                 .map_err(r2d2::Error::QueryError)?;
+                conn.set_instrumentation(counting::StatementCounter);
                 Ok(DbConnection::Sqlite(conn))
             }
-            Backend::Postgres => diesel::PgConnection::establish(&self.url)
-                .map(DbConnection::Postgresql)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                let mut conn = diesel::PgConnection::establish(&self.url)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                conn.set_instrumentation(counting::StatementCounter);
+                Ok(DbConnection::Postgresql(conn))
+            }
         }
     }
 
@@ -252,11 +257,13 @@ impl Db {
         let pool = self.pool.clone();
         let (checked_out, connected) = tokio::sync::oneshot::channel::<()>();
         let started = std::time::Instant::now();
+        let counter = counting::current();
         let task = actix_web::rt::task::spawn_blocking(move || {
             let mut conn = pool
                 .get()
                 .map_err(|e| DbError::Unavailable(e.to_string()))?;
             let _ = checked_out.send(());
+            let _counting = counting::lend(counter);
             f(&mut conn)
         });
         let checkout_limit = self.pool.connection_timeout() + Duration::from_secs(1);
@@ -405,12 +412,48 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
+    let _turn = match conn {
+        DbConnection::Sqlite(_) => SqliteWriter::take(),
+        DbConnection::Postgresql(_) => None,
+    };
     conn.transaction(|c| {
         if let DbConnection::Sqlite(s) = c {
             s.batch_execute("UPDATE throttle SET hits = hits WHERE 0")?;
         }
         f(c)
     })
+}
+
+/// SQLite has one writer at a time. Waiting for its lock inside SQLite means
+/// sleeping in the busy handler (1, 2, 5 … 100 ms), which under contention
+/// leaves the database idle most of the time; queueing the writers of this
+/// process on a mutex hands the lock over in microseconds instead. The
+/// thread-local flag lets a write transaction nest inside another.
+static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+thread_local! {
+    static WRITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+struct SqliteWriter {
+    _guard: std::sync::MutexGuard<'static, ()>,
+}
+
+impl SqliteWriter {
+    fn take() -> Option<Self> {
+        if WRITING.get() {
+            return None;
+        }
+        let guard = SQLITE_WRITER.lock().unwrap_or_else(|e| e.into_inner());
+        WRITING.set(true);
+        Some(Self { _guard: guard })
+    }
+}
+
+impl Drop for SqliteWriter {
+    fn drop(&mut self) {
+        WRITING.set(false);
+    }
 }
 
 /// The current time as stored: UTC, without zone, truncated to microseconds

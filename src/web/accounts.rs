@@ -53,6 +53,7 @@ async fn limit(ctx: &Ctx, bucket: String, max: u32, window_secs: u64) -> Result<
 }
 
 async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
+    let _turn = passwords::turn().await;
     web::block(move || passwords::verify(&password, &hash))
         .await
         .map_err(|e| AppError::Internal(e.into()))
@@ -74,6 +75,7 @@ async fn is_current_password(
 }
 
 async fn hash_password(password: String) -> Result<String, AppError> {
+    let _turn = passwords::turn().await;
     web::block(move || passwords::hash(&password))
         .await
         .map_err(|e| AppError::Internal(e.into()))?

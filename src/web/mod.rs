@@ -14,6 +14,7 @@ mod health;
 mod organize;
 mod public;
 mod reports;
+pub mod shed;
 mod submissions;
 
 use crate::clock::Clock;

@@ -11,6 +11,7 @@ mod attacks;
 mod cli;
 mod foundation;
 mod organize;
+mod performance;
 mod properties;
 mod reliability;
 mod reports;

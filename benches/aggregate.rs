@@ -1,0 +1,84 @@
+//! In-process benchmarks: the report's aggregation over a seeded SQLite round
+//! and campaign detection over many comments. `scripts/bench.sh` times the
+//! same aggregation at 10k–1M submissions on both databases, one process each
+//! so peak memory can be read.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use polyphony::clock::Clock;
+use polyphony::codes::StakeholderGroup;
+use polyphony::db::Db;
+use polyphony::reports::{self, campaigns};
+use std::time::Duration;
+
+fn seeded_round(
+    submissions: usize,
+) -> (tempfile::TempDir, Db, polyphony::rounds::Round, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bench.sqlite3").display());
+    let db = Db::open(&polyphony::config::DatabaseSettings {
+        url,
+        pool_size: 2,
+        connect_timeout_secs: 5,
+        statement_timeout_secs: 60,
+        sqlite_synchronous: polyphony::config::SqliteSynchronous::Normal,
+    })
+    .unwrap();
+    db.migrate().unwrap();
+    let mut conn = db.get().unwrap();
+    let clock = Clock::default();
+    polyphony::demo::load(&mut conn, &clock).unwrap();
+    let c = polyphony::consultations::find_by_slug(&mut conn, polyphony::demo::SLUG).unwrap();
+    let (round, _) = polyphony::rounds::find(&mut conn, c.id, 1).unwrap();
+    let provisions = polyphony::drafts::provisions_of(&mut conn, round.draft_version_id).unwrap();
+    polyphony::synthetic::seed(&mut conn, round.id, &provisions, submissions, clock.now()).unwrap();
+    let keys = provisions.into_iter().map(|p| p.provision_key).collect();
+    drop(conn);
+    (dir, db, round, keys)
+}
+
+fn aggregation(c: &mut Criterion) {
+    let (_dir, db, round, keys) = seeded_round(10_000);
+    let mut conn = db.get().unwrap();
+    c.bench_function("aggregate 10k submissions x 12 provisions (SQLite)", |b| {
+        b.iter(|| reports::aggregate(&mut conn, &round, &keys).unwrap())
+    });
+}
+
+fn campaign_detection(c: &mut Criterion) {
+    let texts = [
+        "Protect local creators: every platform must show how it ranks local music, films and books.",
+        "Keep the internet open. This protocol must not let governments decide what we can read online.",
+    ];
+    let comments: Vec<campaigns::CommentRef> = (0..10_000)
+        .map(|i| campaigns::CommentRef {
+            id: i,
+            text: if i % 5 == 0 {
+                texts[(i % 2) as usize].to_string()
+            } else {
+                format!(
+                    "Comment {i}: the wording of article {} should be clearer about obligations.",
+                    i % 12
+                )
+            },
+            group: StakeholderGroup::CivilSociety,
+        })
+        .collect();
+    c.bench_function("campaign detection over 10k comments", |b| {
+        b.iter(|| {
+            campaigns::detect(
+                &comments,
+                reports::CAMPAIGN_THRESHOLD,
+                reports::CAMPAIGN_MIN_SIZE,
+            )
+        })
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10).measurement_time(Duration::from_secs(5));
+    targets = aggregation, campaign_detection
+}
+criterion_main!(benches);
