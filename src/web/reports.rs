@@ -526,18 +526,34 @@ fn etag_of(published: &reports::Published, ctx: &Ctx, page: &str) -> String {
 
 /// Rendered public report pages shared by anonymous readers, by language
 /// and address: a published version never changes, and an address without
-/// `?version=` follows a new version within the time to live. This is what
+/// `?version=` follows a new version within the time to live. Each is kept
+/// gzipped too, compressed once rather than for every reader. This is what
 /// lets a report take a flash crowd without touching the database.
-pub type PageCache = moka::sync::Cache<String, (String, web::Bytes)>;
+pub type PageCache = moka::sync::Cache<String, CachedPage>;
+
+#[derive(Clone)]
+pub struct CachedPage {
+    etag: String,
+    html: web::Bytes,
+    gzip: Option<web::Bytes>,
+}
 
 pub fn page_cache() -> PageCache {
     moka::sync::Cache::builder()
-        .weigher(|_, (_, body): &(String, web::Bytes)| {
-            u32::try_from(body.len()).unwrap_or(u32::MAX)
+        .weigher(|_, page: &CachedPage| {
+            let size = page.html.len() + page.gzip.as_ref().map_or(0, web::Bytes::len);
+            u32::try_from(size).unwrap_or(u32::MAX)
         })
         .max_capacity(64 * 1024 * 1024)
         .time_to_live(std::time::Duration::from_secs(5))
         .build()
+}
+
+fn gzipped(html: &[u8]) -> Option<web::Bytes> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(html).ok()?;
+    encoder.finish().ok().map(web::Bytes::from)
 }
 
 fn cache_key(ctx: &Ctx, req: &HttpRequest) -> Option<String> {
@@ -553,34 +569,42 @@ fn cache_key(ctx: &Ctx, req: &HttpRequest) -> Option<String> {
 
 /// A page from the cache: 304 when the reader has it already.
 fn cached(ctx: &Ctx, req: &HttpRequest) -> Option<HttpResponse> {
-    let (etag, body) = ctx.state.report_pages.get(&cache_key(ctx, req)?)?;
-    Some(page_response(req, Some(&etag), body))
+    let page = ctx.state.report_pages.get(&cache_key(ctx, req)?)?;
+    Some(shared_response(req, &page))
 }
 
-fn page_response(req: &HttpRequest, etag: Option<&str>, body: web::Bytes) -> HttpResponse {
-    let Some(etag) = etag else {
-        return HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(body);
-    };
+fn accepts_gzip(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")))
+}
+
+/// A shared page with its validator; gzipped when the reader takes it (a
+/// Content-Encoding set here is left alone by the compression middleware).
+fn shared_response(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
     let fresh = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == etag);
+        .is_some_and(|v| v == page.etag);
     let mut res = if fresh {
         HttpResponse::NotModified()
     } else {
         HttpResponse::Ok()
     };
-    res.insert_header((header::ETAG, etag))
+    res.insert_header((header::ETAG, page.etag.as_str()))
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
-        .insert_header((header::VARY, "Accept-Language, Cookie"));
+        .insert_header((header::VARY, "Accept-Encoding, Accept-Language, Cookie"));
     if fresh {
-        res.finish()
-    } else {
-        res.content_type("text/html; charset=utf-8").body(body)
+        return res.finish();
+    }
+    res.content_type("text/html; charset=utf-8");
+    match &page.gzip {
+        Some(gzip) if accepts_gzip(req) => res
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(gzip.clone()),
+        _ => res.body(page.html.clone()),
     }
 }
 
@@ -595,16 +619,21 @@ fn serve<T: Serialize>(
     title: &str,
     view: &T,
 ) -> Result<HttpResponse, AppError> {
-    let body = web::Bytes::from(ctx.render_html(template, title, view)?);
-    match cache_key(ctx, req) {
-        Some(key) => {
-            ctx.state
-                .report_pages
-                .insert(key, (etag.clone(), body.clone()));
-            Ok(page_response(req, Some(&etag), body))
-        }
-        None => Ok(page_response(req, None, body)),
-    }
+    let html = ctx.render_html(template, title, view)?;
+    let Some(key) = cache_key(ctx, req) else {
+        return Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(html));
+    };
+    let page = CachedPage {
+        etag,
+        gzip: gzipped(html.as_bytes()),
+        html: web::Bytes::from(html),
+    };
+    let res = shared_response(req, &page);
+    ctx.state.report_pages.insert(key, page);
+    Ok(res)
 }
 
 pub async fn report(

@@ -340,6 +340,13 @@ both_backends! {
             assert_eq!(again.status(), 304, "{path}");
             let other = app.browser.client.get(format!("{}{path}", app.browser.address)).header("If-None-Match", "\"something-else\"").send().await.unwrap();
             assert_eq!(other.status(), 200);
+            let plain = other.text().await.unwrap();
+            // The shared page is kept gzipped and sent as it is to readers who take gzip.
+            let zipped = app.browser.client.get(format!("{}{path}", app.browser.address)).header("Accept-Encoding", "gzip, br").send().await.unwrap();
+            assert_eq!(zipped.headers()["content-encoding"], "gzip", "{path}");
+            let mut unzipped = String::new();
+            std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&zipped.bytes().await.unwrap()[..]), &mut unzipped).unwrap();
+            assert_eq!(unzipped, plain, "{path}");
         }
         let (_, page) = admin.get_text(&format!("{ROUND}/report")).await;
         assert!(page.contains("Version 1"));
