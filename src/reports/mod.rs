@@ -121,10 +121,8 @@ fn rfc3339(t: PrimitiveDateTime) -> String {
     t.assume_utc().format(&Rfc3339).unwrap_or_default()
 }
 
-fn region_of(country: &str) -> String {
-    countries::find(country)
-        .map_or("unknown", |c| c.region)
-        .to_string()
+fn region_of(country: &str) -> &'static str {
+    countries::find(country).map_or("unknown", |c| c.region)
 }
 
 /// Counts per (provision, group, verified, stance): one GROUP BY query.
@@ -196,7 +194,9 @@ fn participation(conn: &mut DbConnection, round: RoundId) -> QueryResult<Partici
                 e.1 += count;
             }
         }
-        *by_region.entry(region_of(&country)).or_default() += count;
+        *by_region
+            .entry(region_of(&country).to_string())
+            .or_default() += count;
         *by_country.entry(country).or_default() += count;
     }
     p.by_group = by_group
@@ -246,6 +246,14 @@ type GeneralRow = (
     String,
 );
 
+/// Name, organization, group and country, as far as they may be shown.
+type Attributed = (
+    Option<String>,
+    Option<String>,
+    Option<StakeholderGroup>,
+    Option<String>,
+);
+
 /// What may be shown next to a text: the author's disclosure choice, and
 /// nothing at all under the Chatham House Rule.
 fn attribute(
@@ -255,12 +263,7 @@ fn attribute(
     organization: &str,
     group: &str,
     country: &str,
-) -> (
-    Option<String>,
-    Option<String>,
-    Option<StakeholderGroup>,
-    Option<String>,
-) {
+) -> Attributed {
     if attribution == Attribution::ChathamHouse {
         return (None, None, None, None);
     }
@@ -279,51 +282,40 @@ fn attribute(
     }
 }
 
-/// The published form of a text: attributed as its author allowed, or
-/// reduced to the reason when the organizers hid it.
+/// The published form of a text, with the attribution `attribute` allowed,
+/// or reduced to the reason when the organizers hid it.
 fn published_text(
-    attribution: Attribution,
-    disclosure: Disclosure,
-    [name, org, group, country]: [&str; 4],
-    text: PublishedComment,
-) -> PublishedComment {
-    if text.hidden_reason.is_some() {
-        return PublishedComment {
-            stance: None,
-            comment: String::new(),
-            proposed_text: String::new(),
-            ..text
-        };
-    }
-    let (name, organization, group, country) =
-        attribute(attribution, disclosure, name, org, group, country);
-    PublishedComment {
-        name,
-        organization,
-        group,
-        country,
-        ..text
-    }
-}
-
-/// A text before attribution.
-fn bare_text(
+    attributed: Attributed,
     position_id: Option<PositionId>,
     stance: Option<Stance>,
     comment: String,
     proposed_text: String,
     hidden_reason: Option<String>,
 ) -> PublishedComment {
+    if let Some(reason) = hidden_reason {
+        return PublishedComment {
+            position_id,
+            name: None,
+            organization: None,
+            group: None,
+            country: None,
+            stance: None,
+            comment: String::new(),
+            proposed_text: String::new(),
+            hidden_reason: Some(reason),
+        };
+    }
+    let (name, organization, group, country) = attributed;
     PublishedComment {
         position_id,
-        name: None,
-        organization: None,
-        group: None,
-        country: None,
+        name,
+        organization,
+        group,
+        country,
         stance,
         comment,
         proposed_text,
-        hidden_reason,
+        hidden_reason: None,
     }
 }
 
@@ -638,8 +630,7 @@ pub fn build(
                 // them bare.
                 let text_in_csv =
                     publishable && attribution != Attribution::ChathamHouse && hidden.is_none();
-                let (a_name, a_org, _, _) =
-                    attribute(attribution, disclosure, &name, &org, &group, &country);
+                let attributed = attribute(attribution, disclosure, &name, &org, &group, &country);
                 let shown = |v: &str| {
                     if text_in_csv {
                         spreadsheet_safe(v)
@@ -653,11 +644,11 @@ pub fn build(
                         &p.provision_key,
                         &group,
                         &country,
-                        &region_of(&country),
+                        region_of(&country),
                         if verified { "true" } else { "false" },
                         stance.as_deref().unwrap_or(""),
-                        &shown(a_name.as_deref().unwrap_or("")),
-                        &shown(a_org.as_deref().unwrap_or("")),
+                        &shown(attributed.0.as_deref().unwrap_or("")),
+                        &shown(attributed.1.as_deref().unwrap_or("")),
                         &shown(&comment),
                         &shown(&proposed),
                     ],
@@ -666,16 +657,12 @@ pub fn build(
                     continue;
                 }
                 let text = published_text(
-                    attribution,
-                    disclosure,
-                    [&name, &org, &group, &country],
-                    bare_text(
-                        Some(id),
-                        stance.as_deref().and_then(Stance::parse),
-                        comment,
-                        proposed,
-                        hidden,
-                    ),
+                    attributed,
+                    Some(id),
+                    stance.as_deref().and_then(Stance::parse),
+                    comment,
+                    proposed,
+                    hidden,
                 );
                 texts.push((submission, text));
             }
@@ -764,10 +751,12 @@ pub fn build(
     {
         let disclosure = Disclosure::parse(&disclosure).unwrap_or(Disclosure::Anonymous);
         let text = published_text(
-            attribution,
-            disclosure,
-            [&name, &org, &group, &country],
-            bare_text(None, None, text, String::new(), hidden),
+            attribute(attribution, disclosure, &name, &org, &group, &country),
+            None,
+            None,
+            text,
+            String::new(),
+            hidden,
         );
         out.text(conn, "", i32::try_from(seq).unwrap_or(i32::MAX), text)?;
     }

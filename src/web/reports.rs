@@ -11,7 +11,7 @@ use super::public::{Reading, Text, TranslationNote};
 use crate::accounts::countries;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation};
-use crate::db::PositionId;
+use crate::db::{DbConnection, PositionId};
 use crate::error::AppError;
 use crate::markdown;
 use crate::reports::chart::{self, Bar, Labels};
@@ -470,19 +470,27 @@ struct GeneralView {
     pages: Pages,
 }
 
+/// The round an address names, and whether its report is out.
+fn round_named(
+    c: &mut DbConnection,
+    slug: &str,
+    number: &str,
+) -> Result<(Consultation, Round, bool), AppError> {
+    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
+    let consultation = consultations::find_by_slug(c, slug)?;
+    let (round, published) = rounds::find(c, consultation.id, number)?;
+    Ok((consultation, round, published))
+}
+
 async fn find_round(
     ctx: &Ctx,
     slug: String,
     number: &str,
 ) -> Result<(Consultation, Round, bool), AppError> {
-    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
+    let number = number.to_string();
     ctx.state
         .db
-        .run(move |c| -> Result<_, AppError> {
-            let consultation = consultations::find_by_slug(c, &slug)?;
-            let (round, published) = rounds::find(c, consultation.id, number)?;
-            Ok((consultation, round, published))
-        })
+        .run(move |c| round_named(c, &slug, &number))
         .await
 }
 
@@ -497,17 +505,19 @@ pub struct PageQuery {
     page: Option<i32>,
 }
 
+/// A published version of the round an address names, in one database call.
 async fn stored(
     ctx: &Ctx,
-    path: (String, String),
+    (slug, number): (String, String),
     version: Option<i32>,
 ) -> Result<reports::Published, AppError> {
-    let (_, round, _) = find_round(ctx, path.0, &path.1).await?;
     ctx.state
         .db
-        .query(move |c| reports::stored(c, round.id, version))
-        .await?
-        .ok_or(AppError::NotFound)
+        .run(move |c| {
+            let (_, round, _) = round_named(c, &slug, &number)?;
+            reports::stored(c, round.id, version)?.ok_or(AppError::NotFound)
+        })
+        .await
 }
 
 fn snapshot_of(p: &reports::Published) -> Result<Snapshot, AppError> {
