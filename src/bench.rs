@@ -177,7 +177,7 @@ pub fn direct_submits(
     count: usize,
     threads: usize,
 ) -> anyhow::Result<f64> {
-    use crate::submissions::{self, RevisionAction, form};
+    use crate::submissions::{self, NewRevision, RevisionAction, form};
     use std::sync::atomic::{AtomicUsize, Ordering};
     let clock = Clock::default();
     let mut conn = db.get()?;
@@ -212,15 +212,17 @@ pub fn direct_submits(
                         if i >= count {
                             return Ok(());
                         }
-                        submissions::save(
-                            &mut conn,
-                            &round,
-                            &provisions,
-                            &users[i],
-                            &inputs[i],
-                            RevisionAction::Submit,
-                            clock.now(),
-                        )?;
+                        let change = NewRevision::new(RevisionAction::Submit, clock.now());
+                        crate::db::write_transaction(&mut conn, |c| {
+                            submissions::save(
+                                c,
+                                &round,
+                                &provisions,
+                                &users[i],
+                                &inputs[i],
+                                &change,
+                            )
+                        })?;
                     }
                 })
             })

@@ -33,6 +33,9 @@ pub struct ServerSettings {
     pub max_concurrent_hashes: usize,
     /// Adds `X-Query-Count` (SQL statements the request ran) to responses.
     pub query_count_header: bool,
+    /// How long a round's data (consultation, draft, provisions) is reused
+    /// between requests; 0 reads it afresh every time.
+    pub round_cache_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -77,6 +77,7 @@ impl Application {
             settings: settings.clone(),
             clock: clock.clone(),
             report_pages: crate::web::report_page_cache(),
+            rounds: crate::web::RoundCache::new(settings.server.round_cache_ms),
         });
         let worker = Worker::new(db.clone(), clock.clone(), &settings.email)?;
         let (stop, stopping) = tokio::sync::watch::channel(false);
@@ -105,6 +106,7 @@ impl Application {
                     },
                 ))
                 .app_data(aw::PayloadConfig::default().limit(max_body))
+                .wrap(from_fn(web::forget_after_admin_writes))
                 .wrap(from_fn(web::csrf::check))
                 .wrap(from_fn(web::input::check))
                 .wrap(from_fn(web::locale::remember))

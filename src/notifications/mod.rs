@@ -86,27 +86,54 @@ impl Notifier {
         message: &Message<T>,
         now: PrimitiveDateTime,
     ) -> Result<bool, AppError> {
+        Ok(self.compose(message)?.queue(conn, now)?)
+    }
+
+    /// Renders a message without touching the database, so a caller holding a
+    /// write lock can render first and keep the lock only for the insert.
+    pub fn compose<T: Serialize>(&self, message: &Message<T>) -> Result<Composed, AppError> {
         let kind = message.kind.as_str();
         let ctx = EmailContext {
             lang: message.locale.as_str(),
             base_url: &self.base_url,
             data: &message.data,
         };
-        let subject = i18n::t(
-            message.locale,
-            &format!("email-{}-subject", kind.replace('_', "-")),
-        );
-        let body_html = self.templates.render(&format!("email/{kind}.html"), &ctx)?;
-        let body_text = self
-            .templates
-            .render_text(&format!("email/{kind}.txt"), &ctx)?;
-        let row = NewOutbox {
-            dedup_key: message.dedup_key.as_deref(),
+        Ok(Composed {
             kind,
-            recipient: message.to,
-            subject: &subject,
-            body_text: &body_text,
-            body_html: &body_html,
+            recipient: message.to.to_string(),
+            dedup_key: message.dedup_key.clone(),
+            subject: i18n::t(
+                message.locale,
+                &format!("email-{}-subject", kind.replace('_', "-")),
+            ),
+            body_html: self.templates.render(&format!("email/{kind}.html"), &ctx)?,
+            body_text: self
+                .templates
+                .render_text(&format!("email/{kind}.txt"), &ctx)?,
+        })
+    }
+}
+
+/// A rendered message, ready to be queued.
+pub struct Composed {
+    kind: &'static str,
+    recipient: String,
+    dedup_key: Option<String>,
+    subject: String,
+    body_text: String,
+    body_html: String,
+}
+
+impl Composed {
+    /// Queues the message; false when one with the same key was queued before.
+    pub fn queue(&self, conn: &mut DbConnection, now: PrimitiveDateTime) -> QueryResult<bool> {
+        let row = NewOutbox {
+            dedup_key: self.dedup_key.as_deref(),
+            kind: self.kind,
+            recipient: &self.recipient,
+            subject: &self.subject,
+            body_text: &self.body_text,
+            body_html: &self.body_html,
             status: "pending",
             next_attempt_at: now,
             created_at: now,

@@ -202,39 +202,28 @@ pub fn new_receipt_code() -> String {
         .join("-")
 }
 
-fn is_unique_violation(e: &diesel::result::Error) -> bool {
-    matches!(
-        e,
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
-    )
+/// One change to a submission: what the participant did, and when. A submit
+/// brings its receipt code, made before the write so the receipt e-mail can be
+/// rendered before the write lock is taken.
+pub struct NewRevision {
+    pub action: RevisionAction,
+    pub receipt: Option<String>,
+    pub at: PrimitiveDateTime,
 }
 
-/// Stores `input` for `user` in `round` with a new revision. Two requests at
-/// the same instant leave one submission: the first statement takes the row's
-/// write lock, and a lost race to create the row is retried as an update.
-pub fn save(
-    conn: &mut DbConnection,
-    round: &Round,
-    provisions: &[Provision],
-    user: &User,
-    input: &Input,
-    action: RevisionAction,
-    now: PrimitiveDateTime,
-) -> QueryResult<Saved> {
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        match crate::db::write_transaction(conn, |c| {
-            save_once(c, round, provisions, user, input, action, now)
-        }) {
-            Err(e) if attempt < 3 && is_unique_violation(&e) => continue,
-            other => return other,
+impl NewRevision {
+    pub fn new(action: RevisionAction, at: PrimitiveDateTime) -> Self {
+        Self {
+            action,
+            receipt: (action == RevisionAction::Submit).then(new_receipt_code),
+            at,
         }
     }
 }
 
 /// What every revision writes over the submission: the answer and the
 /// participant's details as they are now (later account edits leave it alone).
+/// A submit also sets the receipt; otherwise the last receipt stays.
 #[derive(Insertable, AsChangeset)]
 #[diesel(table_name = submissions)]
 struct Snapshot<'a> {
@@ -247,40 +236,36 @@ struct Snapshot<'a> {
     country: &'a str,
     affiliation_verified: bool,
     revision: i32,
+    updated_at: PrimitiveDateTime,
+    receipt_code: Option<&'a str>,
+    submitted_at: Option<PrimitiveDateTime>,
 }
 
-fn save_once(
+/// Stores `input` for `user` in `round` as a new revision. Call it inside
+/// `db::write_transaction`: it writes several rows that stand or fall
+/// together. A first change is one insert; when the participant already has a
+/// submission (or another request creates it at the same instant) the insert
+/// does nothing and an update takes the row's write lock, so revisions are
+/// numbered in turn.
+pub fn save(
     conn: &mut DbConnection,
     round: &Round,
     provisions: &[Provision],
     user: &User,
     input: &Input,
-    action: RevisionAction,
-    now: PrimitiveDateTime,
+    change: &NewRevision,
 ) -> QueryResult<Saved> {
-    let mine = submissions::table
-        .filter(submissions::round_id.eq(round.id))
-        .filter(submissions::participant_id.eq(user.id));
-    // A write first: SQLite takes its write lock, PostgreSQL locks the row.
-    let existing: Option<(SubmissionId, String, i32)> = diesel::update(mine)
-        .set(submissions::updated_at.eq(now))
-        .returning((submissions::id, submissions::status, submissions::revision))
-        .get_result(conn)
-        .optional()?;
-    let previous_status = existing
-        .as_ref()
-        .and_then(|(_, s, _)| Status::parse(s))
-        .unwrap_or(Status::Draft);
-    let status = match action {
-        RevisionAction::Save => previous_status.min_draft(),
+    let (action, now) = (change.action, change.at);
+    let group = user.group();
+    let disclosure = input.disclosure.unwrap_or(Disclosure::Anonymous);
+    let receipt = change.receipt.as_deref();
+    let verified = user.affiliation_verified_at.is_some();
+    let status_after = |previous: Status| match action {
+        RevisionAction::Save => previous.min_draft(),
         RevisionAction::Submit => Status::Submitted,
         RevisionAction::Withdraw => Status::Withdrawn,
     };
-    let disclosure = input.disclosure.unwrap_or(Disclosure::Anonymous);
-    let receipt = (action == RevisionAction::Submit).then(new_receipt_code);
-    let group = user.group();
-    let verified = user.affiliation_verified_at.is_some();
-    let snapshot = Snapshot {
+    let snapshot = |status: Status, revision: i32| Snapshot {
         status: status.as_str(),
         disclosure: disclosure.as_str(),
         general_comment: &input.general_comment,
@@ -289,38 +274,48 @@ fn save_once(
         stakeholder_group: group.as_str(),
         country: &user.country,
         affiliation_verified: verified,
-        revision: existing.as_ref().map_or(1, |(_, _, revision)| revision + 1),
+        revision,
+        updated_at: now,
+        receipt_code: receipt,
+        submitted_at: receipt.map(|_| now),
     };
-    let id = match existing {
-        Some((id, _, _)) => {
-            diesel::update(submissions::table.find(id))
-                .set(&snapshot)
-                .execute(conn)?;
-            if let Some(code) = &receipt {
-                diesel::update(submissions::table.find(id))
-                    .set((
-                        submissions::receipt_code.eq(code),
-                        submissions::submitted_at.eq(now),
-                    ))
-                    .execute(conn)?;
-            }
-            id
-        }
-        None => diesel::insert_into(submissions::table)
+    let first = snapshot(status_after(Status::Draft), 1);
+    let created: Option<SubmissionId> =
+        crate::per_backend!(conn, |c| diesel::insert_into(submissions::table)
             .values((
-                &snapshot,
+                &first,
                 submissions::round_id.eq(round.id),
                 submissions::participant_id.eq(user.id),
-                submissions::receipt_code.eq(&receipt),
-                submissions::submitted_at.eq(receipt.as_ref().map(|_| now)),
                 submissions::created_at.eq(now),
-                submissions::updated_at.eq(now),
             ))
+            .on_conflict((submissions::round_id, submissions::participant_id))
+            .do_nothing()
             .returning(submissions::id)
-            .get_result::<SubmissionId>(conn)?,
+            .get_result(c)
+            .optional())?;
+    let (id, status, revision) = match created {
+        Some(id) => (id, status_after(Status::Draft), 1),
+        None => {
+            let mine = submissions::table
+                .filter(submissions::round_id.eq(round.id))
+                .filter(submissions::participant_id.eq(user.id));
+            // A write first: it takes the row's lock before the status is read.
+            let (id, previous, revision): (SubmissionId, String, i32) = diesel::update(mine)
+                .set(submissions::updated_at.eq(now))
+                .returning((submissions::id, submissions::status, submissions::revision))
+                .get_result(conn)?;
+            let status = status_after(Status::parse(&previous).unwrap_or(Status::Draft));
+            diesel::update(submissions::table.find(id))
+                .set(&snapshot(status, revision + 1))
+                .execute(conn)?;
+            (id, status, revision + 1)
+        }
     };
-    let revision = snapshot.revision;
-    if action != RevisionAction::Withdraw {
+    let stored_positions = if action == RevisionAction::Withdraw {
+        load(conn, round.id, user.id)?
+            .map(|s| s.input.positions)
+            .unwrap_or_default()
+    } else {
         write_positions(
             conn,
             id,
@@ -328,12 +323,6 @@ fn save_once(
             input,
             action == RevisionAction::Submit,
         )?;
-    }
-    let stored_positions = if action == RevisionAction::Withdraw {
-        load(conn, round.id, user.id)?
-            .map(|s| s.input.positions)
-            .unwrap_or_default()
-    } else {
         input.positions.clone()
     };
     let content = RevisionContent {
@@ -353,14 +342,14 @@ fn save_once(
             submission_revisions::revision.eq(revision),
             submission_revisions::action.eq(action.as_str()),
             submission_revisions::content.eq(serde_json::to_string(&content).unwrap_or_default()),
-            submission_revisions::receipt_code.eq(&receipt),
+            submission_revisions::receipt_code.eq(receipt),
             submission_revisions::created_at.eq(now),
         ))
         .execute(conn)?;
     Ok(Saved {
         id,
         revision,
-        receipt_code: receipt,
+        receipt_code: change.receipt.clone(),
     })
 }
 
@@ -375,8 +364,19 @@ impl Status {
     }
 }
 
-/// Updates each provision's position in place (position ids stay stable for
-/// moderation); on submit an unanswered provision counts as "no position".
+#[derive(Insertable)]
+#[diesel(table_name = positions, treat_none_as_default_value = false)]
+struct NewPosition<'a> {
+    submission_id: SubmissionId,
+    provision_id: ProvisionId,
+    stance: Option<&'a str>,
+    comment: &'a str,
+    proposed_text: &'a str,
+}
+
+/// Writes every provision's position in one statement, updating existing rows
+/// in place (position ids stay stable for moderation); on submit an unanswered
+/// provision counts as "no position".
 fn write_positions(
     conn: &mut DbConnection,
     submission: SubmissionId,
@@ -384,40 +384,37 @@ fn write_positions(
     input: &Input,
     submitting: bool,
 ) -> QueryResult<()> {
-    let existing: Vec<(ProvisionId, crate::db::PositionId)> = positions::table
-        .filter(positions::submission_id.eq(submission))
-        .select((positions::provision_id, positions::id))
-        .load(conn)?;
+    use diesel::upsert::excluded;
     let blank = PositionInput::default();
-    for p in provisions {
-        let given = input.positions.get(&p.provision_key).unwrap_or(&blank);
-        let stance = given
-            .stance
-            .or(submitting.then_some(Stance::NoPosition))
-            .map(Stance::as_str);
-        match existing.iter().find(|(pid, _)| *pid == p.id) {
-            Some((_, id)) => {
-                diesel::update(positions::table.find(*id))
-                    .set((
-                        positions::stance.eq(stance),
-                        positions::comment.eq(&given.comment),
-                        positions::proposed_text.eq(&given.proposed_text),
-                    ))
-                    .execute(conn)?;
+    let rows: Vec<NewPosition> = provisions
+        .iter()
+        .map(|p| {
+            let given = input.positions.get(&p.provision_key).unwrap_or(&blank);
+            NewPosition {
+                submission_id: submission,
+                provision_id: p.id,
+                stance: given
+                    .stance
+                    .or(submitting.then_some(Stance::NoPosition))
+                    .map(Stance::as_str),
+                comment: &given.comment,
+                proposed_text: &given.proposed_text,
             }
-            None => {
-                diesel::insert_into(positions::table)
-                    .values((
-                        positions::submission_id.eq(submission),
-                        positions::provision_id.eq(p.id),
-                        positions::stance.eq(stance),
-                        positions::comment.eq(&given.comment),
-                        positions::proposed_text.eq(&given.proposed_text),
-                    ))
-                    .execute(conn)?;
-            }
-        }
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
     }
+    crate::per_backend!(conn, |c| diesel::insert_into(positions::table)
+        .values(&rows)
+        .on_conflict((positions::submission_id, positions::provision_id))
+        .do_update()
+        .set((
+            positions::stance.eq(excluded(positions::stance)),
+            positions::comment.eq(excluded(positions::comment)),
+            positions::proposed_text.eq(excluded(positions::proposed_text)),
+        ))
+        .execute(c))?;
     Ok(())
 }
 

@@ -28,6 +28,7 @@ use std::sync::Arc;
 
 /// What every handler may use; nothing in it differs between instances.
 pub use reports::{PageCache, page_cache as report_page_cache};
+pub use submissions::RoundCache;
 
 pub struct AppState {
     pub db: Db,
@@ -36,6 +37,7 @@ pub struct AppState {
     pub settings: Settings,
     pub clock: Clock,
     pub report_pages: PageCache,
+    pub rounds: submissions::RoundCache,
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -173,4 +175,26 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
     Err(AppError::NotFound)
+}
+
+/// Organizers' changes (a round closed, a report published, a translation
+/// added…) must show at once: after any write under /admin this instance
+/// forgets the pages and rounds it cached. Other instances see the change when
+/// their entries expire (rounds 1 s, report pages 5 s).
+pub async fn forget_after_admin_writes(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::http::Method;
+    let admin_write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        && req.path().starts_with("/admin");
+    let state = admin_write
+        .then(|| req.app_data::<web::Data<AppState>>().cloned())
+        .flatten();
+    let res = next.call(req).await?;
+    if let Some(state) = state {
+        state.report_pages.invalidate_all();
+        state.rounds.invalidate_all();
+    }
+    Ok(res)
 }

@@ -1026,9 +1026,6 @@ pub async fn round_action(
     };
     match outcome {
         Ok(()) => {
-            // Readers here see a new version at once; other instances within
-            // the cache's time to live.
-            ctx.state.report_pages.invalidate_all();
             ctx.flash(&format!("round-{action}-done"));
         }
         Err(refused) => ctx.flash_error(refused.message_key()),

@@ -1019,7 +1019,6 @@ pub async fn hide(
         })
         .await?
         .ok_or(AppError::NotFound)?;
-    ctx.state.report_pages.invalidate_all();
     let slug = {
         let cid = round.consultation_id;
         ctx.state

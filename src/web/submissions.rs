@@ -18,58 +18,131 @@ use crate::submissions::{
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Serialize;
+use std::sync::Arc;
 
-/// Everything the round page is drawn from.
-struct RoundData {
+/// What a round page shows everybody. Every submit needs it too, so it is
+/// cached (see `RoundCache`); the time-dependent state is not part of it.
+pub struct RoundCommon {
     consultation: Consultation,
     round: Round,
-    state: RoundState,
+    published: bool,
     draft: DraftVersion,
     provisions: Vec<Provision>,
     groups: Vec<StakeholderGroup>,
-    stored: Option<Stored>,
     /// The provisions of the version before this round's, to show changes.
     previous: Option<Vec<Provision>>,
+}
+
+/// Rounds by (consultation slug, number), kept `server.round_cache_ms` (one
+/// second by default; 0 turns the cache off). Every organizer's change clears
+/// the cache of its instance (`forget_after_admin_writes`), so a change made
+/// through another instance or the command line shows within that time; round
+/// states that follow from the clock are computed per request.
+#[derive(Clone)]
+pub struct RoundCache(Option<moka::sync::Cache<(String, i32), Arc<RoundCommon>>>);
+
+impl RoundCache {
+    pub fn new(ttl_ms: u64) -> Self {
+        Self((ttl_ms > 0).then(|| {
+            moka::sync::Cache::builder()
+                .max_capacity(1_000)
+                .time_to_live(std::time::Duration::from_millis(ttl_ms))
+                .build()
+        }))
+    }
+
+    fn get(&self, key: &(String, i32)) -> Option<Arc<RoundCommon>> {
+        self.0.as_ref()?.get(key)
+    }
+
+    fn insert(&self, key: (String, i32), round: Arc<RoundCommon>) {
+        if let Some(cache) = &self.0 {
+            cache.insert(key, round);
+        }
+    }
+
+    pub fn invalidate_all(&self) {
+        if let Some(cache) = &self.0 {
+            cache.invalidate_all();
+        }
+    }
+}
+
+/// Everything the round page is drawn from.
+struct RoundData {
+    common: Arc<RoundCommon>,
+    state: RoundState,
+    stored: Option<Stored>,
+}
+
+impl std::ops::Deref for RoundData {
+    type Target = RoundCommon;
+    fn deref(&self) -> &RoundCommon {
+        &self.common
+    }
 }
 
 fn round_number(raw: &str) -> Result<i32, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
+fn load_common(
+    conn: &mut crate::db::DbConnection,
+    slug: &str,
+    number: i32,
+) -> Result<RoundCommon, AppError> {
+    let consultation = consultations::find_by_slug(conn, slug)?;
+    let (round, published) = rounds::find(conn, consultation.id, number)?;
+    if round.announced_at.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let draft = drafts::find(conn, round.draft_version_id)?;
+    let provisions = drafts::provisions_of(conn, draft.id)?;
+    let groups = consultations::eligible_groups(conn, consultation.id)?;
+    let previous = match drafts::previous_version(conn, &draft)? {
+        Some(v) => Some(drafts::provisions_of(conn, v.id)?),
+        None => None,
+    };
+    Ok(RoundCommon {
+        consultation,
+        round,
+        published,
+        draft,
+        provisions,
+        groups,
+        previous,
+    })
+}
+
 async fn load(ctx: &Ctx, slug: String, number: i32) -> Result<RoundData, AppError> {
     let participant = ctx.user.as_ref().map(|u| u.id);
     let now = ctx.state.clock.now();
-    ctx.state
+    let cache = ctx.state.rounds.clone();
+    let (common, stored) = ctx
+        .state
         .db
         .run(move |conn| -> Result<_, AppError> {
-            let consultation = consultations::find_by_slug(conn, &slug)?;
-            let (round, published) = rounds::find(conn, consultation.id, number)?;
-            if round.announced_at.is_none() {
-                return Err(AppError::NotFound);
-            }
-            let draft = drafts::find(conn, round.draft_version_id)?;
-            let provisions = drafts::provisions_of(conn, draft.id)?;
-            let groups = consultations::eligible_groups(conn, consultation.id)?;
+            let key = (slug, number);
+            let common = match cache.get(&key) {
+                Some(c) => c,
+                None => {
+                    let loaded = Arc::new(load_common(conn, &key.0, number)?);
+                    cache.insert(key, loaded.clone());
+                    loaded
+                }
+            };
             let stored = match participant {
-                Some(p) => submissions::load(conn, round.id, p)?,
+                Some(p) => submissions::load(conn, common.round.id, p)?,
                 None => None,
             };
-            let previous = match drafts::previous_version(conn, &draft)? {
-                Some(v) => Some(drafts::provisions_of(conn, v.id)?),
-                None => None,
-            };
-            Ok(RoundData {
-                state: round.state_at(now, published),
-                consultation,
-                round,
-                draft,
-                provisions,
-                groups,
-                stored,
-                previous,
-            })
+            Ok((common, stored))
         })
-        .await
+        .await?;
+    Ok(RoundData {
+        state: common.round.state_at(now, common.published),
+        common,
+        stored,
+    })
 }
 
 #[derive(Serialize)]
@@ -490,7 +563,7 @@ async fn store_submission(
     action: RevisionAction,
 ) -> Result<submissions::Saved, AppError> {
     let user = ctx.user()?.clone();
-    let (round, provisions) = (data.round.clone(), data.provisions.clone());
+    let common = data.common.clone();
     let (notifier, now, locale) = (
         ctx.state.notifier.clone(),
         ctx.state.clock.now(),
@@ -503,53 +576,64 @@ async fn store_submission(
         original: false,
     };
     let draft_locale = data.draft.locale.clone();
+    let change = submissions::NewRevision::new(action, now);
     ctx.state
         .db
         .run(move |conn| -> Result<_, AppError> {
-            crate::db::write_transaction(conn, |conn| {
-                let saved =
-                    submissions::save(conn, &round, &provisions, &user, &input, action, now)?;
-                if let Some(code) = &saved.receipt_code {
-                    let email = ReceiptEmail {
-                        name: user.display_name.clone(),
-                        title,
-                        round: round.number,
-                        code: code.clone(),
-                        submitted_at: crate::i18n::format_datetime(locale, now.assume_utc()),
-                        general_comment: input.general_comment.clone(),
-                        positions: provisions
-                            .iter()
-                            .map(|p| {
-                                let given = input
-                                    .positions
-                                    .get(&p.provision_key)
-                                    .cloned()
-                                    .unwrap_or_default();
-                                let (label, heading, _) = reading.provision(p, &draft_locale);
-                                ReceiptPosition {
-                                    label,
-                                    heading: heading.text,
-                                    lang: heading.lang,
-                                    stance_key: stance_key(
-                                        given.stance.unwrap_or(Stance::NoPosition),
-                                    ),
-                                    comment: given.comment,
-                                    proposed_text: given.proposed_text,
-                                }
-                            })
-                            .collect(),
-                    };
-                    notifier.enqueue(
-                        conn,
-                        &Message {
-                            kind: Kind::Receipt,
-                            to: &user.email,
-                            locale,
-                            dedup_key: Some(format!("receipt:{code}")),
-                            data: email,
+            // Rendered before the write lock is taken, which is held for
+            // the inserts alone.
+            let receipt = match &change.receipt {
+                Some(code) => Some(
+                    notifier.compose(&Message {
+                        kind: Kind::Receipt,
+                        to: &user.email,
+                        locale,
+                        dedup_key: Some(format!("receipt:{code}")),
+                        data: ReceiptEmail {
+                            name: user.display_name.clone(),
+                            title,
+                            round: common.round.number,
+                            code: code.clone(),
+                            submitted_at: crate::i18n::format_datetime(locale, now.assume_utc()),
+                            general_comment: input.general_comment.clone(),
+                            positions: common
+                                .provisions
+                                .iter()
+                                .map(|p| {
+                                    let given = input
+                                        .positions
+                                        .get(&p.provision_key)
+                                        .cloned()
+                                        .unwrap_or_default();
+                                    let (label, heading, _) = reading.provision(p, &draft_locale);
+                                    ReceiptPosition {
+                                        label,
+                                        heading: heading.text,
+                                        lang: heading.lang,
+                                        stance_key: stance_key(
+                                            given.stance.unwrap_or(Stance::NoPosition),
+                                        ),
+                                        comment: given.comment,
+                                        proposed_text: given.proposed_text,
+                                    }
+                                })
+                                .collect(),
                         },
-                        now,
-                    )?;
+                    })?,
+                ),
+                None => None,
+            };
+            crate::db::write_transaction(conn, |conn| {
+                let saved = submissions::save(
+                    conn,
+                    &common.round,
+                    &common.provisions,
+                    &user,
+                    &input,
+                    &change,
+                )?;
+                if let Some(email) = &receipt {
+                    email.queue(conn, now)?;
                 }
                 Ok(saved)
             })

@@ -1,5 +1,5 @@
 //! Queries per page (no N+1: the count is the same with 10 and with 10,000
-//! submissions) and load shedding.
+//! submissions), the round cache, and load shedding.
 
 use crate::helpers::*;
 use polyphony::clock::Clock;
@@ -66,6 +66,61 @@ async fn submit(b: &Browser, n: i32) -> String {
     );
     let location = res.headers()["location"].to_str().unwrap().to_string();
     location.split("receipt=").nth(1).unwrap().to_string()
+}
+
+/// A round's data is read once and reused by later pages and submissions, and
+/// an organizer's change through this instance shows at once all the same.
+async fn a_cached_round_is_reused_and_an_organizers_change_shows_at_once(backend: Backend) {
+    let Some(database) = TestDatabase::create(backend) else {
+        return;
+    };
+    let mut settings = test_settings(&database);
+    settings.server.query_count_header = true;
+    settings.server.round_cache_ms = 600_000;
+    let app = spawn_with(database, settings, backend).await;
+    let admin = app.admin().await;
+    let participant = app
+        .participant("cached@example.org", "academia", "FR", true)
+        .await;
+    let path = round_path(1);
+    let (first, again) = (
+        queries(&participant, &path).await,
+        queries(&participant, &path).await,
+    );
+    assert!(
+        again + 5 <= first,
+        "the round was read again: {first} statements, then {again}"
+    );
+    submit(&participant, 1).await;
+
+    let admin_round = format!("/admin/consultations/{SLUG}/rounds/1");
+    let close = format!("{admin_round}/close");
+    assert_eq!(admin.submit(&close, &close, &[]).await.status(), 303);
+    let (_, page) = participant.get_text(&path).await;
+    assert!(page.contains("This round closed on"), "{page}");
+    let (_, page) = participant.get_text(&path).await;
+    let late = participant
+        .post_form(
+            &format!("{path}/submission"),
+            &[
+                ("csrf_token", csrf_in(&page).as_str()),
+                ("action", "submit"),
+                ("stance[art-1]", "oppose"),
+                ("disclosure", "anonymous"),
+            ],
+        )
+        .await;
+    assert_eq!(late.status(), 409, "a closed round takes no submission");
+}
+
+#[actix_web::test]
+async fn a_cached_round_is_reused_and_an_organizers_change_shows_at_once_sqlite() {
+    a_cached_round_is_reused_and_an_organizers_change_shows_at_once(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn a_cached_round_is_reused_and_an_organizers_change_shows_at_once_postgres() {
+    a_cached_round_is_reused_and_an_organizers_change_shows_at_once(Backend::Postgres).await;
 }
 
 async fn no_page_issues_more_queries_as_the_data_grows(backend: Backend) {
