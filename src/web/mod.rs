@@ -10,6 +10,7 @@ pub mod page;
 mod accounts;
 mod admin;
 mod assets;
+mod encoded;
 mod health;
 mod organize;
 mod public;
