@@ -25,9 +25,6 @@ pub enum AppError {
     Conflict(String),
     #[error("unavailable: {0}")]
     Unavailable(String),
-    /// Shed by load shedding: expected under a surge, so not logged one by one.
-    #[error("overloaded")]
-    Overloaded,
     /// Sign in first, then come back to this path.
     #[error("sign-in required")]
     LoginRequired(String),
@@ -80,7 +77,7 @@ impl ResponseError for AppError {
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Conflict(_) => StatusCode::CONFLICT,
-            AppError::Unavailable(_) | AppError::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::LoginRequired(_) => StatusCode::SEE_OTHER,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -98,9 +95,6 @@ impl ResponseError for AppError {
         match self {
             AppError::Unavailable(_) => {
                 res.insert_header(("Retry-After", "5"));
-            }
-            AppError::Overloaded => {
-                res.insert_header(("Retry-After", "1"));
             }
             AppError::TooManyRequests(wait) => {
                 res.insert_header(("Retry-After", wait.whole_seconds().max(1).to_string()));

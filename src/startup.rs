@@ -23,10 +23,6 @@ use std::time::Duration;
 
 pub const FIRST_ADMIN_EMAIL: &str = "admin@polyphony.localhost";
 
-/// Served on every response. No inline script or style is ever needed.
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 pub struct Application {
     port: u16,
     server: Server,
@@ -88,7 +84,7 @@ impl Application {
             clock.clone(),
         ));
         passwords::limit_concurrency(settings.server.max_concurrent_hashes);
-        let shedder = aw::Data::new(web::shed::Shedder::new(&settings.server));
+        let shedder = aw::Data::new(web::shed::Shedder::new(&settings.server, &state.templates)?);
         let count_queries = settings.server.query_count_header;
         let key = session_key(&settings)?;
         let secure = settings.cookies_secure();
@@ -119,9 +115,6 @@ impl Application {
                         .cookie_content_security(CookieContentSecurity::Private)
                         .build(),
                 )
-                // Outside the session and CSRF layers, so a refusal costs no
-                // cookie decryption or body read; inside the error pages.
-                .wrap(from_fn(web::shed::shed))
                 .wrap(Condition::new(
                     count_queries,
                     from_fn(web::shed::count_queries),
@@ -129,13 +122,15 @@ impl Application {
                 .wrap(ErrorHandlers::new().default_handler(web::errors::render))
                 .wrap(Compress::default())
                 .wrap(
-                    DefaultHeaders::new()
-                        .add(("Content-Security-Policy", CSP))
-                        .add(("X-Content-Type-Options", "nosniff"))
-                        .add(("Referrer-Policy", "same-origin"))
-                        .add(("X-Frame-Options", "DENY")),
+                    web::SECURITY_HEADERS
+                        .into_iter()
+                        .fold(DefaultHeaders::new(), DefaultHeaders::add),
                 )
                 .wrap(tracing_actix_web::TracingLogger::default())
+                // Outermost, so that a refusal costs no log span, cookie
+                // decryption, body read, page render or compression: its
+                // answer is complete and made in advance.
+                .wrap(from_fn(web::shed::shed))
                 .configure(web::configure)
                 .default_service(aw::to(web::not_found))
         })

@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 #[include = "*.hbs"]
 struct TemplateFiles;
 
-const CSS: &str = include_str!("../templates/assets/app.css");
+/// The stylesheet, one file for every page.
+pub const CSS: &str = include_str!("../templates/assets/app.css");
 
 pub struct Templates {
     hb: Handlebars<'static>,
@@ -49,10 +50,6 @@ impl Templates {
 
     pub fn css_path(&self) -> &str {
         &self.css_path
-    }
-
-    pub fn css(&self) -> &'static str {
-        CSS
     }
 
     pub fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String, AppError> {

@@ -3,12 +3,15 @@
 
 use super::AppState;
 use super::locale;
-use super::page::bare_page;
-use actix_web::body::{BoxBody, EitherBody, MessageBody};
+use super::page::{bare_page, html};
+use crate::codes::Locale;
+use crate::error::AppError;
+use crate::templates::Templates;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::ServiceResponse;
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::web;
+use actix_web::{HttpResponse, web};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -34,6 +37,24 @@ fn keys(status: u16) -> (&'static str, &'static str) {
     }
 }
 
+/// The error page for `status` in `locale`; its language switch leads to
+/// `path?query`.
+pub fn page(
+    templates: &Templates,
+    locale: Locale,
+    status: StatusCode,
+    (path, query): (&str, &str),
+) -> Result<String, AppError> {
+    let (title_key, message_key) = keys(status.as_u16());
+    let page = ErrorPage {
+        status: status.as_u16(),
+        title_key: title_key.into(),
+        message_key: message_key.into(),
+    };
+    let title = crate::i18n::t(locale, title_key);
+    bare_page(templates, (path, query), locale, "error", &title, &page)
+}
+
 pub fn render<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
@@ -49,27 +70,18 @@ pub fn render<B: MessageBody + 'static>(
             ServiceResponse::new(req, old).map_into_left_body(),
         ));
     };
-    let (title_key, message_key) = keys(status.as_u16());
     let locale = locale::negotiate(&req);
-    let title = crate::i18n::t(locale, title_key);
-    let page = ErrorPage {
-        status: status.as_u16(),
-        title_key: title_key.into(),
-        message_key: message_key.into(),
-    };
-    let mut new: actix_web::HttpResponse<BoxBody> = match bare_page(
+    let rendered = page(
         &state.templates,
-        &req,
         locale,
         status,
-        "error",
-        &title,
-        &page,
-    ) {
+        (req.path(), req.query_string()),
+    );
+    let mut new: HttpResponse = match rendered.and_then(|body| html(status, body)) {
         Ok(r) => r,
-        Err(_) => actix_web::HttpResponse::build(status)
+        Err(_) => HttpResponse::build(status)
             .content_type("text/plain; charset=utf-8")
-            .body(title),
+            .body(crate::i18n::t(locale, keys(status.as_u16()).0)),
     };
     for name in [header::RETRY_AFTER, header::ALLOW] {
         if let Some(v) = old.headers().get(&name) {

@@ -71,30 +71,30 @@ fn other(locale: Locale) -> Locale {
     }
 }
 
-/// Renders a page without a request context (error pages).
+/// Renders a page without a request context (error pages), its language
+/// switch leading to `path?query` in the other language.
 pub fn bare_page<T: Serialize>(
     templates: &Templates,
-    req: &HttpRequest,
+    (path, query): (&str, &str),
     locale: Locale,
-    status: StatusCode,
     template: &str,
     title: &str,
     page: &T,
-) -> Result<HttpResponse, AppError> {
+) -> Result<String, AppError> {
     let ctx = PageContext {
         lang: locale.as_str(),
         layout: Layout {
             title,
             css: templates.css_path(),
             other_lang: other(locale).as_str(),
-            switch_href: switch_href(req.path(), req.query_string(), other(locale)),
+            switch_href: switch_href(path, query, other(locale)),
             user: None,
             csrf: String::new(),
             flash: None,
         },
         page,
     };
-    html(status, templates.render(template, &ctx)?)
+    templates.render(template, &ctx)
 }
 
 pub fn html(status: StatusCode, body: String) -> Result<HttpResponse, AppError> {

@@ -6,6 +6,7 @@
 //! text, chart, table, response, campaigns and published texts, fifty at a
 //! time), so every page stays light whatever the round's size.
 
+use super::encoded::Encoded;
 use super::page::{Ctx, see_other};
 use super::public::{Reading, Text, TranslationNote};
 use crate::accounts::countries;
@@ -544,26 +545,15 @@ pub type PageCache = moka::sync::Cache<String, CachedPage>;
 #[derive(Clone)]
 pub struct CachedPage {
     etag: String,
-    html: web::Bytes,
-    gzip: Option<web::Bytes>,
+    html: Encoded,
 }
 
 pub fn page_cache() -> PageCache {
     moka::sync::Cache::builder()
-        .weigher(|_, page: &CachedPage| {
-            let size = page.html.len() + page.gzip.as_ref().map_or(0, web::Bytes::len);
-            u32::try_from(size).unwrap_or(u32::MAX)
-        })
+        .weigher(|_, page: &CachedPage| u32::try_from(page.html.weight()).unwrap_or(u32::MAX))
         .max_capacity(64 * 1024 * 1024)
         .time_to_live(std::time::Duration::from_secs(5))
         .build()
-}
-
-fn gzipped(html: &[u8]) -> Option<web::Bytes> {
-    use std::io::Write;
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(html).ok()?;
-    encoder.finish().ok().map(web::Bytes::from)
 }
 
 fn cache_key(ctx: &Ctx, req: &HttpRequest) -> Option<String> {
@@ -583,15 +573,7 @@ fn cached(ctx: &Ctx, req: &HttpRequest) -> Option<HttpResponse> {
     Some(shared_response(req, &page))
 }
 
-fn accepts_gzip(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")))
-}
-
-/// A shared page with its validator; gzipped when the reader takes it (a
-/// Content-Encoding set here is left alone by the compression middleware).
+/// A shared page with its validator, gzipped when the reader takes it.
 fn shared_response(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
     let fresh = req
         .headers()
@@ -610,12 +592,7 @@ fn shared_response(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
         return res.finish();
     }
     res.content_type("text/html; charset=utf-8");
-    match &page.gzip {
-        Some(gzip) if accepts_gzip(req) => res
-            .insert_header((header::CONTENT_ENCODING, "gzip"))
-            .body(gzip.clone()),
-        _ => res.body(page.html.clone()),
-    }
+    page.html.send(req, &mut res)
 }
 
 /// Renders a report page, shares it with the next anonymous readers, and
@@ -638,8 +615,7 @@ fn serve<T: Serialize>(
     };
     let page = CachedPage {
         etag,
-        gzip: gzipped(html.as_bytes()),
-        html: web::Bytes::from(html),
+        html: Encoded::gzip(html),
     };
     let res = shared_response(req, &page);
     ctx.state.report_pages.insert(key, page);

@@ -5,13 +5,19 @@
 //! and latency for everyone. Writes and reads are separate so a flood of
 //! submissions never starves the public pages.
 
+use super::encoded::Encoded;
+use super::{SECURITY_HEADERS, errors, locale};
+use crate::codes::Locale;
 use crate::config::ServerSettings;
 use crate::error::AppError;
+use crate::templates::Templates;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::Method;
+use actix_web::http::header;
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::web;
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -46,20 +52,59 @@ impl Lane {
     }
 }
 
+/// The answer to a refused request: the usual error page, rendered and
+/// compressed once per language at start-up, so that refusing thousands of
+/// requests a second copies bytes instead of rendering pages. Its language
+/// switch leads to the home page, as the refused address may take no GET.
+struct Refusal {
+    /// In the order of `Locale::ALL`.
+    pages: Vec<Encoded>,
+}
+
+impl Refusal {
+    fn new(templates: &Templates) -> Result<Self, AppError> {
+        let pages = Locale::ALL
+            .iter()
+            .map(|&l| {
+                let html = errors::page(templates, l, StatusCode::SERVICE_UNAVAILABLE, ("/", ""))?;
+                Ok(Encoded::smallest(html))
+            })
+            .collect::<Result<_, AppError>>()?;
+        Ok(Self { pages })
+    }
+
+    /// Complete on its own, as it is sent from outside every other layer.
+    fn respond(&self, req: &HttpRequest) -> HttpResponse {
+        let locale = locale::negotiate(req);
+        let index = Locale::ALL.iter().position(|&l| l == locale).unwrap_or(0);
+        let mut res = HttpResponse::ServiceUnavailable();
+        res.content_type("text/html; charset=utf-8")
+            .insert_header((header::RETRY_AFTER, "1"))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header((header::VARY, "Accept-Encoding, Accept-Language, Cookie"));
+        for h in SECURITY_HEADERS {
+            res.insert_header(h);
+        }
+        self.pages[index].send(req, &mut res)
+    }
+}
+
 /// Shared by every worker of one instance.
 pub struct Shedder {
     writes: Lane,
     reads: Lane,
     patience: Duration,
+    refusal: Refusal,
 }
 
 impl Shedder {
-    pub fn new(s: &ServerSettings) -> Self {
-        Self {
+    pub fn new(s: &ServerSettings, templates: &Templates) -> Result<Self, AppError> {
+        Ok(Self {
             writes: Lane::new(s.max_inflight_writes, s.max_queued_writes),
             reads: Lane::new(s.max_inflight_reads, s.max_queued_reads),
             patience: Duration::from_millis(s.queue_timeout_ms),
-        }
+            refusal: Refusal::new(templates)?,
+        })
     }
 
     fn lane(&self, req: &ServiceRequest) -> Option<&Lane> {
@@ -77,7 +122,7 @@ impl Shedder {
 }
 
 pub async fn shed(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let Some(shedder) = req.app_data::<web::Data<Shedder>>().cloned() else {
@@ -97,8 +142,42 @@ pub async fn shed(
             .call(req)
             .await
             .map(ServiceResponse::map_into_boxed_body),
-        None => Ok(req.error_response(AppError::Overloaded)),
+        None => {
+            drain_small_body(&mut req).await;
+            let res = shedder.refusal.respond(req.request());
+            Ok(req.into_response(res))
+        }
     }
+}
+
+/// Bodies this small are read and dropped before refusing, so that the
+/// connection stays open for the client's retry: with a body left unread the
+/// server must close it, and every refusal would then cost the client and
+/// the server a new connection.
+const DRAINED_BODY_BYTES: u64 = 64 * 1024;
+/// A body that has not arrived by then is not waited for.
+const DRAIN_PATIENCE: Duration = Duration::from_millis(100);
+
+async fn drain_small_body(req: &mut ServiceRequest) {
+    let length = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if !length.is_some_and(|n| n > 0 && n <= DRAINED_BODY_BYTES) {
+        return;
+    }
+    let mut payload = req.take_payload();
+    let drained = async {
+        let mut read = 0;
+        while let Some(Ok(chunk)) = payload.next().await {
+            read += chunk.len() as u64;
+            if read > DRAINED_BODY_BYTES {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_PATIENCE, drained).await;
 }
 
 /// Wraps each request in a statement counter and reports the count in

@@ -88,6 +88,25 @@ both_backends! {
         assert_eq!(res.status(), 200);
         assert!(res.headers()["cache-control"].to_str().unwrap().contains("immutable"));
         assert_eq!(app.get("/assets/app.0000.css").await.status(), 404);
+        assert!(res.headers().get("content-encoding").is_none());
+        let plain = res.bytes().await.unwrap();
+        assert!(plain.len() > 1000);
+        // Compressed once, for whoever accepts it; caches are told it varies.
+        for (accepted, sent, decode) in [("gzip", "gzip", gunzip as fn(&[u8]) -> Vec<u8>),
+                                         ("gzip, deflate, br", "br", unbrotli),
+                                         ("br;q=0, gzip", "gzip", gunzip)] {
+            let res = app.client.get(format!("{}{}", app.address, &body[start..end]))
+                .header("accept-encoding", accepted).send().await.unwrap();
+            assert_eq!(res.status(), 200);
+            let h = res.headers();
+            assert_eq!(h["content-encoding"], sent, "{accepted}");
+            assert!(h["vary"].to_str().unwrap().contains("Accept-Encoding"));
+            assert!(h["cache-control"].to_str().unwrap().contains("immutable"));
+            assert_eq!(h["content-type"], "text/css; charset=utf-8");
+            let compressed = res.bytes().await.unwrap();
+            assert!(compressed.len() < plain.len() / 2, "{accepted}");
+            assert_eq!(decode(&compressed), plain, "{accepted}");
+        }
     }
 
     async fn restarting_never_duplicates_the_demo_or_the_first_admin(app) {

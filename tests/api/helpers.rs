@@ -220,6 +220,19 @@ macro_rules! both_backends {
     )*};
 }
 
+pub fn gunzip(compressed: &[u8]) -> Vec<u8> {
+    let mut plain = vec![];
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(compressed), &mut plain).unwrap();
+    plain
+}
+
+pub fn unbrotli(compressed: &[u8]) -> Vec<u8> {
+    let mut plain = vec![];
+    std::io::Read::read_to_end(&mut brotli::Decompressor::new(compressed, 4096), &mut plain)
+        .unwrap();
+    plain
+}
+
 /// The value of the first `csrf_token` field in a page.
 pub fn csrf_in(html: &str) -> String {
     let marker = "name=\"csrf_token\" value=\"";

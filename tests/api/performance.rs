@@ -230,48 +230,157 @@ async fn no_page_issues_more_queries_as_the_data_grows_postgres() {
     no_page_issues_more_queries_as_the_data_grows(Backend::Postgres).await;
 }
 
+/// Holds the only write slot with a submission whose body never ends, until
+/// the returned sender is dropped.
+async fn hold_the_write_slot(app: &TestApp) -> tokio::sync::mpsc::Sender<bytes::Bytes> {
+    let (more, body) = tokio::sync::mpsc::channel::<bytes::Bytes>(1);
+    let body = futures_util::stream::unfold(body, |mut body| async move {
+        let chunk = body.recv().await?;
+        Some((Ok::<_, std::io::Error>(chunk), body))
+    });
+    let (client, address) = (app.client.clone(), app.address.clone());
+    actix_web::rt::spawn(async move {
+        let _ = client
+            .post(format!("{address}/login"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(reqwest::Body::wrap_stream(body))
+            .send()
+            .await;
+    });
+    more.send(bytes::Bytes::from_static(b"email="))
+        .await
+        .unwrap();
+    for _ in 0..200 {
+        if login_status(app).await == 503 {
+            return more;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the slow submission never took the write slot");
+}
+
+async fn login_status(app: &TestApp) -> u16 {
+    let res = app
+        .client
+        .post(format!("{}/login", app.address))
+        .send()
+        .await;
+    res.unwrap().status().as_u16()
+}
+
+/// Sends `request` on `stream` and reads the whole response back.
+fn exchange(stream: &mut std::net::TcpStream, request: &str) -> String {
+    use std::io::{Read, Write};
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = vec![];
+    let mut buf = [0; 4096];
+    loop {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "the connection was closed");
+        response.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&response);
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length: usize = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length: ")
+                        .map(str::to_string)
+                })
+                .unwrap()
+                .parse()
+                .unwrap();
+            if response.len() >= end + 4 + length {
+                return text.into_owned();
+            }
+        }
+    }
+}
+
+async fn refused(app: &TestApp, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut req = app.client.post(format!("{}/login", app.address));
+    for &(name, value) in headers {
+        req = req.header(name, value);
+    }
+    let res = req.send().await.unwrap();
+    assert_eq!(res.status(), 503);
+    res
+}
+
 #[actix_web::test]
-async fn requests_beyond_the_write_slots_are_shed_with_503_and_retry_after_while_pages_still_load()
+async fn a_refused_request_gets_503_with_retry_after_and_a_translated_page_while_pages_still_load()
 {
     let database = TestDatabase::create(Backend::Sqlite).unwrap();
     let mut settings = test_settings(&database);
     settings.server.max_inflight_writes = 1;
     settings.server.max_queued_writes = 0;
     let app = spawn_with(database, settings, Backend::Sqlite).await;
-    let (_, page) = app.get_text("/login").await;
-    let token = csrf_in(&page);
-    // Each sign-in hashes a password (tens of milliseconds), so twelve at once
-    // cannot all find the single slot free.
-    let attempts: Vec<_> = (0..12)
-        .map(|i| {
-            let (client, address, token) = (app.client.clone(), app.address.clone(), token.clone());
-            actix_web::rt::spawn(async move {
-                client
-                    .post(format!("{address}/login"))
-                    .form(&[
-                        ("csrf_token", token.as_str()),
-                        ("email", &format!("nobody{i}@example.org")),
-                        ("password", "wrong password here"),
-                    ])
-                    .send()
-                    .await
-                    .unwrap()
-            })
-        })
-        .collect();
-    let mut responses = vec![];
-    for a in attempts {
-        responses.push(a.await.unwrap());
-    }
-    let shed: Vec<_> = responses.iter().filter(|r| r.status() == 503).collect();
-    assert!(!shed.is_empty(), "no request was shed");
-    assert!(shed.len() < responses.len(), "every request was shed");
-    for r in &shed {
-        assert_eq!(r.headers()["retry-after"], "1");
-    }
-    let refused = responses.into_iter().find(|r| r.status() == 503).unwrap();
-    let body = refused.text().await.unwrap();
-    assert!(body.contains("temporarily unavailable"), "{body}");
+    let held = hold_the_write_slot(&app).await;
+
+    let res = refused(&app, &[]).await;
+    let h = res.headers();
+    assert_eq!(h["retry-after"], "1");
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert!(h.get("content-encoding").is_none());
+    let english = res.text().await.unwrap();
+    assert!(english.contains("<html lang=\"en\">"), "{english}");
+    assert!(english.contains("temporarily unavailable"), "{english}");
+
+    let french = refused(&app, &[("accept-language", "fr-FR,fr;q=0.9")]).await;
+    let french = french.text().await.unwrap();
+    assert!(french.contains("<html lang=\"fr\">"), "{french}");
+    assert!(french.contains("temporairement indisponible"), "{french}");
+
+    let gzipped = refused(&app, &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gzipped.headers()["content-encoding"], "gzip");
+    assert!(
+        gzipped.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .contains("Accept-Encoding")
+    );
+    assert_eq!(gunzip(&gzipped.bytes().await.unwrap()), english.as_bytes());
+
+    // A refused form's body is read, so the client keeps its connection for
+    // the retry instead of opening another one.
+    let address = app.address.trim_start_matches("http://").to_string();
+    let post = "POST /login HTTP/1.1\r\nHost: polyphony\r\n\
+                Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\nemail=x";
+    actix_web::rt::task::spawn_blocking(move || {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+            .unwrap();
+        for _ in 0..2 {
+            let response = exchange(&mut stream, post);
+            assert!(response.starts_with("HTTP/1.1 503"), "{response}");
+            assert!(
+                !response.to_ascii_lowercase().contains("connection: close"),
+                "{response}"
+            );
+        }
+    })
+    .await
+    .unwrap();
+
     let (status, _) = app.get_text(&format!("/consultations/{SLUG}")).await;
     assert_eq!(status, 200, "pages are in another lane");
+
+    drop(held);
+    let mut status = 503;
+    for _ in 0..200 {
+        status = login_status(&app).await;
+        if status != 503 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_ne!(status, 503, "the freed slot is used again");
 }
