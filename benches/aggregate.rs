@@ -14,7 +14,12 @@ use std::time::Duration;
 
 fn seeded_round(
     submissions: usize,
-) -> (tempfile::TempDir, Db, polyphony::rounds::Round, Vec<polyphony::drafts::Provision>) {
+) -> (
+    tempfile::TempDir,
+    Db,
+    polyphony::rounds::Round,
+    Vec<polyphony::drafts::Provision>,
+) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("bench.sqlite3").display());
     let db = Db::open(&polyphony::config::DatabaseSettings {

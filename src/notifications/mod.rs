@@ -53,8 +53,12 @@ pub struct Notifier {
     base_url: String,
 }
 
+/// Rows per insert: 9 parameters each, far under SQLite's 32,766.
+pub const OUTBOX_BATCH: usize = 1_000;
+
 #[derive(Insertable)]
 #[diesel(table_name = outbox)]
+#[diesel(treat_none_as_default_value = false)]
 struct NewOutbox<'a> {
     dedup_key: Option<&'a str>,
     kind: &'a str,
@@ -86,6 +90,55 @@ impl Notifier {
         message: &Message<T>,
         now: PrimitiveDateTime,
     ) -> Result<bool, AppError> {
+        Ok(self.enqueue_all(conn, std::slice::from_ref(message), now)? == 1)
+    }
+
+    /// Queues `messages` a batch per statement (one statement per message
+    /// made the e-mails to 100,000 participants cost 100,000 round trips to
+    /// PostgreSQL); returns how many were queued, those whose dedup key was
+    /// already used being skipped.
+    pub fn enqueue_all<T: Serialize>(
+        &self,
+        conn: &mut DbConnection,
+        messages: &[Message<T>],
+        now: PrimitiveDateTime,
+    ) -> Result<usize, AppError> {
+        let mut queued = 0;
+        for batch in messages.chunks(OUTBOX_BATCH) {
+            let composed = batch
+                .iter()
+                .map(|m| self.compose(m))
+                .collect::<Result<Vec<_>, _>>()?;
+            let rows: Vec<NewOutbox> = batch
+                .iter()
+                .zip(&composed)
+                .map(|(m, (subject, body_text, body_html))| NewOutbox {
+                    dedup_key: m.dedup_key.as_deref(),
+                    kind: m.kind.as_str(),
+                    recipient: m.to,
+                    subject,
+                    body_text,
+                    body_html,
+                    status: "pending",
+                    next_attempt_at: now,
+                    created_at: now,
+                })
+                .collect();
+            // ON CONFLICT DO NOTHING: a duplicate must not abort the surrounding
+            // transaction (PostgreSQL would), and MultiConnection cannot compile it.
+            queued += crate::per_backend!(conn, |c| diesel::insert_into(outbox::table)
+                .values(&rows)
+                .on_conflict_do_nothing()
+                .execute(c))?;
+        }
+        Ok(queued)
+    }
+
+    /// The subject, text and HTML bodies of `message`.
+    fn compose<T: Serialize>(
+        &self,
+        message: &Message<T>,
+    ) -> Result<(String, String, String), AppError> {
         let kind = message.kind.as_str();
         let ctx = EmailContext {
             lang: message.locale.as_str(),
@@ -96,28 +149,11 @@ impl Notifier {
             message.locale,
             &format!("email-{}-subject", kind.replace('_', "-")),
         );
-        let body_html = self.templates.render(&format!("email/{kind}.html"), &ctx)?;
         let body_text = self
             .templates
             .render_text(&format!("email/{kind}.txt"), &ctx)?;
-        let row = NewOutbox {
-            dedup_key: message.dedup_key.as_deref(),
-            kind,
-            recipient: message.to,
-            subject: &subject,
-            body_text: &body_text,
-            body_html: &body_html,
-            status: "pending",
-            next_attempt_at: now,
-            created_at: now,
-        };
-        // ON CONFLICT DO NOTHING: a duplicate must not abort the surrounding
-        // transaction (PostgreSQL would), and MultiConnection cannot compile it.
-        let inserted = crate::per_backend!(conn, |c| diesel::insert_into(outbox::table)
-            .values(&row)
-            .on_conflict_do_nothing()
-            .execute(c))?;
-        Ok(inserted == 1)
+        let body_html = self.templates.render(&format!("email/{kind}.html"), &ctx)?;
+        Ok((subject, body_text, body_html))
     }
 }
 

@@ -15,9 +15,7 @@ use crate::db::schema::{
     positions, provision_responses, provisions, report_csv_chunks, report_texts, reports,
     rounds as round_table, submissions,
 };
-use crate::db::{
-    DbConnection, PositionId, ProvisionId, ReportId, RoundId, SubmissionId, UserId,
-};
+use crate::db::{DbConnection, PositionId, ProvisionId, ReportId, RoundId, SubmissionId, UserId};
 use crate::drafts::{self, Provision};
 use crate::error::AppError;
 use crate::markdown;
@@ -601,7 +599,13 @@ pub fn build(
     for (p, figures) in provisions_list.iter().zip(figures) {
         let mut texts: Vec<(SubmissionId, PublishedComment)> = vec![];
         let mut after = PositionId(0);
-        loop {
+        // The figures counted exactly the rows read here, so the reading stops
+        // at the last one: the query that would find none after it scans every
+        // later position in the table (other rounds on the same draft)
+        // before it can say so.
+        let mut unread = figures.overall.total();
+        while unread > 0 {
+            let batch = out.rows_per_batch().min(unread);
             // A batch at a time, so the CSV rows of a large round never sit in
             // memory together; only the texts wait for campaign detection.
             let rows: Vec<PositionRow> = positions::table
@@ -612,7 +616,7 @@ pub fn build(
                 .filter(submissions::status.eq("submitted"))
                 .filter(positions::stance.is_not_null())
                 .order(positions::id.asc())
-                .limit(out.rows_per_batch())
+                .limit(batch)
                 .select((
                     positions::id,
                     positions::stance,
@@ -630,7 +634,8 @@ pub fn build(
                 .load(conn)?;
             let Some(last) = rows.last() else { break };
             after = last.0;
-            let full = rows.len() as i64 == out.rows_per_batch();
+            let full = rows.len() as i64 == batch;
+            unread -= rows.len() as i64;
             for (
                 id,
                 stance,
