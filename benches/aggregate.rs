@@ -14,7 +14,12 @@ use std::time::Duration;
 
 fn seeded_round(
     submissions: usize,
-) -> (tempfile::TempDir, Db, polyphony::rounds::Round, Vec<String>) {
+) -> (
+    tempfile::TempDir,
+    Db,
+    polyphony::rounds::Round,
+    Vec<polyphony::drafts::Provision>,
+) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("bench.sqlite3").display());
     let db = Db::open(&polyphony::config::DatabaseSettings {
@@ -33,16 +38,15 @@ fn seeded_round(
     let (round, _) = polyphony::rounds::find(&mut conn, c.id, 1).unwrap();
     let provisions = polyphony::drafts::provisions_of(&mut conn, round.draft_version_id).unwrap();
     polyphony::synthetic::seed(&mut conn, round.id, &provisions, submissions, clock.now()).unwrap();
-    let keys = provisions.into_iter().map(|p| p.provision_key).collect();
     drop(conn);
-    (dir, db, round, keys)
+    (dir, db, round, provisions)
 }
 
 fn aggregation(c: &mut Criterion) {
-    let (_dir, db, round, keys) = seeded_round(10_000);
+    let (_dir, db, round, provisions) = seeded_round(10_000);
     let mut conn = db.get().unwrap();
     c.bench_function("aggregate 10k submissions x 12 provisions (SQLite)", |b| {
-        b.iter(|| reports::aggregate(&mut conn, &round, &keys).unwrap())
+        b.iter(|| reports::aggregate(&mut conn, &round, &provisions).unwrap())
     });
 }
 

@@ -247,13 +247,10 @@ pub fn time_aggregate(
         .with_context(|| format!("no consultation `{slug}`"))?;
     let (round, _) =
         rounds::find(conn, c.id, number).with_context(|| format!("no round {number}"))?;
-    let keys: Vec<String> = drafts::provisions_of(conn, round.draft_version_id)?
-        .into_iter()
-        .map(|p| p.provision_key)
-        .collect();
-    crate::reports::aggregate(conn, &round, &keys)?;
+    let provisions = drafts::provisions_of(conn, round.draft_version_id)?;
+    crate::reports::aggregate(conn, &round, &provisions)?;
     let started = std::time::Instant::now();
-    let (figures, _) = crate::reports::aggregate(conn, &round, &keys)?;
+    let (figures, _) = crate::reports::aggregate(conn, &round, &provisions)?;
     let seconds = started.elapsed().as_secs_f64();
     let counted = figures
         .iter()

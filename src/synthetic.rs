@@ -6,12 +6,17 @@ use crate::codes::StakeholderGroup;
 use crate::db::schema::{positions, submissions, users};
 use crate::db::{DbConnection, RoundId, SubmissionId, UserId};
 use crate::drafts::Provision;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use time::PrimitiveDateTime;
 
-const BATCH: usize = 500;
+/// Participants per transaction. A multi-row insert binds one parameter per
+/// column and row: 2,000 users (13 columns) or submissions (15) stay under
+/// SQLite's 32,766 parameters, and so do `POSITION_ROWS` positions (5).
+const BATCH: usize = 2_000;
+const POSITION_ROWS: usize = 6_000;
 
 /// Share of participants per group, in per mille: civil society and
 /// individuals dominate by volume, governments are few.
@@ -222,7 +227,7 @@ pub fn seed(
                     });
                 }
             }
-            for chunk in rows.chunks(BATCH) {
+            for chunk in rows.chunks(POSITION_ROWS) {
                 crate::per_backend!(conn, |c| diesel::insert_into(positions::table)
                     .values(chunk)
                     .execute(c))?;
@@ -230,6 +235,12 @@ pub fn seed(
             Ok(())
         })?;
         made += n;
+    }
+    // PostgreSQL plans from statistics that only ANALYZE (or autovacuum, which
+    // may be off) gathers: a bulk load leaves them saying the new round is
+    // empty, and the report's joins would then be planned for one row.
+    if let DbConnection::Postgresql(c) = conn {
+        c.batch_execute("ANALYZE users, submissions, positions")?;
     }
     Ok(made)
 }

@@ -295,9 +295,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
 );
 
-// The report's one aggregate query groups by columns of three tables.
+// The report's one aggregate query groups by columns of two tables.
 diesel::allow_columns_to_appear_in_same_group_by_clause!(
-    provisions::provision_key,
+    positions::provision_id,
     submissions::stakeholder_group,
     submissions::affiliation_verified,
     positions::stance,

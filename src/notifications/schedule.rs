@@ -86,38 +86,44 @@ fn send_all(
         .select(consultations::Consultation::as_select())
         .first(conn)?;
     let mut queued = 0;
-    for r in list {
-        let closes = crate::i18n::format_datetime(r.locale, round.effective_close().assume_utc());
-        let link = match kind {
-            Kind::ReportPublished => format!(
-                "{}/consultations/{}/rounds/{}/report",
-                notifier.base_url(),
-                c.slug,
-                round.number
-            ),
-            _ => format!(
-                "{}/consultations/{}/rounds/{}",
-                notifier.base_url(),
-                c.slug,
-                round.number
-            ),
-        };
-        let message = Message {
-            kind,
-            to: &r.email,
-            locale: r.locale,
-            dedup_key: Some(format!("round:{}:{tag}:{}", round.id, r.id)),
-            data: RoundEmail {
-                name: &r.name,
-                title: c.title_for(r.locale),
-                round: round.number,
-                link,
-                closes,
-            },
-        };
-        if notifier.enqueue(conn, &message, now)? {
-            queued += 1;
-        }
+    // A batch of recipients at a time: their rendered e-mails never sit in
+    // memory together.
+    for recipients in list.chunks(super::OUTBOX_BATCH) {
+        let messages: Vec<Message<RoundEmail>> = recipients
+            .iter()
+            .map(|r| {
+                let closes =
+                    crate::i18n::format_datetime(r.locale, round.effective_close().assume_utc());
+                let link = match kind {
+                    Kind::ReportPublished => format!(
+                        "{}/consultations/{}/rounds/{}/report",
+                        notifier.base_url(),
+                        c.slug,
+                        round.number
+                    ),
+                    _ => format!(
+                        "{}/consultations/{}/rounds/{}",
+                        notifier.base_url(),
+                        c.slug,
+                        round.number
+                    ),
+                };
+                Message {
+                    kind,
+                    to: &r.email,
+                    locale: r.locale,
+                    dedup_key: Some(format!("round:{}:{tag}:{}", round.id, r.id)),
+                    data: RoundEmail {
+                        name: &r.name,
+                        title: c.title_for(r.locale),
+                        round: round.number,
+                        link,
+                        closes,
+                    },
+                }
+            })
+            .collect();
+        queued += notifier.enqueue_all(conn, &messages, now)?;
     }
     Ok(queued)
 }

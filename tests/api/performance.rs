@@ -231,32 +231,37 @@ async fn no_page_issues_more_queries_as_the_data_grows_postgres() {
 }
 
 /// Holds the only write slot with a submission whose body never ends, until
-/// the returned sender is dropped.
-async fn hold_the_write_slot(app: &TestApp) -> tokio::sync::mpsc::Sender<bytes::Bytes> {
-    let (more, body) = tokio::sync::mpsc::channel::<bytes::Bytes>(1);
-    let body = futures_util::stream::unfold(body, |mut body| async move {
-        let chunk = body.recv().await?;
-        Some((Ok::<_, std::io::Error>(chunk), body))
-    });
-    let (client, address) = (app.client.clone(), app.address.clone());
-    actix_web::rt::spawn(async move {
-        let _ = client
-            .post(format!("{address}/login"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(reqwest::Body::wrap_stream(body))
-            .send()
-            .await;
-    });
-    more.send(bytes::Bytes::from_static(b"email="))
-        .await
-        .unwrap();
-    for _ in 0..200 {
-        if login_status(app).await == 503 {
-            return more;
+/// the returned senders are dropped. A holder that loses the race for the slot
+/// to a probe is answered and gone, so another one is sent.
+async fn hold_the_write_slot(app: &TestApp) -> Vec<tokio::sync::mpsc::Sender<bytes::Bytes>> {
+    let mut holders = vec![];
+    for _ in 0..5 {
+        let (more, body) = tokio::sync::mpsc::channel::<bytes::Bytes>(1);
+        let body = futures_util::stream::unfold(body, |mut body| async move {
+            let chunk = body.recv().await?;
+            Some((Ok::<_, std::io::Error>(chunk), body))
+        });
+        let (client, address) = (app.client.clone(), app.address.clone());
+        actix_web::rt::spawn(async move {
+            let _ = client
+                .post(format!("{address}/login"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(reqwest::Body::wrap_stream(body))
+                .send()
+                .await;
+        });
+        more.send(bytes::Bytes::from_static(b"email="))
+            .await
+            .unwrap();
+        holders.push(more);
+        for _ in 0..100 {
+            if login_status(app).await == 503 {
+                return holders;
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
         }
-        actix_web::rt::time::sleep(std::time::Duration::from_millis(10)).await;
     }
-    panic!("the slow submission never took the write slot");
+    panic!("no slow submission took the write slot");
 }
 
 async fn login_status(app: &TestApp) -> u16 {
