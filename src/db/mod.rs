@@ -114,17 +114,13 @@ impl ManageConnection for Manager {
                 };
                 // Reads go through a memory map (shared by every connection
                 // through the OS page cache) rather than a copy per page: a
-                // large report reads the whole round. Temporary tables stay in
-                // memory: on disk, a submission's upsert created and deleted a
-                // file every other time, and the churn of deleted inodes made
-                // every file creation (e-mails in the outbox folder too) slow.
+                // large report reads the whole round.
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = 5000;
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = {synchronous};
                      PRAGMA foreign_keys = ON;
-                     PRAGMA mmap_size = 268435456;
-                     PRAGMA temp_store = MEMORY;"
+                     PRAGMA mmap_size = 268435456;"
                 ))
                 .map_err(r2d2::Error::QueryError)?;
                 conn.set_instrumentation(counting::StatementCounter);
