@@ -117,27 +117,34 @@ fn load_common(
 async fn load(ctx: &Ctx, slug: String, number: i32) -> Result<RoundData, AppError> {
     let participant = ctx.user.as_ref().map(|u| u.id);
     let now = ctx.state.clock.now();
-    let cache = ctx.state.rounds.clone();
-    let (common, stored) = ctx
-        .state
-        .db
-        .run(move |conn| -> Result<_, AppError> {
-            let key = (slug, number);
-            let common = match cache.get(&key) {
-                Some(c) => c,
-                None => {
-                    let loaded = Arc::new(load_common(conn, &key.0, number)?);
-                    cache.insert(key, loaded.clone());
-                    loaded
-                }
-            };
-            let stored = match participant {
-                Some(p) => submissions::load(conn, common.round.id, p)?,
-                None => None,
-            };
-            Ok((common, stored))
-        })
-        .await?;
+    let key = (slug, number);
+    let cached = ctx.state.rounds.get(&key);
+    // A reader who is not signed in, on a cached round, needs no database
+    // call at all (no pooled connection, no blocking thread).
+    let (common, stored) = match (cached, participant) {
+        (Some(common), None) => (common, None),
+        (cached, participant) => {
+            let cache = ctx.state.rounds.clone();
+            ctx.state
+                .db
+                .run(move |conn| -> Result<_, AppError> {
+                    let common = match cached {
+                        Some(c) => c,
+                        None => {
+                            let loaded = Arc::new(load_common(conn, &key.0, number)?);
+                            cache.insert(key, loaded.clone());
+                            loaded
+                        }
+                    };
+                    let stored = match participant {
+                        Some(p) => submissions::load(conn, common.round.id, p)?,
+                        None => None,
+                    };
+                    Ok((common, stored))
+                })
+                .await?
+        }
+    };
     Ok(RoundData {
         state: common.round.state_at(now, common.published),
         common,

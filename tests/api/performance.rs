@@ -91,6 +91,14 @@ async fn a_cached_round_is_reused_and_an_organizers_change_shows_at_once(backend
         again + 5 <= first,
         "the round was read again: {first} statements, then {again}"
     );
+    let anonymous = app.new_browser();
+    let res = anonymous.get(&path).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["x-query-count"],
+        "0",
+        "a reader who is not signed in, on a cached round, costs no query"
+    );
     submit(&participant, 1).await;
 
     let admin_round = format!("/admin/consultations/{SLUG}/rounds/1");
