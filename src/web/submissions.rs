@@ -584,6 +584,7 @@ async fn store_submission(
     };
     let draft_locale = data.draft.locale.clone();
     let change = submissions::NewRevision::new(action, now);
+    let db = ctx.state.db.clone();
     ctx.state
         .db
         .run(move |conn| -> Result<_, AppError> {
@@ -630,7 +631,7 @@ async fn store_submission(
                 ),
                 None => None,
             };
-            crate::db::write_transaction(conn, |conn| {
+            db.commit_together(conn, move |conn| {
                 let saved = submissions::save(
                     conn,
                     &common.round,
