@@ -609,7 +609,8 @@ mod tests {
                 .bind::<diesel::sql_types::Integer, _>(n)
                 .execute(c)
         };
-        let first_is_writing = Arc::new(std::sync::Barrier::new(2));
+        // All eight meet once the first holds the lead.
+        let first_is_writing = Arc::new(std::sync::Barrier::new(8));
         let mut callers = Vec::new();
         for n in 0..8 {
             let (db, first_is_writing) = (db.clone(), first_is_writing.clone());
@@ -638,7 +639,10 @@ mod tests {
         for caller in callers {
             let (n, outcome) = caller.join().map_err(|_| anyhow::anyhow!("panicked"))??;
             match n {
-                3 => assert!(matches!(outcome, Err(diesel::result::Error::RollbackTransaction))),
+                3 => assert!(matches!(
+                    outcome,
+                    Err(diesel::result::Error::RollbackTransaction)
+                )),
                 7 => assert!(matches!(
                     outcome,
                     Err(diesel::result::Error::DatabaseError(
@@ -649,7 +653,10 @@ mod tests {
                 _ => run_by_another += usize::from(outcome?),
             }
         }
-        assert!(run_by_another > 0, "no write was committed by another caller");
+        assert!(
+            run_by_another > 0,
+            "no write was committed by another caller"
+        );
         #[derive(QueryableByName)]
         struct N {
             #[diesel(sql_type = diesel::sql_types::Integer)]

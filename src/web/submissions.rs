@@ -1,9 +1,11 @@
 //! The round page (the participant's main page), the submission form with its
 //! review step, the participant's own history, and receipts.
 
+use super::encoded::Encoded;
 use super::page::{Ctx, see_other};
 use super::public::{Reading, Text, TranslationNote, days_left, group_keys, rfc3339, title_of};
 use crate::accounts::fields::FieldErrors;
+use crate::codes::Locale;
 use crate::codes::StakeholderGroup;
 use crate::consultations::{self, Consultation};
 use crate::drafts::{self, DraftVersion, Provision};
@@ -15,10 +17,11 @@ use crate::submissions::form::{self, Action};
 use crate::submissions::{
     self, Disclosure, Input, Refusal, RevisionAction, Stance, Status, Stored,
 };
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// What a round page shows everybody. Every submit needs it too, so it is
 /// cached (see `RoundCache`); the time-dependent state is not part of it.
@@ -31,7 +34,23 @@ pub struct RoundCommon {
     groups: Vec<StakeholderGroup>,
     /// The provisions of the version before this round's, to show changes.
     previous: Option<Vec<Provision>>,
+    /// The page as readers who are not signed in see it, rendered once for
+    /// as long as this entry is cached rather than once per reader: a surge
+    /// of readers then costs no Markdown, template or compression work.
+    anonymous_pages: Mutex<HashMap<AnonymousPage, Encoded>>,
 }
+
+/// What an anonymous reader's round page depends on.
+#[derive(Hash, PartialEq, Eq)]
+struct AnonymousPage {
+    locale: Locale,
+    query: String,
+    state: RoundState,
+}
+
+/// Enough for both languages and the usual views; addresses with other
+/// queries are rendered per request rather than filling memory.
+const ANONYMOUS_PAGES: usize = 16;
 
 /// Rounds by (consultation slug, number), kept `server.round_cache_ms` (one
 /// second by default; 0 turns the cache off). Every organizer's change clears
@@ -111,6 +130,7 @@ fn load_common(
         provisions,
         groups,
         previous,
+        anonymous_pages: Mutex::default(),
     })
 }
 
@@ -441,11 +461,47 @@ fn title(ctx: &Ctx, data: &RoundData, prefix_error: bool) -> String {
     }
 }
 
-pub async fn round(ctx: Ctx, path: web::Path<(String, String)>) -> Result<HttpResponse, AppError> {
+pub async fn round(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
     let data = load(&ctx, slug, round_number(&number)?).await?;
-    let view = page(&ctx, &data, None, FieldErrors::default(), false);
-    ctx.render(StatusCode::OK, "round", &title(&ctx, &data, false), &view)
+    let render = || {
+        let view = page(&ctx, &data, None, FieldErrors::default(), false);
+        ctx.render_html("round", &title(&ctx, &data, false), &view)
+    };
+    if !ctx.is_anonymous() {
+        return super::page::html(StatusCode::OK, render()?);
+    }
+    let key = AnonymousPage {
+        locale: ctx.locale,
+        query: req.query_string().to_string(),
+        state: data.state,
+    };
+    let lock = || {
+        data.anonymous_pages
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    };
+    let cached = lock().get(&key).cloned();
+    let page = match cached {
+        Some(page) => page,
+        None => {
+            let page = Encoded::gzip(render()?);
+            let mut pages = lock();
+            if pages.len() < ANONYMOUS_PAGES {
+                pages.insert(key, page.clone());
+            }
+            page
+        }
+    };
+    let mut res = HttpResponse::Ok();
+    res.content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::VARY, "Accept-Encoding, Accept-Language, Cookie"));
+    Ok(page.send(&req, &mut res))
 }
 
 /// Save, review, submit or withdraw. Bad input comes back in the form with

@@ -99,12 +99,20 @@ async fn a_cached_round_is_reused_and_an_organizers_change_shows_at_once(backend
         "0",
         "a reader who is not signed in, on a cached round, costs no query"
     );
+    // Readers who are not signed in share one rendered page; a signed-in
+    // reader never gets it.
+    let (_, shared) = anonymous.get_text(&path).await;
+    let (_, own) = participant.get_text(&path).await;
+    assert!(own.contains("Sign out"), "{own}");
+    assert!(!shared.contains("Sign out"), "{shared}");
     submit(&participant, 1).await;
 
     let admin_round = format!("/admin/consultations/{SLUG}/rounds/1");
     let close = format!("{admin_round}/close");
     assert_eq!(admin.submit(&close, &close, &[]).await.status(), 303);
     let (_, page) = participant.get_text(&path).await;
+    assert!(page.contains("This round closed on"), "{page}");
+    let (_, page) = anonymous.get_text(&path).await;
     assert!(page.contains("This round closed on"), "{page}");
     let (_, page) = participant.get_text(&path).await;
     let late = participant
