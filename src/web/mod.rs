@@ -11,6 +11,7 @@ mod accounts;
 mod admin;
 mod assets;
 mod encoded;
+mod fresh;
 mod health;
 mod organize;
 mod public;

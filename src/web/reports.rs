@@ -7,6 +7,7 @@
 //! time), so every page stays light whatever the round's size.
 
 use super::encoded::Encoded;
+use super::fresh::Freshness;
 use super::page::{Ctx, see_other};
 use super::public::{Reading, Text, TranslationNote};
 use crate::accounts::countries;
@@ -24,7 +25,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Texts per page of a provision; the overview shows the first few general
@@ -544,48 +545,22 @@ fn etag_of(published: &reports::Published, ctx: &Ctx, page: &str) -> String {
 /// report take a flash crowd without touching the database.
 pub type PageCache = moka::sync::Cache<String, CachedPage>;
 
-/// How long a page is served as it is.
+/// How long a page is served as it is; for as long again it is served while
+/// one reader renders its replacement, and a page idle that long is dropped.
 const FRESH: Duration = Duration::from_secs(5);
-/// How long after that it may still be served while one reader renders its
-/// replacement: when a busy page expired outright, every reader arriving
-/// during the render rendered it too (p99 136 ms on PostgreSQL at 64
-/// connections). A page idle for this long is dropped and rendered afresh.
-const STALE: Duration = Duration::from_secs(5);
-/// A renderer that failed is replaced after this long.
-const RENDER_CLAIM: Duration = Duration::from_secs(2);
 
 #[derive(Clone)]
 pub struct CachedPage {
     etag: String,
     html: Encoded,
-    rendered: Instant,
-    /// When a reader last took on rendering the replacement.
-    claimed: Arc<Mutex<Option<Instant>>>,
-}
-
-impl CachedPage {
-    /// Whether this page may be served now: fresh, or stale while another
-    /// reader renders it (the caller renders when it is the one).
-    fn serve_now(&self, now: Instant) -> bool {
-        if now < self.rendered + FRESH {
-            return true;
-        }
-        let mut claimed = self.claimed.lock().unwrap_or_else(|e| e.into_inner());
-        match *claimed {
-            Some(at) if now < at + RENDER_CLAIM => true,
-            _ => {
-                *claimed = Some(now);
-                false
-            }
-        }
-    }
+    freshness: Arc<Freshness>,
 }
 
 pub fn page_cache() -> PageCache {
     moka::sync::Cache::builder()
         .weigher(|_, page: &CachedPage| u32::try_from(page.html.weight()).unwrap_or(u32::MAX))
         .max_capacity(64 * 1024 * 1024)
-        .time_to_live(FRESH + STALE)
+        .time_to_live(2 * FRESH)
         .build()
 }
 
@@ -604,7 +579,8 @@ fn cache_key(ctx: &Ctx, req: &HttpRequest) -> Option<String> {
 /// caller is to render it.
 fn cached(ctx: &Ctx, req: &HttpRequest) -> Option<HttpResponse> {
     let page = ctx.state.report_pages.get(&cache_key(ctx, req)?)?;
-    page.serve_now(Instant::now())
+    page.freshness
+        .usable(Instant::now(), FRESH)
         .then(|| shared_response(req, &page))
 }
 
@@ -651,8 +627,7 @@ fn serve<T: Serialize>(
     let page = CachedPage {
         etag,
         html: Encoded::gzip(html),
-        rendered: Instant::now(),
-        claimed: Arc::default(),
+        freshness: Arc::new(Freshness::new()),
     };
     let res = shared_response(req, &page);
     ctx.state.report_pages.insert(key, page);
@@ -1050,31 +1025,4 @@ pub async fn hide(
         "/admin/consultations/{slug}/rounds/{}/report",
         round.number
     )))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Past its freshness a page is rendered again by one reader only; the
-    /// others keep getting it meanwhile, unless that reader never finishes.
-    #[test]
-    fn one_reader_renders_an_expired_page_while_the_others_get_it() {
-        let rendered = Instant::now();
-        let page = CachedPage {
-            etag: String::new(),
-            html: Encoded::gzip(""),
-            rendered,
-            claimed: Arc::default(),
-        };
-        assert!(page.serve_now(rendered + FRESH / 2));
-        let expired = rendered + FRESH;
-        assert!(!page.serve_now(expired), "the first reader renders");
-        assert!(page.serve_now(expired), "the next ones are served");
-        assert!(page.serve_now(expired + RENDER_CLAIM / 2));
-        assert!(
-            !page.serve_now(expired + RENDER_CLAIM),
-            "a renderer that never finished is replaced"
-        );
-    }
 }
