@@ -83,7 +83,7 @@ impl Application {
             state.notifier.clone(),
             clock.clone(),
         ));
-        passwords::limit_concurrency(settings.server.max_concurrent_hashes);
+        passwords::start_hashers(settings.server.max_concurrent_hashes);
         let shedder = aw::Data::new(web::shed::Shedder::new(&settings.server, &state.templates)?);
         let count_queries = settings.server.query_count_header;
         let key = session_key(&settings)?;

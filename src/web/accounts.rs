@@ -53,10 +53,9 @@ async fn limit(ctx: &Ctx, bucket: String, max: u32, window_secs: u64) -> Result<
 }
 
 async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
-    let _turn = passwords::turn().await;
-    web::block(move || passwords::verify(&password, &hash))
+    passwords::on_hasher(move || passwords::verify(&password, &hash))
         .await
-        .map_err(|e| AppError::Internal(e.into()))
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("password verification failed")))
 }
 
 /// Whether `password` is the signed-in person's current one (re-asked before
@@ -75,10 +74,9 @@ async fn is_current_password(
 }
 
 async fn hash_password(password: String) -> Result<String, AppError> {
-    let _turn = passwords::turn().await;
-    web::block(move || passwords::hash(&password))
+    passwords::on_hasher(move || passwords::hash(&password))
         .await
-        .map_err(|e| AppError::Internal(e.into()))?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("password hashing failed")))?
         .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing: {e}")))
 }
 

@@ -118,9 +118,9 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
     // Tests change rounds behind the app's back, as another instance would;
     // the cache has tests of its own.
     settings.server.round_cache_ms = 0;
-    // The bound on concurrent password hashes is one per process (the first
-    // app's setting wins), so in this process it would make every parallel
-    // test's sign-ins queue behind every other's.
+    // The password hashing threads are one pool per process (the first app's
+    // setting wins): a small pool would make every parallel test's sign-ins
+    // queue behind every other's.
     settings.server.max_concurrent_hashes = 64;
     settings
 }
