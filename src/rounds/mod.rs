@@ -168,6 +168,22 @@ pub fn find(
     Ok((round, published))
 }
 
+/// The round's state at `now` as stored, not as cached: the last word on
+/// whether a submission is taken, read inside its write transaction so an
+/// early close or a new deadline set a moment ago, through any instance,
+/// holds. A published round is closed already.
+pub fn state_now(
+    conn: &mut DbConnection,
+    id: RoundId,
+    now: PrimitiveDateTime,
+) -> QueryResult<RoundState> {
+    let round: Round = rounds::table
+        .find(id)
+        .select(Round::as_select())
+        .first(conn)?;
+    Ok(round.state_at(now, false))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -719,6 +719,9 @@ async fn store_submission(
                 None => None,
             };
             db.commit_together(conn, move |conn| {
+                if rounds::state_now(conn, common.round.id, now)? != RoundState::Open {
+                    return Err(AppError::Conflict("the round closed meanwhile".into()));
+                }
                 let saved = submissions::save(
                     conn,
                     &common.round,

@@ -139,6 +139,65 @@ async fn a_cached_round_is_reused_and_an_organizers_change_shows_at_once_postgre
     a_cached_round_is_reused_and_an_organizers_change_shows_at_once(Backend::Postgres).await;
 }
 
+/// The cache may still say a round is open; the write transaction reads the
+/// stored round, so a close made through another instance (or the command
+/// line) a moment ago holds.
+async fn a_round_closed_through_another_instance_takes_no_submission(backend: Backend) {
+    let Some(database) = TestDatabase::create(backend) else {
+        return;
+    };
+    let mut settings = test_settings(&database);
+    settings.server.round_cache_ms = 600_000;
+    let app = spawn_with(database, settings, backend).await;
+    let participant = app
+        .participant("late@example.org", "academia", "FR", true)
+        .await;
+    let path = round_path(1);
+    let (_, page) = participant.get_text(&path).await;
+    app.db
+        .query(|c| {
+            diesel::connection::SimpleConnection::batch_execute(
+                c,
+                "UPDATE rounds SET closed_early_at = '2000-01-01 00:00:00' WHERE number = 1",
+            )
+        })
+        .await
+        .unwrap();
+    let late = participant
+        .post_form(
+            &format!("{path}/submission"),
+            &[
+                ("csrf_token", csrf_in(&page).as_str()),
+                ("action", "submit"),
+                ("stance[art-1]", "oppose"),
+                ("disclosure", "anonymous"),
+            ],
+        )
+        .await;
+    assert_eq!(late.status(), 409);
+    let stored: i64 = app
+        .db
+        .query(|c| {
+            use diesel::prelude::*;
+            polyphony::db::schema::submissions::table
+                .count()
+                .get_result(c)
+        })
+        .await
+        .unwrap();
+    assert_eq!(stored, 0, "nothing is stored after the close");
+}
+
+#[actix_web::test]
+async fn a_round_closed_through_another_instance_takes_no_submission_sqlite() {
+    a_round_closed_through_another_instance_takes_no_submission(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn a_round_closed_through_another_instance_takes_no_submission_postgres() {
+    a_round_closed_through_another_instance_takes_no_submission(Backend::Postgres).await;
+}
+
 async fn no_page_issues_more_queries_as_the_data_grows(backend: Backend) {
     let Some(app) = counting_app(backend).await else {
         return;
