@@ -152,6 +152,11 @@ impl Settings {
                 "must be at least 1",
             ));
         }
+        // A batch of e-mails must end within its two-minute claim (see the
+        // outbox worker): no message starts after a minute, none lasts longer.
+        if !(1..=60).contains(&self.email.timeout_secs) {
+            return Err(invalid("email.timeout_secs", "must be between 1 and 60"));
+        }
         if self.server.max_inflight_writes == 0 {
             return Err(invalid("server.max_inflight_writes", "must be at least 1"));
         }
@@ -190,5 +195,30 @@ impl Settings {
     /// the embedded default still works on plain http://127.0.0.1.
     pub fn cookies_secure(&self) -> bool {
         self.app.base_url.starts_with("https://")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An SMTP timeout past a minute could outlast the outbox claim.
+    #[test]
+    fn an_smtp_timeout_over_a_minute_is_refused() {
+        let mut settings = Settings::load_from(Path::new("config")).unwrap();
+        settings.email.timeout_secs = 60;
+        assert!(settings.check().is_ok());
+        settings.email.timeout_secs = 61;
+        assert!(
+            matches!(
+                settings.check(),
+                Err(ConfigError::Invalid {
+                    key: "email.timeout_secs",
+                    ..
+                })
+            ),
+            "{:?}",
+            settings.check().err()
+        );
     }
 }

@@ -15,6 +15,9 @@ use tokio::sync::watch;
 
 const BATCH: i64 = 50;
 const CLAIM: time::Duration = time::Duration::minutes(2);
+/// No message of a batch is started after this long, so that with the SMTP
+/// timeout (`email.timeout_secs`, under a minute) it all ends within `CLAIM`.
+const SEND_WITHIN: Duration = Duration::from_secs(60);
 
 enum Transport {
     File(AsyncFileTransport<Tokio1Executor>),
@@ -99,10 +102,14 @@ impl Worker {
         if claimed.is_empty() {
             return Ok(0);
         }
+        let started = std::time::Instant::now();
         let mut outcomes = Vec::with_capacity(claimed.len());
         let mut released = Vec::new();
         for due in claimed {
-            if *stop.borrow() {
+            // Outcomes are recorded when the batch ends: a slow SMTP server
+            // must not keep the batch past its claim, or another instance
+            // would claim and send the same messages again.
+            if *stop.borrow() || started.elapsed() > SEND_WITHIN {
                 released.push(due.id);
                 continue;
             }
