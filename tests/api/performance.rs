@@ -68,6 +68,22 @@ async fn submit(b: &Browser, n: i32) -> String {
     location.split("receipt=").nth(1).unwrap().to_string()
 }
 
+/// Submits one position to the round at `path` with the form token of its
+/// `page`; returns the status.
+async fn late_submit(b: &Browser, path: &str, page: &str) -> reqwest::StatusCode {
+    b.post_form(
+        &format!("{path}/submission"),
+        &[
+            ("csrf_token", csrf_in(page).as_str()),
+            ("action", "submit"),
+            ("stance[art-1]", "oppose"),
+            ("disclosure", "anonymous"),
+        ],
+    )
+    .await
+    .status()
+}
+
 /// A round's data is read once and reused by later pages and submissions, and
 /// an organizer's change through this instance shows at once all the same.
 async fn a_cached_round_is_reused_and_an_organizers_change_shows_at_once(backend: Backend) {
@@ -115,18 +131,8 @@ async fn a_cached_round_is_reused_and_an_organizers_change_shows_at_once(backend
     let (_, page) = anonymous.get_text(&path).await;
     assert!(page.contains("This round closed on"), "{page}");
     let (_, page) = participant.get_text(&path).await;
-    let late = participant
-        .post_form(
-            &format!("{path}/submission"),
-            &[
-                ("csrf_token", csrf_in(&page).as_str()),
-                ("action", "submit"),
-                ("stance[art-1]", "oppose"),
-                ("disclosure", "anonymous"),
-            ],
-        )
-        .await;
-    assert_eq!(late.status(), 409, "a closed round takes no submission");
+    let late = late_submit(&participant, &path, &page).await;
+    assert_eq!(late, 409, "a closed round takes no submission");
 }
 
 #[actix_web::test]
@@ -163,18 +169,8 @@ async fn a_round_closed_through_another_instance_takes_no_submission(backend: Ba
         })
         .await
         .unwrap();
-    let late = participant
-        .post_form(
-            &format!("{path}/submission"),
-            &[
-                ("csrf_token", csrf_in(&page).as_str()),
-                ("action", "submit"),
-                ("stance[art-1]", "oppose"),
-                ("disclosure", "anonymous"),
-            ],
-        )
-        .await;
-    assert_eq!(late.status(), 409);
+    let late = late_submit(&participant, &path, &page).await;
+    assert_eq!(late, 409);
     let stored: i64 = app
         .db
         .query(|c| {
