@@ -218,14 +218,16 @@ fn record(
         .filter(|(_, _, outcome)| outcome.is_ok())
         .map(|(id, _, _)| *id)
         .collect();
-    diesel::update(outbox::table.filter(outbox::id.eq_any(&sent)))
-        .set((
-            outbox::status.eq("sent"),
-            outbox::sent_at.eq(now),
-            outbox::locked_until.eq(None::<PrimitiveDateTime>),
-            outbox::last_error.eq(None::<String>),
-        ))
-        .execute(conn)?;
+    if !sent.is_empty() {
+        diesel::update(outbox::table.filter(outbox::id.eq_any(&sent)))
+            .set((
+                outbox::status.eq("sent"),
+                outbox::sent_at.eq(now),
+                outbox::locked_until.eq(None::<PrimitiveDateTime>),
+                outbox::last_error.eq(None::<String>),
+            ))
+            .execute(conn)?;
+    }
     for (id, attempts, outcome) in outcomes {
         let Err(error) = outcome else { continue };
         let row = outbox::table.find(*id);
@@ -254,6 +256,9 @@ fn record(
 
 /// Hands back claimed messages that were not attempted.
 fn release(conn: &mut DbConnection, ids: &[OutboxId]) -> QueryResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     diesel::update(outbox::table.filter(outbox::id.eq_any(ids)))
         .set((
             outbox::locked_until.eq(None::<PrimitiveDateTime>),
