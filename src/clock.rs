@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
 #[derive(Clone, Default)]
@@ -24,5 +25,19 @@ impl Clock {
     pub fn advance(&self, by: Duration) {
         self.offset_micros
             .fetch_add(by.whole_microseconds() as i64, Ordering::Relaxed);
+    }
+}
+/// A stored (UTC) time as RFC 3339, the one form machines and `<time>` read.
+pub fn rfc3339(t: PrimitiveDateTime) -> String {
+    t.assume_utc().format(&Rfc3339).unwrap_or_default()
+}
+
+/// Whole days left, counting a part of a day as a day.
+pub fn days_left(now: PrimitiveDateTime, close: PrimitiveDateTime) -> i64 {
+    let seconds = (close - now).whole_seconds();
+    if seconds <= 0 {
+        0
+    } else {
+        (seconds + 86_399) / 86_400
     }
 }

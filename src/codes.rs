@@ -66,6 +66,10 @@ text_enum! {
 }
 
 impl StakeholderGroup {
+    pub fn label_keys(groups: &[StakeholderGroup]) -> Vec<String> {
+        groups.iter().map(|g| g.label_key()).collect()
+    }
+
     /// The Fluent message that names the group in the reader's language.
     pub fn label_key(self) -> String {
         format!("group-{}", self.as_str().replace('_', "-"))

@@ -72,8 +72,8 @@ impl Application {
             templates,
             settings: settings.clone(),
             clock: clock.clone(),
-            report_pages: crate::web::report_page_cache(),
-            rounds: crate::web::RoundCache::new(settings.server.round_cache_ms),
+            report_pages: crate::web::cache::report_pages::new(),
+            rounds: crate::web::cache::RoundCache::new(settings.server.round_cache_ms),
         });
         let worker = Worker::new(db.clone(), clock.clone(), &settings.email)?;
         let (stop, stopping) = tokio::sync::watch::channel(false);
@@ -84,7 +84,10 @@ impl Application {
             clock.clone(),
         ));
         passwords::start_hashers(settings.server.max_concurrent_hashes);
-        let shedder = aw::Data::new(web::shed::Shedder::new(&settings.server, &state.templates)?);
+        let shedder = aw::Data::new(web::load_shedding::LoadShedder::new(
+            &settings.server,
+            &state.templates,
+        )?);
         let count_queries = settings.server.query_count_header;
         let key = session_key(&settings)?;
         let secure = settings.cookies_secure();
@@ -102,7 +105,7 @@ impl Application {
                     },
                 ))
                 .app_data(aw::PayloadConfig::default().limit(max_body))
-                .wrap(from_fn(web::forget_after_admin_writes))
+                .wrap(from_fn(web::cache::forget_after_admin_writes))
                 .wrap(from_fn(web::csrf::check))
                 .wrap(from_fn(web::input::check))
                 .wrap(from_fn(web::locale::remember))
@@ -117,12 +120,12 @@ impl Application {
                 )
                 .wrap(Condition::new(
                     count_queries,
-                    from_fn(web::shed::count_queries),
+                    from_fn(web::query_count::count_queries),
                 ))
                 .wrap(ErrorHandlers::new().default_handler(web::errors::render))
                 .wrap(Compress::default())
                 .wrap(
-                    web::SECURITY_HEADERS
+                    web::headers::SECURITY_HEADERS
                         .into_iter()
                         .fold(DefaultHeaders::new(), DefaultHeaders::add),
                 )
@@ -130,9 +133,9 @@ impl Application {
                 // Outermost, so that a refusal costs no log span, cookie
                 // decryption, body read, page render or compression: its
                 // answer is complete and made in advance.
-                .wrap(from_fn(web::shed::shed))
+                .wrap(from_fn(web::load_shedding::refuse_when_overloaded))
                 .configure(web::configure)
-                .default_service(aw::to(web::not_found))
+                .default_service(aw::to(web::errors::not_found))
         })
         .workers(workers)
         .shutdown_timeout(30)

@@ -1,6 +1,8 @@
 //! English and French: Fluent catalogs, locale negotiation and the template
 //! helpers that translate, format dates and count days.
 
+pub mod reading;
+
 use crate::codes::Locale;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};

@@ -91,3 +91,8 @@ pub fn render<B: MessageBody + 'static>(
     let res: ServiceResponse<EitherBody<B>> = ServiceResponse::new(req, new).map_into_right_body();
     Ok(ErrorHandlerResponse::Response(res))
 }
+
+/// Routes nobody registered answer with the 404 page.
+pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}

@@ -1,58 +1,30 @@
 //! HTTP handlers only: parse input, call the domain, render. Every route is
 //! registered in `configure`.
 
+pub mod cache;
 pub mod csrf;
 pub mod errors;
+pub mod headers;
 pub mod input;
+pub mod load_shedding;
 pub mod locale;
 pub mod page;
+pub mod query_count;
+mod state;
 
 mod accounts;
 mod admin;
 mod assets;
 mod encoded;
-mod fresh;
 mod health;
 mod organize;
 mod public;
 mod reports;
-pub mod shed;
 mod submissions;
 
-use crate::clock::Clock;
-use crate::config::Settings;
-use crate::db::Db;
-use crate::error::AppError;
-use crate::notifications::Notifier;
-use crate::templates::Templates;
 use actix_web::web;
-use std::sync::Arc;
 
-/// What every handler may use; nothing in it differs between instances.
-pub use reports::{PageCache, page_cache as report_page_cache};
-pub use submissions::RoundCache;
-
-/// Served on every response; no inline script or style is ever needed.
-pub const SECURITY_HEADERS: [(&str, &str); 4] = [
-    (
-        "Content-Security-Policy",
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-         form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    ),
-    ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "same-origin"),
-    ("X-Frame-Options", "DENY"),
-];
-
-pub struct AppState {
-    pub db: Db,
-    pub templates: Arc<Templates>,
-    pub notifier: Notifier,
-    pub settings: Settings,
-    pub clock: Clock,
-    pub report_pages: PageCache,
-    pub rounds: submissions::RoundCache,
-}
+pub use state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(public::home))
@@ -185,30 +157,4 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(admin::verify_participant),
         )
         .route("/admin/users/{id}/role", web::post().to(admin::set_role));
-}
-
-pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
-    Err(AppError::NotFound)
-}
-
-/// Organizers' changes (a round closed, a report published, a translation
-/// added…) must show at once: after any write under /admin this instance
-/// forgets the pages and rounds it cached. Other instances see the change when
-/// their entries expire (rounds 1 s, report pages 5 s).
-pub async fn forget_after_admin_writes(
-    req: actix_web::dev::ServiceRequest,
-    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
-) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    use actix_web::http::Method;
-    let admin_write = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
-        && req.path().starts_with("/admin");
-    let state = admin_write
-        .then(|| req.app_data::<web::Data<AppState>>().cloned())
-        .flatten();
-    let res = next.call(req).await?;
-    if let Some(state) = state {
-        state.report_pages.invalidate_all();
-        state.rounds.invalidate_all();
-    }
-    Ok(res)
 }

@@ -3,9 +3,9 @@
 //! flash message, after a page that says what will happen.
 
 use super::page::{Ctx, see_other};
-use super::public::rfc3339;
 use crate::accounts::fields::FieldErrors;
 use crate::audit;
+use crate::clock::rfc3339;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation, NewConsultation};
 use crate::drafts::{self, DraftVersion, ImportError, import};
@@ -1045,7 +1045,7 @@ struct AuditRow {
     action_key: String,
     actor: Option<String>,
     consultation_slug: Option<String>,
-    consultation_title: Option<super::public::Text>,
+    consultation_title: Option<crate::i18n::reading::Text>,
     subject: String,
     details: String,
     created_at: String,
@@ -1066,7 +1066,7 @@ pub async fn audit_log(ctx: Ctx, query: web::Query<PageQuery>) -> Result<HttpRes
         .db
         .query(move |c| audit::public_page(c, page, 50))
         .await?;
-    let reading = super::public::Reading::of(&ctx);
+    let reading = ctx.reading();
     let view = AuditPage {
         entries: entries
             .into_iter()

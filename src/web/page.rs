@@ -7,6 +7,7 @@ use crate::accounts::{User, sessions, tokens};
 use crate::codes::Locale;
 use crate::error::AppError;
 use crate::i18n;
+use crate::i18n::reading::{Reading, TranslationNote};
 use crate::templates::Templates;
 use actix_session::{Session, SessionExt};
 use actix_web::http::StatusCode;
@@ -163,6 +164,25 @@ impl Ctx {
             Some(u) if u.is_organizer() => Ok(u),
             _ => Err(AppError::Forbidden),
         }
+    }
+
+    /// Translations in the reader's language unless they asked for the
+    /// originals (`?original=1`).
+    pub fn reading(&self) -> Reading {
+        Reading {
+            locale: self.locale,
+            original: self.query_has("original=1"),
+        }
+    }
+
+    /// The note linking this page's translation and original, if it has any.
+    pub fn translation_note(
+        &self,
+        reading: Reading,
+        translated: bool,
+        originals: &str,
+    ) -> Option<TranslationNote> {
+        reading.note(translated, originals, self.toggle_original_href())
     }
 
     pub fn query_has(&self, pair: &str) -> bool {

@@ -6,15 +6,14 @@
 //! text, chart, table, response, campaigns and published texts, fifty at a
 //! time), so every page stays light whatever the round's size.
 
-use super::encoded::Encoded;
-use super::fresh::Freshness;
+use super::cache::report_pages;
 use super::page::{Ctx, see_other};
-use super::public::{Reading, Text, TranslationNote};
 use crate::accounts::countries;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation};
 use crate::db::{DbConnection, PositionId};
 use crate::error::AppError;
+use crate::i18n::reading::{Text, TranslationNote};
 use crate::markdown;
 use crate::reports::chart::{self, Bar, Labels};
 use crate::reports::figures::{ConsensusLabel, StanceCounts};
@@ -25,8 +24,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 /// Texts per page of a provision; the overview shows the first few general
 /// comments.
@@ -147,7 +144,7 @@ struct Frame {
 /// `translated`: whether the page holds a text that has a translation.
 fn frame(ctx: &Ctx, s: &Snapshot, versions: Vec<i32>, preview: bool, translated: bool) -> Frame {
     let latest = preview || versions.last() == Some(&s.version);
-    let reading = Reading::of(ctx);
+    let reading = ctx.reading();
     let written_in = s.locale.as_str();
     let translated =
         translated || reading.has_translation(written_in, s.translated_title.as_deref());
@@ -158,7 +155,7 @@ fn frame(ctx: &Ctx, s: &Snapshot, versions: Vec<i32>, preview: bool, translated:
             written_in,
             s.translated_title.as_deref(),
         ),
-        translation: reading.note(ctx, translated, written_in),
+        translation: ctx.translation_note(reading, translated, written_in),
         round: s.round,
         version: s.version,
         versions,
@@ -189,7 +186,7 @@ fn frame(ctx: &Ctx, s: &Snapshot, versions: Vec<i32>, preview: bool, translated:
 /// A provision's label, heading and body in the reader's language where a
 /// translation exists (the label follows the heading).
 fn texts_of(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> (String, Text, Text) {
-    let reading = Reading::of(ctx);
+    let reading = ctx.reading();
     let written_in = s.locale.as_str();
     let heading = reading.text(&p.heading, written_in, p.translated_heading.as_deref());
     let body = reading.text(&p.body, written_in, p.translated_body.as_deref());
@@ -201,7 +198,7 @@ fn texts_of(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> (String, Text, Text
 }
 
 fn is_translated(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> bool {
-    let reading = Reading::of(ctx);
+    let reading = ctx.reading();
     let written_in = s.locale.as_str();
     reading.has_translation(written_in, p.translated_heading.as_deref())
         || reading.has_translation(written_in, p.translated_body.as_deref())
@@ -538,74 +535,6 @@ fn etag_of(published: &reports::Published, ctx: &Ctx, page: &str) -> String {
     )
 }
 
-/// Rendered public report pages shared by anonymous readers, by language
-/// and address: a published version never changes, and an address without
-/// `?version=` follows a new version within `FRESH`. Each is kept gzipped
-/// too, compressed once rather than for every reader. This is what lets a
-/// report take a flash crowd without touching the database.
-pub type PageCache = moka::sync::Cache<String, CachedPage>;
-
-/// How long a page is served as it is; for as long again it is served while
-/// one reader renders its replacement, and a page idle that long is dropped.
-const FRESH: Duration = Duration::from_secs(5);
-
-#[derive(Clone)]
-pub struct CachedPage {
-    etag: String,
-    html: Encoded,
-    freshness: Arc<Freshness>,
-}
-
-pub fn page_cache() -> PageCache {
-    moka::sync::Cache::builder()
-        .weigher(|_, page: &CachedPage| u32::try_from(page.html.weight()).unwrap_or(u32::MAX))
-        .max_capacity(64 * 1024 * 1024)
-        .time_to_live(2 * FRESH)
-        .build()
-}
-
-fn cache_key(ctx: &Ctx, req: &HttpRequest) -> Option<String> {
-    ctx.is_anonymous().then(|| {
-        format!(
-            "{} {}?{}",
-            ctx.locale.as_str(),
-            req.path(),
-            req.query_string()
-        )
-    })
-}
-
-/// A page from the cache: 304 when the reader has it already. None when the
-/// caller is to render it.
-fn cached(ctx: &Ctx, req: &HttpRequest) -> Option<HttpResponse> {
-    let page = ctx.state.report_pages.get(&cache_key(ctx, req)?)?;
-    page.freshness
-        .usable(Instant::now(), FRESH)
-        .then(|| shared_response(req, &page))
-}
-
-/// A shared page with its validator, gzipped when the reader takes it.
-fn shared_response(req: &HttpRequest, page: &CachedPage) -> HttpResponse {
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == page.etag);
-    let mut res = if fresh {
-        HttpResponse::NotModified()
-    } else {
-        HttpResponse::Ok()
-    };
-    res.insert_header((header::ETAG, page.etag.as_str()))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
-        .insert_header((header::VARY, "Accept-Encoding, Accept-Language, Cookie"));
-    if fresh {
-        return res.finish();
-    }
-    res.content_type("text/html; charset=utf-8");
-    page.html.send(req, &mut res)
-}
-
 /// Renders a report page, shares it with the next anonymous readers, and
 /// answers with its validator (signed-in readers get it uncached: their
 /// page carries their name and forms).
@@ -618,20 +547,13 @@ fn serve<T: Serialize>(
     view: &T,
 ) -> Result<HttpResponse, AppError> {
     let html = ctx.render_html(template, title, view)?;
-    let Some(key) = cache_key(ctx, req) else {
+    let Some(key) = report_pages::key(ctx, req) else {
         return Ok(HttpResponse::Ok()
             .content_type("text/html; charset=utf-8")
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .body(html));
     };
-    let page = CachedPage {
-        etag,
-        html: Encoded::gzip(html),
-        freshness: Arc::new(Freshness::new()),
-    };
-    let res = shared_response(req, &page);
-    ctx.state.report_pages.insert(key, page);
-    Ok(res)
+    Ok(report_pages::share(ctx, req, key, etag, html))
 }
 
 pub async fn report(
@@ -640,7 +562,7 @@ pub async fn report(
     path: web::Path<(String, String)>,
     query: web::Query<VersionQuery>,
 ) -> Result<HttpResponse, AppError> {
-    if let Some(res) = cached(&ctx, &req) {
+    if let Some(res) = report_pages::cached(&ctx, &req) {
         return Ok(res);
     }
     let published = stored(&ctx, path.into_inner(), query.version).await?;
@@ -685,7 +607,7 @@ pub async fn provision(
     path: web::Path<(String, String, String)>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    if let Some(res) = cached(&ctx, &req) {
+    if let Some(res) = report_pages::cached(&ctx, &req) {
         return Ok(res);
     }
     let (slug, number, key) = path.into_inner();
@@ -724,7 +646,7 @@ pub async fn general_texts(
     path: web::Path<(String, String)>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    if let Some(res) = cached(&ctx, &req) {
+    if let Some(res) = report_pages::cached(&ctx, &req) {
         return Ok(res);
     }
     let published = stored(&ctx, path.into_inner(), query.version).await?;

@@ -1,207 +1,22 @@
 //! The round page (the participant's main page), the submission form with its
 //! review step, the participant's own history, and receipts.
 
-use super::encoded::Encoded;
-use super::fresh::Freshness;
+use super::cache::rounds::{AnonymousPage, RoundData, load, round_number};
 use super::page::{Ctx, see_other};
-use super::public::{Reading, Text, TranslationNote, days_left, group_keys, rfc3339, title_of};
 use crate::accounts::fields::FieldErrors;
-use crate::codes::Locale;
+use crate::clock::{days_left, rfc3339};
 use crate::codes::StakeholderGroup;
-use crate::consultations::{self, Consultation};
-use crate::db::Db;
-use crate::drafts::{self, DraftVersion, Provision};
+use crate::drafts::{self};
 use crate::error::AppError;
+use crate::i18n::reading::{Reading, Text, TranslationNote, title_of};
 use crate::markdown;
 use crate::notifications::{Kind, Message};
-use crate::rounds::{self, Attribution, Round, RoundState};
+use crate::rounds::{self, Attribution, RoundState};
 use crate::submissions::form::{self, Action};
-use crate::submissions::{
-    self, Disclosure, Input, Refusal, RevisionAction, Stance, Status, Stored,
-};
+use crate::submissions::{self, Disclosure, Input, Refusal, RevisionAction, Stance, Status};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Serialize;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-/// What a round page shows everybody. Every submit needs it too, so it is
-/// cached (see `RoundCache`); the time-dependent state is not part of it.
-pub struct RoundCommon {
-    consultation: Consultation,
-    round: Round,
-    published: bool,
-    draft: DraftVersion,
-    provisions: Vec<Provision>,
-    groups: Vec<StakeholderGroup>,
-    /// The provisions of the version before this round's, to show changes.
-    previous: Option<Vec<Provision>>,
-    /// The page as readers who are not signed in see it, rendered once for
-    /// as long as this entry is cached rather than once per reader: a surge
-    /// of readers then costs no Markdown, template or compression work.
-    anonymous_pages: Mutex<HashMap<AnonymousPage, Encoded>>,
-    freshness: Freshness,
-}
-
-/// What an anonymous reader's round page depends on.
-#[derive(Hash, PartialEq, Eq)]
-struct AnonymousPage {
-    locale: Locale,
-    query: String,
-    state: RoundState,
-}
-
-/// Enough for both languages and the usual views; addresses with other
-/// queries are rendered per request rather than filling memory.
-const ANONYMOUS_PAGES: usize = 16;
-
-/// Rounds by (consultation slug, number), fresh for `server.round_cache_ms`
-/// (one second by default; 0 turns the cache off) and then used for as long
-/// again while they are reloaded in the background: no reader waits for the
-/// reload (on PostgreSQL under load one took up to 0.6 s). Every organizer's
-/// change clears the cache of its instance (`forget_after_admin_writes`), so a
-/// change made through another instance or the command line shows within
-/// twice that time; round states that follow from the clock are computed per
-/// request.
-#[derive(Clone)]
-pub struct RoundCache {
-    rounds: Option<moka::sync::Cache<(String, i32), Arc<RoundCommon>>>,
-    fresh: Duration,
-}
-
-impl RoundCache {
-    pub fn new(ttl_ms: u64) -> Self {
-        let fresh = Duration::from_millis(ttl_ms);
-        Self {
-            rounds: (ttl_ms > 0).then(|| {
-                moka::sync::Cache::builder()
-                    .max_capacity(1_000)
-                    .time_to_live(2 * fresh)
-                    .build()
-            }),
-            fresh,
-        }
-    }
-
-    /// A cached round; when it is due for a reload and nobody is reloading
-    /// it yet, a reload starts in the background.
-    fn get(&self, db: &Db, key: &(String, i32)) -> Option<Arc<RoundCommon>> {
-        let round = self.rounds.as_ref()?.get(key)?;
-        if !round.freshness.usable(Instant::now(), self.fresh) {
-            let (db, cache, key) = (db.clone(), self.clone(), key.clone());
-            actix_web::rt::spawn(async move {
-                let loaded = db
-                    .run(move |c| load_common(c, &key.0, key.1).map(|round| (key, round)))
-                    .await;
-                // On failure the claim lapses and a later reader tries again;
-                // the entry itself expires at twice its freshness.
-                if let Ok((key, round)) = loaded {
-                    cache.insert(key, Arc::new(round));
-                }
-            });
-        }
-        Some(round)
-    }
-
-    fn insert(&self, key: (String, i32), round: Arc<RoundCommon>) {
-        if let Some(cache) = &self.rounds {
-            cache.insert(key, round);
-        }
-    }
-
-    pub fn invalidate_all(&self) {
-        if let Some(cache) = &self.rounds {
-            cache.invalidate_all();
-        }
-    }
-}
-
-/// Everything the round page is drawn from.
-struct RoundData {
-    common: Arc<RoundCommon>,
-    state: RoundState,
-    stored: Option<Stored>,
-}
-
-impl std::ops::Deref for RoundData {
-    type Target = RoundCommon;
-    fn deref(&self) -> &RoundCommon {
-        &self.common
-    }
-}
-
-fn round_number(raw: &str) -> Result<i32, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
-fn load_common(
-    conn: &mut crate::db::DbConnection,
-    slug: &str,
-    number: i32,
-) -> Result<RoundCommon, AppError> {
-    let consultation = consultations::find_by_slug(conn, slug)?;
-    let (round, published) = rounds::find(conn, consultation.id, number)?;
-    if round.announced_at.is_none() {
-        return Err(AppError::NotFound);
-    }
-    let draft = drafts::find(conn, round.draft_version_id)?;
-    let provisions = drafts::provisions_of(conn, draft.id)?;
-    let groups = consultations::eligible_groups(conn, consultation.id)?;
-    let previous = match drafts::previous_version(conn, &draft)? {
-        Some(v) => Some(drafts::provisions_of(conn, v.id)?),
-        None => None,
-    };
-    Ok(RoundCommon {
-        consultation,
-        round,
-        published,
-        draft,
-        provisions,
-        groups,
-        previous,
-        anonymous_pages: Mutex::default(),
-        freshness: Freshness::new(),
-    })
-}
-
-async fn load(ctx: &Ctx, slug: String, number: i32) -> Result<RoundData, AppError> {
-    let participant = ctx.user.as_ref().map(|u| u.id);
-    let now = ctx.state.clock.now();
-    let key = (slug, number);
-    let cached = ctx.state.rounds.get(&ctx.state.db, &key);
-    // A reader who is not signed in, on a cached round, needs no database
-    // call at all (no pooled connection, no blocking thread).
-    let (common, stored) = match (cached, participant) {
-        (Some(common), None) => (common, None),
-        (cached, participant) => {
-            let cache = ctx.state.rounds.clone();
-            ctx.state
-                .db
-                .run(move |conn| -> Result<_, AppError> {
-                    let common = match cached {
-                        Some(c) => c,
-                        None => {
-                            let loaded = Arc::new(load_common(conn, &key.0, number)?);
-                            cache.insert(key, loaded.clone());
-                            loaded
-                        }
-                    };
-                    let stored = match participant {
-                        Some(p) => submissions::load(conn, common.round.id, p)?,
-                        None => None,
-                    };
-                    Ok((common, stored))
-                })
-                .await?
-        }
-    };
-    Ok(RoundData {
-        state: common.round.state_at(now, common.published),
-        common,
-        stored,
-    })
-}
 
 #[derive(Serialize)]
 struct Choice {
@@ -317,8 +132,8 @@ fn page(
 ) -> RoundPage {
     let show_changes = data.previous.is_some() && ctx.query_has("view=changes");
     let reading = Reading {
-        original: Reading::of(ctx).original || show_changes,
-        ..Reading::of(ctx)
+        original: ctx.reading().original || show_changes,
+        ..ctx.reading()
     };
     let changes = data
         .previous
@@ -419,16 +234,18 @@ fn page(
             .any(|p| reading.provision_translated(p, draft_locale));
     // The link goes to the round page itself, also from the review step and
     // from a form sent back with errors (both answers to a POST).
-    let translation = reading.note(ctx, translated, draft_locale).map(|mut note| {
-        note.changes = show_changes;
-        note.href = format!(
-            "/consultations/{}/rounds/{}{}",
-            c.slug,
-            data.round.number,
-            if reading.original { "" } else { "?original=1" }
-        );
-        note
-    });
+    let translation = ctx
+        .translation_note(reading, translated, draft_locale)
+        .map(|mut note| {
+            note.changes = show_changes;
+            note.href = format!(
+                "/consultations/{}/rounds/{}{}",
+                c.slug,
+                data.round.number,
+                if reading.original { "" } else { "?original=1" }
+            );
+            note
+        });
     RoundPage {
         slug: c.slug.clone(),
         consultation_title: reading.text(&c.title, &c.locale, c.translated_title.as_deref()),
@@ -449,7 +266,7 @@ fn page(
         preamble_html: markdown::to_html(&preamble.text),
         preamble_lang: preamble.lang,
         translation,
-        groups: group_keys(&data.groups),
+        groups: StakeholderGroup::label_keys(&data.groups),
         provisions,
         form,
         refusal: refusal.map(|r| RefusalView {
@@ -511,23 +328,7 @@ pub async fn round(
         query: req.query_string().to_string(),
         state: data.state,
     };
-    let lock = || {
-        data.anonymous_pages
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-    };
-    let cached = lock().get(&key).cloned();
-    let page = match cached {
-        Some(page) => page,
-        None => {
-            let page = Encoded::gzip(render()?);
-            let mut pages = lock();
-            if pages.len() < ANONYMOUS_PAGES {
-                pages.insert(key, page.clone());
-            }
-            page
-        }
-    };
+    let page = data.anonymous_page(key, render)?;
     let mut res = HttpResponse::Ok();
     res.content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -6,7 +6,8 @@
 //! submissions never starves the public pages.
 
 use super::encoded::Encoded;
-use super::{SECURITY_HEADERS, errors, locale};
+use super::headers::SECURITY_HEADERS;
+use super::{errors, locale};
 use crate::codes::Locale;
 use crate::config::ServerSettings;
 use crate::error::AppError;
@@ -90,14 +91,14 @@ impl Refusal {
 }
 
 /// Shared by every worker of one instance.
-pub struct Shedder {
+pub struct LoadShedder {
     writes: Lane,
     reads: Lane,
     patience: Duration,
     refusal: Refusal,
 }
 
-impl Shedder {
+impl LoadShedder {
     pub fn new(s: &ServerSettings, templates: &Templates) -> Result<Self, AppError> {
         Ok(Self {
             writes: Lane::new(s.max_inflight_writes, s.max_queued_writes),
@@ -121,11 +122,11 @@ impl Shedder {
     }
 }
 
-pub async fn shed(
+pub async fn refuse_when_overloaded(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let Some(shedder) = req.app_data::<web::Data<Shedder>>().cloned() else {
+    let Some(shedder) = req.app_data::<web::Data<LoadShedder>>().cloned() else {
         return next
             .call(req)
             .await
@@ -178,21 +179,6 @@ async fn drain_small_body(req: &mut ServiceRequest) {
         }
     };
     let _ = tokio::time::timeout(DRAIN_PATIENCE, drained).await;
-}
-
-/// Wraps each request in a statement counter and reports the count in
-/// `X-Query-Count` (enabled by `server.query_count_header`).
-pub async fn count_queries(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let (res, count) = crate::db::counting::count(next.call(req)).await;
-    let mut res = res?.map_into_boxed_body();
-    res.headers_mut().insert(
-        actix_web::http::header::HeaderName::from_static("x-query-count"),
-        actix_web::http::header::HeaderValue::from(count),
-    );
-    Ok(res)
 }
 
 #[cfg(test)]

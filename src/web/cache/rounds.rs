@@ -1,0 +1,218 @@
+//! Rounds as every page and submission of the round needs them, read once a
+//! second for all readers; and the page anonymous readers share.
+
+use super::freshness::Freshness;
+use crate::codes::{Locale, StakeholderGroup};
+use crate::consultations::{self, Consultation};
+use crate::db::Db;
+use crate::drafts::{self, DraftVersion, Provision};
+use crate::error::AppError;
+use crate::rounds::{self, Round, RoundState};
+use crate::submissions::{self, Stored};
+use crate::web::encoded::Encoded;
+use crate::web::page::Ctx;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// What a round page shows everybody. Every submit needs it too, so it is
+/// cached (see `RoundCache`); the time-dependent state is not part of it.
+pub struct RoundCommon {
+    pub consultation: Consultation,
+    pub round: Round,
+    pub published: bool,
+    pub draft: DraftVersion,
+    pub provisions: Vec<Provision>,
+    pub groups: Vec<StakeholderGroup>,
+    /// The provisions of the version before this round's, to show changes.
+    pub previous: Option<Vec<Provision>>,
+    /// The page as readers who are not signed in see it, rendered once for
+    /// as long as this entry is cached rather than once per reader: a surge
+    /// of readers then costs no Markdown, template or compression work.
+    anonymous_pages: Mutex<HashMap<AnonymousPage, Encoded>>,
+    pub freshness: Freshness,
+}
+
+/// What an anonymous reader's round page depends on.
+#[derive(Hash, PartialEq, Eq)]
+pub struct AnonymousPage {
+    pub locale: Locale,
+    pub query: String,
+    pub state: RoundState,
+}
+
+/// Enough for both languages and the usual views; addresses with other
+/// queries are rendered per request rather than filling memory.
+const ANONYMOUS_PAGES: usize = 16;
+
+impl RoundCommon {
+    /// The page every anonymous reader of this round sees under `key`,
+    /// rendered by `render` the first time.
+    pub fn anonymous_page(
+        &self,
+        key: AnonymousPage,
+        render: impl FnOnce() -> Result<String, AppError>,
+    ) -> Result<Encoded, AppError> {
+        let lock = || {
+            self.anonymous_pages
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+        };
+        if let Some(page) = lock().get(&key) {
+            return Ok(page.clone());
+        }
+        let page = Encoded::gzip(render()?);
+        let mut pages = lock();
+        if pages.len() < ANONYMOUS_PAGES {
+            pages.insert(key, page.clone());
+        }
+        Ok(page)
+    }
+}
+
+/// Rounds by (consultation slug, number), fresh for `server.round_cache_ms`
+/// (one second by default; 0 turns the cache off) and then used for as long
+/// again while they are reloaded in the background: no reader waits for the
+/// reload (on PostgreSQL under load one took up to 0.6 s). Every organizer's
+/// change clears the cache of its instance (`forget_after_admin_writes`), so a
+/// change made through another instance or the command line shows within
+/// twice that time; round states that follow from the clock are computed per
+/// request.
+#[derive(Clone)]
+pub struct RoundCache {
+    rounds: Option<moka::sync::Cache<(String, i32), Arc<RoundCommon>>>,
+    fresh: Duration,
+}
+
+impl RoundCache {
+    pub fn new(ttl_ms: u64) -> Self {
+        let fresh = Duration::from_millis(ttl_ms);
+        Self {
+            rounds: (ttl_ms > 0).then(|| {
+                moka::sync::Cache::builder()
+                    .max_capacity(1_000)
+                    .time_to_live(2 * fresh)
+                    .build()
+            }),
+            fresh,
+        }
+    }
+
+    /// A cached round; when it is due for a reload and nobody is reloading
+    /// it yet, a reload starts in the background.
+    pub fn get(&self, db: &Db, key: &(String, i32)) -> Option<Arc<RoundCommon>> {
+        let round = self.rounds.as_ref()?.get(key)?;
+        if !round.freshness.usable(Instant::now(), self.fresh) {
+            let (db, cache, key) = (db.clone(), self.clone(), key.clone());
+            actix_web::rt::spawn(async move {
+                let loaded = db
+                    .run(move |c| load_common(c, &key.0, key.1).map(|round| (key, round)))
+                    .await;
+                // On failure the claim lapses and a later reader tries again;
+                // the entry itself expires at twice its freshness.
+                if let Ok((key, round)) = loaded {
+                    cache.insert(key, Arc::new(round));
+                }
+            });
+        }
+        Some(round)
+    }
+
+    pub fn insert(&self, key: (String, i32), round: Arc<RoundCommon>) {
+        if let Some(cache) = &self.rounds {
+            cache.insert(key, round);
+        }
+    }
+
+    pub fn invalidate_all(&self) {
+        if let Some(cache) = &self.rounds {
+            cache.invalidate_all();
+        }
+    }
+}
+
+/// Everything the round page is drawn from.
+pub struct RoundData {
+    pub common: Arc<RoundCommon>,
+    pub state: RoundState,
+    pub stored: Option<Stored>,
+}
+
+impl std::ops::Deref for RoundData {
+    type Target = RoundCommon;
+    fn deref(&self) -> &RoundCommon {
+        &self.common
+    }
+}
+
+pub fn round_number(raw: &str) -> Result<i32, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+fn load_common(
+    conn: &mut crate::db::DbConnection,
+    slug: &str,
+    number: i32,
+) -> Result<RoundCommon, AppError> {
+    let consultation = consultations::find_by_slug(conn, slug)?;
+    let (round, published) = rounds::find(conn, consultation.id, number)?;
+    if round.announced_at.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let draft = drafts::find(conn, round.draft_version_id)?;
+    let provisions = drafts::provisions_of(conn, draft.id)?;
+    let groups = consultations::eligible_groups(conn, consultation.id)?;
+    let previous = match drafts::previous_version(conn, &draft)? {
+        Some(v) => Some(drafts::provisions_of(conn, v.id)?),
+        None => None,
+    };
+    Ok(RoundCommon {
+        consultation,
+        round,
+        published,
+        draft,
+        provisions,
+        groups,
+        previous,
+        anonymous_pages: Mutex::default(),
+        freshness: Freshness::new(),
+    })
+}
+
+pub async fn load(ctx: &Ctx, slug: String, number: i32) -> Result<RoundData, AppError> {
+    let participant = ctx.user.as_ref().map(|u| u.id);
+    let now = ctx.state.clock.now();
+    let key = (slug, number);
+    let cached = ctx.state.rounds.get(&ctx.state.db, &key);
+    // A reader who is not signed in, on a cached round, needs no database
+    // call at all (no pooled connection, no blocking thread).
+    let (common, stored) = match (cached, participant) {
+        (Some(common), None) => (common, None),
+        (cached, participant) => {
+            let cache = ctx.state.rounds.clone();
+            ctx.state
+                .db
+                .run(move |conn| -> Result<_, AppError> {
+                    let common = match cached {
+                        Some(c) => c,
+                        None => {
+                            let loaded = Arc::new(load_common(conn, &key.0, number)?);
+                            cache.insert(key, loaded.clone());
+                            loaded
+                        }
+                    };
+                    let stored = match participant {
+                        Some(p) => submissions::load(conn, common.round.id, p)?,
+                        None => None,
+                    };
+                    Ok((common, stored))
+                })
+                .await?
+        }
+    };
+    Ok(RoundData {
+        state: common.round.state_at(now, common.published),
+        common,
+        stored,
+    })
+}
