@@ -44,6 +44,18 @@ impl From<DbError> for AppError {
     }
 }
 
+impl From<crate::accounts::sign_in::SignInError> for AppError {
+    fn from(e: crate::accounts::sign_in::SignInError) -> Self {
+        use crate::accounts::sign_in::SignInError;
+        match e {
+            SignInError::TooManyAttempts(wait) => AppError::TooManyRequests(wait),
+            SignInError::Refused => AppError::Forbidden,
+            SignInError::Hashing => AppError::Internal(anyhow::anyhow!("password hashing failed")),
+            SignInError::Db(e) => e.into(),
+        }
+    }
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};

@@ -5,8 +5,10 @@ pub mod countries;
 pub mod fields;
 pub mod passwords;
 pub mod sessions;
+pub mod sign_in;
 pub mod tokens;
 
+use crate::audit;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::db::schema::{email_tokens, submissions, users};
 use crate::db::{DbConnection, UserId};
@@ -544,36 +546,77 @@ pub fn awaiting_verification(conn: &mut DbConnection, limit: i64) -> QueryResult
         .load(conn)
 }
 
+/// Confirms a participant's stakeholder affiliation, recorded in the audit
+/// log; false when it was confirmed already. An unknown account is NotFound.
 pub fn verify_affiliation(
     conn: &mut DbConnection,
     id: UserId,
     by: UserId,
     now: PrimitiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(
-        users::table
-            .find(id)
-            .filter(users::deleted_at.is_null())
-            .filter(users::affiliation_verified_at.is_null()),
-    )
-    .set((
-        users::affiliation_verified_at.eq(now),
-        users::affiliation_verified_by.eq(by),
-    ))
-    .execute(conn)
-    .map(|n| n == 1)
+    crate::db::write_transaction(conn, |conn| {
+        find(conn, id)?;
+        let verified = diesel::update(
+            users::table
+                .find(id)
+                .filter(users::deleted_at.is_null())
+                .filter(users::affiliation_verified_at.is_null()),
+        )
+        .set((
+            users::affiliation_verified_at.eq(now),
+            users::affiliation_verified_by.eq(by),
+        ))
+        .execute(conn)?
+            == 1;
+        if verified {
+            record_about(conn, by, audit::Action::ParticipantVerify, id, "", now)?;
+        }
+        Ok(verified)
+    })
 }
 
+/// Gives an account a role, recorded in the audit log; false when there is
+/// no such live account.
 pub fn set_role(
     conn: &mut DbConnection,
     id: UserId,
     role: Role,
+    by: UserId,
     now: PrimitiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::update(users::table.find(id).filter(users::deleted_at.is_null()))
-        .set((users::role.eq(role.as_str()), users::updated_at.eq(now)))
-        .execute(conn)
-        .map(|n| n == 1)
+    crate::db::write_transaction(conn, |conn| {
+        let changed = diesel::update(users::table.find(id).filter(users::deleted_at.is_null()))
+            .set((users::role.eq(role.as_str()), users::updated_at.eq(now)))
+            .execute(conn)?
+            == 1;
+        if changed {
+            record_about(conn, by, audit::Action::UserPromote, id, role.as_str(), now)?;
+        }
+        Ok(changed)
+    })
+}
+
+/// An audit entry about a person (never public).
+fn record_about(
+    conn: &mut DbConnection,
+    by: UserId,
+    action: audit::Action,
+    about: UserId,
+    details: &str,
+    now: PrimitiveDateTime,
+) -> QueryResult<()> {
+    audit::record(
+        conn,
+        &audit::Entry {
+            actor: Some(by),
+            action,
+            consultation: None,
+            round: None,
+            subject: &format!("user {about}"),
+            details,
+        },
+        now,
+    )
 }
 
 /// Every live account, newest first, for the admin's list.

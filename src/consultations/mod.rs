@@ -1,5 +1,6 @@
 //! Consultations and the stakeholder groups eligible to take part.
 
+use crate::audit;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::db::schema::{consultation_groups, consultations};
 use crate::db::{ConsultationId, DbConnection, UserId};
@@ -39,13 +40,18 @@ pub struct NewConsultation<'a> {
     pub eligible_groups: &'a [StakeholderGroup],
 }
 
+/// Creates a consultation unless its slug is taken (`None`); one created by
+/// an organizer (`author`) is recorded in the audit log with it.
 pub fn create(
     conn: &mut DbConnection,
     new: &NewConsultation,
     author: Option<UserId>,
     now: PrimitiveDateTime,
-) -> QueryResult<ConsultationId> {
+) -> QueryResult<Option<ConsultationId>> {
     crate::db::write_transaction(conn, |conn| {
+        if exists(conn, new.slug)? {
+            return Ok(None);
+        }
         let id: ConsultationId = diesel::insert_into(consultations::table)
             .values((
                 consultations::slug.eq(new.slug),
@@ -58,16 +64,41 @@ pub fn create(
             ))
             .returning(consultations::id)
             .get_result(conn)?;
-        for group in new.eligible_groups {
-            diesel::insert_into(consultation_groups::table)
-                .values((
-                    consultation_groups::consultation_id.eq(id),
-                    consultation_groups::stakeholder_group.eq(group.as_str()),
-                ))
-                .execute(conn)?;
+        set_groups(conn, id, new.eligible_groups)?;
+        if let Some(actor) = author {
+            audit::record(
+                conn,
+                &audit::Entry {
+                    actor: Some(actor),
+                    action: audit::Action::ConsultationCreate,
+                    consultation: Some(id),
+                    round: None,
+                    subject: new.slug,
+                    details: new.title,
+                },
+                now,
+            )?;
         }
-        Ok(id)
+        Ok(Some(id))
     })
+}
+
+fn set_groups(
+    conn: &mut DbConnection,
+    id: ConsultationId,
+    groups: &[StakeholderGroup],
+) -> QueryResult<()> {
+    diesel::delete(consultation_groups::table.filter(consultation_groups::consultation_id.eq(id)))
+        .execute(conn)?;
+    for group in groups {
+        diesel::insert_into(consultation_groups::table)
+            .values((
+                consultation_groups::consultation_id.eq(id),
+                consultation_groups::stakeholder_group.eq(group.as_str()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 pub fn all(conn: &mut DbConnection) -> QueryResult<Vec<Consultation>> {
@@ -131,35 +162,57 @@ pub fn eligible_groups_for(
     Ok(map)
 }
 
+/// What an organizer may change of a consultation. The translated texts
+/// are in the other language; an empty one removes that translation, so
+/// readers see the original.
+pub struct ConsultationChange<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub translated_title: &'a str,
+    pub translated_summary: &'a str,
+    pub eligible_groups: &'a [StakeholderGroup],
+}
+
+/// Changes a consultation and records who did it, in one transaction.
 pub fn update(
     conn: &mut DbConnection,
-    id: ConsultationId,
-    title: &str,
-    summary: &str,
-    groups: &[StakeholderGroup],
+    consultation: &Consultation,
+    change: &ConsultationChange,
+    actor: UserId,
     now: PrimitiveDateTime,
 ) -> QueryResult<()> {
+    let id = consultation.id;
     crate::db::write_transaction(conn, |conn| {
         diesel::update(consultations::table.find(id))
             .set((
-                consultations::title.eq(title),
-                consultations::summary.eq(summary),
+                consultations::title.eq(change.title),
+                consultations::summary.eq(change.summary),
+                consultations::translated_title.eq(given(change.translated_title)),
+                consultations::translated_summary.eq(given(change.translated_summary)),
                 consultations::updated_at.eq(now),
             ))
             .execute(conn)?;
-        diesel::delete(
-            consultation_groups::table.filter(consultation_groups::consultation_id.eq(id)),
-        )
-        .execute(conn)?;
-        for group in groups {
-            diesel::insert_into(consultation_groups::table)
-                .values((
-                    consultation_groups::consultation_id.eq(id),
-                    consultation_groups::stakeholder_group.eq(group.as_str()),
-                ))
-                .execute(conn)?;
+        set_groups(conn, id, change.eligible_groups)?;
+        let codes: Vec<&str> = change.eligible_groups.iter().map(|g| g.as_str()).collect();
+        let mut details = codes.join(", ");
+        if !(change.translated_title.is_empty() && change.translated_summary.is_empty()) {
+            let other = Locale::parse(&consultation.locale)
+                .unwrap_or_default()
+                .other();
+            details.push_str(&format!(" (translated into {other})"));
         }
-        Ok(())
+        audit::record(
+            conn,
+            &audit::Entry {
+                actor: Some(actor),
+                action: audit::Action::ConsultationUpdate,
+                consultation: Some(id),
+                round: None,
+                subject: &consultation.slug,
+                details: &details,
+            },
+            now,
+        )
     })
 }
 
@@ -171,7 +224,6 @@ pub fn set_translation(
     title: &str,
     summary: &str,
 ) -> QueryResult<()> {
-    let given = |t: &str| Some(t.trim().to_string()).filter(|t| !t.is_empty());
     diesel::update(consultations::table.find(id))
         .set((
             consultations::translated_title.eq(given(title)),
@@ -179,6 +231,10 @@ pub fn set_translation(
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+fn given(text: &str) -> Option<String> {
+    Some(text.trim().to_string()).filter(|t| !t.is_empty())
 }
 
 /// A slug is lower-case letters, digits and single hyphens, 1–80 characters;

@@ -7,6 +7,7 @@ use crate::consultations::{self, NewConsultation};
 use crate::db::DbConnection;
 use crate::drafts::{self, import};
 use crate::rounds::{self, Attribution, NewRound};
+use anyhow::Context;
 use time::Duration;
 
 pub const SLUG: &str = "additional-protocol";
@@ -43,7 +44,8 @@ pub fn load(conn: &mut DbConnection, clock: &Clock) -> anyhow::Result<bool> {
             },
             None,
             now,
-        )?;
+        )?
+        .context("the demo consultation's slug is taken")?;
         let version = drafts::store(conn, id, &draft, DRAFT, Locale::En, None, now)?;
         translate(conn, id, &version)?;
         rounds::create(

@@ -2,6 +2,7 @@
 //! organizer actions, never stored as a flag a job must flip, so every instance
 //! of the app agrees on it at every instant.
 
+use crate::clock::rfc3339;
 use crate::db::schema::{reports, rounds};
 use crate::db::{ConsultationId, DbConnection, DraftVersionId, RoundId, UserId};
 use diesel::prelude::*;
@@ -118,10 +119,25 @@ pub fn create(
             ))
             .returning(rounds::id)
             .get_result(conn)?;
-        rounds::table
+        let round: Round = rounds::table
             .find(id)
             .select(Round::as_select())
-            .first(conn)
+            .first(conn)?;
+        if let Some(actor) = author {
+            crate::audit::record(
+                conn,
+                &crate::audit::Entry {
+                    actor: Some(actor),
+                    action: crate::audit::Action::RoundCreate,
+                    consultation: Some(round.consultation_id),
+                    round: Some(round.id),
+                    subject: &format!("round {}", round.number),
+                    details: &format!("{} to {}", rfc3339(new.opens_at), rfc3339(new.closes_at)),
+                },
+                now,
+            )?;
+        }
+        Ok(round)
     })
 }
 
@@ -316,10 +332,6 @@ where
     })
 }
 
-fn db_time(t: PrimitiveDateTime) -> String {
-    crate::i18n::format_datetime(crate::codes::Locale::En, t.assume_utc())
-}
-
 /// Opens a scheduled (or unannounced) round now.
 pub fn open_now(
     conn: &mut DbConnection,
@@ -342,7 +354,7 @@ pub fn open_now(
         round,
         actor,
         crate::audit::Action::RoundOpen,
-        &format!("opened at {}", db_time(now)),
+        &format!("opened at {}", rfc3339(now)),
         now,
         (
             rounds::opens_at.eq(now),
@@ -367,7 +379,7 @@ pub fn close_now(
         round,
         actor,
         crate::audit::Action::RoundClose,
-        &format!("closed at {}", db_time(now)),
+        &format!("closed at {}", rfc3339(now)),
         now,
         rounds::closed_early_at.eq(now),
     )
@@ -390,8 +402,8 @@ pub fn extend(
     }
     let details = format!(
         "from {} to {}",
-        db_time(round.effective_close()),
-        db_time(new_close)
+        rfc3339(round.effective_close()),
+        rfc3339(new_close)
     );
     apply(
         conn,

@@ -3,20 +3,12 @@
 
 use super::page::{Ctx, SESSION_TOKEN, safe_next, see_other};
 use crate::accounts::fields::{self, Email, FieldErrors, ProfileForm, RegistrationForm};
-use crate::accounts::{self, TokenPurpose, countries, passwords, sessions};
+use crate::accounts::{self, TokenPurpose, countries, sessions, sign_in};
 use crate::codes::{Locale, StakeholderGroup};
 use crate::error::AppError;
-use crate::throttle;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
-use std::sync::LazyLock;
-use time::Duration;
-
-/// Unknown e-mails are checked against this hash so that a sign-in takes as
-/// long whether or not the account exists.
-static DUMMY_HASH: LazyLock<String> =
-    LazyLock::new(|| passwords::hash("not a real password at all").unwrap_or_default());
 
 fn client_ip(req: &HttpRequest) -> String {
     req.peer_addr()
@@ -40,22 +32,10 @@ async fn limit_mail_to(ctx: &Ctx, email: &str) -> Result<(), AppError> {
 /// Counts a hit against a limit; a refusal is a 429 with Retry-After.
 async fn limit(ctx: &Ctx, bucket: String, max: u32, window_secs: u64) -> Result<(), AppError> {
     let now = ctx.state.clock.now();
-    let window = Duration::seconds(window_secs as i64);
-    match ctx
-        .state
-        .db
-        .query(move |c| throttle::hit(c, &bucket, max, window, now))
-        .await?
-    {
+    match sign_in::limit(&ctx.state.db, bucket, max, window_secs, now).await? {
         Some(wait) => Err(AppError::TooManyRequests(wait)),
         None => Ok(()),
     }
-}
-
-async fn verify_password(password: String, hash: String) -> Result<bool, AppError> {
-    passwords::on_hasher(move || passwords::verify(&password, &hash))
-        .await
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("password verification failed")))
 }
 
 /// Whether `password` is the signed-in person's current one (re-asked before
@@ -70,14 +50,7 @@ async fn is_current_password(
         .db
         .query(move |c| accounts::password_hash(c, id))
         .await?;
-    verify_password(password, stored).await
-}
-
-async fn hash_password(password: String) -> Result<String, AppError> {
-    passwords::on_hasher(move || passwords::hash(&password))
-        .await
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("password hashing failed")))?
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing: {e}")))
+    Ok(sign_in::verify_password(password, stored).await?)
 }
 
 #[derive(Serialize)]
@@ -242,7 +215,7 @@ pub async fn register(
         }
     };
     limit_mail_to(&ctx, registration.email.as_str()).await?;
-    let hash = hash_password(registration.password.clone()).await?;
+    let hash = sign_in::hash_password(registration.password.clone()).await?;
     let (notifier, now) = (ctx.state.notifier.clone(), ctx.state.clock.now());
     ctx.state
         .db
@@ -337,46 +310,19 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let limits = ctx.state.settings.limits.clone();
     let email = form.email.trim().to_lowercase();
-    limit(
-        &ctx,
-        format!("login:ip:{}", client_ip(&req)),
-        limits.login_per_ip,
-        limits.login_window_secs,
+    let signed_in = sign_in::authenticate(
+        &ctx.state.db,
+        &ctx.state.settings.limits,
+        &email,
+        form.password.clone(),
+        &client_ip(&req),
+        ctx.state.clock.now(),
     )
-    .await?;
-    let account_bucket = format!("login:account:{}", accounts::tokens::hash(&email));
-    limit(
-        &ctx,
-        account_bucket.clone(),
-        limits.login_per_account,
-        limits.login_window_secs,
-    )
-    .await?;
-
-    let lookup = email.clone();
-    let found = ctx
-        .state
-        .db
-        .run(move |c| -> Result<_, AppError> {
-            Ok(match accounts::find_by_email(c, &lookup)? {
-                Some(user) => {
-                    let hash = accounts::password_hash(c, user.id)?;
-                    Some((user, hash))
-                }
-                None => None,
-            })
-        })
-        .await?;
-    let stored = found
-        .as_ref()
-        .map(|(_, h)| h.clone())
-        .unwrap_or_else(|| DUMMY_HASH.clone());
-    let matches = verify_password(form.password.clone(), stored).await?;
-    let (user, stored_hash) = match found {
-        Some((user, hash)) if matches => (user, hash),
-        _ => {
+    .await;
+    let token = match signed_in {
+        Ok((_, token)) => token,
+        Err(sign_in::SignInError::Refused) => {
             let errors = FieldErrors::single("email", "login-failed");
             return form_page(
                 &ctx,
@@ -388,25 +334,8 @@ pub async fn login(
                 None,
             );
         }
+        Err(e) => return Err(e.into()),
     };
-    // Hashes made with older parameters are upgraded now that we know the password.
-    let rehash = match passwords::needs_rehash(&stored_hash) {
-        true => Some(hash_password(form.password.clone()).await?),
-        false => None,
-    };
-    let now = ctx.state.clock.now();
-    let id = user.id;
-    let token = ctx
-        .state
-        .db
-        .run(move |c| -> Result<_, AppError> {
-            if let Some(hash) = rehash {
-                accounts::set_password_hash(c, id, &hash, now)?;
-            }
-            throttle::clear(c, &account_bucket)?;
-            Ok(sessions::create(c, id, now)?)
-        })
-        .await?;
     // A fresh session at sign-in: nothing planted before it survives.
     ctx.session.renew();
     ctx.session.remove(super::page::CSRF);
@@ -544,7 +473,7 @@ pub async fn reset(
             None,
         );
     }
-    let hash = hash_password(form.password.clone()).await?;
+    let hash = sign_in::hash_password(form.password.clone()).await?;
     let (notifier, now, token) = (
         ctx.state.notifier.clone(),
         ctx.state.clock.now(),
@@ -687,7 +616,7 @@ pub async fn change_password(
             &errors,
         );
     }
-    let hash = hash_password(form.new_password.clone()).await?;
+    let hash = sign_in::hash_password(form.new_password.clone()).await?;
     let (notifier, now, keep) = (
         ctx.state.notifier.clone(),
         ctx.state.clock.now(),

@@ -3,7 +3,6 @@
 
 use super::page::{Ctx, see_other};
 use crate::accounts::{self, Role};
-use crate::audit;
 use crate::db::UserId;
 use crate::error::AppError;
 use crate::notifications;
@@ -130,26 +129,7 @@ pub async fn verify_participant(ctx: Ctx, id: web::Path<String>) -> Result<HttpR
     let now = ctx.state.clock.now();
     ctx.state
         .db
-        .run(move |c| -> Result<(), AppError> {
-            crate::db::write_transaction(c, |c| {
-                accounts::find(c, id)?;
-                if accounts::verify_affiliation(c, id, by, now)? {
-                    audit::record(
-                        c,
-                        &audit::Entry {
-                            actor: Some(by),
-                            action: audit::Action::ParticipantVerify,
-                            consultation: None,
-                            round: None,
-                            subject: &format!("user {id}"),
-                            details: "",
-                        },
-                        now,
-                    )?;
-                }
-                Ok(())
-            })
-        })
+        .query(move |c| accounts::verify_affiliation(c, id, by, now))
         .await?;
     ctx.flash("participant-verified");
     Ok(see_other("/admin"))
@@ -178,29 +158,14 @@ pub async fn set_role(
         return Err(AppError::Forbidden);
     }
     let now = ctx.state.clock.now();
-    ctx.state
+    let changed = ctx
+        .state
         .db
-        .run(move |c| -> Result<(), AppError> {
-            crate::db::write_transaction(c, |c| {
-                if !accounts::set_role(c, id, role, now)? {
-                    return Err(AppError::NotFound);
-                }
-                audit::record(
-                    c,
-                    &audit::Entry {
-                        actor: Some(by),
-                        action: audit::Action::UserPromote,
-                        consultation: None,
-                        round: None,
-                        subject: &format!("user {id}"),
-                        details: role.as_str(),
-                    },
-                    now,
-                )?;
-                Ok(())
-            })
-        })
+        .query(move |c| accounts::set_role(c, id, role, by, now))
         .await?;
+    if !changed {
+        return Err(AppError::NotFound);
+    }
     ctx.flash("role-changed");
     Ok(see_other("/admin"))
 }

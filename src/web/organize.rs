@@ -7,7 +7,7 @@ use crate::accounts::fields::FieldErrors;
 use crate::audit;
 use crate::clock::rfc3339;
 use crate::codes::{Locale, StakeholderGroup};
-use crate::consultations::{self, Consultation, NewConsultation};
+use crate::consultations::{self, Consultation, ConsultationChange, NewConsultation};
 use crate::drafts::{self, DraftVersion, ImportError, import};
 use crate::error::AppError;
 use crate::markdown;
@@ -135,39 +135,18 @@ pub async fn create_consultation(
         let created = ctx
             .state
             .db
-            .run(move |c| -> Result<bool, AppError> {
-                crate::db::write_transaction(c, |c| {
-                    if consultations::exists(c, &slug)? {
-                        return Ok(false);
-                    }
-                    let id = consultations::create(
-                        c,
-                        &NewConsultation {
-                            slug: &slug,
-                            title: &title,
-                            summary: &summary,
-                            locale: Locale::En,
-                            eligible_groups: &gs,
-                        },
-                        Some(actor),
-                        now,
-                    )?;
-                    audit::record(
-                        c,
-                        &audit::Entry {
-                            actor: Some(actor),
-                            action: audit::Action::ConsultationCreate,
-                            consultation: Some(id),
-                            round: None,
-                            subject: &slug,
-                            details: &title,
-                        },
-                        now,
-                    )?;
-                    Ok(true)
-                })
+            .query(move |c| {
+                let new = NewConsultation {
+                    slug: &slug,
+                    title: &title,
+                    summary: &summary,
+                    locale: Locale::En,
+                    eligible_groups: &gs,
+                };
+                consultations::create(c, &new, Some(actor), now)
             })
-            .await?;
+            .await?
+            .is_some();
         if created {
             ctx.flash("consultation-created");
             return Ok(see_other(&format!("/admin/consultations/{}", form.slug)));
@@ -373,44 +352,19 @@ pub async fn update_consultation(
         page.groups = group_choices(&groups);
         return render_manage(&ctx, &loaded, StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let (id, now, slug) = (
-        loaded.consultation.id,
-        ctx.state.clock.now(),
-        form.slug.clone(),
-    );
-    let other = Locale::parse(&loaded.consultation.locale)
-        .unwrap_or_default()
-        .other();
+    let (consultation, now) = (loaded.consultation, ctx.state.clock.now());
+    let slug = consultation.slug.clone();
     ctx.state
         .db
-        .run(move |c| -> Result<(), AppError> {
-            crate::db::write_transaction(c, |c| {
-                consultations::update(c, id, &form.title, &form.summary, &groups, now)?;
-                consultations::set_translation(
-                    c,
-                    id,
-                    &form.translated_title,
-                    &form.translated_summary,
-                )?;
-                let codes: Vec<&str> = groups.iter().map(|g| g.as_str()).collect();
-                let mut details = codes.join(", ");
-                if !(form.translated_title.is_empty() && form.translated_summary.is_empty()) {
-                    details.push_str(&format!(" (translated into {other})"));
-                }
-                audit::record(
-                    c,
-                    &audit::Entry {
-                        actor: Some(actor),
-                        action: audit::Action::ConsultationUpdate,
-                        consultation: Some(id),
-                        round: None,
-                        subject: &form.slug,
-                        details: &details,
-                    },
-                    now,
-                )?;
-                Ok(())
-            })
+        .query(move |c| {
+            let change = ConsultationChange {
+                title: &form.title,
+                summary: &form.summary,
+                translated_title: &form.translated_title,
+                translated_summary: &form.translated_summary,
+                eligible_groups: &groups,
+            };
+            consultations::update(c, &consultation, &change, actor, now)
         })
         .await?;
     ctx.flash("consultation-saved");
@@ -889,24 +843,7 @@ pub async fn create_round(
     let (slug, now) = (loaded.consultation.slug.clone(), ctx.state.clock.now());
     ctx.state
         .db
-        .run(move |c| -> Result<(), AppError> {
-            crate::db::write_transaction(c, |c| {
-                let round = rounds::create(c, &new, Some(actor), now)?;
-                audit::record(
-                    c,
-                    &audit::Entry {
-                        actor: Some(actor),
-                        action: audit::Action::RoundCreate,
-                        consultation: Some(round.consultation_id),
-                        round: Some(round.id),
-                        subject: &format!("round {}", round.number),
-                        details: &format!("{} to {}", rfc3339(opens), rfc3339(closes)),
-                    },
-                    now,
-                )?;
-                Ok(())
-            })
-        })
+        .query(move |c| rounds::create(c, &new, Some(actor), now))
         .await?;
     ctx.flash("round-created");
     Ok(see_other(&format!("/admin/consultations/{slug}")))
