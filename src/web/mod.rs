@@ -15,6 +15,7 @@ mod state;
 mod accounts;
 mod admin;
 mod assets;
+mod audit;
 mod encoded;
 mod health;
 mod organize;
@@ -105,8 +106,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(accounts::change_password),
         )
         .route("/account/delete", web::post().to(accounts::delete_account))
-        .route("/audit", web::get().to(organize::audit_log))
-        .route("/feed.atom", web::get().to(organize::feed))
+        .route("/audit", web::get().to(audit::audit_log))
+        .route("/feed.atom", web::get().to(audit::feed))
         .route("/admin", web::get().to(admin::dashboard))
         .route(
             "/admin/consultations/new",

@@ -5,6 +5,11 @@ use crate::db::Db;
 use crate::notifications::Notifier;
 use crate::templates::Templates;
 use std::sync::Arc;
+use std::time::Duration;
+
+/// How long computing or publishing a report may take: it reads the whole
+/// round, minutes for the largest ones.
+pub const REPORT_WORK: Duration = Duration::from_secs(600);
 
 /// What every handler may use; nothing in it differs between instances.
 pub struct AppState {

@@ -1,0 +1,193 @@
+//! Creating rounds, and the actions on them (open, close, extend, publish)
+//! after a page that says what will happen.
+
+use super::common::*;
+use crate::accounts::fields::FieldErrors;
+use crate::clock::rfc3339;
+use crate::error::AppError;
+use crate::notifications::schedule;
+use crate::rounds::{self, Attribution, NewRound, Round};
+use crate::web::page::{Ctx, see_other};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+
+pub async fn create_round(
+    ctx: Ctx,
+    slug: web::Path<String>,
+    body: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let actor = ctx.organizer()?.id;
+    let loaded = load(&ctx, slug.into_inner()).await?;
+    let form = RoundForm {
+        draft_version: field(&body, "draft_version").to_string(),
+        opens_at: field(&body, "opens_at").to_string(),
+        closes_at: field(&body, "closes_at").to_string(),
+        attribution: field(&body, "attribution").to_string(),
+    };
+    let mut errors = FieldErrors::default();
+    let version = form
+        .draft_version
+        .parse::<i32>()
+        .ok()
+        .and_then(|n| loaded.versions.iter().find(|v| v.version == n));
+    if version.is_none() {
+        errors.add("draft_version", "field-draft-version-missing");
+    }
+    let opens = rounds::parse_time(&form.opens_at);
+    let closes = rounds::parse_time(&form.closes_at);
+    if opens.is_none() {
+        errors.add("opens_at", "field-time-invalid");
+    }
+    match (opens, closes) {
+        (_, None) => errors.add("closes_at", "field-time-invalid"),
+        (Some(o), Some(c)) if c <= o => errors.add("closes_at", "field-closes-before-opens"),
+        _ => {}
+    }
+    let attribution = Attribution::parse(&form.attribution);
+    if attribution.is_none() {
+        errors.add("attribution", "field-attribution-missing");
+    }
+    let (Some(version), Some(opens), Some(closes), Some(attribution), true) =
+        (version, opens, closes, attribution, errors.is_empty())
+    else {
+        let page = manage_page(&ctx, &loaded, form, errors);
+        return render_manage(&ctx, &loaded, StatusCode::UNPROCESSABLE_ENTITY, &page);
+    };
+    let new = NewRound {
+        consultation: loaded.consultation.id,
+        draft_version: version.id,
+        opens_at: opens,
+        closes_at: closes,
+        attribution,
+        announce: true,
+    };
+    let (slug, now) = (loaded.consultation.slug.clone(), ctx.state.clock.now());
+    ctx.state
+        .db
+        .query(move |c| rounds::create(c, &new, Some(actor), now))
+        .await?;
+    ctx.flash("round-created");
+    Ok(see_other(&format!("/admin/consultations/{slug}")))
+}
+
+#[derive(Serialize)]
+struct ConfirmPage {
+    csrf: String,
+    errors: FieldErrors,
+    slug: String,
+    title: String,
+    number: i32,
+    action: String,
+    closes_at: String,
+}
+
+/// The consultation and round an action's address names; an unknown action,
+/// consultation or round is a 404.
+async fn load_round(
+    ctx: &Ctx,
+    slug: String,
+    number: &str,
+    action: &str,
+) -> Result<(Loaded, Round, bool), AppError> {
+    if !matches!(action, "open" | "close" | "extend" | "publish") {
+        return Err(AppError::NotFound);
+    }
+    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
+    let loaded = load(ctx, slug).await?;
+    let (round, published) = loaded
+        .rounds
+        .iter()
+        .find(|(r, _)| r.number == number)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    Ok((loaded, round, published))
+}
+
+/// The page that says what an action will do and who will be told.
+pub async fn confirm(
+    ctx: Ctx,
+    path: web::Path<(String, String, String)>,
+) -> Result<HttpResponse, AppError> {
+    ctx.organizer()?;
+    let (slug, number, action) = path.into_inner();
+    let (loaded, round, _) = load_round(&ctx, slug, &number, &action).await?;
+    let page = ConfirmPage {
+        csrf: ctx.csrf(),
+        errors: FieldErrors::default(),
+        slug: loaded.consultation.slug.clone(),
+        title: loaded.consultation.title.clone(),
+        number: round.number,
+        action,
+        closes_at: rfc3339(round.effective_close()),
+    };
+    ctx.render(
+        StatusCode::OK,
+        "organize/confirm",
+        &ctx.t("confirm-title"),
+        &page,
+    )
+}
+
+pub async fn round_action(
+    ctx: Ctx,
+    path: web::Path<(String, String, String)>,
+    body: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let actor = ctx.organizer()?.id;
+    let (slug, number, action) = path.into_inner();
+    let (_, round, published) = load_round(&ctx, slug.clone(), &number, &action).await?;
+    let back = format!("/admin/consultations/{slug}");
+    let now = ctx.state.clock.now();
+    let notifier = ctx.state.notifier.clone();
+    let outcome = match action.as_str() {
+        "open" => {
+            ctx.state
+                .db
+                .query(move |c| rounds::open_now(c, &round, published, actor, now))
+                .await?
+        }
+        "close" => {
+            ctx.state
+                .db
+                .query(move |c| rounds::close_now(c, &round, published, actor, now))
+                .await?
+        }
+        "extend" => {
+            let Some(new_close) = rounds::parse_time(field(&body, "closes_at")) else {
+                ctx.flash_error("field-time-invalid");
+                return Ok(see_other(&format!("{back}/rounds/{}/extend", round.number)));
+            };
+            ctx.state
+                .db
+                .run(move |c| -> Result<_, AppError> {
+                    crate::db::write_transaction(c, |c| {
+                        let done = rounds::extend(c, &round, published, new_close, actor, now)?;
+                        if done.is_ok() {
+                            let (updated, _) =
+                                rounds::find(c, round.consultation_id, round.number)?;
+                            schedule::extended(c, &notifier, &updated, now)?;
+                        }
+                        Ok(done)
+                    })
+                })
+                .await?
+        }
+        _ => {
+            let note = field(&body, "note").trim().to_string();
+            ctx.state
+                .db
+                .run_within(crate::web::state::REPORT_WORK, move |c| {
+                    crate::reports::publish(c, &notifier, &round, published, &note, actor, now)
+                })
+                .await?
+        }
+    };
+    match outcome {
+        Ok(()) => {
+            ctx.flash(&format!("round-{action}-done"));
+        }
+        Err(refused) => ctx.flash_error(refused.message_key()),
+    }
+    Ok(see_other(&back))
+}

@@ -1,0 +1,110 @@
+//! The published report's pages.
+
+use super::load::*;
+use super::views::*;
+use crate::error::AppError;
+use crate::reports::{self};
+use crate::web::cache::report_pages;
+use crate::web::page::Ctx;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+pub async fn report(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    query: web::Query<VersionQuery>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(res) = report_pages::cached(&ctx, &req) {
+        return Ok(res);
+    }
+    let published = stored(&ctx, path.into_inner(), query.version).await?;
+    let etag = etag_of(&published, &ctx, "overview");
+    let id = published.id;
+    let general = ctx
+        .state
+        .db
+        .query(move |c| reports::texts_page(c, id, "", 0, GENERAL_ON_OVERVIEW))
+        .await?;
+    let snapshot = snapshot_of(&published)?;
+    let page = overview(&ctx, &snapshot, &general, published.versions.clone(), false);
+    let title = format!("{} – {}", ctx.t("report-title"), page.frame.title.text);
+    serve(&ctx, &req, etag, "report", &title, &page)
+}
+
+pub async fn provision(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<(String, String, String)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(res) = report_pages::cached(&ctx, &req) {
+        return Ok(res);
+    }
+    let (slug, number, key) = path.into_inner();
+    let published = stored(&ctx, (slug, number), query.version).await?;
+    let snapshot = snapshot_of(&published)?;
+    let p = snapshot
+        .provisions
+        .iter()
+        .find(|p| p.key == key)
+        .ok_or(AppError::NotFound)?;
+    let frame = frame(
+        &ctx,
+        &snapshot,
+        published.versions.clone(),
+        false,
+        is_translated(&ctx, &snapshot, p),
+    );
+    let address = format!("{}/provisions/{key}", frame.base);
+    let (pages, texts, etag) = stored_page(
+        &ctx, &published, &frame, &key, p.texts, query.page, &address,
+    )
+    .await?;
+    let view = provision_view(&ctx, &snapshot, p, &texts, frame, pages, String::new());
+    let title = format!(
+        "{} {} – {}",
+        view.label,
+        view.heading.text,
+        ctx.t("report-title")
+    );
+    serve(&ctx, &req, etag, "report_provision", &title, &view)
+}
+
+pub async fn general_texts(
+    ctx: Ctx,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(res) = report_pages::cached(&ctx, &req) {
+        return Ok(res);
+    }
+    let published = stored(&ctx, path.into_inner(), query.version).await?;
+    let snapshot = snapshot_of(&published)?;
+    let frame = frame(&ctx, &snapshot, published.versions.clone(), false, false);
+    let address = format!("{}/general", frame.base);
+    let (pages, texts, etag) = stored_page(
+        &ctx,
+        &published,
+        &frame,
+        "",
+        snapshot.general_texts,
+        query.page,
+        &address,
+    )
+    .await?;
+    let view = GeneralView {
+        frame,
+        comments: comment_views(ctx.locale, &texts),
+        total: snapshot.general_texts,
+        pages,
+    };
+    serve(
+        &ctx,
+        &req,
+        etag,
+        "report_general",
+        &ctx.t("report-general-comments"),
+        &view,
+    )
+}

@@ -1,0 +1,468 @@
+//! What report pages show, built from a stored snapshot.
+
+use crate::accounts::countries;
+use crate::codes::{Locale, StakeholderGroup};
+use crate::db::PositionId;
+use crate::i18n::reading::{Text, TranslationNote};
+use crate::markdown;
+use crate::reports::chart::{self, Bar, Labels};
+use crate::reports::figures::{ConsensusLabel, StanceCounts};
+use crate::reports::{self, ProvisionReport, PublishedComment, Snapshot};
+use crate::rounds::Attribution;
+use crate::web::page::Ctx;
+use serde::Serialize;
+
+/// Texts per page of a provision; the overview shows the first few general
+/// comments.
+pub(super) const TEXTS_PER_PAGE: i32 = 50;
+pub(super) const GENERAL_ON_OVERVIEW: i32 = 5;
+
+pub(super) fn pct(share: Option<f64>) -> String {
+    share.map_or_else(|| "—".into(), |s| format!("{:.0} %", s * 100.0))
+}
+
+pub(super) fn group_label(locale: Locale, g: StakeholderGroup) -> String {
+    crate::i18n::t(locale, &g.label_key())
+}
+
+pub(super) fn country_name(locale: Locale, code: &str) -> String {
+    countries::find(code).map_or_else(|| code.to_string(), |c| c.name(locale).to_string())
+}
+
+/// "Ada Lovelace, Analytical Society — Academia, France", or as little of it
+/// as the author allowed.
+pub(super) fn who(locale: Locale, c: &PublishedComment) -> String {
+    let mut parts = vec![];
+    let names: Vec<&str> = [c.name.as_deref(), c.organization.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !names.is_empty() {
+        parts.push(names.join(", "));
+    }
+    let place: Vec<String> = [
+        c.group.map(|g| group_label(locale, g)),
+        c.country.as_deref().map(|code| country_name(locale, code)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !place.is_empty() {
+        parts.push(place.join(", "));
+    }
+    parts.join(" — ")
+}
+
+#[derive(Serialize)]
+pub(super) struct CommentView {
+    pub(super) who: String,
+    pub(super) stance_key: Option<String>,
+    pub(super) comment: String,
+    pub(super) proposed_text: String,
+    pub(super) hidden_reason: Option<String>,
+    pub(super) position_id: Option<PositionId>,
+}
+
+pub(super) fn comment_views(locale: Locale, texts: &[PublishedComment]) -> Vec<CommentView> {
+    texts
+        .iter()
+        .map(|c| CommentView {
+            who: who(locale, c),
+            stance_key: c
+                .stance
+                .map(|s| format!("stance-{}", s.as_str().replace('_', "-"))),
+            comment: c.comment.clone(),
+            proposed_text: c.proposed_text.clone(),
+            hidden_reason: c.hidden_reason.clone(),
+            position_id: c.position_id,
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub(super) struct GroupRow {
+    pub(super) label: String,
+    pub(super) counts: StanceCounts,
+    pub(super) verified: StanceCounts,
+    pub(super) share: String,
+    pub(super) counted: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct CampaignView {
+    pub(super) text: String,
+    pub(super) count: usize,
+    pub(super) groups: String,
+}
+
+pub(super) fn label_key(l: &ConsensusLabel) -> &'static str {
+    match l {
+        ConsensusLabel::Consensus => "label-consensus",
+        ConsensusLabel::BroadSupport => "label-broad-support",
+        ConsensusLabel::Divided => "label-divided",
+        ConsensusLabel::Opposed => "label-opposed",
+        ConsensusLabel::NotEnoughResponses => "label-not-enough",
+    }
+}
+
+/// What every report page says about where it is: the consultation, the
+/// round, the version, and where its links lead (public or preview).
+#[derive(Serialize)]
+pub(super) struct Frame {
+    pub(super) slug: String,
+    pub(super) title: Text,
+    pub(super) round: i32,
+    pub(super) version: i32,
+    pub(super) versions: Vec<i32>,
+    pub(super) latest: bool,
+    pub(super) published_at: String,
+    pub(super) note: String,
+    pub(super) preview: bool,
+    pub(super) csrf: String,
+    /// The overview's address, and the `?version=` suffix for links when an
+    /// earlier version is read.
+    pub(super) base: String,
+    pub(super) version_query: String,
+    pub(super) translation: Option<TranslationNote>,
+}
+
+/// `translated`: whether the page holds a text that has a translation.
+pub(super) fn frame(
+    ctx: &Ctx,
+    s: &Snapshot,
+    versions: Vec<i32>,
+    preview: bool,
+    translated: bool,
+) -> Frame {
+    let latest = preview || versions.last() == Some(&s.version);
+    let reading = ctx.reading();
+    let written_in = s.locale.as_str();
+    let translated =
+        translated || reading.has_translation(written_in, s.translated_title.as_deref());
+    Frame {
+        slug: s.consultation_slug.clone(),
+        title: reading.text(
+            &s.consultation_title,
+            written_in,
+            s.translated_title.as_deref(),
+        ),
+        translation: ctx.translation_note(reading, translated, written_in),
+        round: s.round,
+        version: s.version,
+        versions,
+        latest,
+        published_at: s.published_at.clone(),
+        note: s.note.clone(),
+        preview,
+        csrf: if preview { ctx.csrf() } else { String::new() },
+        base: if preview {
+            format!(
+                "/admin/consultations/{}/rounds/{}/report",
+                s.consultation_slug, s.round
+            )
+        } else {
+            format!(
+                "/consultations/{}/rounds/{}/report",
+                s.consultation_slug, s.round
+            )
+        },
+        version_query: if latest {
+            String::new()
+        } else {
+            format!("version={}", s.version)
+        },
+    }
+}
+
+/// A provision's label, heading and body in the reader's language where a
+/// translation exists (the label follows the heading).
+pub(super) fn texts_of(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> (String, Text, Text) {
+    let reading = ctx.reading();
+    let written_in = s.locale.as_str();
+    let heading = reading.text(&p.heading, written_in, p.translated_heading.as_deref());
+    let body = reading.text(&p.body, written_in, p.translated_body.as_deref());
+    let label = match &p.translated_label {
+        Some(l) if heading.lang != written_in => l.clone(),
+        _ => p.label.clone(),
+    };
+    (label, heading, body)
+}
+
+pub(super) fn is_translated(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> bool {
+    let reading = ctx.reading();
+    let written_in = s.locale.as_str();
+    reading.has_translation(written_in, p.translated_heading.as_deref())
+        || reading.has_translation(written_in, p.translated_body.as_deref())
+}
+
+/// A provision's line in the overview.
+#[derive(Serialize)]
+pub(super) struct ProvisionRow {
+    pub(super) key: String,
+    pub(super) label: String,
+    pub(super) heading: Text,
+    pub(super) label_key: String,
+    pub(super) balanced: String,
+    pub(super) score: String,
+    pub(super) responses: i64,
+    pub(super) texts: i64,
+    pub(super) answered: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct Count {
+    pub(super) label: String,
+    pub(super) count: i64,
+    pub(super) extra: i64,
+}
+
+#[derive(Serialize)]
+pub(super) struct ReportView {
+    #[serde(flatten)]
+    pub(super) frame: Frame,
+    pub(super) closes_at: String,
+    pub(super) chatham: bool,
+    pub(super) min_group_size: i64,
+    pub(super) total: i64,
+    pub(super) verified: i64,
+    pub(super) in_campaigns: i64,
+    pub(super) groups: Vec<Count>,
+    pub(super) countries: Vec<Count>,
+    pub(super) regions: Vec<Count>,
+    pub(super) provisions: Vec<ProvisionRow>,
+    pub(super) general_comments: Vec<CommentView>,
+    pub(super) general_texts: i64,
+    pub(super) general_more: bool,
+}
+
+pub(super) fn overview(
+    ctx: &Ctx,
+    s: &Snapshot,
+    general: &[PublishedComment],
+    versions: Vec<i32>,
+    preview: bool,
+) -> ReportView {
+    let locale = ctx.locale;
+    let part = &s.participation;
+    let places = |list: &[reports::PlaceCount], name: &dyn Fn(&str) -> String| {
+        list.iter()
+            .map(|c| Count {
+                label: name(&c.code),
+                count: c.count,
+                extra: 0,
+            })
+            .collect()
+    };
+    let translated = s.provisions.iter().any(|p| is_translated(ctx, s, p));
+    ReportView {
+        frame: frame(ctx, s, versions, preview, translated),
+        closes_at: s.closes_at.clone(),
+        chatham: s.attribution == Attribution::ChathamHouse,
+        min_group_size: s.min_group_size,
+        total: part.submissions,
+        verified: part.verified,
+        in_campaigns: part.in_campaigns,
+        groups: part
+            .by_group
+            .iter()
+            .map(|g| Count {
+                label: group_label(locale, g.group),
+                count: g.count,
+                extra: g.verified,
+            })
+            .collect(),
+        countries: places(&part.by_country, &|code| country_name(locale, code)),
+        regions: places(&part.by_region, &|code| ctx.t(&format!("region-{code}"))),
+        provisions: s
+            .provisions
+            .iter()
+            .map(|p| {
+                let f = &p.figures;
+                let (label, heading, _) = texts_of(ctx, s, p);
+                ProvisionRow {
+                    key: p.key.clone(),
+                    label,
+                    heading,
+                    label_key: label_key(&f.label).into(),
+                    balanced: pct(f.balanced_support),
+                    score: f
+                        .consensus_score
+                        .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
+                    responses: f.overall.total(),
+                    texts: p.texts,
+                    answered: p.response.is_some(),
+                }
+            })
+            .collect(),
+        general_comments: comment_views(locale, general),
+        general_more: s.general_texts > general.len() as i64,
+        general_texts: s.general_texts,
+    }
+}
+
+/// Page numbers and their links for a list of `total` texts.
+#[derive(Serialize)]
+pub(super) struct Pages {
+    pub(super) page: i32,
+    pub(super) pages: i32,
+    pub(super) previous: Option<String>,
+    pub(super) next: Option<String>,
+}
+
+impl Pages {
+    /// `None` when `page` is outside the list (a 404).
+    pub(super) fn new(
+        total: i64,
+        page: Option<i32>,
+        address: &str,
+        version_query: &str,
+    ) -> Option<Self> {
+        let per = i64::from(TEXTS_PER_PAGE);
+        let pages = i32::try_from((total + per - 1) / per).ok()?.max(1);
+        let page = page.unwrap_or(1);
+        if !(1..=pages).contains(&page) {
+            return None;
+        }
+        let link = |n: i32| {
+            let sep = if version_query.is_empty() { "" } else { "&" };
+            format!("{address}?{version_query}{sep}page={n}")
+        };
+        Some(Pages {
+            page,
+            pages,
+            previous: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        })
+    }
+
+    pub(super) fn offset(&self) -> i32 {
+        (self.page - 1) * TEXTS_PER_PAGE
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct ProvisionView {
+    #[serde(flatten)]
+    pub(super) frame: Frame,
+    pub(super) key: String,
+    pub(super) label: String,
+    pub(super) heading: Text,
+    pub(super) body_html: Text,
+    pub(super) label_key: String,
+    pub(super) balanced: String,
+    pub(super) score: String,
+    pub(super) chart: String,
+    pub(super) rows: Vec<GroupRow>,
+    pub(super) overall: GroupRow,
+    pub(super) response_html: Option<String>,
+    pub(super) response_text: String,
+    pub(super) campaigns: Vec<CampaignView>,
+    pub(super) comments: Vec<CommentView>,
+    pub(super) texts: i64,
+    pub(super) proposals: i64,
+    pub(super) pages: Pages,
+}
+
+/// A provision's page: everything the report says about it, and one page of
+/// its texts.
+pub(super) fn provision_view(
+    ctx: &Ctx,
+    s: &Snapshot,
+    p: &ProvisionReport,
+    texts: &[PublishedComment],
+    frame: Frame,
+    pages: Pages,
+    response_text: String,
+) -> ProvisionView {
+    let locale = ctx.locale;
+    let t = |k: &str| ctx.t(k);
+    let f = &p.figures;
+    let (label, heading, body) = texts_of(ctx, s, p);
+    let chart_title = format!("{label} {}", heading.text);
+    let labels = Labels {
+        description: format!("{} {}", t("chart-description"), chart_title.trim()),
+        title: chart_title.trim().to_string(),
+        support: t("stance-support"),
+        support_with_changes: t("stance-support-with-changes"),
+        oppose: t("stance-oppose"),
+        no_position: t("stance-no-position"),
+        responses: t("chart-responses"),
+    };
+    let bars: Vec<Bar> = f
+        .groups
+        .iter()
+        .map(|g| Bar {
+            label: group_label(locale, g.group),
+            counts: g.counts,
+        })
+        .collect();
+    ProvisionView {
+        frame,
+        key: p.key.clone(),
+        label,
+        body_html: Text {
+            text: markdown::to_html(&body.text),
+            lang: body.lang,
+        },
+        heading,
+        label_key: label_key(&f.label).into(),
+        balanced: pct(f.balanced_support),
+        score: f
+            .consensus_score
+            .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
+        chart: chart::stacked_bars_sharing(
+            &format!("chart-{}", p.key),
+            "stance",
+            true,
+            &bars,
+            &labels,
+        ),
+        rows: f
+            .groups
+            .iter()
+            .map(|g| GroupRow {
+                label: group_label(locale, g.group),
+                counts: g.counts,
+                verified: g.verified,
+                share: pct(g.support_share),
+                counted: g.counted_in_balance,
+            })
+            .collect(),
+        overall: GroupRow {
+            label: t("report-all-groups"),
+            counts: f.overall,
+            verified: f.overall_verified,
+            share: pct(f.overall.support_share()),
+            counted: true,
+        },
+        response_html: p.response.clone(),
+        response_text,
+        campaigns: p
+            .campaigns
+            .iter()
+            .map(|c| CampaignView {
+                text: c.text.clone(),
+                count: c.count,
+                groups: c
+                    .groups
+                    .iter()
+                    .map(|(g, n)| format!("{} {n}", group_label(locale, *g)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+            .collect(),
+        comments: comment_views(locale, texts),
+        texts: p.texts,
+        proposals: p.proposals,
+        pages,
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct GeneralView {
+    #[serde(flatten)]
+    pub(super) frame: Frame,
+    pub(super) comments: Vec<CommentView>,
+    pub(super) total: i64,
+    pub(super) pages: Pages,
+}
