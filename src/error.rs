@@ -56,6 +56,17 @@ impl From<crate::accounts::sign_in::SignInError> for AppError {
     }
 }
 
+impl From<crate::submissions::SubmitError> for AppError {
+    fn from(e: crate::submissions::SubmitError) -> Self {
+        use crate::submissions::SubmitError;
+        match e {
+            SubmitError::RoundClosed => AppError::Conflict(e.to_string()),
+            SubmitError::Query(e) => e.into(),
+            SubmitError::Db(e) => e.into(),
+        }
+    }
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};

@@ -2,6 +2,7 @@
 //! transaction as what caused it; `worker` delivers it with retries, so a mail
 //! server outage loses nothing and never fails a web request.
 
+pub mod receipts;
 pub mod schedule;
 pub mod worker;
 

@@ -2,6 +2,7 @@
 //! every save kept as a revision, a receipt on submit.
 
 pub mod form;
+mod submit;
 
 use crate::accounts::User;
 use crate::codes::StakeholderGroup;
@@ -15,6 +16,7 @@ use std::collections::BTreeMap;
 use time::PrimitiveDateTime;
 
 pub use form::{Input, PositionInput};
+pub use submit::{SubmitError, SubmittedTo, submit};
 
 crate::text_enum! {
     /// A participant's position on one provision.
@@ -23,6 +25,13 @@ crate::text_enum! {
         SupportWithChanges => "support_with_changes",
         Oppose => "oppose",
         NoPosition => "no_position",
+    }
+}
+
+impl Stance {
+    /// The catalog key of its name ("stance-support-with-changes").
+    pub fn label_key(self) -> String {
+        format!("stance-{}", self.as_str().replace('_', "-"))
     }
 }
 

@@ -45,6 +45,15 @@ pub struct AnonymousPage {
 /// queries are rendered per request rather than filling memory.
 const ANONYMOUS_PAGES: usize = 16;
 
+impl submissions::SubmittedTo for RoundCommon {
+    fn round(&self) -> &Round {
+        &self.round
+    }
+    fn provisions(&self) -> &[Provision] {
+        &self.provisions
+    }
+}
+
 impl RoundCommon {
     /// The page every anonymous reader of this round sees under `key`,
     /// rendered by `render` the first time.

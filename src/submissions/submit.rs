@@ -1,0 +1,55 @@
+//! Storing a participant's save, submit or withdrawal, with its receipt.
+
+use super::{Input, NewRevision, Saved, save};
+use crate::accounts::User;
+use crate::db::{Db, DbConnection, DbError};
+use crate::drafts::Provision;
+use crate::notifications::Composed;
+use crate::rounds::{self, Round, RoundState};
+use std::sync::Arc;
+
+/// A round as a submission needs it; the web layer keeps one per round in
+/// memory and shares it between requests.
+pub trait SubmittedTo: Send + Sync + 'static {
+    fn round(&self) -> &Round;
+    fn provisions(&self) -> &[Provision];
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// The round was closed (through another instance, the command line, or
+    /// by its deadline) after the form was checked.
+    #[error("the round closed meanwhile")]
+    RoundClosed,
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Stores a revision of `user`'s submission and queues its `receipt` e-mail
+/// (rendered beforehand, so that the write lock covers the inserts alone),
+/// if the stored round is still open when the write begins: a cache that
+/// still says open cannot let a late submission in. On SQLite, submissions
+/// arriving together are committed in one transaction.
+pub fn submit<R: SubmittedTo>(
+    db: &Db,
+    conn: &mut DbConnection,
+    to: Arc<R>,
+    user: User,
+    input: Input,
+    change: NewRevision,
+    receipt: Option<Composed>,
+) -> Result<Saved, SubmitError> {
+    db.commit_together(conn, move |conn| {
+        let now = change.at;
+        if rounds::state_now(conn, to.round().id, now)? != RoundState::Open {
+            return Err(SubmitError::RoundClosed);
+        }
+        let saved = save(conn, to.round(), to.provisions(), &user, &input, &change)?;
+        if let Some(email) = &receipt {
+            email.queue(conn, now)?;
+        }
+        Ok(saved)
+    })
+}

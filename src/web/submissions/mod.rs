@@ -1,0 +1,9 @@
+//! The round page (the participant's main page), the submission form with its
+//! review step, the participant's own history, and receipts.
+
+mod form_page;
+mod history;
+mod round;
+
+pub use history::{mine, receipt, revision};
+pub use round::{round, submit};
