@@ -134,3 +134,17 @@ impl From<crate::notifications::NotifyError> for AppError {
         }
     }
 }
+
+impl From<crate::reports::ReportError> for AppError {
+    fn from(e: crate::reports::ReportError) -> Self {
+        use crate::reports::ReportError;
+        match e {
+            ReportError::Db(e) => e.into(),
+            ReportError::Query(e) => e.into(),
+            ReportError::Notify(e) => e.into(),
+            e @ (ReportError::Csv(_) | ReportError::CsvEncoding(_) | ReportError::Snapshot(_)) => {
+                AppError::Internal(e.into())
+            }
+        }
+    }
+}
