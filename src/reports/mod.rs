@@ -19,7 +19,7 @@ mod store;
 
 pub use build::build;
 pub use live::aggregate;
-pub use moderation::{QueueItem, hide, moderation_queue};
+pub use moderation::{QueueItem, moderation_queue};
 pub use output::{Output, Preview};
 pub use publish::publish;
 pub use published::{Published, csv_chunk, published_times, stored, texts_batch, texts_page};

@@ -11,8 +11,14 @@ use diesel::prelude::*;
 use serde::Serialize;
 use time::PrimitiveDateTime;
 
+/// The report a hidden text was in, for the page to return to.
+pub struct Hidden {
+    pub consultation_slug: String,
+    pub round_number: i32,
+}
+
 /// Hides a published text (still counted) and, when the round's report is
-/// out, publishes a new version without it. Returns the round it was in.
+/// out, publishes a new version without it. None when there is no such text.
 pub fn hide(
     conn: &mut DbConnection,
     notifier: &Notifier,
@@ -20,7 +26,7 @@ pub fn hide(
     reason: &str,
     actor: UserId,
     now: PrimitiveDateTime,
-) -> Result<Option<Round>, ReportError> {
+) -> Result<Option<Hidden>, ReportError> {
     crate::db::write_transaction(conn, |conn| {
         let Some(round_id) = positions::table
             .inner_join(submissions::table)
@@ -38,9 +44,10 @@ pub fn hide(
                 positions::hidden_by.eq(actor),
             ))
             .execute(conn)?;
-        let round: Round = rounds::table
-            .find(round_id)
-            .select(Round::as_select())
+        let (round, consultation_slug): (Round, String) = rounds::table
+            .inner_join(consultations::table)
+            .filter(rounds::id.eq(round_id))
+            .select((Round::as_select(), consultations::slug))
             .first(conn)?;
         audit::record(
             conn,
@@ -62,7 +69,10 @@ pub fn hide(
             let note = format!("A text was hidden by the organizers: {reason}");
             let _ = publish(conn, notifier, &round, true, &note, actor, now)?;
         }
-        Ok(Some(round))
+        Ok(Some(Hidden {
+            consultation_slug,
+            round_number: round.number,
+        }))
     })
 }
 
