@@ -1,4 +1,5 @@
-//! Where a report's texts and CSV rows go while it is computed.
+//! What a report is computed into (`Output`), the preview's output, and the
+//! open-data CSV's header and cell escaping.
 
 use super::{PublishedComment, ReportError};
 use crate::db::DbConnection;
