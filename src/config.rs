@@ -48,6 +48,25 @@ pub struct DatabaseSettings {
     pub sqlite_synchronous: SqliteSynchronous,
 }
 
+/// The database a URL names, by its scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite://") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
 /// SQLite's `synchronous` pragma: what a commit survives (see README, Reliability).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -140,7 +159,7 @@ impl Settings {
             key,
             reason: reason.to_string(),
         };
-        if crate::db::Backend::from_url(&self.database.url).is_none() {
+        if Backend::from_url(&self.database.url).is_none() {
             return Err(invalid(
                 "database.url",
                 "must start with sqlite:// or postgres:// (or postgresql://)",

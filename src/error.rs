@@ -132,3 +132,42 @@ impl ResponseError for AppError {
         res.finish()
     }
 }
+
+// ---------------------------------------------------------------------------
+// Domain errors as the web layer answers them.
+//
+// Each domain returns its own error; these map every variant to the response
+// it has always had. A database error inside one maps as the database error
+// itself does (a unique violation is a 409, a busy SQLite a 503).
+// ---------------------------------------------------------------------------
+
+impl From<crate::templates::TemplateError> for AppError {
+    fn from(e: crate::templates::TemplateError) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl From<crate::notifications::NotifyError> for AppError {
+    fn from(e: crate::notifications::NotifyError) -> Self {
+        use crate::notifications::NotifyError;
+        match e {
+            NotifyError::Template(e) => e.into(),
+            NotifyError::Db(e) => e.into(),
+            NotifyError::Query(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::reports::ReportError> for AppError {
+    fn from(e: crate::reports::ReportError) -> Self {
+        use crate::reports::ReportError;
+        match e {
+            ReportError::Db(e) => e.into(),
+            ReportError::Query(e) => e.into(),
+            ReportError::Notify(e) => e.into(),
+            e @ (ReportError::Csv(_) | ReportError::CsvEncoding(_) | ReportError::Snapshot(_)) => {
+                AppError::Internal(e.into())
+            }
+        }
+    }
+}

@@ -1,7 +1,6 @@
 //! Handlebars templates embedded in the binary and registered once, in strict
 //! mode, for pages and e-mails alike.
 
-use crate::error::AppError;
 use handlebars::Handlebars;
 use rust_embed::RustEmbed;
 use serde::Serialize;
@@ -14,6 +13,15 @@ struct TemplateFiles;
 
 /// The stylesheet, one file for every page.
 pub const CSS: &str = include_str!("../templates/assets/app.css");
+
+/// A template that failed to render: a bug (strict mode refuses a missing
+/// field), never the reader's doing.
+#[derive(Debug, thiserror::Error)]
+#[error("template {name}: {cause}")]
+pub struct TemplateError {
+    name: String,
+    cause: handlebars::RenderError,
+}
 
 pub struct Templates {
     hb: Handlebars<'static>,
@@ -52,16 +60,23 @@ impl Templates {
         &self.css_path
     }
 
-    pub fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String, AppError> {
-        self.hb
-            .render(name, data)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("template {name}: {e}")))
+    pub fn render<T: Serialize>(&self, name: &str, data: &T) -> Result<String, TemplateError> {
+        render(&self.hb, name, data)
     }
 
     /// Renders without HTML escaping, for the text part of e-mails.
-    pub fn render_text<T: Serialize>(&self, name: &str, data: &T) -> Result<String, AppError> {
-        self.text
-            .render(name, data)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("template {name}: {e}")))
+    pub fn render_text<T: Serialize>(&self, name: &str, data: &T) -> Result<String, TemplateError> {
+        render(&self.text, name, data)
     }
+}
+
+fn render<T: Serialize>(
+    hb: &Handlebars<'static>,
+    name: &str,
+    data: &T,
+) -> Result<String, TemplateError> {
+    hb.render(name, data).map_err(|cause| TemplateError {
+        name: name.to_string(),
+        cause,
+    })
 }

@@ -12,8 +12,7 @@ use crate::audit;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::db::schema::{email_tokens, submissions, users};
 use crate::db::{DbConnection, UserId};
-use crate::error::AppError;
-use crate::notifications::{Kind, Message, Notifier};
+use crate::notifications::{Kind, Message, Notifier, NotifyError};
 use diesel::prelude::*;
 use fields::{Profile, Registration};
 use serde::Serialize;
@@ -270,7 +269,7 @@ fn send_verification(
     name: &str,
     locale: Locale,
     now: PrimitiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), NotifyError> {
     let token = issue_token(conn, user, TokenPurpose::VerifyEmail, now)?;
     notifier.enqueue(
         conn,
@@ -298,12 +297,15 @@ pub fn register(
     reg: &Registration,
     password_hash: &str,
     now: PrimitiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), NotifyError> {
     match register_once(conn, notifier, reg, password_hash, now) {
         // Two registrations of one address at once on PostgreSQL: the one that
         // lost the race on the unique address finds the other's account when
         // it tries again, and so answers as for any existing address.
-        Err(AppError::Conflict(_)) => register_once(conn, notifier, reg, password_hash, now),
+        Err(NotifyError::Query(diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ))) => register_once(conn, notifier, reg, password_hash, now),
         other => other,
     }
 }
@@ -314,7 +316,7 @@ fn register_once(
     reg: &Registration,
     password_hash: &str,
     now: PrimitiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), NotifyError> {
     crate::db::write_transaction(conn, |conn| {
         if let Some(existing) = find_by_email(conn, reg.email.as_str())? {
             notifier.enqueue(
@@ -362,7 +364,7 @@ pub fn resend_verification(
     notifier: &Notifier,
     user: &User,
     now: PrimitiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), NotifyError> {
     if user.email_verified_at.is_some() {
         return Ok(());
     }
@@ -406,7 +408,7 @@ pub fn request_reset(
     notifier: &Notifier,
     email: &str,
     now: PrimitiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), NotifyError> {
     crate::db::write_transaction(conn, |conn| {
         let Some(user) = find_by_email(conn, email)? else {
             return Ok(());
@@ -438,7 +440,7 @@ pub fn reset_password(
     token: &str,
     password_hash: &str,
     now: PrimitiveDateTime,
-) -> Result<bool, AppError> {
+) -> Result<bool, NotifyError> {
     crate::db::write_transaction(conn, |conn| {
         let Some(id) = consume_token(conn, token, TokenPurpose::ResetPassword, now)? else {
             return Ok(false);
@@ -464,7 +466,7 @@ pub fn password_changed_notice(
     notifier: &Notifier,
     user: &User,
     now: PrimitiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<(), NotifyError> {
     notifier.enqueue(
         conn,
         &Message {

@@ -8,10 +8,9 @@ pub mod worker;
 
 use crate::codes::Locale;
 use crate::db::schema::outbox;
-use crate::db::{DbConnection, OutboxId};
-use crate::error::AppError;
+use crate::db::{DbConnection, DbError, OutboxId};
 use crate::i18n;
-use crate::templates::Templates;
+use crate::templates::{TemplateError, Templates};
 use diesel::prelude::*;
 use serde::Serialize;
 use std::sync::Arc;
@@ -29,6 +28,16 @@ crate::text_enum! {
         ReportPublished => "report_published",
         Receipt => "receipt",
     }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NotifyError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
 }
 
 pub struct Message<'a, T: Serialize> {
@@ -90,7 +99,7 @@ impl Notifier {
         conn: &mut DbConnection,
         message: &Message<T>,
         now: PrimitiveDateTime,
-    ) -> Result<bool, AppError> {
+    ) -> Result<bool, NotifyError> {
         Ok(self.compose(message)?.queue(conn, now)?)
     }
 
@@ -103,7 +112,7 @@ impl Notifier {
         conn: &mut DbConnection,
         messages: &[Message<T>],
         now: PrimitiveDateTime,
-    ) -> Result<usize, AppError> {
+    ) -> Result<usize, NotifyError> {
         let mut queued = 0;
         for batch in messages.chunks(OUTBOX_BATCH) {
             let composed = batch
@@ -117,7 +126,7 @@ impl Notifier {
 
     /// Renders a message without touching the database, so a caller holding a
     /// write lock can render first and keep the lock only for the insert.
-    pub fn compose<T: Serialize>(&self, message: &Message<T>) -> Result<Composed, AppError> {
+    pub fn compose<T: Serialize>(&self, message: &Message<T>) -> Result<Composed, TemplateError> {
         let kind = message.kind.as_str();
         let ctx = EmailContext {
             lang: message.locale.as_str(),

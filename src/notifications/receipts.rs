@@ -5,10 +5,10 @@ use super::{Composed, Kind, Message, Notifier};
 use crate::accounts::User;
 use crate::consultations::Consultation;
 use crate::drafts::Provision;
-use crate::error::AppError;
 use crate::i18n::reading::{Reading, title_of};
 use crate::rounds::Round;
 use crate::submissions::{Input, Stance};
+use crate::templates::TemplateError;
 use serde::Serialize;
 use time::PrimitiveDateTime;
 
@@ -51,7 +51,7 @@ pub fn compose(
     input: &Input,
     code: &str,
     now: PrimitiveDateTime,
-) -> Result<Composed, AppError> {
+) -> Result<Composed, TemplateError> {
     let locale = to.locale();
     // The copy of the answers reads like the form the participant saw.
     let reading = Reading {

@@ -2,12 +2,11 @@
 //! goes once per round, kind and recipient, whatever the number of instances
 //! or restarts: its dedup key (`round:ID:KIND:USER`) is unique in the outbox.
 
-use super::{Kind, Message, Notifier};
+use super::{Kind, Message, Notifier, NotifyError};
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations;
 use crate::db::schema::{consultations as consultation_table, rounds, submissions, users};
 use crate::db::{DbConnection, RoundId, UserId};
-use crate::error::AppError;
 use crate::rounds::Round;
 use diesel::prelude::*;
 use serde::Serialize;
@@ -80,7 +79,7 @@ fn send_all(
     tag: &str,
     list: &[Recipient],
     now: PrimitiveDateTime,
-) -> Result<usize, AppError> {
+) -> Result<usize, NotifyError> {
     let c = consultation_table::table
         .find(round.consultation_id)
         .select(consultations::Consultation::as_select())
@@ -134,7 +133,7 @@ pub fn run(
     conn: &mut DbConnection,
     notifier: &Notifier,
     now: PrimitiveDateTime,
-) -> Result<usize, AppError> {
+) -> Result<usize, NotifyError> {
     let due: Vec<Round> = rounds::table
         .filter(rounds::announced_at.is_not_null())
         .filter(rounds::opens_at.le(now))
@@ -152,7 +151,7 @@ pub fn run(
     let mut queued = 0;
     for round in due {
         let groups = consultations::eligible_groups(conn, round.consultation_id)?;
-        queued += crate::db::write_transaction(conn, |conn| -> Result<usize, AppError> {
+        queued += crate::db::write_transaction(conn, |conn| -> Result<usize, NotifyError> {
             let mut n = 0;
             if round.opened_notice_at.is_none() {
                 let list = recipients(conn, &groups, None)?;
@@ -197,7 +196,7 @@ pub fn extended(
     notifier: &Notifier,
     round: &Round,
     now: PrimitiveDateTime,
-) -> Result<usize, AppError> {
+) -> Result<usize, NotifyError> {
     let groups = consultations::eligible_groups(conn, round.consultation_id)?;
     let list = recipients(conn, &groups, None)?;
     let tag = format!("extended-{}", round.closes_at.assume_utc().unix_timestamp());
@@ -211,7 +210,7 @@ pub fn report_published(
     round: &Round,
     version: i32,
     now: PrimitiveDateTime,
-) -> Result<usize, AppError> {
+) -> Result<usize, NotifyError> {
     let rows: Vec<(UserId, String, String, String)> = users::table
         .inner_join(submissions::table)
         .filter(submissions::round_id.eq(round.id))

@@ -628,7 +628,7 @@ pub async fn change_password(
             accounts::set_password_hash(c, id, &hash, now)?;
             // Every other browser signed in to this account is signed out.
             sessions::revoke_all(c, id, keep.as_deref(), now)?;
-            accounts::password_changed_notice(c, &notifier, &user, now)
+            Ok(accounts::password_changed_notice(c, &notifier, &user, now)?)
         })
         .await?;
     ctx.flash("password-changed");

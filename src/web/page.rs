@@ -95,7 +95,7 @@ pub fn bare_page<T: Serialize>(
         },
         page,
     };
-    templates.render(template, &ctx)
+    Ok(templates.render(template, &ctx)?)
 }
 
 pub fn html(status: StatusCode, body: String) -> Result<HttpResponse, AppError> {
@@ -263,7 +263,7 @@ impl Ctx {
             },
             page,
         };
-        templates.render(template, &ctx)
+        Ok(templates.render(template, &ctx)?)
     }
 }
 

@@ -128,30 +128,17 @@ pub async fn hide(
         ));
     }
     let (notifier, now) = (ctx.state.notifier.clone(), ctx.state.clock.now());
-    let round = ctx
+    let hidden = ctx
         .state
         .db
         .run_within(crate::web::state::REPORT_WORK, move |c| {
-            reports::hide(c, &notifier, id, &reason, actor, now)
+            reports::moderation::hide(c, &notifier, id, &reason, actor, now)
         })
         .await?
         .ok_or(AppError::NotFound)?;
-    let slug = {
-        let cid = round.consultation_id;
-        ctx.state
-            .db
-            .query(move |c| {
-                use diesel::prelude::*;
-                crate::db::schema::consultations::table
-                    .find(cid)
-                    .select(crate::db::schema::consultations::slug)
-                    .first::<String>(c)
-            })
-            .await?
-    };
     ctx.flash("text-hidden");
     Ok(see_other(&format!(
-        "/admin/consultations/{slug}/rounds/{}/report",
-        round.number
+        "/admin/consultations/{}/rounds/{}/report",
+        hidden.consultation_slug, hidden.round_number
     )))
 }

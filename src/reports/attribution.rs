@@ -1,0 +1,119 @@
+//! What may be shown next to a published text: its author's disclosure choice,
+//! within the round's attribution policy.
+
+use super::PublishedComment;
+use crate::codes::StakeholderGroup;
+use crate::db::PositionId;
+use crate::db::schema::submissions;
+use crate::rounds::Attribution;
+use crate::submissions::{Disclosure, Stance};
+use diesel::prelude::*;
+
+/// Who wrote a text, as their submission records it.
+#[derive(Queryable)]
+pub(super) struct Author {
+    pub disclosure: String,
+    pub name: String,
+    pub organization: String,
+    pub group: String,
+    pub country: String,
+}
+
+/// The columns an `Author` is read from.
+pub(super) const AUTHOR_COLUMNS: (
+    submissions::disclosure,
+    submissions::display_name,
+    submissions::organization,
+    submissions::stakeholder_group,
+    submissions::country,
+) = (
+    submissions::disclosure,
+    submissions::display_name,
+    submissions::organization,
+    submissions::stakeholder_group,
+    submissions::country,
+);
+
+/// Name, organization, group and country, as far as they may be shown.
+#[derive(Default)]
+pub(super) struct Attributed {
+    pub name: Option<String>,
+    pub organization: Option<String>,
+    pub group: Option<StakeholderGroup>,
+    pub country: Option<String>,
+}
+
+impl Author {
+    /// What may be shown next to their text: what `disclosure` allows, and
+    /// nothing at all under the Chatham House Rule.
+    pub fn attributed(&self, attribution: Attribution, disclosure: Disclosure) -> Attributed {
+        if attribution == Attribution::ChathamHouse {
+            return Attributed::default();
+        }
+        let group = StakeholderGroup::parse(&self.group);
+        let country = Some(self.country.clone()).filter(|c| c != "ZZ");
+        let organization = Some(self.organization.clone()).filter(|o| !o.is_empty());
+        match disclosure {
+            Disclosure::Attributed => Attributed {
+                name: Some(self.name.clone()).filter(|n| !n.is_empty()),
+                organization,
+                group,
+                country,
+            },
+            Disclosure::Organization => Attributed {
+                name: None,
+                organization,
+                group,
+                country,
+            },
+            Disclosure::Anonymous | Disclosure::Confidential => Attributed {
+                name: None,
+                organization: None,
+                group,
+                country,
+            },
+        }
+    }
+}
+
+/// The published form of a text, with the attribution its author allowed, or
+/// reduced to the reason when the organizers hid it.
+pub(super) fn published_text(
+    attributed: Attributed,
+    position_id: Option<PositionId>,
+    stance: Option<Stance>,
+    comment: String,
+    proposed_text: String,
+    hidden_reason: Option<String>,
+) -> PublishedComment {
+    if let Some(reason) = hidden_reason {
+        return PublishedComment {
+            position_id,
+            name: None,
+            organization: None,
+            group: None,
+            country: None,
+            stance: None,
+            comment: String::new(),
+            proposed_text: String::new(),
+            hidden_reason: Some(reason),
+        };
+    }
+    let Attributed {
+        name,
+        organization,
+        group,
+        country,
+    } = attributed;
+    PublishedComment {
+        position_id,
+        name,
+        organization,
+        group,
+        country,
+        stance,
+        comment,
+        proposed_text,
+        hidden_reason: None,
+    }
+}

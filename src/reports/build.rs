@@ -1,0 +1,344 @@
+//! The whole report computed from live data: for the preview, and for the
+//! snapshot frozen at publication.
+
+use super::attribution::{AUTHOR_COLUMNS, Author, published_text};
+use super::campaigns::{self, Campaign, CommentRef};
+use super::figures::ProvisionFigures;
+use super::live::{aggregate, region_of};
+use super::output::{Output, spreadsheet_safe};
+use super::responses::responses_of_round;
+use super::{
+    CAMPAIGN_MIN_SIZE, CAMPAIGN_THRESHOLD, ProvisionReport, PublishedComment, ReportError, Snapshot,
+};
+use crate::clock::rfc3339;
+use crate::codes::{Locale, StakeholderGroup};
+use crate::consultations::Consultation;
+use crate::db::schema::{positions, submissions};
+use crate::db::{DbConnection, PositionId, ProvisionId, RoundId, SubmissionId};
+use crate::drafts::{self, Provision};
+use crate::markdown;
+use crate::rounds::{Attribution, Round};
+use crate::submissions::{Disclosure, Stance};
+use diesel::prelude::*;
+use std::collections::HashSet;
+use time::PrimitiveDateTime;
+
+/// Computes the whole report from live data (the preview, and the snapshot at
+/// publication): the figures in two GROUP BY queries, then the texts one
+/// provision at a time into `out`.
+pub fn build(
+    conn: &mut DbConnection,
+    consultation: &Consultation,
+    round: &Round,
+    version: i32,
+    note: &str,
+    now: PrimitiveDateTime,
+    out: &mut dyn Output,
+) -> Result<Snapshot, ReportError> {
+    let provisions = drafts::provisions_of(conn, round.draft_version_id)?;
+    let (figures, mut participation) = aggregate(conn, round, &provisions)?;
+    let responses = responses_of_round(conn, round.id)?;
+    let attribution = round.attribution();
+    let mut texts = Texts {
+        conn,
+        round,
+        attribution,
+        out,
+        in_campaigns: HashSet::new(),
+    };
+    let mut reports = Vec::with_capacity(provisions.len());
+    for (p, figures) in provisions.iter().zip(figures) {
+        let response = responses
+            .get(&p.provision_key)
+            .map(|r| markdown::to_html(r));
+        reports.push(texts.provision(p, figures, response)?);
+    }
+    participation.in_campaigns = texts.in_campaigns.len() as i64;
+    let general_texts = texts.general_comments()?;
+    texts.out.finish(texts.conn)?;
+
+    Ok(Snapshot {
+        version,
+        note: note.to_string(),
+        published_at: rfc3339(now),
+        consultation_slug: consultation.slug.clone(),
+        consultation_title: consultation.title.clone(),
+        translated_title: consultation.translated_title.clone(),
+        locale: Locale::parse(&consultation.locale).unwrap_or_default(),
+        round: round.number,
+        opens_at: rfc3339(round.opens_at),
+        closes_at: rfc3339(round.effective_close()),
+        attribution,
+        min_group_size: i64::from(round.min_group_size),
+        campaign_threshold: CAMPAIGN_THRESHOLD,
+        participation,
+        provisions: reports,
+        general_texts,
+    })
+}
+
+/// A counted position with what its submission allows to be published.
+#[derive(Queryable)]
+struct PositionRow {
+    id: PositionId,
+    stance: Option<String>,
+    comment: String,
+    proposed_text: String,
+    hidden_reason: Option<String>,
+    submission: SubmissionId,
+    verified: bool,
+    author: Author,
+}
+
+#[derive(Queryable)]
+struct GeneralRow {
+    comment: String,
+    hidden_reason: Option<String>,
+    author: Author,
+}
+
+/// A text that will be published, with the submission it came from.
+type Text = (SubmissionId, PublishedComment);
+
+/// Writes a report's texts and CSV rows to `out` as they are read.
+struct Texts<'a> {
+    conn: &'a mut DbConnection,
+    round: &'a Round,
+    attribution: Attribution,
+    out: &'a mut dyn Output,
+    /// Submissions with a text in a campaign: participation counts each once.
+    in_campaigns: HashSet<SubmissionId>,
+}
+
+impl Texts<'_> {
+    /// A provision's part of the report, once its texts are written.
+    fn provision(
+        &mut self,
+        p: &Provision,
+        figures: ProvisionFigures,
+        response: Option<String>,
+    ) -> Result<ProvisionReport, ReportError> {
+        let texts = self.read_positions(p, figures.overall.total())?;
+        let (campaigns, members) = campaigns_among(&texts, self.attribution);
+        let (written, proposals) = self.write_texts(&p.provision_key, texts, &members)?;
+        Ok(ProvisionReport {
+            key: p.provision_key.clone(),
+            label: p.label.clone(),
+            heading: p.heading.clone(),
+            body: p.body.clone(),
+            translated_label: p.translated_label.clone(),
+            translated_heading: p.translated_heading.clone(),
+            translated_body: p.translated_body.clone(),
+            figures,
+            response,
+            campaigns,
+            texts: i64::from(written),
+            proposals,
+        })
+    }
+
+    /// Reads the `counted` positions of a provision a batch at a time, writes
+    /// each one's CSV row and keeps the texts to publish: only they wait for
+    /// campaign detection, so a large round's CSV rows never sit in memory
+    /// together.
+    fn read_positions(&mut self, p: &Provision, counted: i64) -> Result<Vec<Text>, ReportError> {
+        let mut texts = vec![];
+        let mut after = PositionId(0);
+        // The figures counted exactly the rows read here, so the reading stops
+        // at the last one: the query that would find none after it scans every
+        // later position in the table (other rounds on the same draft)
+        // before it can say so.
+        let mut unread = counted;
+        while unread > 0 {
+            let batch = self.out.rows_per_batch().min(unread);
+            let rows = positions_after(self.conn, self.round.id, p.id, after, batch)?;
+            let Some(last) = rows.last() else { break };
+            after = last.id;
+            let full = rows.len() as i64 == batch;
+            unread -= rows.len() as i64;
+            for row in rows {
+                texts.extend(self.position(&p.provision_key, row)?);
+            }
+            if !full {
+                break;
+            }
+        }
+        Ok(texts)
+    }
+
+    /// Writes a position's CSV row; returns its text when it is published.
+    fn position(&mut self, key: &str, row: PositionRow) -> Result<Option<Text>, ReportError> {
+        let author = &row.author;
+        let disclosure = Disclosure::parse(&author.disclosure).unwrap_or(Disclosure::Confidential);
+        let publishable = disclosure != Disclosure::Confidential;
+        // Under the Chatham House Rule a row's group must not sit next to
+        // its words, so texts stay out of the CSV there; the report shows
+        // them bare.
+        let text_in_csv = publishable
+            && self.attribution != Attribution::ChathamHouse
+            && row.hidden_reason.is_none();
+        let attributed = author.attributed(self.attribution, disclosure);
+        let shown = |v: &str| {
+            if text_in_csv {
+                spreadsheet_safe(v)
+            } else {
+                String::new()
+            }
+        };
+        self.out.csv_row(
+            self.conn,
+            [
+                key,
+                &author.group,
+                &author.country,
+                region_of(&author.country),
+                if row.verified { "true" } else { "false" },
+                row.stance.as_deref().unwrap_or(""),
+                &shown(attributed.name.as_deref().unwrap_or("")),
+                &shown(attributed.organization.as_deref().unwrap_or("")),
+                &shown(&row.comment),
+                &shown(&row.proposed_text),
+            ],
+        )?;
+        if !publishable || (row.comment.trim().is_empty() && row.proposed_text.trim().is_empty()) {
+            return Ok(None);
+        }
+        let text = published_text(
+            attributed,
+            Some(row.id),
+            row.stance.as_deref().and_then(Stance::parse),
+            row.comment,
+            row.proposed_text,
+            row.hidden_reason,
+        );
+        Ok(Some((row.submission, text)))
+    }
+
+    /// Writes a provision's texts in order; returns how many, and how many of
+    /// them propose wording.
+    fn write_texts(
+        &mut self,
+        key: &str,
+        texts: Vec<Text>,
+        in_campaign: &HashSet<i64>,
+    ) -> Result<(i32, i64), ReportError> {
+        let (mut seq, mut proposals) = (0, 0);
+        for (submission, mut text) in texts {
+            if text
+                .position_id
+                .is_some_and(|id| in_campaign.contains(&id.0))
+            {
+                self.in_campaigns.insert(submission);
+                // The campaign shows the text once; the copy keeps only its
+                // proposed wording, if any.
+                if text.proposed_text.trim().is_empty() {
+                    continue;
+                }
+                text.comment.clear();
+            }
+            if !text.proposed_text.is_empty() {
+                proposals += 1;
+            }
+            self.out.text(self.conn, key, seq, text)?;
+            seq += 1;
+        }
+        Ok((seq, proposals))
+    }
+
+    /// Writes the general comments, after every provision's texts; returns
+    /// how many there are.
+    fn general_comments(&mut self) -> Result<i64, ReportError> {
+        let general = general_comments(self.conn, self.round.id)?;
+        let count = general.len() as i64;
+        for (seq, row) in general.into_iter().enumerate() {
+            let disclosure =
+                Disclosure::parse(&row.author.disclosure).unwrap_or(Disclosure::Anonymous);
+            let text = published_text(
+                row.author.attributed(self.attribution, disclosure),
+                None,
+                None,
+                row.comment,
+                String::new(),
+                row.hidden_reason,
+            );
+            self.out
+                .text(self.conn, "", i32::try_from(seq).unwrap_or(i32::MAX), text)?;
+        }
+        Ok(count)
+    }
+}
+
+/// The campaigns among a provision's visible comments, and the positions in
+/// them. Under the Chatham House Rule a campaign does not say which groups
+/// took part.
+fn campaigns_among(texts: &[Text], attribution: Attribution) -> (Vec<Campaign>, HashSet<i64>) {
+    let refs: Vec<CommentRef> = texts
+        .iter()
+        .filter(|(_, c)| c.hidden_reason.is_none() && !c.comment.trim().is_empty())
+        .filter_map(|(_, c)| {
+            Some(CommentRef {
+                id: c.position_id?.0,
+                text: c.comment.clone(),
+                group: c.group.unwrap_or(StakeholderGroup::Individual),
+            })
+        })
+        .collect();
+    let mut found = campaigns::detect(&refs, CAMPAIGN_THRESHOLD, CAMPAIGN_MIN_SIZE);
+    drop(refs);
+    let members: HashSet<i64> = found
+        .iter()
+        .flat_map(|c| c.members.iter().copied())
+        .collect();
+    if attribution == Attribution::ChathamHouse {
+        for c in &mut found {
+            c.groups.clear();
+        }
+    }
+    (found, members)
+}
+
+/// Up to `limit` counted positions of a provision after `after`, in order.
+fn positions_after(
+    conn: &mut DbConnection,
+    round: RoundId,
+    provision: ProvisionId,
+    after: PositionId,
+    limit: i64,
+) -> QueryResult<Vec<PositionRow>> {
+    positions::table
+        .inner_join(submissions::table)
+        .filter(positions::provision_id.eq(provision))
+        .filter(positions::id.gt(after))
+        .filter(submissions::round_id.eq(round))
+        .filter(submissions::status.eq("submitted"))
+        .filter(positions::stance.is_not_null())
+        .order(positions::id.asc())
+        .limit(limit)
+        .select((
+            positions::id,
+            positions::stance,
+            positions::comment,
+            positions::proposed_text,
+            positions::hidden_reason,
+            submissions::id,
+            submissions::affiliation_verified,
+            AUTHOR_COLUMNS,
+        ))
+        .load(conn)
+}
+
+/// The round's published general comments, in order.
+fn general_comments(conn: &mut DbConnection, round: RoundId) -> QueryResult<Vec<GeneralRow>> {
+    submissions::table
+        .filter(submissions::round_id.eq(round))
+        .filter(submissions::status.eq("submitted"))
+        .filter(submissions::disclosure.ne("confidential"))
+        .filter(submissions::general_comment.ne(""))
+        .order(submissions::id.asc())
+        .select((
+            submissions::general_comment,
+            submissions::general_comment_hidden_reason,
+            AUTHOR_COLUMNS,
+        ))
+        .load(conn)
+}

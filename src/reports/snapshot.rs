@@ -1,0 +1,92 @@
+//! What a report says, as it is frozen at publication and served as JSON.
+
+use super::campaigns::Campaign;
+use super::figures::ProvisionFigures;
+use crate::codes::{Locale, StakeholderGroup};
+use crate::db::PositionId;
+use crate::rounds::Attribution;
+use crate::submissions::Stance;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct GroupCount {
+    pub group: StakeholderGroup,
+    pub count: i64,
+    pub verified: i64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct PlaceCount {
+    pub code: String,
+    pub count: i64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, Default)]
+pub struct Participation {
+    pub submissions: i64,
+    pub verified: i64,
+    pub in_campaigns: i64,
+    pub by_group: Vec<GroupCount>,
+    pub by_country: Vec<PlaceCount>,
+    pub by_region: Vec<PlaceCount>,
+}
+
+/// A published text with only the attribution its author's disclosure (and
+/// the round's policy) allows.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct PublishedComment {
+    pub position_id: Option<PositionId>,
+    pub name: Option<String>,
+    pub organization: Option<String>,
+    pub group: Option<StakeholderGroup>,
+    pub country: Option<String>,
+    pub stance: Option<Stance>,
+    pub comment: String,
+    pub proposed_text: String,
+    pub hidden_reason: Option<String>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct ProvisionReport {
+    pub key: String,
+    pub label: String,
+    pub heading: String,
+    pub body: String,
+    #[serde(default)]
+    pub translated_label: Option<String>,
+    #[serde(default)]
+    pub translated_heading: Option<String>,
+    #[serde(default)]
+    pub translated_body: Option<String>,
+    pub figures: ProvisionFigures,
+    pub response: Option<String>,
+    pub campaigns: Vec<Campaign>,
+    /// How many texts are published (stored beside the snapshot, in pages).
+    pub texts: i64,
+    /// Of which with proposed wording.
+    pub proposals: i64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct Snapshot {
+    pub version: i32,
+    pub note: String,
+    pub published_at: String,
+    pub consultation_slug: String,
+    pub consultation_title: String,
+    #[serde(default)]
+    pub translated_title: Option<String>,
+    /// The language of the texts as written (translations are the other).
+    #[serde(default)]
+    pub locale: Locale,
+    pub round: i32,
+    pub opens_at: String,
+    pub closes_at: String,
+    pub attribution: Attribution,
+    pub min_group_size: i64,
+    pub campaign_threshold: f64,
+    pub participation: Participation,
+    pub provisions: Vec<ProvisionReport>,
+    /// How many general comments are published.
+    pub general_texts: i64,
+}
