@@ -11,7 +11,6 @@ pub mod consultations;
 pub mod db;
 pub mod demo;
 pub mod drafts;
-pub mod error;
 pub mod i18n;
 pub mod markdown;
 pub mod notifications;

@@ -5,9 +5,9 @@ use crate::clock::Clock;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::demo;
-use crate::error::AppError;
 use crate::notifications::{Notifier, worker::Worker};
 use crate::templates::Templates;
+use crate::web::errors::AppError;
 use crate::web::{self, AppState};
 use actix_session::SessionMiddleware;
 use actix_session::config::CookieContentSecurity;
@@ -99,9 +99,9 @@ impl Application {
                 .app_data(aw::FormConfig::default().limit(max_body).error_handler(
                     |err, _| match err {
                         actix_web::error::UrlencodedError::Overflow { .. } => {
-                            AppError::PayloadTooLarge.into()
+                            AppError::payload_too_large().into()
                         }
-                        other => AppError::BadRequest(other.to_string()).into(),
+                        other => AppError::bad_request(other.to_string()).into(),
                     },
                 ))
                 .app_data(aw::PayloadConfig::default().limit(max_body))

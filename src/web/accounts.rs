@@ -5,7 +5,7 @@ use super::page::{Ctx, SESSION_TOKEN, safe_next, see_other};
 use crate::accounts::fields::{self, Email, FieldErrors, ProfileForm, RegistrationForm};
 use crate::accounts::{self, TokenPurpose, countries, sessions, sign_in};
 use crate::codes::{Locale, StakeholderGroup};
-use crate::error::AppError;
+use crate::web::errors::AppError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -33,7 +33,7 @@ async fn limit_mail_to(ctx: &Ctx, email: &str) -> Result<(), AppError> {
 async fn limit(ctx: &Ctx, bucket: String, max: u32, window_secs: u64) -> Result<(), AppError> {
     let now = ctx.state.clock.now();
     match sign_in::limit(&ctx.state.db, bucket, max, window_secs, now).await? {
-        Some(wait) => Err(AppError::TooManyRequests(wait)),
+        Some(wait) => Err(AppError::too_many_requests(wait)),
         None => Ok(()),
     }
 }
@@ -341,7 +341,7 @@ pub async fn login(
     ctx.session.remove(super::page::CSRF);
     ctx.session
         .insert(SESSION_TOKEN, token)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("session: {e}")))?;
+        .map_err(|e| AppError::internal(anyhow::anyhow!("session: {e}")))?;
     Ok(see_other(safe_next(&form.next)))
 }
 

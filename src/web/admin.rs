@@ -4,8 +4,8 @@
 use super::page::{Ctx, see_other};
 use crate::accounts::{self, Role};
 use crate::db::UserId;
-use crate::error::AppError;
 use crate::notifications;
+use crate::web::errors::AppError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -120,7 +120,7 @@ pub async fn dashboard(ctx: Ctx) -> Result<HttpResponse, AppError> {
 }
 
 fn parse_user_id(raw: &str) -> Result<UserId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::not_found())
 }
 
 pub async fn verify_participant(ctx: Ctx, id: web::Path<String>) -> Result<HttpResponse, AppError> {
@@ -147,15 +147,14 @@ pub async fn set_role(
 ) -> Result<HttpResponse, AppError> {
     let me = ctx.organizer()?;
     if me.role() != Role::Admin {
-        return Err(AppError::Forbidden);
+        return Err(AppError::forbidden());
     }
     let by = me.id;
     let id = parse_user_id(&id)?;
-    let role =
-        Role::parse(&form.role).ok_or_else(|| AppError::BadRequest("unknown role".into()))?;
+    let role = Role::parse(&form.role).ok_or_else(|| AppError::bad_request("unknown role"))?;
     if id == by {
         // An admin cannot demote themselves and leave nobody in charge.
-        return Err(AppError::Forbidden);
+        return Err(AppError::forbidden());
     }
     let now = ctx.state.clock.now();
     let changed = ctx
@@ -164,7 +163,7 @@ pub async fn set_role(
         .query(move |c| accounts::set_role(c, id, role, by, now))
         .await?;
     if !changed {
-        return Err(AppError::NotFound);
+        return Err(AppError::not_found());
     }
     ctx.flash("role-changed");
     Ok(see_other("/admin"))

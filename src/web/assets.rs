@@ -1,6 +1,6 @@
 use super::AppState;
 use super::encoded::Encoded;
-use crate::error::AppError;
+use crate::web::errors::AppError;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use std::sync::LazyLock;
@@ -16,7 +16,7 @@ pub async fn asset(
 ) -> Result<HttpResponse, AppError> {
     let expected = state.templates.css_path().trim_start_matches("/assets/");
     if name.as_str() != expected {
-        return Err(AppError::NotFound);
+        return Err(AppError::not_found());
     }
     let mut res = HttpResponse::Ok();
     res.content_type("text/css; charset=utf-8")

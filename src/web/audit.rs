@@ -3,8 +3,8 @@
 use crate::audit;
 use crate::clock::rfc3339;
 use crate::consultations::{self};
-use crate::error::AppError;
 use crate::rounds::{self};
+use crate::web::errors::AppError;
 use crate::web::page::Ctx;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};

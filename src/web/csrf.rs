@@ -3,7 +3,7 @@
 
 use super::AppState;
 use crate::accounts::tokens;
-use crate::error::AppError;
+use crate::web::errors::AppError;
 use actix_session::SessionExt;
 use actix_web::HttpMessage;
 use actix_web::body::{BoxBody, MessageBody};
@@ -59,7 +59,7 @@ async fn verify(mut req: ServiceRequest) -> Result<ServiceRequest, (ServiceReque
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return Err((req, AppError::PayloadTooLarge));
+        return Err((req, AppError::payload_too_large()));
     }
     let multipart = req
         .headers()
@@ -73,16 +73,16 @@ async fn verify(mut req: ServiceRequest) -> Result<ServiceRequest, (ServiceReque
         let mut payload = req.take_payload();
         while let Some(chunk) = payload.next().await {
             let Ok(chunk) = chunk else {
-                return Err((req, AppError::BadRequest("unreadable body".into())));
+                return Err((req, AppError::bad_request("unreadable body")));
             };
             if body.len() + chunk.len() > limit {
-                return Err((req, AppError::PayloadTooLarge));
+                return Err((req, AppError::payload_too_large()));
             }
             body.extend_from_slice(&chunk);
         }
         let body = body.freeze();
         if !super::input::well_formed_urlencoded(&body) {
-            return Err((req, AppError::BadRequest("form is not clean UTF-8".into())));
+            return Err((req, AppError::bad_request("form is not clean UTF-8")));
         }
         let token = field(&body);
         req.set_payload(payload_from(body));
@@ -95,6 +95,6 @@ async fn verify(mut req: ServiceRequest) -> Result<ServiceRequest, (ServiceReque
         .flatten();
     match (expected, supplied) {
         (Some(e), Some(s)) if tokens::constant_time_eq(&e, &s) => Ok(req),
-        _ => Err((req, AppError::Forbidden)),
+        _ => Err((req, AppError::forbidden())),
     }
 }

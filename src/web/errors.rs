@@ -1,18 +1,274 @@
-//! Every error response becomes a readable page in the reader's language, with
-//! nothing of the cause shown.
+//! Errors as the web layer answers them: `AppError` carries what kind of
+//! failure it is (which decides the status), its cause for the log (never
+//! shown to the reader) and where in our code it was raised. Every domain
+//! error is mapped to a kind here, and every error response becomes a
+//! readable page in the reader's language.
 
 use super::AppState;
 use super::locale;
 use super::page::{bare_page, html};
 use crate::codes::Locale;
-use crate::error::AppError;
+use crate::db::DbError;
 use crate::templates::Templates;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::ServiceResponse;
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpResponse, ResponseError, web};
 use serde::Serialize;
+use std::fmt;
+use std::panic::Location;
+
+/// What went wrong, as far as the reader is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorKind {
+    NotFound,
+    Forbidden,
+    BadRequest,
+    /// Well-formed but meaningless for this resource (an unknown provision key).
+    Unprocessable,
+    PayloadTooLarge,
+    /// Another request changed the same thing at the same moment (a unique
+    /// constraint refused the loser of the race): the data is safe, the
+    /// reader is asked to reload.
+    Conflict,
+    Unavailable,
+    /// Sign in first, then come back to this path.
+    LoginRequired(String),
+    TooManyRequests(time::Duration),
+    Internal,
+}
+
+pub struct AppError {
+    pub kind: ErrorKind,
+    cause: Option<anyhow::Error>,
+    location: &'static Location<'static>,
+}
+
+impl AppError {
+    #[track_caller]
+    fn new(kind: ErrorKind, cause: Option<anyhow::Error>) -> Self {
+        AppError {
+            kind,
+            cause,
+            location: Location::caller(),
+        }
+    }
+
+    #[track_caller]
+    pub fn not_found() -> Self {
+        Self::new(ErrorKind::NotFound, None)
+    }
+
+    #[track_caller]
+    pub fn forbidden() -> Self {
+        Self::new(ErrorKind::Forbidden, None)
+    }
+
+    #[track_caller]
+    pub fn bad_request(why: impl fmt::Display) -> Self {
+        Self::new(ErrorKind::BadRequest, Some(anyhow::anyhow!("{why}")))
+    }
+
+    #[track_caller]
+    pub fn unprocessable(why: impl fmt::Display) -> Self {
+        Self::new(ErrorKind::Unprocessable, Some(anyhow::anyhow!("{why}")))
+    }
+
+    #[track_caller]
+    pub fn payload_too_large() -> Self {
+        Self::new(ErrorKind::PayloadTooLarge, None)
+    }
+
+    #[track_caller]
+    pub fn conflict(why: impl fmt::Display) -> Self {
+        Self::new(ErrorKind::Conflict, Some(anyhow::anyhow!("{why}")))
+    }
+
+    #[track_caller]
+    pub fn unavailable(why: impl fmt::Display) -> Self {
+        Self::new(ErrorKind::Unavailable, Some(anyhow::anyhow!("{why}")))
+    }
+
+    #[track_caller]
+    pub fn login_required(next: String) -> Self {
+        Self::new(ErrorKind::LoginRequired(next), None)
+    }
+
+    #[track_caller]
+    pub fn too_many_requests(wait: time::Duration) -> Self {
+        Self::new(ErrorKind::TooManyRequests(wait), None)
+    }
+
+    #[track_caller]
+    pub fn internal(cause: anyhow::Error) -> Self {
+        Self::new(ErrorKind::Internal, Some(cause))
+    }
+}
+
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} at {}", self.kind, self.location)?;
+        match &self.cause {
+            Some(cause) => write!(f, ": {cause:#}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self.kind {
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::Unprocessable => StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::LoginRequired(_) => StatusCode::SEE_OTHER,
+            ErrorKind::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self.kind {
+            ErrorKind::Internal => tracing::error!(error = %self, "internal error"),
+            ErrorKind::Unavailable => tracing::warn!(error = %self, "service unavailable"),
+            ErrorKind::Conflict => tracing::warn!(error = %self, "concurrent change refused"),
+            _ => {}
+        }
+        let mut res = HttpResponse::build(self.status_code());
+        match &self.kind {
+            ErrorKind::Unavailable => {
+                res.insert_header(("Retry-After", "5"));
+            }
+            ErrorKind::TooManyRequests(wait) => {
+                res.insert_header(("Retry-After", wait.whole_seconds().max(1).to_string()));
+            }
+            ErrorKind::LoginRequired(next) => {
+                let next: String = form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                res.insert_header(("Location", format!("/login?next={next}")));
+            }
+            _ => {}
+        }
+        // The body is replaced by a full page in `render`.
+        res.finish()
+    }
+}
+
+// ---- domain errors ----------------------------------------------------------
+//
+// Each domain returns its own error; these map every variant to its kind. A
+// database error inside one maps as the database error itself does (a unique
+// violation is a 409, a busy SQLite a 503). `#[track_caller]` on `from` makes
+// the location the `?` that converted it.
+
+impl From<DbError> for AppError {
+    #[track_caller]
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Unavailable(m) => AppError::unavailable(m),
+            DbError::Query(q) => q.into(),
+            DbError::Migration(m) => AppError::internal(anyhow::anyhow!(m)),
+        }
+    }
+}
+
+impl From<crate::accounts::sign_in::SignInError> for AppError {
+    #[track_caller]
+    fn from(e: crate::accounts::sign_in::SignInError) -> Self {
+        use crate::accounts::sign_in::SignInError;
+        match e {
+            SignInError::TooManyAttempts(wait) => AppError::too_many_requests(wait),
+            SignInError::Refused => AppError::forbidden(),
+            SignInError::Hashing => AppError::internal(anyhow::anyhow!("password hashing failed")),
+            SignInError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::submissions::SubmitError> for AppError {
+    #[track_caller]
+    fn from(e: crate::submissions::SubmitError) -> Self {
+        use crate::submissions::SubmitError;
+        match e {
+            SubmitError::RoundClosed => AppError::conflict(e.to_string()),
+            SubmitError::Query(e) => e.into(),
+            SubmitError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    #[track_caller]
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => AppError::not_found(),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                AppError::conflict(info.message().to_string())
+            }
+            Error::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                info,
+            ) => AppError::unavailable(info.message().to_string()),
+            // SQLite's SQLITE_BUSY after the busy timeout: another process (a
+            // backup, a maintenance script) holds the write lock. It passes.
+            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+                if info.message() == "database is locked" =>
+            {
+                AppError::unavailable(info.message().to_string())
+            }
+            other => AppError::internal(other.into()),
+        }
+    }
+}
+
+impl From<crate::templates::TemplateError> for AppError {
+    #[track_caller]
+    fn from(e: crate::templates::TemplateError) -> Self {
+        AppError::internal(e.into())
+    }
+}
+
+impl From<crate::notifications::NotifyError> for AppError {
+    #[track_caller]
+    fn from(e: crate::notifications::NotifyError) -> Self {
+        use crate::notifications::NotifyError;
+        match e {
+            NotifyError::Template(e) => e.into(),
+            NotifyError::Db(e) => e.into(),
+            NotifyError::Query(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::reports::ReportError> for AppError {
+    #[track_caller]
+    fn from(e: crate::reports::ReportError) -> Self {
+        use crate::reports::ReportError;
+        match e {
+            ReportError::Db(e) => e.into(),
+            ReportError::Query(e) => e.into(),
+            ReportError::Notify(e) => e.into(),
+            e @ (ReportError::Csv(_) | ReportError::CsvEncoding(_) | ReportError::Snapshot(_)) => {
+                AppError::internal(e.into())
+            }
+        }
+    }
+}
+
+// ---- error pages -------------------------------------------------------------
 
 #[derive(Serialize)]
 struct ErrorPage {
@@ -94,5 +350,5 @@ pub fn render<B: MessageBody + 'static>(
 
 /// Routes nobody registered answer with the 404 page.
 pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
-    Err(AppError::NotFound)
+    Err(AppError::not_found())
 }

@@ -3,7 +3,7 @@
 //! turn it into U+FFFD and store it), or that holds a NUL character, which
 //! PostgreSQL refuses in TEXT (a 500) and C strings cut short.
 
-use crate::error::AppError;
+use crate::web::errors::AppError;
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
@@ -33,7 +33,7 @@ pub async fn check(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     if !well_formed_path(req.path()) || !well_formed_urlencoded(req.query_string().as_bytes()) {
-        let refusal = AppError::BadRequest("path or query string is not clean UTF-8".into());
+        let refusal = AppError::bad_request("path or query string is not clean UTF-8");
         return Ok(req.error_response(refusal));
     }
     next.call(req)

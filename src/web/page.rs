@@ -5,10 +5,10 @@ use super::AppState;
 use super::locale;
 use crate::accounts::{User, sessions, tokens};
 use crate::codes::Locale;
-use crate::error::AppError;
 use crate::i18n;
 use crate::i18n::reading::{Reading, TranslationNote};
 use crate::templates::Templates;
+use crate::web::errors::AppError;
 use actix_session::{Session, SessionExt};
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
@@ -155,14 +155,14 @@ impl Ctx {
     pub fn user(&self) -> Result<&User, AppError> {
         self.user
             .as_ref()
-            .ok_or_else(|| AppError::LoginRequired(self.here()))
+            .ok_or_else(|| AppError::login_required(self.here()))
     }
 
     /// Organizers and admins; anyone else is refused (never redirected to data).
     pub fn organizer(&self) -> Result<&User, AppError> {
         match &self.user {
             Some(u) if u.is_organizer() => Ok(u),
-            _ => Err(AppError::Forbidden),
+            _ => Err(AppError::forbidden()),
         }
     }
 
@@ -277,7 +277,7 @@ impl FromRequest for Ctx {
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .cloned()
-                .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no application state")))?;
+                .ok_or_else(|| AppError::internal(anyhow::anyhow!("no application state")))?;
             let session = req.get_session();
             let token = session.get::<String>(SESSION_TOKEN).ok().flatten();
             let user = match token {

@@ -418,7 +418,7 @@ impl TestApp {
         );
         let now = self.clock.now();
         self.db
-            .run(move |c| -> Result<(), polyphony::error::AppError> {
+            .run(move |c| -> Result<(), polyphony::web::errors::AppError> {
                 use diesel::prelude::*;
                 let profile = polyphony::accounts::fields::Profile {
                     display_name: format!("Name of {email_owned}"),

@@ -1,7 +1,7 @@
 //! What this instance keeps in memory to answer readers without the database:
 //! rounds, their anonymous pages and public report pages.
 
-pub mod freshness;
+mod freshness;
 pub mod report_pages;
 pub mod rounds;
 

@@ -6,10 +6,10 @@ use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation};
 use crate::db::Db;
 use crate::drafts::{self, DraftVersion, Provision};
-use crate::error::AppError;
 use crate::rounds::{self, Round, RoundState};
 use crate::submissions::{self, Stored};
 use crate::web::encoded::Encoded;
+use crate::web::errors::AppError;
 use crate::web::page::Ctx;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -30,7 +30,7 @@ pub struct RoundCommon {
     /// as long as this entry is cached rather than once per reader: a surge
     /// of readers then costs no Markdown, template or compression work.
     anonymous_pages: Mutex<HashMap<AnonymousPage, Encoded>>,
-    pub freshness: Freshness,
+    freshness: Freshness,
 }
 
 /// What an anonymous reader's round page depends on.
@@ -155,7 +155,7 @@ impl std::ops::Deref for RoundData {
 }
 
 pub fn round_number(raw: &str) -> Result<i32, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
+    raw.parse().map_err(|_| AppError::not_found())
 }
 
 fn load_common(
@@ -166,7 +166,7 @@ fn load_common(
     let consultation = consultations::find_by_slug(conn, slug)?;
     let (round, published) = rounds::find(conn, consultation.id, number)?;
     if round.announced_at.is_none() {
-        return Err(AppError::NotFound);
+        return Err(AppError::not_found());
     }
     let draft = drafts::find(conn, round.draft_version_id)?;
     let provisions = drafts::provisions_of(conn, draft.id)?;

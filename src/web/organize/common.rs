@@ -6,8 +6,8 @@ use crate::clock::rfc3339;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation};
 use crate::drafts::{self, DraftVersion, ImportError, import};
-use crate::error::AppError;
 use crate::rounds::{self, Attribution, Round};
+use crate::web::errors::AppError;
 use crate::web::page::Ctx;
 use actix_web::http::StatusCode;
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
@@ -221,14 +221,14 @@ pub(super) async fn read_upload(
         // parts each under the limit would otherwise all be kept in memory.
         let mut total = 0;
         while let Some(item) = multipart.next().await {
-            let mut part = item.map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let mut part = item.map_err(|e| AppError::bad_request(e.to_string()))?;
             let name = part.name().unwrap_or_default().to_string();
             let mut bytes = Vec::new();
             while let Some(chunk) = part.next().await {
-                let chunk = chunk.map_err(|e| AppError::BadRequest(e.to_string()))?;
+                let chunk = chunk.map_err(|e| AppError::bad_request(e.to_string()))?;
                 total += chunk.len();
                 if total > limit {
-                    return Err(AppError::PayloadTooLarge);
+                    return Err(AppError::payload_too_large());
                 }
                 bytes.extend_from_slice(&chunk);
             }
@@ -237,9 +237,9 @@ pub(super) async fn read_upload(
     } else {
         let mut body = Vec::new();
         while let Some(chunk) = payload.next().await {
-            let chunk = chunk.map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let chunk = chunk.map_err(|e| AppError::bad_request(e.to_string()))?;
             if body.len() + chunk.len() > limit {
-                return Err(AppError::PayloadTooLarge);
+                return Err(AppError::payload_too_large());
             }
             body.extend_from_slice(&chunk);
         }

@@ -4,7 +4,7 @@ use super::common::*;
 use crate::accounts::fields::FieldErrors;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, ConsultationChange, NewConsultation};
-use crate::error::AppError;
+use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};

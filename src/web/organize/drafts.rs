@@ -2,8 +2,8 @@
 
 use super::common::*;
 use crate::drafts::{self, ImportError, import};
-use crate::error::AppError;
 use crate::markdown;
+use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};

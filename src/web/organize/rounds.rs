@@ -4,9 +4,9 @@
 use super::common::*;
 use crate::accounts::fields::FieldErrors;
 use crate::clock::rfc3339;
-use crate::error::AppError;
 use crate::notifications::schedule;
 use crate::rounds::{self, Attribution, NewRound, Round};
+use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -91,16 +91,16 @@ async fn load_round(
     action: &str,
 ) -> Result<(Loaded, Round, bool), AppError> {
     if !matches!(action, "open" | "close" | "extend" | "publish") {
-        return Err(AppError::NotFound);
+        return Err(AppError::not_found());
     }
-    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
+    let number: i32 = number.parse().map_err(|_| AppError::not_found())?;
     let loaded = load(ctx, slug).await?;
     let (round, published) = loaded
         .rounds
         .iter()
         .find(|(r, _)| r.number == number)
         .cloned()
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::not_found())?;
     Ok((loaded, round, published))
 }
 

@@ -3,8 +3,8 @@
 use super::common::*;
 use crate::consultations::{self, Consultation};
 use crate::drafts::{self, DraftVersion};
-use crate::error::AppError;
 use crate::markdown;
+use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -61,7 +61,7 @@ async fn load_translation_target(
     path: web::Path<(String, String)>,
 ) -> Result<TranslationTarget, AppError> {
     let (slug, version) = path.into_inner();
-    let number: i32 = version.parse().map_err(|_| AppError::NotFound)?;
+    let number: i32 = version.parse().map_err(|_| AppError::not_found())?;
     ctx.state
         .db
         .run(move |c| -> Result<TranslationTarget, AppError> {
@@ -69,7 +69,7 @@ async fn load_translation_target(
             let version = drafts::versions_of(c, consultation.id)?
                 .into_iter()
                 .find(|v| v.version == number)
-                .ok_or(AppError::NotFound)?;
+                .ok_or(AppError::not_found())?;
             let provisions = drafts::provisions_of(c, version.id)?;
             let (source, existing) = drafts::translation::sources(c, version.id)?;
             let previous = match drafts::previous_version(c, &version)? {

@@ -1,8 +1,8 @@
 //! The published report's open data: report.json and report.csv.
 
 use super::load::*;
-use crate::error::AppError;
 use crate::reports::{self, PublishedComment};
+use crate::web::errors::AppError;
 use crate::web::page::Ctx;
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -31,7 +31,7 @@ pub async fn report_json(
         .snapshot
         .trim_end()
         .strip_suffix('}')
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a snapshot is not a JSON object")))?
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("a snapshot is not a JSON object")))?
         .to_string();
     let (db, report) = (ctx.state.db.clone(), published.id);
     // State: Some(last text id sent, None before the first batch), or None
@@ -58,7 +58,7 @@ pub async fn report_json(
                 };
                 match serde_json::to_string(&item) {
                     Ok(json) => out.push_str(&json),
-                    Err(e) => return Some((Err(AppError::Internal(e.into())), None)),
+                    Err(e) => return Some((Err(AppError::internal(e.into())), None)),
                 }
             }
             let next = match rows.last() {

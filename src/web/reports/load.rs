@@ -3,10 +3,10 @@
 use super::views::*;
 use crate::consultations::{self, Consultation};
 use crate::db::DbConnection;
-use crate::error::AppError;
 use crate::reports::{self, PublishedComment, Snapshot};
 use crate::rounds::{self, Round};
 use crate::web::cache::report_pages;
+use crate::web::errors::AppError;
 use crate::web::page::Ctx;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
@@ -18,7 +18,7 @@ pub(super) fn round_named(
     slug: &str,
     number: &str,
 ) -> Result<(Consultation, Round, bool), AppError> {
-    let number: i32 = number.parse().map_err(|_| AppError::NotFound)?;
+    let number: i32 = number.parse().map_err(|_| AppError::not_found())?;
     let consultation = consultations::find_by_slug(c, slug)?;
     let (round, published) = rounds::find(c, consultation.id, number)?;
     Ok((consultation, round, published))
@@ -57,13 +57,13 @@ pub(super) async fn stored(
         .db
         .run(move |c| {
             let (_, round, _) = round_named(c, &slug, &number)?;
-            reports::stored(c, round.id, version)?.ok_or(AppError::NotFound)
+            reports::stored(c, round.id, version)?.ok_or(AppError::not_found())
         })
         .await
 }
 
 pub(super) fn snapshot_of(p: &reports::Published) -> Result<Snapshot, AppError> {
-    serde_json::from_str(&p.snapshot).map_err(|e| AppError::Internal(e.into()))
+    serde_json::from_str(&p.snapshot).map_err(|e| AppError::internal(e.into()))
 }
 
 pub(super) fn etag_of(published: &reports::Published, ctx: &Ctx, page: &str) -> String {
@@ -108,7 +108,8 @@ pub(super) async fn stored_page(
     page: Option<i32>,
     address: &str,
 ) -> Result<(Pages, Vec<PublishedComment>, String), AppError> {
-    let pages = Pages::new(total, page, address, &frame.version_query).ok_or(AppError::NotFound)?;
+    let pages =
+        Pages::new(total, page, address, &frame.version_query).ok_or(AppError::not_found())?;
     let etag = etag_of(published, ctx, &format!("{key}-{}", pages.page));
     let (id, offset, key) = (published.id, pages.offset(), key.to_string());
     let texts = ctx

@@ -4,8 +4,8 @@
 use super::load::*;
 use super::views::*;
 use crate::db::PositionId;
-use crate::error::AppError;
 use crate::reports::{self};
+use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -43,7 +43,7 @@ pub async fn preview_provision(
         .provisions
         .iter()
         .find(|p| p.key == key)
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::not_found())?;
     let frame = frame(
         &ctx,
         &snapshot,
@@ -52,7 +52,7 @@ pub async fn preview_provision(
         is_translated(&ctx, &snapshot, p),
     );
     let address = format!("{}/provisions/{key}", frame.base);
-    let pages = Pages::new(p.texts, Some(page), &address, "").ok_or(AppError::NotFound)?;
+    let pages = Pages::new(p.texts, Some(page), &address, "").ok_or(AppError::not_found())?;
     let view = provision_view(
         &ctx,
         &snapshot,
@@ -92,10 +92,10 @@ pub async fn respond(
             .await?
     };
     if !provisions.iter().any(|p| p.provision_key == key) {
-        return Err(AppError::NotFound);
+        return Err(AppError::not_found());
     }
     if form.response.chars().count() > 20_000 {
-        return Err(AppError::Unprocessable("response too long".into()));
+        return Err(AppError::unprocessable("response too long"));
     }
     let (text, now) = (form.response.trim().to_string(), ctx.state.clock.now());
     let k = key.clone();
@@ -120,11 +120,11 @@ pub async fn hide(
     form: web::Form<HideForm>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.organizer()?.id;
-    let id = PositionId(id.parse().map_err(|_| AppError::NotFound)?);
+    let id = PositionId(id.parse().map_err(|_| AppError::not_found())?);
     let reason = form.reason.trim().to_string();
     if reason.is_empty() || reason.chars().count() > 500 {
-        return Err(AppError::Unprocessable(
-            "a reason of 1 to 500 characters is required".into(),
+        return Err(AppError::unprocessable(
+            "a reason of 1 to 500 characters is required",
         ));
     }
     let (notifier, now) = (ctx.state.notifier.clone(), ctx.state.clock.now());
@@ -135,7 +135,7 @@ pub async fn hide(
             reports::moderation::hide(c, &notifier, id, &reason, actor, now)
         })
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::not_found())?;
     ctx.flash("text-hidden");
     Ok(see_other(&format!(
         "/admin/consultations/{}/rounds/{}/report",

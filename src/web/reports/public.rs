@@ -2,9 +2,9 @@
 
 use super::load::*;
 use super::views::*;
-use crate::error::AppError;
 use crate::reports::{self};
 use crate::web::cache::report_pages;
+use crate::web::errors::AppError;
 use crate::web::page::Ctx;
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -47,7 +47,7 @@ pub async fn provision(
         .provisions
         .iter()
         .find(|p| p.key == key)
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::not_found())?;
     let frame = frame(
         &ctx,
         &snapshot,

@@ -3,11 +3,11 @@
 use super::form_page::*;
 use crate::accounts::fields::FieldErrors;
 use crate::clock::rfc3339;
-use crate::error::AppError;
 use crate::i18n::reading::{Text, title_of};
 use crate::rounds::RoundState;
 use crate::submissions::{self, Input};
 use crate::web::cache::rounds::{load, round_number};
+use crate::web::errors::AppError;
 use crate::web::page::Ctx;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -48,7 +48,7 @@ pub async fn mine(
     let (slug, number) = path.into_inner();
     ctx.user()?;
     let data = load(&ctx, slug, round_number(&number)?).await?;
-    let stored = data.stored.as_ref().ok_or(AppError::NotFound)?;
+    let stored = data.stored.as_ref().ok_or(AppError::not_found())?;
     let id = stored.id;
     let revisions = ctx
         .state
@@ -89,15 +89,15 @@ pub async fn revision(
 ) -> Result<HttpResponse, AppError> {
     let (slug, number, rev) = path.into_inner();
     ctx.user()?;
-    let rev: i32 = rev.parse().map_err(|_| AppError::NotFound)?;
+    let rev: i32 = rev.parse().map_err(|_| AppError::not_found())?;
     let data = load(&ctx, slug, round_number(&number)?).await?;
-    let id = data.stored.as_ref().ok_or(AppError::NotFound)?.id;
+    let id = data.stored.as_ref().ok_or(AppError::not_found())?.id;
     let (summary, content) = ctx
         .state
         .db
         .query(move |c| submissions::revision(c, id, rev))
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(AppError::not_found())?;
     let input = Input {
         disclosure: content.disclosure,
         general_comment: content.general_comment.clone(),

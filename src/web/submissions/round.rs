@@ -2,11 +2,11 @@
 
 use super::form_page::*;
 use crate::accounts::fields::FieldErrors;
-use crate::error::AppError;
 use crate::notifications::receipts;
 use crate::submissions::form::{self, Action};
 use crate::submissions::{self, Input, Refusal, RevisionAction, Status};
 use crate::web::cache::rounds::{AnonymousPage, RoundData, load, round_number};
+use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -49,7 +49,7 @@ pub async fn submit(
     let data = load(&ctx, slug.clone(), round_number(&number)?).await?;
     if let Err(refusal) = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state) {
         if refusal == Refusal::NotSignedIn {
-            return Err(AppError::LoginRequired(format!(
+            return Err(AppError::login_required(format!(
                 "/consultations/{slug}/rounds/{number}"
             )));
         }
@@ -63,7 +63,7 @@ pub async fn submit(
     }
     let parsed = match form::parse(&body, &data.provisions, data.round.attribution()) {
         Ok(p) => p,
-        Err(form::Malformed(why)) => return Err(AppError::Unprocessable(why)),
+        Err(form::Malformed(why)) => return Err(AppError::unprocessable(why)),
     };
     if !parsed.errors.is_empty() {
         let view = page(&ctx, &data, Some(&parsed.input), parsed.errors, false);
@@ -85,7 +85,7 @@ pub async fn submit(
         Action::Review | Action::Save => Some(RevisionAction::Save),
         Action::Submit => Some(RevisionAction::Submit),
         Action::Withdraw if data.stored.is_some() => Some(RevisionAction::Withdraw),
-        Action::Withdraw => return Err(AppError::Unprocessable("nothing to withdraw".into())),
+        Action::Withdraw => return Err(AppError::unprocessable("nothing to withdraw")),
     };
     let saved = match store {
         Some(action) => Some(store_submission(&ctx, &data, parsed.input.clone(), action).await?),

@@ -142,7 +142,7 @@ pub async fn participants(db: &Db, prefix: &str, n: usize) -> Vec<String> {
     let hash = polyphony::accounts::passwords::hash(PASSWORD).unwrap();
     let emails: Vec<String> = (0..n).map(|i| format!("{prefix}{i}@example.org")).collect();
     let list = emails.clone();
-    db.run(move |c| -> Result<(), polyphony::error::AppError> {
+    db.run(move |c| -> Result<(), polyphony::web::errors::AppError> {
         let now = polyphony::db::to_db_time(time::OffsetDateTime::now_utc());
         for email in &list {
             let profile = polyphony::accounts::fields::Profile {
