@@ -37,6 +37,9 @@ enum Command {
     },
     /// Load the demo consultation unless it is already there.
     LoadDemo,
+    /// Ask the server this configuration describes for /healthz; exit 0 when
+    /// it answers 200 (for container health checks: no curl needed).
+    Healthcheck,
     /// Copy the SQLite database to a new file while the application runs
     /// (on PostgreSQL, use pg_dump).
     Backup { file: std::path::PathBuf },
@@ -85,6 +88,7 @@ pub fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateAdmin { email } => create_admin(&settings, &email),
+        Command::Healthcheck => healthcheck(&settings.server),
         Command::PublishReport {
             consultation,
             round,
@@ -251,6 +255,48 @@ fn any_admin(conn: &mut DbConnection) -> anyhow::Result<crate::db::UserId> {
         .first(conn)
         .optional()?
         .context("no admin yet: run `polyphony create-admin --email E` first")
+}
+
+/// One `GET /healthz` over plain TCP, every step bounded, so a server that
+/// hangs fails the check instead of holding it.
+fn healthcheck(server: &crate::config::ServerSettings) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::net::{TcpStream, ToSocketAddrs};
+    let timeout = std::time::Duration::from_secs(3);
+    // A server listening on every address answers on the loopback one.
+    let host = match server.host.as_str() {
+        "0.0.0.0" => "127.0.0.1",
+        "::" | "[::]" => "::1",
+        host => host,
+    };
+    if server.port == 0 {
+        bail!("server.port is 0: the port is chosen at start and cannot be checked");
+    }
+    let address = (host, server.port)
+        .to_socket_addrs()
+        .with_context(|| format!("resolving {host}"))?
+        .next()
+        .with_context(|| format!("{host} has no address"))?;
+    let mut stream = TcpStream::connect_timeout(&address, timeout)
+        .with_context(|| format!("connecting to {address}"))?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = Vec::new();
+    stream
+        .take(4096)
+        .read_to_end(&mut response)
+        .with_context(|| format!("reading the answer of {address}"))?;
+    let response = String::from_utf8_lossy(&response);
+    let status_line = response.lines().next().unwrap_or_default();
+    if status_line.split_whitespace().nth(1) != Some("200") {
+        bail!("http://{address}/healthz answered `{status_line}`");
+    }
+    println!("ok");
+    Ok(())
 }
 
 fn connect(settings: &Settings) -> anyhow::Result<Db> {
