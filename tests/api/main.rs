@@ -9,6 +9,7 @@ mod helpers;
 mod accounts;
 mod attacks;
 mod cli;
+mod docs;
 mod foundation;
 mod organize;
 mod performance;
