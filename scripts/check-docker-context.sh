@@ -116,7 +116,7 @@ def may_let_back_in(directory, patterns):
         literal = re.split(r"[*?\[\\]", text, maxsplit=1)[0]
         if literal != text and "/" not in literal:
             return True  # starts with a wildcard: may match anywhere
-        if literal.startswith(directory + "/") or (literal == text and text.startswith(directory + "/")):
+        if literal.startswith(directory + "/"):
             return True
     return False
 
