@@ -16,6 +16,7 @@ pub mod forms;
 pub mod i18n;
 pub mod markdown;
 pub mod notifications;
+pub mod replies;
 pub mod reports;
 pub mod rounds;
 pub mod startup;

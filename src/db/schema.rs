@@ -35,6 +35,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    form_replies (key) {
+        key -> Text,
+        status -> Nullable<Integer>,
+        location -> Nullable<Text>,
+        content_type -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     throttle (bucket) {
         bucket -> Text,
         window_start -> Timestamp,
@@ -277,6 +288,7 @@ diesel::joinable!(report_csv_chunks -> reports (report_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
+    form_replies,
     throttle,
     email_tokens,
     consultations,
