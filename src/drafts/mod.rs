@@ -2,6 +2,7 @@
 
 pub mod diff;
 pub mod import;
+pub mod numbering;
 pub mod translation;
 
 use crate::codes::Locale;
