@@ -322,7 +322,8 @@ fn import_translation(
             translation::original_level(&source, &provisions)
         }
     };
-    let draft = translation::parse(text, level, &provisions)?;
+    let divisions = drafts::divisions_of(&mut conn, target.id)?;
+    let draft = translation::parse(text, level, &provisions, &divisions)?;
     translation::import(
         &mut conn,
         c.id,

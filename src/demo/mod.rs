@@ -71,7 +71,8 @@ fn translate(
     version: &drafts::DraftVersion,
 ) -> anyhow::Result<()> {
     let provisions = drafts::provisions_of(conn, version.id)?;
-    let french = drafts::translation::parse(DRAFT_FR, 2, &provisions)?;
+    let divisions = drafts::divisions_of(conn, version.id)?;
+    let french = drafts::translation::parse(DRAFT_FR, 2, &provisions, &divisions)?;
     drafts::translation::store(conn, version, &french, DRAFT_FR)?;
     consultations::set_translation(conn, id, TITLE_FR, SUMMARY_FR)?;
     Ok(())
