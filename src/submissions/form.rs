@@ -3,8 +3,8 @@
 //! an `Input` or a list of errors naming each field.
 
 use super::{Disclosure, MAX_COMMENT, MAX_GENERAL_COMMENT, Stance};
-use crate::accounts::fields::FieldErrors;
 use crate::drafts::Provision;
+use crate::forms::FieldErrors;
 use crate::rounds::Attribution;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

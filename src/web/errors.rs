@@ -8,7 +8,7 @@ use super::AppState;
 use super::locale;
 use super::page::{bare_page, html};
 use crate::codes::Locale;
-use crate::db::DbError;
+use crate::db::{self, DbError, Failure, QueryError};
 use crate::templates::Templates;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::ServiceResponse;
@@ -209,27 +209,14 @@ impl From<crate::submissions::SubmitError> for AppError {
     }
 }
 
-impl From<diesel::result::Error> for AppError {
+impl From<QueryError> for AppError {
     #[track_caller]
-    fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match e {
-            Error::NotFound => AppError::not_found(),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                AppError::conflict(info.message().to_string())
-            }
-            Error::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                info,
-            ) => AppError::unavailable(info.message().to_string()),
-            // SQLite's SQLITE_BUSY after the busy timeout: another process (a
-            // backup, a maintenance script) holds the write lock. It passes.
-            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
-                if info.message() == "database is locked" =>
-            {
-                AppError::unavailable(info.message().to_string())
-            }
-            other => AppError::internal(other.into()),
+    fn from(e: QueryError) -> Self {
+        match db::classify(&e) {
+            Failure::NotFound => AppError::not_found(),
+            Failure::Conflict(why) => AppError::conflict(why),
+            Failure::Unavailable(why) => AppError::unavailable(why),
+            Failure::Other => AppError::internal(e.into()),
         }
     }
 }
@@ -308,7 +295,14 @@ pub fn page(
         message_key: message_key.into(),
     };
     let title = crate::i18n::t(locale, title_key);
-    bare_page(templates, (path, query), locale, "error", &title, &page)
+    bare_page(
+        templates,
+        (path, query),
+        locale,
+        "errors/error",
+        &title,
+        &page,
+    )
 }
 
 pub fn render<B: MessageBody + 'static>(

@@ -105,7 +105,7 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
         home.translation = ctx.translation_note(reading, true, originals);
     }
     let title = crate::i18n::t(locale, "home-title");
-    ctx.render(StatusCode::OK, "home", &title, &home)
+    ctx.render(StatusCode::OK, "public/home", &title, &home)
 }
 
 #[derive(Serialize)]
@@ -180,5 +180,5 @@ pub async fn consultation(ctx: Ctx, slug: web::Path<String>) -> Result<HttpRespo
         groups: group_labels,
     };
     let title = page.title.text.clone();
-    ctx.render(StatusCode::OK, "consultation", &title, &page)
+    ctx.render(StatusCode::OK, "public/consultation", &title, &page)
 }

@@ -1,11 +1,11 @@
 //! What the organizer pages share: the form fields, the consultation
 //! page with its round form, and uploaded drafts.
 
-use crate::accounts::fields::FieldErrors;
 use crate::clock::rfc3339;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation};
 use crate::drafts::{self, DraftVersion, ImportError, import};
+use crate::forms::FieldErrors;
 use crate::rounds::{self, Attribution, Round};
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;

@@ -1,9 +1,9 @@
 //! Creating and editing consultations, and the page that manages one.
 
 use super::common::*;
-use crate::accounts::fields::FieldErrors;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, ConsultationChange, NewConsultation};
+use crate::forms::FieldErrors;
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::StatusCode;

@@ -2,8 +2,8 @@
 //! after a page that says what will happen.
 
 use super::common::*;
-use crate::accounts::fields::FieldErrors;
 use crate::clock::rfc3339;
+use crate::forms::FieldErrors;
 use crate::notifications::schedule;
 use crate::rounds::{self, Attribution, NewRound, Round};
 use crate::web::errors::AppError;

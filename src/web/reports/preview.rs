@@ -21,7 +21,7 @@ pub async fn preview(
     let page = overview(&ctx, &snapshot, &general, vec![], true);
     ctx.render(
         StatusCode::OK,
-        "report",
+        "reports/overview",
         &ctx.t("report-preview-title"),
         &page,
     )
@@ -68,7 +68,7 @@ pub async fn preview_provision(
         view.heading.text,
         ctx.t("report-preview-title")
     );
-    ctx.render(StatusCode::OK, "report_provision", &title, &view)
+    ctx.render(StatusCode::OK, "reports/provision", &title, &view)
 }
 
 #[derive(Deserialize)]

@@ -28,7 +28,7 @@ pub async fn report(
     let snapshot = snapshot_of(&published)?;
     let page = overview(&ctx, &snapshot, &general, published.versions.clone(), false);
     let title = format!("{} – {}", ctx.t("report-title"), page.frame.title.text);
-    serve(&ctx, &req, etag, "report", &title, &page)
+    serve(&ctx, &req, etag, "reports/overview", &title, &page)
 }
 
 pub async fn provision(
@@ -67,7 +67,7 @@ pub async fn provision(
         view.heading.text,
         ctx.t("report-title")
     );
-    serve(&ctx, &req, etag, "report_provision", &title, &view)
+    serve(&ctx, &req, etag, "reports/provision", &title, &view)
 }
 
 pub async fn general_texts(
@@ -103,7 +103,7 @@ pub async fn general_texts(
         &ctx,
         &req,
         etag,
-        "report_general",
+        "reports/general",
         &ctx.t("report-general-comments"),
         &view,
     )

@@ -1,8 +1,8 @@
 //! The participant's own submission with its revisions, and receipts.
 
 use super::form_page::*;
-use crate::accounts::fields::FieldErrors;
 use crate::clock::rfc3339;
+use crate::forms::FieldErrors;
 use crate::i18n::reading::{Text, title_of};
 use crate::rounds::RoundState;
 use crate::submissions::{self, Input};

@@ -1,7 +1,7 @@
 //! The round page, and what its form posts: save, review, submit, withdraw.
 
 use super::form_page::*;
-use crate::accounts::fields::FieldErrors;
+use crate::forms::FieldErrors;
 use crate::notifications::receipts;
 use crate::submissions::form::{self, Action};
 use crate::submissions::{self, Input, Refusal, RevisionAction, Status};
@@ -20,7 +20,7 @@ pub async fn round(
     let data = load(&ctx, slug, round_number(&number)?).await?;
     let render = || {
         let view = page(&ctx, &data, None, FieldErrors::default(), false);
-        ctx.render_html("round", &title(&ctx, &data, false), &view)
+        ctx.render_html("submissions/round", &title(&ctx, &data, false), &view)
     };
     if !ctx.is_anonymous() {
         return crate::web::page::html(StatusCode::OK, render()?);
@@ -56,7 +56,7 @@ pub async fn submit(
         let view = page(&ctx, &data, None, FieldErrors::default(), false);
         return ctx.render(
             refusal_status(refusal),
-            "round",
+            "submissions/round",
             &title(&ctx, &data, false),
             &view,
         );
@@ -69,7 +69,7 @@ pub async fn submit(
         let view = page(&ctx, &data, Some(&parsed.input), parsed.errors, false);
         return ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "round",
+            "submissions/round",
             &title(&ctx, &data, true),
             &view,
         );
@@ -101,7 +101,12 @@ pub async fn submit(
                 FieldErrors::default(),
                 true,
             );
-            ctx.render(StatusCode::OK, "review", &ctx.t("review-title"), &view)
+            ctx.render(
+                StatusCode::OK,
+                "submissions/review",
+                &ctx.t("review-title"),
+                &view,
+            )
         }
         Action::Edit => {
             let view = page(
@@ -111,7 +116,12 @@ pub async fn submit(
                 FieldErrors::default(),
                 false,
             );
-            ctx.render(StatusCode::OK, "round", &title(&ctx, &data, false), &view)
+            ctx.render(
+                StatusCode::OK,
+                "submissions/round",
+                &title(&ctx, &data, false),
+                &view,
+            )
         }
         Action::Submit => {
             let code = saved.and_then(|s| s.receipt_code).unwrap_or_default();
