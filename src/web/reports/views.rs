@@ -207,6 +207,96 @@ pub(super) struct ProvisionRow {
     pub(super) responses: i64,
     pub(super) texts: i64,
     pub(super) answered: bool,
+    /// The divisions that open just before this provision, outermost first.
+    pub(super) divisions: Vec<DivisionRow>,
+}
+
+/// A division's heading line in the overview, with its subtotal.
+#[derive(Serialize)]
+pub(super) struct DivisionRow {
+    pub(super) label: String,
+    pub(super) heading: Text,
+    pub(super) depth: i32,
+    pub(super) responses: i64,
+    /// The mean of its provisions' group-balanced support.
+    pub(super) balanced: String,
+}
+
+/// A provision's divisions from the outermost to its own.
+fn ancestors<'a>(s: &'a Snapshot, p: &ProvisionReport) -> Vec<&'a reports::DivisionReport> {
+    let mut chain = vec![];
+    let mut next = p.division.as_ref().map(|d| d.key.as_str());
+    while let Some(key) = next {
+        // A parent listed twice would loop: keys are unique, but the
+        // snapshot is data.
+        let Some(d) = s.divisions.iter().find(|d| d.key == key) else {
+            break;
+        };
+        if chain
+            .iter()
+            .any(|c: &&reports::DivisionReport| c.key == d.key)
+        {
+            break;
+        }
+        chain.push(d);
+        next = d.parent.as_deref();
+    }
+    chain.reverse();
+    chain
+}
+
+/// Each division's heading row, placed before the first provision inside it,
+/// with the responses and mean group-balanced support of every provision it
+/// holds (its subdivisions' included).
+fn division_rows(ctx: &Ctx, s: &Snapshot) -> Vec<Vec<DivisionRow>> {
+    use std::collections::HashMap;
+    let chains: Vec<Vec<&reports::DivisionReport>> =
+        s.provisions.iter().map(|p| ancestors(s, p)).collect();
+    let mut totals: HashMap<&str, (i64, f64, u32)> = HashMap::new();
+    for (p, chain) in s.provisions.iter().zip(&chains) {
+        for d in chain {
+            let t = totals.entry(d.key.as_str()).or_default();
+            t.0 += p.figures.overall.total();
+            if let Some(b) = p.figures.balanced_support {
+                t.1 += b;
+                t.2 += 1;
+            }
+        }
+    }
+    let reading = ctx.reading();
+    let written_in = s.locale.as_str();
+    let mut previous: &[&reports::DivisionReport] = &[];
+    chains
+        .iter()
+        .map(|chain| {
+            let shared = chain
+                .iter()
+                .zip(previous)
+                .take_while(|(a, b)| a.key == b.key)
+                .count();
+            previous = chain;
+            chain[shared..]
+                .iter()
+                .map(|d| {
+                    let heading =
+                        reading.text(&d.heading, written_in, d.translated_heading.as_deref());
+                    let label = match &d.translated_label {
+                        Some(l) if heading.lang != written_in => l.clone(),
+                        _ => d.label.clone(),
+                    };
+                    let (responses, sum, n) =
+                        totals.get(d.key.as_str()).copied().unwrap_or_default();
+                    DivisionRow {
+                        label,
+                        heading,
+                        depth: d.depth,
+                        responses,
+                        balanced: pct((n > 0).then(|| sum / f64::from(n))),
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -233,6 +323,7 @@ pub(super) struct ReportView {
     pub(super) general_comments: Vec<CommentView>,
     pub(super) general_texts: i64,
     pub(super) general_more: bool,
+    pub(super) has_divisions: bool,
 }
 
 pub(super) fn overview(
@@ -254,6 +345,7 @@ pub(super) fn overview(
             .collect()
     };
     let translated = s.provisions.iter().any(|p| is_translated(ctx, s, p));
+    let mut divisions = division_rows(ctx, s).into_iter();
     ReportView {
         frame: frame(ctx, s, versions, preview, translated),
         closes_at: s.closes_at.clone(),
@@ -291,12 +383,14 @@ pub(super) fn overview(
                     responses: f.overall.total(),
                     texts: p.texts,
                     answered: p.response.is_some(),
+                    divisions: divisions.next().unwrap_or_default(),
                 }
             })
             .collect(),
         general_comments: comment_views(locale, general),
         general_more: s.general_texts > general.len() as i64,
         general_texts: s.general_texts,
+        has_divisions: !s.divisions.is_empty(),
     }
 }
 
