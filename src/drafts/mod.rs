@@ -3,6 +3,7 @@
 pub mod diff;
 pub mod import;
 pub mod numbering;
+pub mod structure;
 pub mod translation;
 
 use crate::codes::Locale;

@@ -60,6 +60,15 @@ pub struct DivisionReport {
     pub translated_heading: Option<String>,
 }
 
+impl crate::drafts::structure::Node for DivisionReport {
+    fn key(&self) -> &str {
+        &self.key
+    }
+    fn parent(&self) -> Option<&str> {
+        self.parent.as_deref()
+    }
+}
+
 /// The division a provision sits in, named in full so a reader of
 /// report.json needs no lookup.
 #[derive(Serialize, Deserialize, Clone, Debug)]

@@ -3,6 +3,7 @@
 use crate::accounts::countries;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::db::PositionId;
+use crate::drafts::structure;
 use crate::i18n::reading::{Text, TranslationNote};
 use crate::markdown;
 use crate::reports::chart::{self, Bar, Labels};
@@ -222,39 +223,17 @@ pub(super) struct DivisionRow {
     pub(super) balanced: String,
 }
 
-/// A provision's divisions from the outermost to its own.
-fn ancestors<'a>(s: &'a Snapshot, p: &ProvisionReport) -> Vec<&'a reports::DivisionReport> {
-    let mut chain = vec![];
-    let mut next = p.division.as_ref().map(|d| d.key.as_str());
-    while let Some(key) = next {
-        // A parent listed twice would loop: keys are unique, but the
-        // snapshot is data.
-        let Some(d) = s.divisions.iter().find(|d| d.key == key) else {
-            break;
-        };
-        if chain
-            .iter()
-            .any(|c: &&reports::DivisionReport| c.key == d.key)
-        {
-            break;
-        }
-        chain.push(d);
-        next = d.parent.as_deref();
-    }
-    chain.reverse();
-    chain
-}
-
 /// Each division's heading row, placed before the first provision inside it,
 /// with the responses and mean group-balanced support of every provision it
 /// holds (its subdivisions' included).
 fn division_rows(ctx: &Ctx, s: &Snapshot) -> Vec<Vec<DivisionRow>> {
     use std::collections::HashMap;
-    let chains: Vec<Vec<&reports::DivisionReport>> =
-        s.provisions.iter().map(|p| ancestors(s, p)).collect();
+    fn innermost(p: &ProvisionReport) -> Option<&str> {
+        p.division.as_ref().map(|d| d.key.as_str())
+    }
     let mut totals: HashMap<&str, (i64, f64, u32)> = HashMap::new();
-    for (p, chain) in s.provisions.iter().zip(&chains) {
-        for d in chain {
+    for p in &s.provisions {
+        for d in structure::ancestors(&s.divisions, innermost(p)) {
             let t = totals.entry(d.key.as_str()).or_default();
             t.0 += p.figures.overall.total();
             if let Some(b) = p.figures.balanced_support {
@@ -265,17 +244,10 @@ fn division_rows(ctx: &Ctx, s: &Snapshot) -> Vec<Vec<DivisionRow>> {
     }
     let reading = ctx.reading();
     let written_in = s.locale.as_str();
-    let mut previous: &[&reports::DivisionReport] = &[];
-    chains
-        .iter()
-        .map(|chain| {
-            let shared = chain
-                .iter()
-                .zip(previous)
-                .take_while(|(a, b)| a.key == b.key)
-                .count();
-            previous = chain;
-            chain[shared..]
+    structure::openings(&s.divisions, s.provisions.iter().map(innermost))
+        .into_iter()
+        .map(|opened| {
+            opened
                 .iter()
                 .map(|d| {
                     let heading =
