@@ -35,7 +35,12 @@ enum Command {
         email: String,
     },
     /// Load the demo consultation unless it is already there.
-    LoadDemo,
+    LoadDemo {
+        /// Also load a long bilingual draft (42 articles in parts, chapters,
+        /// sections and an annex) as a second consultation with an open round.
+        #[arg(long)]
+        long: bool,
+    },
     /// Add synthetic participants and their submissions to a round (benchmarks).
     SeedSynthetic {
         #[arg(long, default_value = crate::demo::SLUG)]
@@ -273,7 +278,7 @@ pub fn run() -> anyhow::Result<()> {
             println!("backup written to {} ({bytes} bytes)", file.display());
             Ok(())
         }
-        Command::LoadDemo => {
+        Command::LoadDemo { long } => {
             let db = connect(&settings)?;
             db.migrate()?;
             let loaded = crate::demo::load(&mut *db.get()?, &Clock::default())?;
@@ -285,6 +290,17 @@ pub fn run() -> anyhow::Result<()> {
                     "the demo consultation is already there"
                 }
             );
+            if long {
+                let loaded = crate::demo::load_long(&mut *db.get()?, &Clock::default())?;
+                println!(
+                    "{}",
+                    if loaded {
+                        "long demo consultation loaded"
+                    } else {
+                        "the long demo consultation is already there"
+                    }
+                );
+            }
             Ok(())
         }
     }
