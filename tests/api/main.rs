@@ -15,5 +15,6 @@ mod performance;
 mod properties;
 mod reliability;
 mod reports;
+mod structure;
 mod submissions;
 mod translations;
