@@ -244,7 +244,7 @@ both_backends! {
         let mut reader = csv::Reader::from_reader(csv.as_bytes());
         let header = reader.headers().unwrap().clone();
         assert_eq!(&header[0], "provision_key");
-        assert_eq!(header.iter().last(), Some("division_key"), "added at the end");
+        assert_eq!(header.iter().next_back(), Some("division_key"), "added at the end");
         let pairs: std::collections::BTreeSet<(String, String)> = reader
             .records()
             .map(|r| { let r = r.unwrap(); (r[0].to_string(), r[r.len() - 1].to_string()) })
