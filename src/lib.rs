@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod cli;
 pub mod clock;
@@ -19,6 +20,7 @@ pub mod reports;
 pub mod rounds;
 pub mod startup;
 pub mod submissions;
+#[cfg(feature = "bench")]
 pub mod synthetic;
 pub mod telemetry;
 pub mod templates;

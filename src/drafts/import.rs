@@ -278,11 +278,7 @@ fn identity(text: &str, line: usize) -> Result<(String, String, String), ImportE
 }
 
 pub fn valid_key(key: &str) -> bool {
-    (1..=64).contains(&key.len())
-        && key.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+    super::ProvisionKey::parse(key).is_some()
 }
 
 #[cfg(test)]

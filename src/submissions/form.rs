@@ -54,7 +54,7 @@ fn bracketed<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
 /// Carriage returns from browsers are normalized so lengths count characters
 /// the participant sees.
 fn text(value: &str) -> String {
-    value.replace("\r\n", "\n")
+    crate::forms::without_bidi_controls(value).replace("\r\n", "\n")
 }
 
 pub fn parse(

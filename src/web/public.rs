@@ -2,7 +2,7 @@
 
 use super::page::Ctx;
 use crate::codes::StakeholderGroup;
-use crate::consultations::{self, Consultation};
+use crate::consultations::{self, Consultation, Slug};
 use crate::db::{ConsultationId, DbConnection};
 use crate::drafts;
 use crate::i18n::reading::{Text, TranslationNote};
@@ -127,13 +127,13 @@ struct ConsultationPage {
     translation: Option<TranslationNote>,
 }
 
-pub async fn consultation(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn consultation(ctx: Ctx, slug: web::Path<Slug>) -> Result<HttpResponse, AppError> {
     let state = &ctx.state;
     let slug = slug.into_inner();
     let (c, versions, rounds, groups) = state
         .db
         .run(move |conn| -> Result<_, AppError> {
-            let c = consultations::find_by_slug(conn, &slug)?;
+            let c = consultations::find_by_slug(conn, slug.as_str())?;
             let versions = drafts::versions_of(conn, c.id)?;
             let rounds = rounds::with_publication(conn, &[c.id])?;
             let groups = consultations::eligible_groups(conn, c.id)?;

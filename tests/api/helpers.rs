@@ -50,7 +50,7 @@ impl TestDatabase {
                         std::env::var("POLYPHONY_TEST_REQUIRE_POSTGRES").is_err(),
                         "POLYPHONY_TEST_REQUIRE_POSTGRES is set but POLYPHONY_TEST_POSTGRES_URL is not"
                     );
-                    eprintln!("skipped: POLYPHONY_TEST_POSTGRES_URL is not set");
+                    crate::skips::record("POLYPHONY_TEST_POSTGRES_URL is not set");
                     return None;
                 };
                 let name = format!("polyphony_test_{}", uuid::Uuid::new_v4().simple());

@@ -3,7 +3,7 @@
 
 use crate::clock::rfc3339;
 use crate::codes::{Locale, StakeholderGroup};
-use crate::consultations::{self, Consultation};
+use crate::consultations::{self, Consultation, Slug};
 use crate::drafts::{self, DraftVersion, ImportError, import};
 use crate::forms::FieldErrors;
 use crate::rounds::{self, Attribution, Round};
@@ -116,11 +116,11 @@ pub(super) fn render_manage(
     ctx.render(status, "organize/manage", &loaded.consultation.title, page)
 }
 
-pub(super) async fn load(ctx: &Ctx, slug: String) -> Result<Loaded, AppError> {
+pub(super) async fn load(ctx: &Ctx, slug: Slug) -> Result<Loaded, AppError> {
     ctx.state
         .db
         .run(move |c| -> Result<Loaded, AppError> {
-            let consultation = consultations::find_by_slug(c, &slug)?;
+            let consultation = consultations::find_by_slug(c, slug.as_str())?;
             Ok(Loaded {
                 groups: consultations::eligible_groups(c, consultation.id)?,
                 versions: drafts::versions_of(c, consultation.id)?,

@@ -2,7 +2,10 @@
 
 use super::load::*;
 use super::views::*;
+use crate::consultations::Slug;
+use crate::drafts::ProvisionKey;
 use crate::reports::{self};
+use crate::rounds::RoundNumber;
 use crate::web::cache::report_pages;
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;
@@ -11,7 +14,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 pub async fn report(
     ctx: Ctx,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, RoundNumber)>,
     query: web::Query<VersionQuery>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(res) = report_pages::cached(&ctx, &req) {
@@ -34,7 +37,7 @@ pub async fn report(
 pub async fn provision(
     ctx: Ctx,
     req: HttpRequest,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(Slug, RoundNumber, ProvisionKey)>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(res) = report_pages::cached(&ctx, &req) {
@@ -46,7 +49,7 @@ pub async fn provision(
     let p = snapshot
         .provisions
         .iter()
-        .find(|p| p.key == key)
+        .find(|p| p.key == key.as_str())
         .ok_or(AppError::not_found())?;
     let frame = frame(
         &ctx,
@@ -57,7 +60,13 @@ pub async fn provision(
     );
     let address = format!("{}/provisions/{key}", frame.base);
     let (pages, texts, etag) = stored_page(
-        &ctx, &published, &frame, &key, p.texts, query.page, &address,
+        &ctx,
+        &published,
+        &frame,
+        key.as_str(),
+        p.texts,
+        query.page,
+        &address,
     )
     .await?;
     let view = provision_view(&ctx, &snapshot, p, &texts, frame, pages, String::new());
@@ -73,7 +82,7 @@ pub async fn provision(
 pub async fn general_texts(
     ctx: Ctx,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, RoundNumber)>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(res) = report_pages::cached(&ctx, &req) {
