@@ -36,7 +36,12 @@ enum Command {
         email: String,
     },
     /// Load the demo consultation unless it is already there.
-    LoadDemo,
+    LoadDemo {
+        /// Also load a long bilingual draft (42 articles in parts, chapters,
+        /// sections and an annex) as a second consultation with an open round.
+        #[arg(long)]
+        long: bool,
+    },
     /// Ask the server this configuration describes for /healthz; exit 0 when
     /// it answers 200 (for container health checks: no curl needed).
     Healthcheck,
@@ -149,7 +154,7 @@ pub fn run() -> anyhow::Result<()> {
             println!("backup written to {} ({bytes} bytes)", file.display());
             Ok(())
         }
-        Command::LoadDemo => {
+        Command::LoadDemo { long } => {
             let db = connect(&settings)?;
             db.migrate()?;
             let loaded = crate::demo::load(&mut *db.get()?, &Clock::default())?;
@@ -161,6 +166,17 @@ pub fn run() -> anyhow::Result<()> {
                     "the demo consultation is already there"
                 }
             );
+            if long {
+                let loaded = crate::demo::load_long(&mut *db.get()?, &Clock::default())?;
+                println!(
+                    "{}",
+                    if loaded {
+                        "long demo consultation loaded"
+                    } else {
+                        "the long demo consultation is already there"
+                    }
+                );
+            }
             Ok(())
         }
     }
@@ -198,7 +214,8 @@ fn import_translation(
             translation::original_level(&source, &provisions)
         }
     };
-    let draft = translation::parse(text, level, &provisions)?;
+    let divisions = drafts::divisions_of(&mut conn, target.id)?;
+    let draft = translation::parse(text, level, &provisions, &divisions)?;
     translation::import(
         &mut conn,
         c.id,

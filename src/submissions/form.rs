@@ -178,6 +178,7 @@ mod tests {
                 translated_heading: None,
                 translated_body: None,
                 translated_label: None,
+                division_key: None,
             })
             .collect()
     }

@@ -17,5 +17,6 @@ mod properties;
 mod reliability;
 mod reports;
 mod skips;
+mod structure;
 mod submissions;
 mod translations;
