@@ -99,8 +99,8 @@ enum Command {
     /// Benchmarks: check that every receipt code in FILE (one a line) is stored.
     #[command(hide = true)]
     CheckReceipts { file: std::path::PathBuf },
-    /// Import a Markdown file as the consultation's next draft version, or with
-    /// --translation as the translation of an existing version.
+    /// Import a Markdown or Word (.docx) file as the consultation's next draft
+    /// version, or with --translation as the translation of an existing version.
     ImportDraft {
         #[arg(long)]
         consultation: String,
@@ -245,8 +245,8 @@ pub fn run() -> anyhow::Result<()> {
         } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let text = crate::drafts::import::decode(&bytes)?;
-            let draft = crate::drafts::import::parse(text, level.unwrap_or(2))?;
+            let text = upload_text(&bytes, &file)?;
+            let draft = crate::drafts::import::parse(&text, level.unwrap_or(2))?;
             let db = connect(&settings)?;
             db.migrate()?;
             let mut conn = db.get()?;
@@ -257,7 +257,7 @@ pub fn run() -> anyhow::Result<()> {
                 c.id,
                 &c.slug,
                 &draft,
-                text,
+                &text,
                 None,
                 Clock::default().now(),
             )?;
@@ -299,7 +299,7 @@ fn import_translation(
 ) -> anyhow::Result<()> {
     use crate::drafts::{self, translation};
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let text = drafts::import::decode(&bytes)?;
+    let text = upload_text(&bytes, file)?;
     let db = connect(settings)?;
     db.migrate()?;
     let mut conn = db.get()?;
@@ -322,14 +322,14 @@ fn import_translation(
             translation::original_level(&source, &provisions)
         }
     };
-    let draft = translation::parse(text, level, &provisions)?;
+    let draft = translation::parse(&text, level, &provisions)?;
     translation::import(
         &mut conn,
         c.id,
         &c.slug,
         target,
         &draft,
-        text,
+        &text,
         None,
         Clock::default().now(),
     )?;
@@ -340,6 +340,12 @@ fn import_translation(
         draft.provisions.len()
     );
     Ok(())
+}
+
+/// A Markdown or Word file as the Markdown the importer reads.
+fn upload_text(bytes: &[u8], file: &std::path::Path) -> anyhow::Result<String> {
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    Ok(crate::drafts::docx::read_upload(bytes, &name)?.markdown)
 }
 
 fn connect(settings: &Settings) -> anyhow::Result<Db> {

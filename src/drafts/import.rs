@@ -38,6 +38,8 @@ pub enum ImportError {
     DuplicateKey { line: usize, key: String },
     #[error("line {line}: provision “{key}” has no text")]
     EmptyProvision { line: usize, key: String },
+    #[error(transparent)]
+    Docx(#[from] super::docx::DocxError),
 }
 
 impl ImportError {
@@ -52,6 +54,7 @@ impl ImportError {
             Self::InvalidKey { .. } => "import-error-invalid-key",
             Self::DuplicateKey { .. } => "import-error-duplicate-key",
             Self::EmptyProvision { .. } => "import-error-empty-provision",
+            Self::Docx(e) => e.message_key(),
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Draft versions of a consultation's text and their provisions.
 
 pub mod diff;
+pub mod docx;
+#[cfg(test)]
+mod docx_fixture;
 pub mod import;
 pub mod translation;
 

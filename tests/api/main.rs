@@ -6,6 +6,9 @@
 #[macro_use]
 mod helpers;
 
+#[path = "../../src/drafts/docx_fixture.rs"]
+mod docx_fixture;
+
 mod accounts;
 mod attacks;
 mod cli;
@@ -17,3 +20,4 @@ mod reliability;
 mod reports;
 mod submissions;
 mod translations;
+mod word_import;

@@ -43,6 +43,7 @@ struct TranslationPage {
     problems: Vec<TranslationProblem>,
     preview_title: String,
     preview: Option<Vec<TranslationPreview>>,
+    left_out: Vec<LeftOutNote>,
 }
 
 struct TranslationTarget {
@@ -111,6 +112,7 @@ fn translation_page(ctx: &Ctx, target: &TranslationTarget, markdown: String) -> 
         problems: vec![],
         preview_title: String::new(),
         preview: None,
+        left_out: vec![],
     }
 }
 
@@ -203,6 +205,7 @@ pub async fn import_translation(
         }
     };
     if !upload.save {
+        page.left_out = upload.left_out;
         page.preview_title = draft.title.clone();
         page.preview = Some(
             target
