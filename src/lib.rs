@@ -11,6 +11,7 @@ pub mod consultations;
 pub mod db;
 pub mod demo;
 pub mod drafts;
+pub mod forms;
 pub mod i18n;
 pub mod markdown;
 pub mod notifications;

@@ -92,6 +92,7 @@ impl Application {
         let key = session_key(&settings)?;
         let secure = settings.cookies_secure();
         let max_body = settings.server.max_body_bytes;
+        let https = settings.app.base_url.starts_with("https://");
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -127,6 +128,7 @@ impl Application {
                 .wrap(
                     web::headers::SECURITY_HEADERS
                         .into_iter()
+                        .chain(https.then_some(web::headers::HSTS))
                         .fold(DefaultHeaders::new(), DefaultHeaders::add),
                 )
                 .wrap(tracing_actix_web::TracingLogger::default())
@@ -134,6 +136,7 @@ impl Application {
                 // decryption, body read, page render or compression: its
                 // answer is complete and made in advance.
                 .wrap(from_fn(web::load_shedding::refuse_when_overloaded))
+                .wrap(from_fn(web::headers::head_as_get))
                 .configure(web::configure)
                 .default_service(aw::to(web::errors::not_found))
         })

@@ -3,52 +3,13 @@
 
 use super::countries;
 use crate::codes::{Locale, StakeholderGroup};
+use crate::forms::{FieldErrors, without_bidi_controls};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 static COMMON_PASSWORDS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| include_str!("data/common-passwords.txt").lines().collect());
-
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct FieldError {
-    /// The id of the control the error belongs to.
-    pub field: std::borrow::Cow<'static, str>,
-    pub message: &'static str,
-}
-
-#[derive(Debug, Default, Clone, Serialize)]
-pub struct FieldErrors(pub Vec<FieldError>);
-
-impl FieldErrors {
-    pub fn add(&mut self, field: &'static str, message: &'static str) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message,
-        });
-    }
-
-    pub fn add_for(&mut self, field: String, message: &'static str) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message,
-        });
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn has(&self, field: &str) -> bool {
-        self.0.iter().any(|e| e.field == field)
-    }
-
-    pub fn single(field: &'static str, message: &'static str) -> Self {
-        let mut e = Self::default();
-        e.add(field, message);
-        e
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
@@ -107,7 +68,8 @@ pub struct Profile {
 
 impl ProfileForm {
     pub fn parse(&self, errors: &mut FieldErrors) -> Option<Profile> {
-        let display_name = self.display_name.trim();
+        let display_name = without_bidi_controls(&self.display_name);
+        let display_name = display_name.trim();
         let length = display_name.chars().count();
         if length == 0 {
             errors.add("display_name", "field-display-name-missing");
@@ -118,7 +80,8 @@ impl ProfileForm {
         if group.is_none() {
             errors.add("stakeholder_group", "field-group-missing");
         }
-        let organization = self.organization.trim();
+        let organization = without_bidi_controls(&self.organization);
+        let organization = organization.trim();
         if organization.chars().count() > 200 {
             errors.add("organization", "field-organization-long");
         } else if organization.is_empty() && group.is_some_and(requires_organization) {

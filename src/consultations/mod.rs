@@ -1,5 +1,8 @@
 //! Consultations and the stakeholder groups eligible to take part.
 
+mod slug;
+pub use slug::Slug;
+
 use crate::audit;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::db::schema::{consultation_groups, consultations};
@@ -235,17 +238,4 @@ pub fn set_translation(
 
 fn given(text: &str) -> Option<String> {
     Some(text.trim().to_string()).filter(|t| !t.is_empty())
-}
-
-/// A slug is lower-case letters, digits and single hyphens, 1–80 characters;
-/// `new` is taken by the page that creates consultations.
-pub fn valid_slug(slug: &str) -> bool {
-    slug != "new"
-        && (1..=80).contains(&slug.len())
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-')
-        && !slug.contains("--")
 }

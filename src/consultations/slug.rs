@@ -54,7 +54,16 @@ mod tests {
         for good in ["additional-protocol", "a", "round-2026"] {
             assert!(Slug::parse(good).is_some(), "{good}");
         }
-        for bad in ["", "new", "Upper", "two--hyphens", "-lead", "trail-", "sp ace", &"a".repeat(81)] {
+        for bad in [
+            "",
+            "new",
+            "Upper",
+            "two--hyphens",
+            "-lead",
+            "trail-",
+            "sp ace",
+            &"a".repeat(81),
+        ] {
             assert!(Slug::parse(bad).is_none(), "{bad}");
         }
     }

@@ -36,6 +36,42 @@ macro_rules! per_backend {
     };
 }
 
+/// A failed statement, as diesel reports it.
+pub type QueryError = diesel::result::Error;
+
+/// What a failed statement means for whoever asked.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Failure {
+    NotFound,
+    /// A unique constraint refused the loser of a race: the data is safe.
+    Conflict(String),
+    /// The database cannot answer now; it passes.
+    Unavailable(String),
+    Other,
+}
+
+pub fn classify(e: &QueryError) -> Failure {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::NotFound => Failure::NotFound,
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+            Failure::Conflict(info.message().to_string())
+        }
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            info,
+        ) => Failure::Unavailable(info.message().to_string()),
+        // SQLite's SQLITE_BUSY after the busy timeout: another process (a
+        // backup, a maintenance script) holds the write lock. It passes.
+        Error::DatabaseError(DatabaseErrorKind::Unknown, info)
+            if info.message() == "database is locked" =>
+        {
+            Failure::Unavailable(info.message().to_string())
+        }
+        _ => Failure::Other,
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("the database is unavailable: {0}")]

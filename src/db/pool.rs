@@ -225,6 +225,13 @@ impl Db {
         }
     }
 
+    /// Whether the database answers a trivial statement (the health check).
+    pub async fn ping(&self) -> Result<(), DbError> {
+        use diesel::connection::SimpleConnection;
+        self.run(|conn| conn.batch_execute("SELECT 1").map_err(DbError::from))
+            .await
+    }
+
     /// `run` for a closure that only queries (its errors are diesel's).
     pub async fn query<T, F>(&self, f: F) -> Result<T, DbError>
     where

@@ -246,11 +246,7 @@ fn numbered_label(text: &str) -> Option<(String, String, String)> {
 }
 
 pub fn valid_key(key: &str) -> bool {
-    (1..=64).contains(&key.len())
-        && key.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-        && key
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+    super::ProvisionKey::parse(key).is_some()
 }
 
 #[cfg(test)]

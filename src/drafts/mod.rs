@@ -1,5 +1,8 @@
 //! Draft versions of a consultation's text and their provisions.
 
+mod key;
+pub use key::ProvisionKey;
+
 pub mod diff;
 pub mod docx;
 #[cfg(test)]

@@ -2,6 +2,9 @@
 //! organizer actions, never stored as a flag a job must flip, so every instance
 //! of the app agrees on it at every instant.
 
+mod number;
+pub use number::RoundNumber;
+
 use crate::clock::rfc3339;
 use crate::db::schema::{reports, rounds};
 use crate::db::{ConsultationId, DbConnection, DraftVersionId, RoundId, UserId};

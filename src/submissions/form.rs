@@ -3,8 +3,8 @@
 //! an `Input` or a list of errors naming each field.
 
 use super::{Disclosure, MAX_COMMENT, MAX_GENERAL_COMMENT, Stance};
-use crate::accounts::fields::FieldErrors;
 use crate::drafts::Provision;
+use crate::forms::FieldErrors;
 use crate::rounds::Attribution;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -54,7 +54,7 @@ fn bracketed<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
 /// Carriage returns from browsers are normalized so lengths count characters
 /// the participant sees.
 fn text(value: &str) -> String {
-    value.replace("\r\n", "\n")
+    crate::forms::without_bidi_controls(value).replace("\r\n", "\n")
 }
 
 pub fn parse(

@@ -2,9 +2,10 @@
 //! account page.
 
 use super::page::{Ctx, SESSION_TOKEN, safe_next, see_other};
-use crate::accounts::fields::{self, Email, FieldErrors, ProfileForm, RegistrationForm};
+use crate::accounts::fields::{self, Email, ProfileForm, RegistrationForm};
 use crate::accounts::{self, TokenPurpose, countries, sessions, sign_in};
 use crate::codes::{Locale, StakeholderGroup};
+use crate::forms::FieldErrors;
 use crate::web::errors::AppError;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -54,7 +55,7 @@ async fn is_current_password(
 }
 
 #[derive(Serialize)]
-struct Option_ {
+struct SelectOption {
     value: &'static str,
     label: String,
     selected: bool,
@@ -62,9 +63,9 @@ struct Option_ {
 
 #[derive(Serialize)]
 struct ProfileChoices {
-    groups: Vec<Option_>,
-    countries: Vec<Option_>,
-    locales: Vec<Option_>,
+    groups: Vec<SelectOption>,
+    countries: Vec<SelectOption>,
+    locales: Vec<SelectOption>,
     organization_required_groups: Vec<String>,
 }
 
@@ -72,7 +73,7 @@ fn choices(ctx: &Ctx, form: &ProfileForm) -> ProfileChoices {
     ProfileChoices {
         groups: StakeholderGroup::ALL
             .iter()
-            .map(|g| Option_ {
+            .map(|g| SelectOption {
                 value: g.as_str(),
                 label: ctx.t(&g.label_key()),
                 selected: form.stakeholder_group == g.as_str(),
@@ -80,7 +81,7 @@ fn choices(ctx: &Ctx, form: &ProfileForm) -> ProfileChoices {
             .collect(),
         countries: countries::sorted(ctx.locale)
             .into_iter()
-            .map(|c| Option_ {
+            .map(|c| SelectOption {
                 value: c.code,
                 label: c.name(ctx.locale).to_string(),
                 selected: form.country == c.code,
@@ -88,7 +89,7 @@ fn choices(ctx: &Ctx, form: &ProfileForm) -> ProfileChoices {
             .collect(),
         locales: Locale::ALL
             .iter()
-            .map(|l| Option_ {
+            .map(|l| SelectOption {
                 value: l.as_str(),
                 label: ctx.t(&format!("locale-{}", l.as_str())),
                 selected: form.locale == l.as_str(),
@@ -153,7 +154,7 @@ fn notice(
 ) -> Result<HttpResponse, AppError> {
     ctx.render(
         status,
-        "notice",
+        "accounts/notice",
         &ctx.t(title_key),
         &Notice {
             title_key,

@@ -65,7 +65,7 @@ pub async fn audit_log(ctx: Ctx, query: web::Query<PageQuery>) -> Result<HttpRes
         previous: (page > 0).then(|| page - 1),
         next: more.then_some(page + 1),
     };
-    ctx.render(StatusCode::OK, "audit", &ctx.t("audit-title"), &view)
+    ctx.render(StatusCode::OK, "audit/log", &ctx.t("audit-title"), &view)
 }
 
 fn xml(text: &str) -> String {

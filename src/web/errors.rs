@@ -8,7 +8,7 @@ use super::AppState;
 use super::locale;
 use super::page::{bare_page, html};
 use crate::codes::Locale;
-use crate::db::DbError;
+use crate::db::{self, DbError, Failure, QueryError};
 use crate::templates::Templates;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::ServiceResponse;
@@ -141,12 +141,6 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        match self.kind {
-            ErrorKind::Internal => tracing::error!(error = %self, "internal error"),
-            ErrorKind::Unavailable => tracing::warn!(error = %self, "service unavailable"),
-            ErrorKind::Conflict => tracing::warn!(error = %self, "concurrent change refused"),
-            _ => {}
-        }
         let mut res = HttpResponse::build(self.status_code());
         match &self.kind {
             ErrorKind::Unavailable => {
@@ -209,27 +203,14 @@ impl From<crate::submissions::SubmitError> for AppError {
     }
 }
 
-impl From<diesel::result::Error> for AppError {
+impl From<QueryError> for AppError {
     #[track_caller]
-    fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match e {
-            Error::NotFound => AppError::not_found(),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                AppError::conflict(info.message().to_string())
-            }
-            Error::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                info,
-            ) => AppError::unavailable(info.message().to_string()),
-            // SQLite's SQLITE_BUSY after the busy timeout: another process (a
-            // backup, a maintenance script) holds the write lock. It passes.
-            Error::DatabaseError(DatabaseErrorKind::Unknown, info)
-                if info.message() == "database is locked" =>
-            {
-                AppError::unavailable(info.message().to_string())
-            }
-            other => AppError::internal(other.into()),
+    fn from(e: QueryError) -> Self {
+        match db::classify(&e) {
+            Failure::NotFound => AppError::not_found(),
+            Failure::Conflict(why) => AppError::conflict(why),
+            Failure::Unavailable(why) => AppError::unavailable(why),
+            Failure::Other => AppError::internal(e.into()),
         }
     }
 }
@@ -308,7 +289,38 @@ pub fn page(
         message_key: message_key.into(),
     };
     let title = crate::i18n::t(locale, title_key);
-    bare_page(templates, (path, query), locale, "error", &title, &page)
+    bare_page(
+        templates,
+        (path, query),
+        locale,
+        "errors/error",
+        &title,
+        &page,
+    )
+}
+
+/// How loud an error response is in the log: failures of ours are errors,
+/// refusals that may need an operator's eye (conflicts, rate limits) are
+/// warnings, other refusals of a request are information, and a redirect to
+/// sign in is routine.
+pub fn log_level(status: StatusCode) -> tracing::Level {
+    match status.as_u16() {
+        500.. => tracing::Level::ERROR,
+        409 | 429 => tracing::Level::WARN,
+        400..=499 => tracing::Level::INFO,
+        _ => tracing::Level::DEBUG,
+    }
+}
+
+fn log(status: StatusCode, error: &actix_web::Error, path: &str) {
+    let level = log_level(status);
+    let status = status.as_u16();
+    match level {
+        tracing::Level::ERROR => tracing::error!(status, path, %error, "request failed"),
+        tracing::Level::WARN => tracing::warn!(status, path, %error, "request refused"),
+        tracing::Level::INFO => tracing::info!(status, path, %error, "request refused"),
+        _ => tracing::debug!(status, path, %error, "request redirected"),
+    }
 }
 
 pub fn render<B: MessageBody + 'static>(
@@ -316,9 +328,10 @@ pub fn render<B: MessageBody + 'static>(
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
     // Responses a handler built on purpose (a form shown again with its errors)
     // carry no error and pass through; only failures are replaced.
-    if res.response().error().is_none() {
+    let Some(error) = res.response().error() else {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    }
+    };
+    log(res.status(), error, res.request().path());
     let (req, old) = res.into_parts();
     let status = old.status();
     let Some(state) = req.app_data::<web::Data<AppState>>() else {
@@ -351,4 +364,22 @@ pub fn render<B: MessageBody + 'static>(
 /// Routes nobody registered answer with the 404 page.
 pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
     Err(AppError::not_found())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_errors_refusals_are_information_and_redirects_are_routine() {
+        let level = |code| log_level(StatusCode::from_u16(code).unwrap());
+        assert_eq!(level(500), tracing::Level::ERROR);
+        assert_eq!(level(503), tracing::Level::ERROR);
+        assert_eq!(level(429), tracing::Level::WARN);
+        assert_eq!(level(409), tracing::Level::WARN);
+        for refusal in [400, 403, 404, 413, 422] {
+            assert_eq!(level(refusal), tracing::Level::INFO, "{refusal}");
+        }
+        assert_eq!(level(303), tracing::Level::DEBUG);
+    }
 }

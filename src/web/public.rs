@@ -2,7 +2,7 @@
 
 use super::page::Ctx;
 use crate::codes::StakeholderGroup;
-use crate::consultations::{self, Consultation};
+use crate::consultations::{self, Consultation, Slug};
 use crate::db::{ConsultationId, DbConnection};
 use crate::drafts;
 use crate::i18n::reading::{Text, TranslationNote};
@@ -105,7 +105,7 @@ pub async fn home(ctx: Ctx) -> Result<HttpResponse, AppError> {
         home.translation = ctx.translation_note(reading, true, originals);
     }
     let title = crate::i18n::t(locale, "home-title");
-    ctx.render(StatusCode::OK, "home", &title, &home)
+    ctx.render(StatusCode::OK, "public/home", &title, &home)
 }
 
 #[derive(Serialize)]
@@ -127,13 +127,13 @@ struct ConsultationPage {
     translation: Option<TranslationNote>,
 }
 
-pub async fn consultation(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn consultation(ctx: Ctx, slug: web::Path<Slug>) -> Result<HttpResponse, AppError> {
     let state = &ctx.state;
     let slug = slug.into_inner();
     let (c, versions, rounds, groups) = state
         .db
         .run(move |conn| -> Result<_, AppError> {
-            let c = consultations::find_by_slug(conn, &slug)?;
+            let c = consultations::find_by_slug(conn, slug.as_str())?;
             let versions = drafts::versions_of(conn, c.id)?;
             let rounds = rounds::with_publication(conn, &[c.id])?;
             let groups = consultations::eligible_groups(conn, c.id)?;
@@ -180,5 +180,5 @@ pub async fn consultation(ctx: Ctx, slug: web::Path<String>) -> Result<HttpRespo
         groups: group_labels,
     };
     let title = page.title.text.clone();
-    ctx.render(StatusCode::OK, "consultation", &title, &page)
+    ctx.render(StatusCode::OK, "public/consultation", &title, &page)
 }

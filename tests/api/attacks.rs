@@ -1142,6 +1142,47 @@ both_backends! {
 }
 
 both_backends! {
+    async fn every_get_route_answers_head_like_get_without_a_body(app) {
+        let w = world(&app).await;
+        for route in ROUTES.iter().filter(|r| r.method == "GET") {
+            let path = w.path(route.example);
+            for who in ["anonymous", "owner", "admin"] {
+                let b = w.browser(who);
+                let get = b.get(&path).await;
+                let head = b.client.head(format!("{}{path}", b.address)).send().await.unwrap();
+                let what = format!("{who}: HEAD {path}");
+                assert_eq!(head.status(), get.status(), "{what}");
+                assert_eq!(
+                    head.headers().get("content-type"),
+                    get.headers().get("content-type"),
+                    "{what}"
+                );
+                assert_security_headers(&head, &what);
+                assert!(head.bytes().await.unwrap().is_empty(), "{what} has a body");
+            }
+        }
+        assert_eq!(w.anonymous.client.head(format!("{}/nope", w.anonymous.address)).send().await.unwrap().status(), 404);
+    }
+
+    async fn strict_transport_security_is_sent_only_when_the_site_is_served_over_https(app) {
+        let res = app.get("/").await;
+        assert!(res.headers().get("strict-transport-security").is_none(), "HSTS over plain HTTP");
+        let database = TestDatabase::create(app.backend).expect("a second test database");
+        let mut settings = test_settings(&database);
+        settings.app.base_url = "https://consult.example.org".into();
+        let https = spawn_with(database, settings, app.backend).await;
+        for path in ["/", "/login", "/nope"] {
+            let res = https.get(path).await;
+            assert_eq!(
+                res.headers().get("strict-transport-security").and_then(|v| v.to_str().ok()),
+                Some("max-age=31536000"),
+                "{path}"
+            );
+        }
+    }
+}
+
+both_backends! {
     async fn registering_one_address_many_times_at_once_answers_alike_and_makes_one_account(app) {
         let b = app.new_browser();
         let (_, page) = b.get_text("/register").await;

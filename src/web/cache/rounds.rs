@@ -3,10 +3,10 @@
 
 use super::freshness::Freshness;
 use crate::codes::{Locale, StakeholderGroup};
-use crate::consultations::{self, Consultation};
+use crate::consultations::{self, Consultation, Slug};
 use crate::db::Db;
 use crate::drafts::{self, DraftVersion, Provision};
-use crate::rounds::{self, Round, RoundState};
+use crate::rounds::{self, Round, RoundNumber, RoundState};
 use crate::submissions::{self, Stored};
 use crate::web::encoded::Encoded;
 use crate::web::errors::AppError;
@@ -89,7 +89,7 @@ impl RoundCommon {
 /// request.
 #[derive(Clone)]
 pub struct RoundCache {
-    rounds: Option<moka::sync::Cache<(String, i32), Arc<RoundCommon>>>,
+    rounds: Option<moka::sync::Cache<(Slug, RoundNumber), Arc<RoundCommon>>>,
     fresh: Duration,
 }
 
@@ -109,7 +109,7 @@ impl RoundCache {
 
     /// A cached round; when it is due for a reload and nobody is reloading
     /// it yet, a reload starts in the background.
-    pub fn get(&self, db: &Db, key: &(String, i32)) -> Option<Arc<RoundCommon>> {
+    pub fn get(&self, db: &Db, key: &(Slug, RoundNumber)) -> Option<Arc<RoundCommon>> {
         let round = self.rounds.as_ref()?.get(key)?;
         if !round.freshness.usable(Instant::now(), self.fresh) {
             let (db, cache, key) = (db.clone(), self.clone(), key.clone());
@@ -127,7 +127,7 @@ impl RoundCache {
         Some(round)
     }
 
-    pub fn insert(&self, key: (String, i32), round: Arc<RoundCommon>) {
+    pub fn insert(&self, key: (Slug, RoundNumber), round: Arc<RoundCommon>) {
         if let Some(cache) = &self.rounds {
             cache.insert(key, round);
         }
@@ -154,17 +154,13 @@ impl std::ops::Deref for RoundData {
     }
 }
 
-pub fn round_number(raw: &str) -> Result<i32, AppError> {
-    raw.parse().map_err(|_| AppError::not_found())
-}
-
 fn load_common(
     conn: &mut crate::db::DbConnection,
-    slug: &str,
-    number: i32,
+    slug: &Slug,
+    number: RoundNumber,
 ) -> Result<RoundCommon, AppError> {
-    let consultation = consultations::find_by_slug(conn, slug)?;
-    let (round, published) = rounds::find(conn, consultation.id, number)?;
+    let consultation = consultations::find_by_slug(conn, slug.as_str())?;
+    let (round, published) = rounds::find(conn, consultation.id, number.get())?;
     if round.announced_at.is_none() {
         return Err(AppError::not_found());
     }
@@ -188,7 +184,7 @@ fn load_common(
     })
 }
 
-pub async fn load(ctx: &Ctx, slug: String, number: i32) -> Result<RoundData, AppError> {
+pub async fn load(ctx: &Ctx, slug: Slug, number: RoundNumber) -> Result<RoundData, AppError> {
     let participant = ctx.user.as_ref().map(|u| u.id);
     let now = ctx.state.clock.now();
     let key = (slug, number);

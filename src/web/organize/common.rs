@@ -1,11 +1,11 @@
 //! What the organizer pages share: the form fields, the consultation
 //! page with its round form, and uploaded drafts.
 
-use crate::accounts::fields::FieldErrors;
 use crate::clock::rfc3339;
 use crate::codes::{Locale, StakeholderGroup};
-use crate::consultations::{self, Consultation};
+use crate::consultations::{self, Consultation, Slug};
 use crate::drafts::{self, DraftVersion, ImportError, docx};
+use crate::forms::FieldErrors;
 use crate::rounds::{self, Attribution, Round};
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;
@@ -116,11 +116,11 @@ pub(super) fn render_manage(
     ctx.render(status, "organize/manage", &loaded.consultation.title, page)
 }
 
-pub(super) async fn load(ctx: &Ctx, slug: String) -> Result<Loaded, AppError> {
+pub(super) async fn load(ctx: &Ctx, slug: Slug) -> Result<Loaded, AppError> {
     ctx.state
         .db
         .run(move |c| -> Result<Loaded, AppError> {
-            let consultation = consultations::find_by_slug(c, &slug)?;
+            let consultation = consultations::find_by_slug(c, slug.as_str())?;
             Ok(Loaded {
                 groups: consultations::eligible_groups(c, consultation.id)?,
                 versions: drafts::versions_of(c, consultation.id)?,

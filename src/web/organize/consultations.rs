@@ -1,9 +1,9 @@
 //! Creating and editing consultations, and the page that manages one.
 
 use super::common::*;
-use crate::accounts::fields::FieldErrors;
 use crate::codes::{Locale, StakeholderGroup};
-use crate::consultations::{self, ConsultationChange, NewConsultation};
+use crate::consultations::{self, ConsultationChange, NewConsultation, Slug};
+use crate::forms::FieldErrors;
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::StatusCode;
@@ -25,7 +25,7 @@ fn check_consultation(
     creating: bool,
 ) -> FieldErrors {
     let mut errors = FieldErrors::default();
-    if creating && !consultations::valid_slug(&form.slug) {
+    if creating && Slug::parse(&form.slug).is_none() {
         errors.add("slug", "field-slug-invalid");
     }
     if form.title.trim().is_empty() || form.title.chars().count() > 300 {
@@ -117,7 +117,7 @@ pub async fn create_consultation(
     )
 }
 
-pub async fn manage(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn manage(ctx: Ctx, slug: web::Path<Slug>) -> Result<HttpResponse, AppError> {
     ctx.organizer()?;
     let loaded = load(&ctx, slug.into_inner()).await?;
     let latest = loaded
@@ -136,7 +136,7 @@ pub async fn manage(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, A
 
 pub async fn update_consultation(
     ctx: Ctx,
-    slug: web::Path<String>,
+    slug: web::Path<Slug>,
     body: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.organizer()?.id;

@@ -1,6 +1,7 @@
 //! Importing a draft version from Markdown, with a preview.
 
 use super::common::*;
+use crate::consultations::Slug;
 use crate::drafts::{self, ImportError, import};
 use crate::markdown;
 use crate::web::errors::AppError;
@@ -38,7 +39,7 @@ fn import_page(ctx: &Ctx, loaded: &Loaded, markdown: String, level: u8) -> Impor
     }
 }
 
-pub async fn new_draft(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse, AppError> {
+pub async fn new_draft(ctx: Ctx, slug: web::Path<Slug>) -> Result<HttpResponse, AppError> {
     ctx.organizer()?;
     let loaded = load(&ctx, slug.into_inner()).await?;
     let page = import_page(&ctx, &loaded, String::new(), 2);
@@ -52,7 +53,7 @@ pub async fn new_draft(ctx: Ctx, slug: web::Path<String>) -> Result<HttpResponse
 
 pub async fn import_draft(
     ctx: Ctx,
-    slug: web::Path<String>,
+    slug: web::Path<Slug>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {

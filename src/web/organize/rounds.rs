@@ -2,9 +2,11 @@
 //! after a page that says what will happen.
 
 use super::common::*;
-use crate::accounts::fields::FieldErrors;
 use crate::clock::rfc3339;
+use crate::consultations::Slug;
+use crate::forms::FieldErrors;
 use crate::notifications::schedule;
+use crate::rounds::RoundNumber;
 use crate::rounds::{self, Attribution, NewRound, Round};
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
@@ -14,7 +16,7 @@ use serde::Serialize;
 
 pub async fn create_round(
     ctx: Ctx,
-    slug: web::Path<String>,
+    slug: web::Path<Slug>,
     body: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.organizer()?.id;
@@ -86,14 +88,14 @@ struct ConfirmPage {
 /// consultation or round is a 404.
 async fn load_round(
     ctx: &Ctx,
-    slug: String,
-    number: &str,
+    slug: Slug,
+    number: RoundNumber,
     action: &str,
 ) -> Result<(Loaded, Round, bool), AppError> {
     if !matches!(action, "open" | "close" | "extend" | "publish") {
         return Err(AppError::not_found());
     }
-    let number: i32 = number.parse().map_err(|_| AppError::not_found())?;
+    let number = number.get();
     let loaded = load(ctx, slug).await?;
     let (round, published) = loaded
         .rounds
@@ -107,11 +109,11 @@ async fn load_round(
 /// The page that says what an action will do and who will be told.
 pub async fn confirm(
     ctx: Ctx,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(Slug, RoundNumber, String)>,
 ) -> Result<HttpResponse, AppError> {
     ctx.organizer()?;
     let (slug, number, action) = path.into_inner();
-    let (loaded, round, _) = load_round(&ctx, slug, &number, &action).await?;
+    let (loaded, round, _) = load_round(&ctx, slug, number, &action).await?;
     let page = ConfirmPage {
         csrf: ctx.csrf(),
         errors: FieldErrors::default(),
@@ -131,12 +133,12 @@ pub async fn confirm(
 
 pub async fn round_action(
     ctx: Ctx,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(Slug, RoundNumber, String)>,
     body: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.organizer()?.id;
     let (slug, number, action) = path.into_inner();
-    let (_, round, published) = load_round(&ctx, slug.clone(), &number, &action).await?;
+    let (_, round, published) = load_round(&ctx, slug.clone(), number, &action).await?;
     let back = format!("/admin/consultations/{slug}");
     let now = ctx.state.clock.now();
     let notifier = ctx.state.notifier.clone();

@@ -1,6 +1,7 @@
 //! A draft version's translation into the other language, with a preview.
 
 use super::common::*;
+use crate::consultations::Slug;
 use crate::consultations::{self, Consultation};
 use crate::drafts::{self, DraftVersion};
 use crate::markdown;
@@ -59,14 +60,14 @@ struct TranslationTarget {
 
 async fn load_translation_target(
     ctx: &Ctx,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, String)>,
 ) -> Result<TranslationTarget, AppError> {
     let (slug, version) = path.into_inner();
     let number: i32 = version.parse().map_err(|_| AppError::not_found())?;
     ctx.state
         .db
         .run(move |c| -> Result<TranslationTarget, AppError> {
-            let consultation = consultations::find_by_slug(c, &slug)?;
+            let consultation = consultations::find_by_slug(c, slug.as_str())?;
             let version = drafts::versions_of(c, consultation.id)?
                 .into_iter()
                 .find(|v| v.version == number)
@@ -157,7 +158,7 @@ fn translation_title(ctx: &Ctx, page: &TranslationPage) -> String {
 
 pub async fn new_translation(
     ctx: Ctx,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, String)>,
 ) -> Result<HttpResponse, AppError> {
     ctx.organizer()?;
     let target = load_translation_target(&ctx, path).await?;
@@ -177,7 +178,7 @@ pub async fn new_translation(
 /// exactly the original's provisions.
 pub async fn import_translation(
     ctx: Ctx,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, String)>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {

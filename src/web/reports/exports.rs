@@ -1,7 +1,9 @@
 //! The published report's open data: report.json and report.csv.
 
 use super::load::*;
+use crate::consultations::Slug;
 use crate::reports::{self, PublishedComment};
+use crate::rounds::RoundNumber;
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;
 use actix_web::http::header;
@@ -23,7 +25,7 @@ const JSON_BATCH: i64 = 2_000;
 /// time so a large round's open data never sits whole in memory.
 pub async fn report_json(
     ctx: Ctx,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, RoundNumber)>,
     query: web::Query<VersionQuery>,
 ) -> Result<HttpResponse, AppError> {
     let published = stored(&ctx, path.into_inner(), query.version).await?;
@@ -83,7 +85,7 @@ pub async fn report_json(
 /// The frozen CSV, a stored chunk at a time.
 pub async fn report_csv(
     ctx: Ctx,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, RoundNumber)>,
     query: web::Query<VersionQuery>,
 ) -> Result<HttpResponse, AppError> {
     let published = stored(&ctx, path.into_inner(), query.version).await?;

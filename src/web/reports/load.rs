@@ -1,10 +1,10 @@
 //! Finding the report an address names, and serving its pages.
 
 use super::views::*;
-use crate::consultations::{self, Consultation};
+use crate::consultations::{self, Consultation, Slug};
 use crate::db::DbConnection;
 use crate::reports::{self, PublishedComment, Snapshot};
-use crate::rounds::{self, Round};
+use crate::rounds::{self, Round, RoundNumber};
 use crate::web::cache::report_pages;
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;
@@ -15,24 +15,22 @@ use serde::{Deserialize, Serialize};
 /// The round an address names, and whether its report is out.
 pub(super) fn round_named(
     c: &mut DbConnection,
-    slug: &str,
-    number: &str,
+    slug: &Slug,
+    number: RoundNumber,
 ) -> Result<(Consultation, Round, bool), AppError> {
-    let number: i32 = number.parse().map_err(|_| AppError::not_found())?;
-    let consultation = consultations::find_by_slug(c, slug)?;
-    let (round, published) = rounds::find(c, consultation.id, number)?;
+    let consultation = consultations::find_by_slug(c, slug.as_str())?;
+    let (round, published) = rounds::find(c, consultation.id, number.get())?;
     Ok((consultation, round, published))
 }
 
 pub(super) async fn find_round(
     ctx: &Ctx,
-    slug: String,
-    number: &str,
+    slug: Slug,
+    number: RoundNumber,
 ) -> Result<(Consultation, Round, bool), AppError> {
-    let number = number.to_string();
     ctx.state
         .db
-        .run(move |c| round_named(c, &slug, &number))
+        .run(move |c| round_named(c, &slug, number))
         .await
 }
 
@@ -50,13 +48,13 @@ pub struct PageQuery {
 /// A published version of the round an address names, in one database call.
 pub(super) async fn stored(
     ctx: &Ctx,
-    (slug, number): (String, String),
+    (slug, number): (Slug, RoundNumber),
     version: Option<i32>,
 ) -> Result<reports::Published, AppError> {
     ctx.state
         .db
         .run(move |c| {
-            let (_, round, _) = round_named(c, &slug, &number)?;
+            let (_, round, _) = round_named(c, &slug, number)?;
             reports::stored(c, round.id, version)?.ok_or(AppError::not_found())
         })
         .await
@@ -124,8 +122,8 @@ pub(super) async fn stored_page(
 /// texts ('' for the general comments).
 pub(super) async fn live(
     ctx: &Ctx,
-    slug: String,
-    number: &str,
+    slug: Slug,
+    number: RoundNumber,
     key: &str,
     offset: i32,
     limit: i32,

@@ -3,8 +3,11 @@
 
 use super::load::*;
 use super::views::*;
+use crate::consultations::Slug;
 use crate::db::PositionId;
+use crate::drafts::ProvisionKey;
 use crate::reports::{self};
+use crate::rounds::RoundNumber;
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::StatusCode;
@@ -14,14 +17,14 @@ use serde::Deserialize;
 /// The organizers' overview of the draft report.
 pub async fn preview(
     ctx: Ctx,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, RoundNumber)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
-    let (snapshot, general, _) = live(&ctx, slug, &number, "", 0, GENERAL_ON_OVERVIEW).await?;
+    let (snapshot, general, _) = live(&ctx, slug, number, "", 0, GENERAL_ON_OVERVIEW).await?;
     let page = overview(&ctx, &snapshot, &general, vec![], true);
     ctx.render(
         StatusCode::OK,
-        "report",
+        "reports/overview",
         &ctx.t("report-preview-title"),
         &page,
     )
@@ -31,18 +34,18 @@ pub async fn preview(
 /// moderation buttons.
 pub async fn preview_provision(
     ctx: Ctx,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(Slug, RoundNumber, ProvisionKey)>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number, key) = path.into_inner();
     let page = query.page.unwrap_or(1).max(1);
     let offset = (page - 1).saturating_mul(TEXTS_PER_PAGE);
     let (snapshot, texts, response) =
-        live(&ctx, slug, &number, &key, offset, TEXTS_PER_PAGE).await?;
+        live(&ctx, slug, number, key.as_str(), offset, TEXTS_PER_PAGE).await?;
     let p = snapshot
         .provisions
         .iter()
-        .find(|p| p.key == key)
+        .find(|p| p.key == key.as_str())
         .ok_or(AppError::not_found())?;
     let frame = frame(
         &ctx,
@@ -68,7 +71,7 @@ pub async fn preview_provision(
         view.heading.text,
         ctx.t("report-preview-title")
     );
-    ctx.render(StatusCode::OK, "report_provision", &title, &view)
+    ctx.render(StatusCode::OK, "reports/provision", &title, &view)
 }
 
 #[derive(Deserialize)]
@@ -78,12 +81,12 @@ pub struct ResponseForm {
 
 pub async fn respond(
     ctx: Ctx,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(Slug, RoundNumber, ProvisionKey)>,
     form: web::Form<ResponseForm>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.organizer()?.id;
     let (slug, number, key) = path.into_inner();
-    let (_, round, _) = find_round(&ctx, slug.clone(), &number).await?;
+    let (_, round, _) = find_round(&ctx, slug.clone(), number).await?;
     let provisions = {
         let r = round.clone();
         ctx.state
@@ -91,7 +94,7 @@ pub async fn respond(
             .query(move |c| reports::provisions_of(c, &r))
             .await?
     };
-    if !provisions.iter().any(|p| p.provision_key == key) {
+    if !provisions.iter().any(|p| p.provision_key == key.as_str()) {
         return Err(AppError::not_found());
     }
     if form.response.chars().count() > 20_000 {
@@ -101,7 +104,7 @@ pub async fn respond(
     let k = key.clone();
     ctx.state
         .db
-        .query(move |c| reports::set_response(c, &round, &k, &text, actor, now))
+        .query(move |c| reports::set_response(c, &round, k.as_str(), &text, actor, now))
         .await?;
     ctx.flash("response-saved");
     Ok(see_other(&format!(

@@ -2,7 +2,10 @@
 
 use super::load::*;
 use super::views::*;
+use crate::consultations::Slug;
+use crate::drafts::ProvisionKey;
 use crate::reports::{self};
+use crate::rounds::RoundNumber;
 use crate::web::cache::report_pages;
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;
@@ -11,7 +14,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 pub async fn report(
     ctx: Ctx,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, RoundNumber)>,
     query: web::Query<VersionQuery>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(res) = report_pages::cached(&ctx, &req) {
@@ -28,13 +31,13 @@ pub async fn report(
     let snapshot = snapshot_of(&published)?;
     let page = overview(&ctx, &snapshot, &general, published.versions.clone(), false);
     let title = format!("{} – {}", ctx.t("report-title"), page.frame.title.text);
-    serve(&ctx, &req, etag, "report", &title, &page)
+    serve(&ctx, &req, etag, "reports/overview", &title, &page)
 }
 
 pub async fn provision(
     ctx: Ctx,
     req: HttpRequest,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(Slug, RoundNumber, ProvisionKey)>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(res) = report_pages::cached(&ctx, &req) {
@@ -46,7 +49,7 @@ pub async fn provision(
     let p = snapshot
         .provisions
         .iter()
-        .find(|p| p.key == key)
+        .find(|p| p.key == key.as_str())
         .ok_or(AppError::not_found())?;
     let frame = frame(
         &ctx,
@@ -57,7 +60,13 @@ pub async fn provision(
     );
     let address = format!("{}/provisions/{key}", frame.base);
     let (pages, texts, etag) = stored_page(
-        &ctx, &published, &frame, &key, p.texts, query.page, &address,
+        &ctx,
+        &published,
+        &frame,
+        key.as_str(),
+        p.texts,
+        query.page,
+        &address,
     )
     .await?;
     let view = provision_view(&ctx, &snapshot, p, &texts, frame, pages, String::new());
@@ -67,13 +76,13 @@ pub async fn provision(
         view.heading.text,
         ctx.t("report-title")
     );
-    serve(&ctx, &req, etag, "report_provision", &title, &view)
+    serve(&ctx, &req, etag, "reports/provision", &title, &view)
 }
 
 pub async fn general_texts(
     ctx: Ctx,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, RoundNumber)>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(res) = report_pages::cached(&ctx, &req) {
@@ -103,7 +112,7 @@ pub async fn general_texts(
         &ctx,
         &req,
         etag,
-        "report_general",
+        "reports/general",
         &ctx.t("report-general-comments"),
         &view,
     )

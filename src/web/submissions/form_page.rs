@@ -1,10 +1,10 @@
 //! The round page and its submission form, drawn from the cached round, the
 //! participant's stored answers or what they just posted.
 
-use crate::accounts::fields::FieldErrors;
 use crate::clock::{days_left, rfc3339};
 use crate::codes::StakeholderGroup;
 use crate::drafts::{self};
+use crate::forms::FieldErrors;
 use crate::i18n::reading::{Reading, Text, TranslationNote, title_of};
 use crate::markdown;
 use crate::rounds::Attribution;

@@ -1,12 +1,14 @@
 //! The participant's own submission with its revisions, and receipts.
 
 use super::form_page::*;
-use crate::accounts::fields::FieldErrors;
 use crate::clock::rfc3339;
+use crate::consultations::Slug;
+use crate::forms::FieldErrors;
 use crate::i18n::reading::{Text, title_of};
+use crate::rounds::RoundNumber;
 use crate::rounds::RoundState;
 use crate::submissions::{self, Input};
-use crate::web::cache::rounds::{load, round_number};
+use crate::web::cache::rounds::load;
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;
 use actix_web::http::StatusCode;
@@ -42,12 +44,12 @@ pub struct ReceiptQuery {
 /// The participant's own submission and its history; nobody else's.
 pub async fn mine(
     ctx: Ctx,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, RoundNumber)>,
     query: web::Query<ReceiptQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
     ctx.user()?;
-    let data = load(&ctx, slug, round_number(&number)?).await?;
+    let data = load(&ctx, slug, number).await?;
     let stored = data.stored.as_ref().ok_or(AppError::not_found())?;
     let id = stored.id;
     let revisions = ctx
@@ -85,12 +87,12 @@ pub async fn mine(
 /// One earlier revision of the participant's own submission.
 pub async fn revision(
     ctx: Ctx,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(Slug, RoundNumber, String)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number, rev) = path.into_inner();
     ctx.user()?;
     let rev: i32 = rev.parse().map_err(|_| AppError::not_found())?;
-    let data = load(&ctx, slug, round_number(&number)?).await?;
+    let data = load(&ctx, slug, number).await?;
     let id = data.stored.as_ref().ok_or(AppError::not_found())?.id;
     let (summary, content) = ctx
         .state

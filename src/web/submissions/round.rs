@@ -1,11 +1,13 @@
 //! The round page, and what its form posts: save, review, submit, withdraw.
 
 use super::form_page::*;
-use crate::accounts::fields::FieldErrors;
+use crate::consultations::Slug;
+use crate::forms::FieldErrors;
 use crate::notifications::receipts;
+use crate::rounds::RoundNumber;
 use crate::submissions::form::{self, Action};
 use crate::submissions::{self, Input, Refusal, RevisionAction, Status};
-use crate::web::cache::rounds::{AnonymousPage, RoundData, load, round_number};
+use crate::web::cache::rounds::{AnonymousPage, RoundData, load};
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::{StatusCode, header};
@@ -14,13 +16,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 pub async fn round(
     ctx: Ctx,
     req: HttpRequest,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, RoundNumber)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
-    let data = load(&ctx, slug, round_number(&number)?).await?;
+    let data = load(&ctx, slug, number).await?;
     let render = || {
         let view = page(&ctx, &data, None, FieldErrors::default(), false);
-        ctx.render_html("round", &title(&ctx, &data, false), &view)
+        ctx.render_html("submissions/round", &title(&ctx, &data, false), &view)
     };
     if !ctx.is_anonymous() {
         return crate::web::page::html(StatusCode::OK, render()?);
@@ -42,11 +44,11 @@ pub async fn round(
 /// everything the participant typed; nothing stored is touched.
 pub async fn submit(
     ctx: Ctx,
-    path: web::Path<(String, String)>,
+    path: web::Path<(Slug, RoundNumber)>,
     body: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
-    let data = load(&ctx, slug.clone(), round_number(&number)?).await?;
+    let data = load(&ctx, slug.clone(), number).await?;
     if let Err(refusal) = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state) {
         if refusal == Refusal::NotSignedIn {
             return Err(AppError::login_required(format!(
@@ -56,7 +58,7 @@ pub async fn submit(
         let view = page(&ctx, &data, None, FieldErrors::default(), false);
         return ctx.render(
             refusal_status(refusal),
-            "round",
+            "submissions/round",
             &title(&ctx, &data, false),
             &view,
         );
@@ -69,7 +71,7 @@ pub async fn submit(
         let view = page(&ctx, &data, Some(&parsed.input), parsed.errors, false);
         return ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "round",
+            "submissions/round",
             &title(&ctx, &data, true),
             &view,
         );
@@ -101,7 +103,12 @@ pub async fn submit(
                 FieldErrors::default(),
                 true,
             );
-            ctx.render(StatusCode::OK, "review", &ctx.t("review-title"), &view)
+            ctx.render(
+                StatusCode::OK,
+                "submissions/review",
+                &ctx.t("review-title"),
+                &view,
+            )
         }
         Action::Edit => {
             let view = page(
@@ -111,7 +118,12 @@ pub async fn submit(
                 FieldErrors::default(),
                 false,
             );
-            ctx.render(StatusCode::OK, "round", &title(&ctx, &data, false), &view)
+            ctx.render(
+                StatusCode::OK,
+                "submissions/round",
+                &title(&ctx, &data, false),
+                &view,
+            )
         }
         Action::Submit => {
             let code = saved.and_then(|s| s.receipt_code).unwrap_or_default();
