@@ -57,8 +57,8 @@ enum Command {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Import a Markdown file as the consultation's next draft version, or with
-    /// --translation as the translation of an existing version.
+    /// Import a Markdown or Word (.docx) file as the consultation's next draft
+    /// version, or with --translation as the translation of an existing version.
     ImportDraft {
         #[arg(long)]
         consultation: String,
@@ -126,8 +126,8 @@ pub fn run() -> anyhow::Result<()> {
         } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let text = crate::drafts::import::decode(&bytes)?;
-            let draft = crate::drafts::import::parse(text, level.unwrap_or(2))?;
+            let text = upload_text(&bytes, &file)?;
+            let draft = crate::drafts::import::parse(&text, level.unwrap_or(2))?;
             let db = connect(&settings)?;
             db.migrate()?;
             let mut conn = db.get()?;
@@ -138,7 +138,7 @@ pub fn run() -> anyhow::Result<()> {
                 c.id,
                 &c.slug,
                 &draft,
-                text,
+                &text,
                 None,
                 Clock::default().now(),
             )?;
@@ -191,7 +191,7 @@ fn import_translation(
 ) -> anyhow::Result<()> {
     use crate::drafts::{self, translation};
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let text = drafts::import::decode(&bytes)?;
+    let text = upload_text(&bytes, file)?;
     let db = connect(settings)?;
     db.migrate()?;
     let mut conn = db.get()?;
@@ -215,14 +215,14 @@ fn import_translation(
         }
     };
     let divisions = drafts::divisions_of(&mut conn, target.id)?;
-    let draft = translation::parse(text, level, &provisions, &divisions)?;
+    let draft = translation::parse(&text, level, &provisions, &divisions)?;
     translation::import(
         &mut conn,
         c.id,
         &c.slug,
         target,
         &draft,
-        text,
+        &text,
         None,
         Clock::default().now(),
     )?;
@@ -314,6 +314,12 @@ fn healthcheck(server: &crate::config::ServerSettings) -> anyhow::Result<()> {
     }
     println!("ok");
     Ok(())
+}
+
+/// A Markdown or Word file as the Markdown the importer reads.
+fn upload_text(bytes: &[u8], file: &std::path::Path) -> anyhow::Result<String> {
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    Ok(crate::drafts::docx::read_upload(bytes, &name)?.markdown)
 }
 
 fn connect(settings: &Settings) -> anyhow::Result<Db> {

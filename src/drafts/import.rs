@@ -58,6 +58,8 @@ pub enum ImportError {
     DuplicateKey { line: usize, key: String },
     #[error("line {line}: provision “{key}” has no text")]
     EmptyProvision { line: usize, key: String },
+    #[error(transparent)]
+    Docx(#[from] super::docx::DocxError),
 }
 
 impl ImportError {
@@ -72,6 +74,7 @@ impl ImportError {
             Self::InvalidKey { .. } => "import-error-invalid-key",
             Self::DuplicateKey { .. } => "import-error-duplicate-key",
             Self::EmptyProvision { .. } => "import-error-empty-provision",
+            Self::Docx(e) => e.message_key(),
         }
     }
 }

@@ -4,6 +4,9 @@ mod key;
 pub use key::ProvisionKey;
 
 pub mod diff;
+pub mod docx;
+#[cfg(test)]
+mod docx_fixture;
 pub mod import;
 pub mod numbering;
 pub mod structure;

@@ -44,6 +44,7 @@ struct TranslationPage {
     problems: Vec<TranslationProblem>,
     preview_title: String,
     preview: Option<Vec<TranslationPreview>>,
+    left_out: Vec<LeftOutNote>,
 }
 
 struct TranslationTarget {
@@ -116,6 +117,7 @@ fn translation_page(ctx: &Ctx, target: &TranslationTarget, markdown: String) -> 
         problems: vec![],
         preview_title: String::new(),
         preview: None,
+        left_out: vec![],
     }
 }
 
@@ -207,6 +209,7 @@ pub async fn import_translation(
         }
     };
     if !upload.save {
+        page.left_out = upload.left_out;
         page.preview_title = draft.title.clone();
         page.preview = Some(
             target
