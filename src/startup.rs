@@ -35,6 +35,8 @@ pub struct Application {
     outbox_worker: tokio::task::JoinHandle<()>,
     /// How long the worker may take to finish the message it is sending.
     outbox_grace: Duration,
+    /// SQLite: this process serves the file (see `db::single_instance`).
+    _server_role: Option<crate::db::single_instance::ServerRole>,
 }
 
 impl Application {
@@ -43,6 +45,7 @@ impl Application {
     }
 
     pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
+        let server_role = crate::db::single_instance::claim(&settings.database.url);
         let db = {
             let s = settings.database.clone();
             actix_web::rt::task::spawn_blocking(move || Db::open(&s)).await??
@@ -77,6 +80,7 @@ impl Application {
         });
         let worker = Worker::new(db.clone(), clock.clone(), &settings.email)?;
         let (stop, stopping) = tokio::sync::watch::channel(false);
+        listen_for_changes(&state, stopping.clone())?;
         let outbox_worker = actix_web::rt::spawn(worker.run(stopping));
         actix_web::rt::spawn(crate::notifications::schedule::run_forever(
             db.clone(),
@@ -153,6 +157,7 @@ impl Application {
             stop,
             outbox_worker,
             outbox_grace: Duration::from_secs(settings.email.timeout_secs + 5),
+            _server_role: server_role,
         })
     }
 
@@ -177,6 +182,26 @@ impl Application {
     pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
     }
+}
+
+/// Clears this instance's caches when another instance announces an
+/// organizer's change (PostgreSQL). The listener ends with the server, or
+/// when the app is dropped without being stopped (tests).
+fn listen_for_changes(
+    state: &aw::Data<AppState>,
+    stopping: tokio::sync::watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let app = Arc::downgrade(&state.clone().into_inner());
+    let alive = app.clone();
+    crate::db::changes::listen(
+        &state.db,
+        move || alive.strong_count() > 0 && !*stopping.borrow(),
+        move |change| {
+            if let Some(state) = app.upgrade() {
+                web::cache::forget(&state, change);
+            }
+        },
+    )
 }
 
 /// The key that signs and encrypts session cookies: from the configuration, or

@@ -2,11 +2,13 @@
 //! chosen at run time from the URL scheme.
 
 mod backup;
+pub mod changes;
 pub mod counting;
 pub mod ids;
 mod migrations;
 mod pool;
 pub mod schema;
+pub mod single_instance;
 mod timestamps;
 mod write;
 

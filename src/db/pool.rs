@@ -89,6 +89,8 @@ pub struct Db {
     /// getting its connection has the pool's own, shorter limit.
     deadline: Duration,
     pub(super) together: Arc<Together>,
+    /// PostgreSQL only: where the cache listener opens its own connection.
+    pub(super) listen_url: Option<String>,
 }
 
 impl Db {
@@ -115,6 +117,7 @@ impl Db {
             Backend::Postgres => with_libpq_timeouts(url, timeout),
             Backend::Sqlite => url.to_string(),
         };
+        let listen_url = (backend == Backend::Postgres).then(|| url.clone());
         let manager = Manager {
             url,
             backend,
@@ -146,6 +149,7 @@ impl Db {
             backend,
             deadline,
             together: Arc::default(),
+            listen_url,
         })
     }
 

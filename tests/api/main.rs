@@ -11,6 +11,7 @@ mod attacks;
 mod cli;
 mod docs;
 mod foundation;
+mod instances;
 mod organize;
 mod performance;
 mod properties;
