@@ -79,7 +79,7 @@ enum Command {
 pub fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = Settings::load()?;
-    crate::telemetry::init();
+    crate::telemetry::init(&settings.telemetry);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => actix_web::rt::System::new().block_on(serve(settings)),
         Command::Migrate => {

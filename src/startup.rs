@@ -69,6 +69,7 @@ impl Application {
             n => n,
         };
         let templates = Arc::new(Templates::load()?);
+        let metrics = Arc::new(crate::metrics::Metrics::new(&db));
         let state = aw::Data::new(AppState {
             db: db.clone(),
             notifier: Notifier::new(templates.clone(), &settings.app.base_url),
@@ -77,8 +78,10 @@ impl Application {
             clock: clock.clone(),
             report_pages: crate::web::cache::report_pages::new(),
             rounds: crate::web::cache::RoundCache::new(settings.server.round_cache_ms),
+            metrics: metrics.clone(),
         });
-        let worker = Worker::new(db.clone(), clock.clone(), &settings.email)?;
+        let worker =
+            Worker::new(db.clone(), clock.clone(), &settings.email)?.with_metrics(metrics.clone());
         let (stop, stopping) = tokio::sync::watch::channel(false);
         listen_for_changes(&state, stopping.clone())?;
         let outbox_worker = actix_web::rt::spawn(worker.run(stopping));
@@ -86,6 +89,7 @@ impl Application {
             db.clone(),
             state.notifier.clone(),
             clock.clone(),
+            metrics.clone(),
         ));
         passwords::start_hashers(settings.server.max_concurrent_hashes);
         let shedder = aw::Data::new(web::load_shedding::LoadShedder::new(
@@ -97,9 +101,12 @@ impl Application {
         let secure = settings.cookies_secure();
         let max_body = settings.server.max_body_bytes;
         let https = settings.app.base_url.starts_with("https://");
+        let serve_metrics = settings.server.metrics;
+        let metrics = aw::Data::new(metrics);
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(metrics.clone())
                 .app_data(shedder.clone())
                 .app_data(aw::FormConfig::default().limit(max_body).error_handler(
                     |err, _| match err {
@@ -135,12 +142,19 @@ impl Application {
                         .chain(https.then_some(web::headers::HSTS))
                         .fold(DefaultHeaders::new(), DefaultHeaders::add),
                 )
+                .wrap(from_fn(crate::metrics::request_id_header))
                 .wrap(tracing_actix_web::TracingLogger::default())
                 // Outermost, so that a refusal costs no log span, cookie
                 // decryption, body read, page render or compression: its
                 // answer is complete and made in advance.
                 .wrap(from_fn(web::load_shedding::refuse_when_overloaded))
                 .wrap(from_fn(web::headers::head_as_get))
+                .wrap(from_fn(crate::metrics::observe))
+                .configure(|c| {
+                    if serve_metrics {
+                        c.route("/metrics", aw::get().to(crate::metrics::scrape));
+                    }
+                })
                 .configure(web::configure)
                 .default_service(aw::to(web::errors::not_found))
         })

@@ -20,4 +20,5 @@ pub struct AppState {
     pub clock: Clock,
     pub report_pages: ReportPages,
     pub rounds: RoundCache,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }

@@ -12,6 +12,7 @@ mod cli;
 mod docs;
 mod foundation;
 mod instances;
+mod observability;
 mod organize;
 mod performance;
 mod properties;

@@ -189,6 +189,7 @@ pub async fn load(ctx: &Ctx, slug: Slug, number: RoundNumber) -> Result<RoundDat
     let now = ctx.state.clock.now();
     let key = (slug, number);
     let cached = ctx.state.rounds.get(&ctx.state.db, &key);
+    ctx.state.metrics.cache("round", cached.is_some());
     // A reader who is not signed in, on a cached round, needs no database
     // call at all (no pooled connection, no blocking thread).
     let (common, stored) = match (cached, participant) {
