@@ -2,6 +2,7 @@
 //! graceful shutdown, backup and restore (docs/security.md, "Reliability").
 
 mod backup;
+mod balancer;
 mod crash;
 mod mail;
 mod outage;
