@@ -36,7 +36,12 @@ enum Command {
         email: String,
     },
     /// Load the demo consultation unless it is already there.
-    LoadDemo,
+    LoadDemo {
+        /// Also load a long bilingual draft (42 articles in parts, chapters,
+        /// sections and an annex) as a second consultation with an open round.
+        #[arg(long)]
+        long: bool,
+    },
     /// Ask the server this configuration describes for /healthz; exit 0 when
     /// it answers 200 (for container health checks: no curl needed).
     Healthcheck,
@@ -52,8 +57,8 @@ enum Command {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Import a Markdown file as the consultation's next draft version, or with
-    /// --translation as the translation of an existing version.
+    /// Import a Markdown or Word (.docx) file as the consultation's next draft
+    /// version, or with --translation as the translation of an existing version.
     ImportDraft {
         #[arg(long)]
         consultation: String,
@@ -121,8 +126,8 @@ pub fn run() -> anyhow::Result<()> {
         } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let text = crate::drafts::import::decode(&bytes)?;
-            let draft = crate::drafts::import::parse(text, level.unwrap_or(2))?;
+            let text = upload_text(&bytes, &file)?;
+            let draft = crate::drafts::import::parse(&text, level.unwrap_or(2))?;
             let db = connect(&settings)?;
             db.migrate()?;
             let mut conn = db.get()?;
@@ -133,7 +138,7 @@ pub fn run() -> anyhow::Result<()> {
                 c.id,
                 &c.slug,
                 &draft,
-                text,
+                &text,
                 None,
                 Clock::default().now(),
             )?;
@@ -150,7 +155,7 @@ pub fn run() -> anyhow::Result<()> {
             println!("backup written to {} ({bytes} bytes)", file.display());
             Ok(())
         }
-        Command::LoadDemo => {
+        Command::LoadDemo { long } => {
             let db = connect(&settings)?;
             db.migrate()?;
             let loaded = crate::demo::load(&mut *db.get()?, &Clock::default())?;
@@ -162,6 +167,17 @@ pub fn run() -> anyhow::Result<()> {
                     "the demo consultation is already there"
                 }
             );
+            if long {
+                let loaded = crate::demo::load_long(&mut *db.get()?, &Clock::default())?;
+                println!(
+                    "{}",
+                    if loaded {
+                        "long demo consultation loaded"
+                    } else {
+                        "the long demo consultation is already there"
+                    }
+                );
+            }
             Ok(())
         }
     }
@@ -176,7 +192,7 @@ fn import_translation(
 ) -> anyhow::Result<()> {
     use crate::drafts::{self, translation};
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let text = drafts::import::decode(&bytes)?;
+    let text = upload_text(&bytes, file)?;
     let db = connect(settings)?;
     db.migrate()?;
     let mut conn = db.get()?;
@@ -199,14 +215,15 @@ fn import_translation(
             translation::original_level(&source, &provisions)
         }
     };
-    let draft = translation::parse(text, level, &provisions)?;
+    let divisions = drafts::divisions_of(&mut conn, target.id)?;
+    let draft = translation::parse(&text, level, &provisions, &divisions)?;
     translation::import(
         &mut conn,
         c.id,
         &c.slug,
         target,
         &draft,
-        text,
+        &text,
         None,
         Clock::default().now(),
     )?;
@@ -310,6 +327,12 @@ fn healthcheck(server: &crate::config::ServerSettings) -> anyhow::Result<()> {
     }
     println!("ok");
     Ok(())
+}
+
+/// A Markdown or Word file as the Markdown the importer reads.
+fn upload_text(bytes: &[u8], file: &std::path::Path) -> anyhow::Result<String> {
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    Ok(crate::drafts::docx::read_upload(bytes, &name)?.markdown)
 }
 
 fn connect(settings: &Settings) -> anyhow::Result<Db> {

@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod markdown;
 pub mod metrics;
 pub mod notifications;
+pub mod replies;
 pub mod reports;
 pub mod rounds;
 pub mod startup;

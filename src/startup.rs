@@ -118,6 +118,7 @@ impl Application {
                 ))
                 .app_data(aw::PayloadConfig::default().limit(max_body))
                 .wrap(from_fn(web::cache::forget_after_admin_writes))
+                .wrap(from_fn(web::once::reply_once))
                 .wrap(from_fn(web::csrf::check))
                 .wrap(from_fn(web::input::check))
                 .wrap(from_fn(web::locale::remember))

@@ -25,7 +25,8 @@ pub use publish::publish;
 pub use published::{Published, csv_chunk, published_times, stored, texts_batch, texts_page};
 pub use responses::{response_of, set_response};
 pub use snapshot::{
-    GroupCount, Participation, PlaceCount, ProvisionReport, PublishedComment, Snapshot,
+    DivisionRef, DivisionReport, GroupCount, Participation, PlaceCount, ProvisionReport,
+    PublishedComment, Snapshot,
 };
 
 use crate::db::{DbConnection, DbError};

@@ -523,3 +523,31 @@ pub async fn import(
         )
         .await
 }
+
+/// (key, heading, body, translated heading) of each provision, in order.
+pub async fn stored_provisions(
+    app: &TestApp,
+    slug: &'static str,
+) -> Vec<(String, String, String, Option<String>)> {
+    use diesel::prelude::*;
+    use polyphony::db::schema::{consultations, draft_versions, provisions};
+    app.db
+        .query(move |c| {
+            provisions::table
+                .inner_join(draft_versions::table)
+                .inner_join(
+                    consultations::table.on(consultations::id.eq(draft_versions::consultation_id)),
+                )
+                .filter(consultations::slug.eq(slug))
+                .order(provisions::ordinal)
+                .select((
+                    provisions::provision_key,
+                    provisions::heading,
+                    provisions::body,
+                    provisions::translated_heading,
+                ))
+                .load(c)
+        })
+        .await
+        .unwrap()
+}

@@ -6,6 +6,9 @@
 #[macro_use]
 mod helpers;
 
+#[path = "../../src/drafts/docx_fixture.rs"]
+mod docx_fixture;
+
 mod accounts;
 mod attacks;
 mod cli;
@@ -19,5 +22,7 @@ mod properties;
 mod reliability;
 mod reports;
 mod skips;
+mod structure;
 mod submissions;
 mod translations;
+mod word_import;
