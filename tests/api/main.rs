@@ -10,6 +10,7 @@ mod accounts;
 mod attacks;
 mod cli;
 mod foundation;
+mod glance;
 mod organize;
 mod performance;
 mod properties;

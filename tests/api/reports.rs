@@ -24,7 +24,7 @@ async fn answer(b: &Browser, fields: &[(&str, &str)]) {
     );
 }
 
-async fn close_and_publish(app: &TestApp) -> Browser {
+pub(crate) async fn close_and_publish(app: &TestApp) -> Browser {
     let admin = app.admin().await;
     for (action, fields) in [("close", vec![]), ("publish", vec![("note", "")])] {
         let path = format!("{ADMIN_ROUND}/{action}");

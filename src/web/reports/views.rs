@@ -17,8 +17,8 @@ use serde::Serialize;
 pub(super) const TEXTS_PER_PAGE: i32 = 50;
 pub(super) const GENERAL_ON_OVERVIEW: i32 = 5;
 
-pub(super) fn pct(share: Option<f64>) -> String {
-    share.map_or_else(|| "—".into(), |s| format!("{:.0} %", s * 100.0))
+pub(super) fn pct(locale: Locale, share: Option<f64>) -> String {
+    share.map_or_else(|| "—".into(), |s| crate::i18n::format_percent(locale, s))
 }
 
 pub(super) fn group_label(locale: Locale, g: StakeholderGroup) -> String {
@@ -284,7 +284,7 @@ pub(super) fn overview(
                     label,
                     heading,
                     label_key: label_key(&f.label).into(),
-                    balanced: pct(f.balanced_support),
+                    balanced: pct(locale, f.balanced_support),
                     score: f
                         .consensus_score
                         .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
@@ -380,6 +380,7 @@ pub(super) fn provision_view(
     let (label, heading, body) = texts_of(ctx, s, p);
     let chart_title = format!("{label} {}", heading.text);
     let labels = Labels {
+        locale,
         description: format!("{} {}", t("chart-description"), chart_title.trim()),
         title: chart_title.trim().to_string(),
         support: t("stance-support"),
@@ -406,7 +407,7 @@ pub(super) fn provision_view(
         },
         heading,
         label_key: label_key(&f.label).into(),
-        balanced: pct(f.balanced_support),
+        balanced: pct(locale, f.balanced_support),
         score: f
             .consensus_score
             .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
@@ -424,7 +425,7 @@ pub(super) fn provision_view(
                 label: group_label(locale, g.group),
                 counts: g.counts,
                 verified: g.verified,
-                share: pct(g.support_share),
+                share: pct(locale, g.support_share),
                 counted: g.counted_in_balance,
             })
             .collect(),
@@ -432,7 +433,7 @@ pub(super) fn provision_view(
             label: t("report-all-groups"),
             counts: f.overall,
             verified: f.overall_verified,
-            share: pct(f.overall.support_share()),
+            share: pct(locale, f.overall.support_share()),
             counted: true,
         },
         response_html: p.response.clone(),
