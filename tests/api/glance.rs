@@ -54,3 +54,35 @@ both_backends! {
         assert!(!csv.contains(NNBSP) && !csv.contains("1,234"), "open data keeps plain digits");
     }
 }
+
+fn texts_of(html: &str, selector: &str) -> Vec<String> {
+    let doc = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(selector).unwrap();
+    doc.select(&selector)
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+both_backends! {
+    async fn the_account_page_names_each_fact_once(app) {
+        let b = app.participant("facts@example.org", "academia", "FR", false).await;
+        for lang in ["en", "fr"] {
+            let (status, page) = b.get_text(&format!("/account?lang={lang}")).await;
+            assert_eq!(status, 200);
+            let terms = texts_of(&page, "dl.facts dt");
+            let mut unique = terms.clone();
+            unique.dedup();
+            assert_eq!(terms.len(), 3);
+            assert_eq!(terms, unique, "{lang}: {terms:?}");
+        }
+    }
+
+    async fn the_dashboard_heads_people_by_name_and_address_not_your_name(app) {
+        app.participant("waiting@example.org", "academia", "FR", false).await;
+        let admin = app.admin().await;
+        let (_, page) = admin.get_text("/admin?lang=en").await;
+        let headers = texts_of(&page, "thead th");
+        assert!(!headers.iter().any(|h| h == "Your name"), "{headers:?}");
+        assert_eq!(headers.iter().filter(|h| *h == "Name and e-mail address").count(), 2, "{headers:?}");
+    }
+}

@@ -21,7 +21,11 @@ const TEXT = {
     errorPrefix: 'Error:',
     signOut: 'Sign out',
     article1: 'This Protocol strengthens the implementation of the Convention',
-    user: { name: 'Ada Participant', group: 'Civil society', organization: 'Open Culture Forum', country: 'Kenya' },
+    // Realistic worst cases for a phone's width: a long organization name.
+    user: {
+      name: 'Ada Participant', group: 'Civil society', country: 'Kenya',
+      organization: 'International Coalition of Civil Society Organizations for the Diversity of Cultural Expressions in the Digital Environment',
+    },
   },
   fr: {
     checkEmail: 'Consultez vos courriels',
@@ -35,7 +39,10 @@ const TEXT = {
     errorPrefix: 'Erreur :',
     signOut: 'Se déconnecter',
     article1: 'Le présent Protocole renforce la mise en œuvre de la Convention',
-    user: { name: 'Amélie Participante', group: 'Société civile', organization: 'Forum culture ouverte', country: 'France' },
+    user: {
+      name: 'Amélie Participante', group: 'Société civile', country: 'France',
+      organization: 'Coalition internationale des organisations de la société civile pour la diversité des expressions culturelles numériques',
+    },
   },
 };
 
@@ -73,7 +80,8 @@ for (const lang of ['en', 'fr']) {
   const text = TEXT[lang];
   const user = {
     ...text.user,
-    email: `e2e-${lang}-${process.pid}@example.org`,
+    // 64 characters, the longest address people commonly have.
+    email: `e2e-${lang}-${process.pid}-`.padEnd(64 - '@example.org'.length, 'x') + '@example.org',
     password: 'violet harbour lantern 42',
   };
 
@@ -194,6 +202,17 @@ for (const lang of ['en', 'fr']) {
       await tabTo(page, '#stance-art-2-support', 200);
       await page.keyboard.press('ArrowDown');
       assert.ok(await page.isChecked('#stance-art-2-support_with_changes'), 'arrow keys move within a stance group');
+      // Reviewing without a disclosure choice: the form comes back in error.
+      await tabTo(page, 'button[value="review"]', 400);
+      assert.equal((await pressAndLoad(page)).status(), 422);
+      await page.setViewportSize({ width: 360, height: 800 });
+      const radio = await page.locator('#disclosure').boundingBox();
+      const label = await page.locator('label[for="disclosure"]').boundingBox();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      assert.ok(label.y < radio.y + radio.height && label.x > radio.x + radio.width,
+        `the first disclosure label sits beside its radio in the error state: radio ${JSON.stringify(radio)}, label ${JSON.stringify(label)}`);
+      assert.ok(await page.isChecked('#stance-art-2-support_with_changes'), 'the answers are kept');
+      await check(t, 'round-form-errors');
       await tabTo(page, 'input[name="disclosure"]', 400);
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('ArrowDown');
