@@ -293,6 +293,20 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// WCAG relative luminance of `#rrggbb`, for the contrast tests.
+#[cfg(test)]
+pub(super) fn relative_luminance(hex: &str) -> f64 {
+    let channel = |i: usize| {
+        let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,18 +343,6 @@ mod tests {
             label: label.into(),
             counts,
         }
-    }
-
-    fn relative_luminance(hex: &str) -> f64 {
-        let channel = |i: usize| {
-            let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
-            if v <= 0.03928 {
-                v / 12.92
-            } else {
-                ((v + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
     }
 
     fn contrast_with_white(hex: &str) -> f64 {

@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod chart;
 pub mod figures;
 mod live;
+pub mod matrix;
 pub mod moderation;
 mod output;
 mod publish;

@@ -2,7 +2,7 @@
 //! and finding what was said.
 
 use crate::helpers::*;
-use crate::reports::close_and_publish;
+use crate::reports::{close_and_publish, hand_built_round};
 use diesel::prelude::*;
 use polyphony::db::schema::rounds;
 
@@ -84,5 +84,44 @@ both_backends! {
         let headers = texts_of(&page, "thead th");
         assert!(!headers.iter().any(|h| h == "Your name"), "{headers:?}");
         assert_eq!(headers.iter().filter(|h| *h == "Name and e-mail address").count(), 2, "{headers:?}");
+    }
+}
+
+both_backends! {
+    async fn the_overview_shows_support_by_provision_and_group_with_the_figures_computed_by_hand(app) {
+        hand_built_round(&app).await;
+        close_and_publish(&app).await;
+        let (status, page) = app.get_text(&format!("{ROUND}/report?lang=en")).await;
+        assert_eq!(status, 200);
+        let doc = scraper::Html::parse_document(&page);
+        let select = |s: &str| scraper::Selector::parse(s).unwrap();
+        let svg = doc.select(&select("figure.matrix svg[role=img]")).next().expect("the matrix is drawn");
+        let svg_texts: Vec<String> = svg.select(&select("text")).map(|e| e.text().collect::<String>()).collect();
+        let columns = texts_of(&page, "table.matrix-table thead th");
+        assert_eq!(columns, ["Provision", "Government", "Digital platform or private sector", "Civil society", "Academia and research"],
+            "a column per group that answered, in the groups' order");
+        let rows: Vec<Vec<String>> = doc.select(&select("table.matrix-table tbody tr")).map(|tr| {
+            tr.select(&select("th, td")).map(|c| c.text().collect::<String>()).collect()
+        }).collect();
+        assert_eq!(rows.len(), 12, "a row per provision");
+        assert_eq!(rows[0], ["Article 1", "67% (3)", "0% (2)", "100% (3)", "0% (1)"],
+            "government 2 of 3, platforms 0 of 2, civil society 3 of 3 (no position is not an answer), academia the confidential oppose");
+        // The picture prints the same figures in its cells, in the rows' order.
+        let first = svg_texts.iter().position(|t| t == "Article 1").unwrap();
+        let second = svg_texts.iter().position(|t| t == "Article 2").unwrap();
+        assert!(first < second);
+        assert_eq!(&svg_texts[first + 1..first + 9], ["67%", "(3)", "0%", "(2)", "100%", "(3)", "0%", "(1)"]);
+        assert!(svg.html().contains("stroke-dasharray"), "groups below the minimum are marked");
+        // Next to the group-balanced support: the lowest group, and the score out of 100.
+        let verdicts: Vec<Vec<String>> = doc.select(&select("table.provisions tbody tr")).map(|tr| {
+            tr.select(&select("td")).map(|c| c.text().collect::<String>()).collect()
+        }).collect();
+        assert_eq!(&verdicts[0][..4], ["Consensus", "83%", "67%", "69"], "balanced (2/3 + 1) / 2, lowest 2/3, score √(0.6 × 0.8) × 100");
+        assert!(page.contains("geometric mean"), "the methodology states how the score is made");
+        assert!(page.contains("The consensus score is out of 100"), "explained where it is shown");
+        let (_, art1) = app.get_text(&format!("{ROUND}/report/provisions/art-1")).await;
+        assert!(art1.contains("(every group ≥ 67%)"), "the provision page gives the lowest group too");
+        let (_, fr) = app.get_text(&format!("{ROUND}/report?lang=fr")).await;
+        assert!(fr.contains(&format!(">67{NNBSP}%</text>")), "the picture's labels in French typography");
     }
 }

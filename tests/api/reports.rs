@@ -41,7 +41,7 @@ async fn snapshot(app: &TestApp) -> Snapshot {
 }
 
 /// The hand-built round of the tests below.
-async fn hand_built_round(app: &TestApp) {
+pub(crate) async fn hand_built_round(app: &TestApp) {
     let g1 = app
         .participant("g1@example.org", "government", "CA", true)
         .await;

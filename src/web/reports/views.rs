@@ -6,7 +6,8 @@ use crate::db::PositionId;
 use crate::i18n::reading::{Text, TranslationNote};
 use crate::markdown;
 use crate::reports::chart::{self, Bar, Labels};
-use crate::reports::figures::{ConsensusLabel, StanceCounts};
+use crate::reports::figures::{ConsensusLabel, ProvisionFigures, StanceCounts};
+use crate::reports::matrix;
 use crate::reports::{self, ProvisionReport, PublishedComment, Snapshot};
 use crate::rounds::Attribution;
 use crate::web::page::Ctx;
@@ -195,6 +196,99 @@ pub(super) fn is_translated(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> boo
         || reading.has_translation(written_in, p.translated_body.as_deref())
 }
 
+/// The consensus score out of 100, as a whole number.
+fn score(locale: Locale, f: &ProvisionFigures) -> String {
+    f.score_out_of_100().map_or_else(
+        || "—".into(),
+        |v| crate::i18n::format_count(locale, v.round() as i64),
+    )
+}
+
+/// The overview's picture and, as its text alternative, the same figures
+/// as a table.
+#[derive(Serialize)]
+pub(super) struct Matrix {
+    pub(super) svg: String,
+    pub(super) columns: Vec<String>,
+    pub(super) rows: Vec<MatrixRow>,
+}
+
+#[derive(Serialize)]
+pub(super) struct MatrixRow {
+    pub(super) label: String,
+    pub(super) cells: Vec<String>,
+}
+
+/// Support by group for `provisions`, one row each in the order given (so
+/// rows can be grouped, by division for instance); a column for each group
+/// that answered any of them.
+pub(super) fn support_matrix(ctx: &Ctx, s: &Snapshot, provisions: &[&ProvisionReport]) -> Matrix {
+    let locale = ctx.locale;
+    let groups: Vec<StakeholderGroup> = StakeholderGroup::ALL
+        .iter()
+        .copied()
+        .filter(|g| {
+            provisions
+                .iter()
+                .any(|p| p.figures.groups.iter().any(|f| f.group == *g))
+        })
+        .collect();
+    let columns: Vec<String> = groups.iter().map(|g| group_label(locale, *g)).collect();
+    let rows: Vec<matrix::Row> = provisions
+        .iter()
+        .map(|p| matrix::Row {
+            label: texts_of(ctx, s, p).0,
+            cells: groups
+                .iter()
+                .map(|g| {
+                    let f = p.figures.groups.iter().find(|f| f.group == *g)?;
+                    Some(matrix::Cell {
+                        share: f.support_share,
+                        responses: f.counts.responses(),
+                        counted: f.counted_in_balance,
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    let mut min = crate::i18n::Args::new();
+    min.insert("min".into(), s.min_group_size.into());
+    let labels = matrix::Labels {
+        locale,
+        title: ctx.t("report-matrix-heading"),
+        description: ctx.t("report-matrix-description"),
+        columns: columns.clone(),
+        how_to_read: ctx.t("report-matrix-how"),
+        high: ctx.t("report-matrix-high"),
+        middle: ctx.t("report-matrix-middle"),
+        low: ctx.t("report-matrix-low"),
+        too_few: crate::i18n::t_args(locale, "report-matrix-too-few", &min),
+    };
+    let svg = matrix::support_matrix("support-matrix", &rows, &labels);
+    Matrix {
+        svg,
+        columns,
+        rows: rows
+            .into_iter()
+            .map(|r| MatrixRow {
+                label: r.label,
+                cells: r
+                    .cells
+                    .iter()
+                    .map(|c| match c {
+                        None => "—".to_string(),
+                        Some(c) => format!(
+                            "{} ({})",
+                            pct(locale, c.share),
+                            crate::i18n::format_count(locale, c.responses)
+                        ),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
 /// A provision's line in the overview.
 #[derive(Serialize)]
 pub(super) struct ProvisionRow {
@@ -203,6 +297,7 @@ pub(super) struct ProvisionRow {
     pub(super) heading: Text,
     pub(super) label_key: String,
     pub(super) balanced: String,
+    pub(super) lowest: Option<String>,
     pub(super) score: String,
     pub(super) responses: i64,
     pub(super) texts: i64,
@@ -230,6 +325,7 @@ pub(super) struct ReportView {
     pub(super) countries: Vec<Count>,
     pub(super) regions: Vec<Count>,
     pub(super) provisions: Vec<ProvisionRow>,
+    pub(super) matrix: Matrix,
     pub(super) general_comments: Vec<CommentView>,
     pub(super) general_texts: i64,
     pub(super) general_more: bool,
@@ -285,15 +381,17 @@ pub(super) fn overview(
                     heading,
                     label_key: label_key(&f.label).into(),
                     balanced: pct(locale, f.balanced_support),
-                    score: f
-                        .consensus_score
-                        .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
+                    lowest: f
+                        .lowest_group_support()
+                        .map(|v| crate::i18n::format_percent(locale, v)),
+                    score: score(locale, f),
                     responses: f.overall.total(),
                     texts: p.texts,
                     answered: p.response.is_some(),
                 }
             })
             .collect(),
+        matrix: support_matrix(ctx, s, &s.provisions.iter().collect::<Vec<_>>()),
         general_comments: comment_views(locale, general),
         general_more: s.general_texts > general.len() as i64,
         general_texts: s.general_texts,
@@ -350,6 +448,7 @@ pub(super) struct ProvisionView {
     pub(super) body_html: Text,
     pub(super) label_key: String,
     pub(super) balanced: String,
+    pub(super) lowest: Option<String>,
     pub(super) score: String,
     pub(super) chart: String,
     pub(super) rows: Vec<GroupRow>,
@@ -408,9 +507,10 @@ pub(super) fn provision_view(
         heading,
         label_key: label_key(&f.label).into(),
         balanced: pct(locale, f.balanced_support),
-        score: f
-            .consensus_score
-            .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
+        lowest: f
+            .lowest_group_support()
+            .map(|v| crate::i18n::format_percent(locale, v)),
+        score: score(locale, f),
         chart: chart::stacked_bars_sharing(
             &format!("chart-{}", p.key),
             "stance",
