@@ -281,7 +281,23 @@ test('the admin closes the round and publishes the report; a visitor reads it in
     try {
       await visit(reader.page, `/consultations/additional-protocol/rounds/1/report?lang=${lang}`);
       assert.ok(await reader.page.locator('table.provisions a[href*="/report/provisions/"]').count() >= 12, 'a link per provision');
+      assert.equal(await reader.page.locator('figure.matrix svg[role="img"]').count(), 1, 'the picture of the round');
       await checkPage(t, reader.page, 'report', lang);
+      await t.test(`${lang}-report: printed without navigation, with the picture and link addresses`, async () => {
+        await reader.page.emulateMedia({ media: 'print' });
+        try {
+          assert.equal(await reader.page.locator('header nav').isVisible(), false, 'no navigation on paper');
+          assert.equal(await reader.page.locator('.site-footer').isVisible(), false);
+          assert.ok(await reader.page.locator('figure.matrix svg').isVisible(), 'the picture is printed');
+          const after = await reader.page.locator('table.provisions a').first()
+            .evaluate((a) => getComputedStyle(a, '::after').content);
+          assert.match(after, /\/report\/provisions\/art-1/, 'a link prints its address');
+          const pdf = await reader.page.pdf({ format: 'A4' });
+          assert.ok(pdf.length > 1000, 'Save as PDF gives a document');
+        } finally {
+          await reader.page.emulateMedia({ media: 'screen' });
+        }
+      });
       await reader.page.locator('table.provisions a').first().click();
       await reader.page.waitForLoadState();
       assert.match(reader.page.url(), /\/report\/provisions\/art-1/);
