@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod notifications;
 pub mod reports;
 pub mod rounds;
+pub mod search;
 pub mod startup;
 pub mod submissions;
 pub mod synthetic;

@@ -15,6 +15,7 @@ mod output;
 mod publish;
 mod published;
 mod responses;
+mod search;
 mod snapshot;
 mod store;
 
@@ -23,8 +24,11 @@ pub use live::aggregate;
 pub use moderation::{QueueItem, moderation_queue};
 pub use output::{Output, Preview};
 pub use publish::publish;
-pub use published::{Published, csv_chunk, published_times, stored, texts_batch, texts_page};
+pub use published::{
+    Published, csv_chunk, published_times, stored, text_by_position, texts_batch, texts_page,
+};
 pub use responses::{response_of, set_response};
+pub use search::{Found, TextQuery, search_texts};
 pub use snapshot::{
     GroupCount, Participation, PlaceCount, ProvisionReport, PublishedComment, Snapshot,
 };

@@ -12,7 +12,7 @@ const CAMPAIGN: &str = "We the undersigned urge the parties to protect the diver
     by requiring every platform to publish how its recommendation systems rank local music films books and news, \
     and to report each year on the share of local content shown to users in every country";
 
-async fn answer(b: &Browser, fields: &[(&str, &str)]) {
+pub(crate) async fn answer(b: &Browser, fields: &[(&str, &str)]) {
     let mut all = vec![("action", "submit")];
     all.extend_from_slice(fields);
     let res = b.submit(ROUND, POST, &all).await;

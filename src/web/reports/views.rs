@@ -64,20 +64,21 @@ pub(super) struct CommentView {
     pub(super) position_id: Option<PositionId>,
 }
 
+pub(super) fn comment_view(locale: Locale, c: &PublishedComment) -> CommentView {
+    CommentView {
+        who: who(locale, c),
+        stance_key: c
+            .stance
+            .map(|s| format!("stance-{}", s.as_str().replace('_', "-"))),
+        comment: c.comment.clone(),
+        proposed_text: c.proposed_text.clone(),
+        hidden_reason: c.hidden_reason.clone(),
+        position_id: c.position_id,
+    }
+}
+
 pub(super) fn comment_views(locale: Locale, texts: &[PublishedComment]) -> Vec<CommentView> {
-    texts
-        .iter()
-        .map(|c| CommentView {
-            who: who(locale, c),
-            stance_key: c
-                .stance
-                .map(|s| format!("stance-{}", s.as_str().replace('_', "-"))),
-            comment: c.comment.clone(),
-            proposed_text: c.proposed_text.clone(),
-            hidden_reason: c.hidden_reason.clone(),
-            position_id: c.position_id,
-        })
-        .collect()
+    texts.iter().map(|c| comment_view(locale, c)).collect()
 }
 
 #[derive(Serialize)]

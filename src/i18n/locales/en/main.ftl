@@ -511,3 +511,23 @@ manage-translation-hint = Readers who use { $language } see these texts; leave t
 field-translated-title = Title
 field-translated-summary = Summary
 translation-prefilled = The form starts from the translation of version { $version }: update the provisions that changed before saving.
+
+# The report's search and permalinks
+search-title = Find what was said
+search-in-report = Search the published texts
+search-filters = Search with filters (provision, group, place, stance, organization)
+search-words = Words
+search-words-hint = Texts that contain every word; accents and capitals do not matter.
+search-provision = Provision
+search-stance = Stance
+search-any = Any
+search-organization-hint = Part of the name is enough.
+search-chatham = Under the Chatham House Rule texts carry no affiliation, so they cannot be searched by group, place or organization.
+search-submit = Search
+search-results = { $total ->
+    [1] 1 published text found
+   *[other] { $total } published texts found
+}
+search-none = No published text matches. Try fewer words or filters.
+search-permalink = Permanent link to this text
+text-title = A published text

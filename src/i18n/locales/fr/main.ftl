@@ -511,3 +511,23 @@ manage-translation-hint = Les lecteurs qui utilisent le { $language } voient ces
 field-translated-title = Titre
 field-translated-summary = Résumé
 translation-prefilled = Le formulaire reprend la traduction de la version { $version } : mettez à jour les dispositions modifiées avant d’enregistrer.
+
+# The report's search and permalinks
+search-title = Trouver ce qui a été dit
+search-in-report = Chercher dans les textes publiés
+search-filters = Chercher avec des filtres (disposition, groupe, lieu, position, organisation)
+search-words = Mots
+search-words-hint = Les textes qui contiennent tous les mots ; accents et majuscules sont indifférents.
+search-provision = Disposition
+search-stance = Position
+search-any = Toutes
+search-organization-hint = Une partie du nom suffit.
+search-chatham = Sous la règle de Chatham House, les textes ne portent aucune affiliation : on ne peut pas les chercher par groupe, lieu ou organisation.
+search-submit = Chercher
+search-results = { $total ->
+    [1] 1 texte publié trouvé
+   *[other] { $total } textes publiés trouvés
+}
+search-none = Aucun texte publié ne correspond. Essayez moins de mots ou de filtres.
+search-permalink = Lien permanent vers ce texte
+text-title = Un texte publié
