@@ -298,6 +298,17 @@ test('the admin closes the round and publishes the report; a visitor reads it in
           await reader.page.emulateMedia({ media: 'screen' });
         }
       });
+      // Find what was said: the overview's search form, then the full form with filters.
+      await reader.page.fill('#q', 'useful');
+      await reader.page.locator('form[role="search"] button[type="submit"]').click();
+      await reader.page.waitForURL(/\/report\/search\?q=useful/);
+      assert.ok(await reader.page.locator('ul.comments > li').count() >= 1, 'the comment typed in the journeys is found');
+      await checkPage(t, reader.page, 'report-search', lang);
+      const permalink = reader.page.locator('ul.comments a[href*="/report/texts/"]').first();
+      await permalink.click();
+      await reader.page.waitForURL(/\/report\/texts\/\d+$/);
+      await checkPage(t, reader.page, 'report-text', lang);
+      await visit(reader.page, `/consultations/additional-protocol/rounds/1/report?lang=${lang}`);
       await reader.page.locator('table.provisions a').first().click();
       await reader.page.waitForLoadState();
       assert.match(reader.page.url(), /\/report\/provisions\/art-1/);
