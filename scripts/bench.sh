@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Polyphony's benchmark suite (issue #8): builds the release binary, generates
-# data with `polyphony seed-synthetic`, loads the server with wrk on 127.0.0.1,
-# and prints one table of every scenario's figures against its target, on
-# SQLite and on PostgreSQL. Every comparison is a ratio measured in the same run.
+# Polyphony's benchmark suite: builds the release binary with the `bench`
+# feature (the commands it drives), generates data with `polyphony
+# seed-synthetic`, loads the server with wrk on 127.0.0.1, and prints one table
+# of every scenario's figures against its target, on SQLite and on PostgreSQL.
+# Every comparison is a ratio measured in the same run.
 #
 #   scripts/bench.sh            # the full run (about 20 minutes on 2 cores)
 #   scripts/bench.sh --quick    # a smoke run: small data, short loads (~5 minutes)
@@ -49,8 +50,8 @@ if ! command -v wrk >/dev/null; then
 fi
 ulimit -n 65536 2>/dev/null || ulimit -n 4096
 
-log "building the release binary"
-cargo build --release --quiet
+log "building the release binary with the benchmark commands"
+cargo build --release --quiet --features bench
 cargo bench --quiet --bench aggregate --no-run 2>/dev/null
 
 rm -rf "$WORK"

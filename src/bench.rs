@@ -1,27 +1,146 @@
-//! Hidden command-line helpers for `scripts/bench.sh`: pre-made writers with
-//! sessions and CSRF tokens, publishing a report without the web flow, and
-//! checking that every acknowledged receipt was stored.
+//! The commands `scripts/bench.sh` drives, built only with the `bench`
+//! feature: synthetic rounds, pre-made writers with sessions and CSRF tokens,
+//! direct commits, timed aggregation, and checking that every acknowledged
+//! receipt was stored.
 
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::db::DbConnection;
-use crate::db::schema::{submission_revisions, users};
+use crate::db::schema::submission_revisions;
+use crate::db::{Db, DbConnection};
 use crate::rounds::{self, Attribution, NewRound, Round};
 use crate::{accounts, consultations, drafts, synthetic};
 use actix_web::cookie::{Cookie, CookieJar};
 use anyhow::{Context, bail};
+use clap::Subcommand;
 use diesel::prelude::*;
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::path::Path;
 
-fn any_admin(conn: &mut DbConnection) -> anyhow::Result<crate::db::UserId> {
-    users::table
-        .filter(users::role.eq("admin"))
-        .select(users::id)
-        .first(conn)
-        .optional()?
-        .context("no admin yet: run `polyphony create-admin --email E` first")
+/// The benchmarks publish a round's report the way `polyphony publish-report` does.
+pub use crate::cli::publish_report as publish;
+
+/// The round a benchmark command works on.
+#[derive(clap::Args)]
+pub struct RoundArg {
+    #[arg(long, default_value = crate::demo::SLUG)]
+    consultation: String,
+    #[arg(long)]
+    round: i32,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Add synthetic participants and their submissions to a round (benchmarks).
+    SeedSynthetic {
+        #[arg(long, default_value = crate::demo::SLUG)]
+        consultation: String,
+        #[arg(long, default_value_t = 1)]
+        round: i32,
+        #[arg(long, default_value_t = 10_000)]
+        participants: usize,
+    },
+    /// Benchmarks: make COUNT participants with sessions and write one line per
+    /// participant (`cookie<TAB>form body with CSRF token`) to OUT; the round is
+    /// created open when it does not exist.
+    #[command(hide = true)]
+    BenchWriters {
+        #[command(flatten)]
+        target: RoundArg,
+        #[arg(long)]
+        count: usize,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Benchmarks: commit COUNT submissions of new participants straight through
+    /// diesel from THREADS threads and print the rate.
+    #[command(hide = true)]
+    BenchDirect {
+        #[command(flatten)]
+        target: RoundArg,
+        #[arg(long)]
+        count: usize,
+        #[arg(long, default_value_t = 8)]
+        threads: usize,
+    },
+    /// Benchmarks: time the report's aggregation of a round and print the
+    /// seconds, the positions counted and the peak memory.
+    #[command(hide = true)]
+    BenchAggregate {
+        #[command(flatten)]
+        target: RoundArg,
+    },
+    /// Benchmarks: mark the e-mails queued for synthetic participants as sent.
+    #[command(hide = true)]
+    BenchSkipMail,
+    /// Benchmarks: check that every receipt code in FILE (one a line) is stored.
+    #[command(hide = true)]
+    CheckReceipts { file: std::path::PathBuf },
+}
+
+pub fn run(settings: &Settings, command: Command) -> anyhow::Result<()> {
+    let db = Db::open(&settings.database)?;
+    match command {
+        Command::SeedSynthetic {
+            consultation,
+            round,
+            participants,
+        } => {
+            db.migrate()?;
+            let mut conn = db.get()?;
+            let clock = Clock::default();
+            crate::demo::load(&mut conn, &clock)?;
+            let c = consultations::find_by_slug(&mut conn, &consultation)
+                .with_context(|| format!("no consultation `{consultation}`"))?;
+            let (r, _) = rounds::find(&mut conn, c.id, round)
+                .with_context(|| format!("no round {round}"))?;
+            let provisions = drafts::provisions_of(&mut conn, r.draft_version_id)?;
+            let started = std::time::Instant::now();
+            let made = synthetic::seed(&mut conn, r.id, &provisions, participants, clock.now())?;
+            println!(
+                "seeded {made} participants with submissions in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::BenchWriters { target, count, out } => {
+            db.migrate()?;
+            let RoundArg {
+                consultation,
+                round,
+            } = &target;
+            writers(settings, &mut *db.get()?, consultation, *round, count, &out)?;
+            println!("{count} writers for round {round} in {}", out.display());
+        }
+        Command::BenchDirect {
+            target,
+            count,
+            threads,
+        } => {
+            db.migrate()?;
+            let rate = direct_submits(&db, &target.consultation, target.round, count, threads)?;
+            println!("direct_submits_per_s {rate:.0}");
+        }
+        Command::BenchAggregate { target } => {
+            let (seconds, positions) =
+                time_aggregate(&mut *db.get()?, &target.consultation, target.round)?;
+            println!(
+                "aggregate_seconds {seconds:.3} positions {positions} peak_rss_mb {:.0}",
+                peak_rss_mb().unwrap_or(0.0)
+            );
+        }
+        Command::BenchSkipMail => {
+            let n = skip_synthetic_mail(&mut *db.get()?)?;
+            println!("{n} e-mails to synthetic participants marked sent");
+        }
+        Command::CheckReceipts { file } => {
+            let (found, total) = check_receipts(&mut *db.get()?, &file)?;
+            println!("{found} of {total} receipts are stored");
+            if found != total {
+                bail!("{} acknowledged receipts are missing", total - found);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Round `number`, made open now (with the consultation's latest draft) when
@@ -112,33 +231,6 @@ pub fn writers(
         writeln!(file, "polyphony={cookie}\tcsrf_token={csrf}&{body}")?;
     }
     file.flush()?;
-    Ok(())
-}
-
-/// Closes round `number` if it is open, then publishes its report.
-pub fn publish(
-    settings: &Settings,
-    conn: &mut DbConnection,
-    slug: &str,
-    number: i32,
-    note: &str,
-) -> anyhow::Result<()> {
-    let clock = Clock::default();
-    let actor = any_admin(conn)?;
-    let c = consultations::find_by_slug(conn, slug)
-        .with_context(|| format!("no consultation `{slug}`"))?;
-    let (round, published) =
-        rounds::find(conn, c.id, number).with_context(|| format!("no round {number}"))?;
-    if round.state_at(clock.now(), published) == rounds::RoundState::Open {
-        rounds::close_now(conn, &round, published, actor, clock.now())?
-            .map_err(|e| anyhow::anyhow!("closing: {e:?}"))?;
-    }
-    let (round, published) = rounds::find(conn, c.id, number)?;
-    let templates = std::sync::Arc::new(crate::templates::Templates::load()?);
-    let notifier = crate::notifications::Notifier::new(templates, &settings.app.base_url);
-    crate::reports::publish(conn, &notifier, &round, published, note, actor, clock.now())
-        .map_err(|e| anyhow::anyhow!("publishing: {e}"))?
-        .map_err(|e| anyhow::anyhow!("publishing refused: {e:?}"))?;
     Ok(())
 }
 

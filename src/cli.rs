@@ -4,7 +4,8 @@ use crate::accounts::{self, passwords};
 use crate::audit;
 use crate::clock::Clock;
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{Db, DbConnection};
+use crate::rounds;
 use crate::startup::Application;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -35,16 +36,15 @@ enum Command {
         email: String,
     },
     /// Load the demo consultation unless it is already there.
-    LoadDemo,
-    /// Add synthetic participants and their submissions to a round (benchmarks).
-    SeedSynthetic {
-        #[arg(long, default_value = crate::demo::SLUG)]
-        consultation: String,
-        #[arg(long, default_value_t = 1)]
-        round: i32,
-        #[arg(long, default_value_t = 10_000)]
-        participants: usize,
+    LoadDemo {
+        /// Also load a long bilingual draft (42 articles in parts, chapters,
+        /// sections and an annex) as a second consultation with an open round.
+        #[arg(long)]
+        long: bool,
     },
+    /// Ask the server this configuration describes for /healthz; exit 0 when
+    /// it answers 200 (for container health checks: no curl needed).
+    Healthcheck,
     /// Copy the SQLite database to a new file while the application runs
     /// (on PostgreSQL, use pg_dump).
     Backup { file: std::path::PathBuf },
@@ -57,50 +57,8 @@ enum Command {
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Benchmarks: make COUNT participants with sessions and write one line per
-    /// participant (`cookie<TAB>form body with CSRF token`) to OUT; the round is
-    /// created open when it does not exist.
-    #[command(hide = true)]
-    BenchWriters {
-        #[arg(long, default_value = crate::demo::SLUG)]
-        consultation: String,
-        #[arg(long)]
-        round: i32,
-        #[arg(long)]
-        count: usize,
-        #[arg(long)]
-        out: std::path::PathBuf,
-    },
-    /// Benchmarks: commit COUNT submissions of new participants straight through
-    /// diesel from THREADS threads and print the rate.
-    #[command(hide = true)]
-    BenchDirect {
-        #[arg(long, default_value = crate::demo::SLUG)]
-        consultation: String,
-        #[arg(long)]
-        round: i32,
-        #[arg(long)]
-        count: usize,
-        #[arg(long, default_value_t = 8)]
-        threads: usize,
-    },
-    /// Benchmarks: time the report's aggregation of a round and print the
-    /// seconds, the positions counted and the peak memory.
-    #[command(hide = true)]
-    BenchAggregate {
-        #[arg(long, default_value = crate::demo::SLUG)]
-        consultation: String,
-        #[arg(long)]
-        round: i32,
-    },
-    /// Benchmarks: mark the e-mails queued for synthetic participants as sent.
-    #[command(hide = true)]
-    BenchSkipMail,
-    /// Benchmarks: check that every receipt code in FILE (one a line) is stored.
-    #[command(hide = true)]
-    CheckReceipts { file: std::path::PathBuf },
-    /// Import a Markdown file as the consultation's next draft version, or with
-    /// --translation as the translation of an existing version.
+    /// Import a Markdown or Word (.docx) file as the consultation's next draft
+    /// version, or with --translation as the translation of an existing version.
     ImportDraft {
         #[arg(long)]
         consultation: String,
@@ -118,6 +76,9 @@ enum Command {
         version: Option<i32>,
         file: std::path::PathBuf,
     },
+    #[cfg(feature = "bench")]
+    #[command(flatten)]
+    Bench(crate::bench::Command),
 }
 
 pub fn run() -> anyhow::Result<()> {
@@ -132,30 +93,7 @@ pub fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::CreateAdmin { email } => create_admin(&settings, &email),
-        Command::SeedSynthetic {
-            consultation,
-            round,
-            participants,
-        } => {
-            let db = connect(&settings)?;
-            db.migrate()?;
-            let mut conn = db.get()?;
-            let clock = Clock::default();
-            crate::demo::load(&mut conn, &clock)?;
-            let c = crate::consultations::find_by_slug(&mut conn, &consultation)
-                .with_context(|| format!("no consultation `{consultation}`"))?;
-            let (r, _) = crate::rounds::find(&mut conn, c.id, round)
-                .with_context(|| format!("no round {round}"))?;
-            let provisions = crate::drafts::provisions_of(&mut conn, r.draft_version_id)?;
-            let started = std::time::Instant::now();
-            let made =
-                crate::synthetic::seed(&mut conn, r.id, &provisions, participants, clock.now())?;
-            println!(
-                "seeded {made} participants with submissions in {:.1} s",
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
+        Command::Healthcheck => healthcheck(&settings.server),
         Command::PublishReport {
             consultation,
             round,
@@ -164,72 +102,15 @@ pub fn run() -> anyhow::Result<()> {
             let db = connect(&settings)?;
             db.migrate()?;
             let started = std::time::Instant::now();
-            crate::bench::publish(&settings, &mut *db.get()?, &consultation, round, &note)?;
+            publish_report(&settings, &mut *db.get()?, &consultation, round, &note)?;
             println!(
                 "published the report of round {round} in {:.1} s",
                 started.elapsed().as_secs_f64()
             );
             Ok(())
         }
-        Command::BenchWriters {
-            consultation,
-            round,
-            count,
-            out,
-        } => {
-            let db = connect(&settings)?;
-            db.migrate()?;
-            crate::bench::writers(
-                &settings,
-                &mut *db.get()?,
-                &consultation,
-                round,
-                count,
-                &out,
-            )?;
-            println!("{count} writers for round {round} in {}", out.display());
-            Ok(())
-        }
-        Command::BenchDirect {
-            consultation,
-            round,
-            count,
-            threads,
-        } => {
-            let db = connect(&settings)?;
-            db.migrate()?;
-            let rate = crate::bench::direct_submits(&db, &consultation, round, count, threads)?;
-            println!("direct_submits_per_s {rate:.0}");
-            Ok(())
-        }
-        Command::BenchAggregate {
-            consultation,
-            round,
-        } => {
-            let db = connect(&settings)?;
-            let (seconds, positions) =
-                crate::bench::time_aggregate(&mut *db.get()?, &consultation, round)?;
-            println!(
-                "aggregate_seconds {seconds:.3} positions {positions} peak_rss_mb {:.0}",
-                crate::bench::peak_rss_mb().unwrap_or(0.0)
-            );
-            Ok(())
-        }
-        Command::BenchSkipMail => {
-            let db = connect(&settings)?;
-            let n = crate::bench::skip_synthetic_mail(&mut *db.get()?)?;
-            println!("{n} e-mails to synthetic participants marked sent");
-            Ok(())
-        }
-        Command::CheckReceipts { file } => {
-            let db = connect(&settings)?;
-            let (found, total) = crate::bench::check_receipts(&mut *db.get()?, &file)?;
-            println!("{found} of {total} receipts are stored");
-            if found != total {
-                bail!("{} acknowledged receipts are missing", total - found);
-            }
-            Ok(())
-        }
+        #[cfg(feature = "bench")]
+        Command::Bench(command) => crate::bench::run(&settings, command),
         Command::ImportDraft {
             consultation,
             level,
@@ -245,8 +126,8 @@ pub fn run() -> anyhow::Result<()> {
         } => {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let text = crate::drafts::import::decode(&bytes)?;
-            let draft = crate::drafts::import::parse(text, level.unwrap_or(2))?;
+            let text = upload_text(&bytes, &file)?;
+            let draft = crate::drafts::import::parse(&text, level.unwrap_or(2))?;
             let db = connect(&settings)?;
             db.migrate()?;
             let mut conn = db.get()?;
@@ -257,7 +138,7 @@ pub fn run() -> anyhow::Result<()> {
                 c.id,
                 &c.slug,
                 &draft,
-                text,
+                &text,
                 None,
                 Clock::default().now(),
             )?;
@@ -273,7 +154,7 @@ pub fn run() -> anyhow::Result<()> {
             println!("backup written to {} ({bytes} bytes)", file.display());
             Ok(())
         }
-        Command::LoadDemo => {
+        Command::LoadDemo { long } => {
             let db = connect(&settings)?;
             db.migrate()?;
             let loaded = crate::demo::load(&mut *db.get()?, &Clock::default())?;
@@ -285,6 +166,17 @@ pub fn run() -> anyhow::Result<()> {
                     "the demo consultation is already there"
                 }
             );
+            if long {
+                let loaded = crate::demo::load_long(&mut *db.get()?, &Clock::default())?;
+                println!(
+                    "{}",
+                    if loaded {
+                        "long demo consultation loaded"
+                    } else {
+                        "the long demo consultation is already there"
+                    }
+                );
+            }
             Ok(())
         }
     }
@@ -299,7 +191,7 @@ fn import_translation(
 ) -> anyhow::Result<()> {
     use crate::drafts::{self, translation};
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let text = drafts::import::decode(&bytes)?;
+    let text = upload_text(&bytes, file)?;
     let db = connect(settings)?;
     db.migrate()?;
     let mut conn = db.get()?;
@@ -322,14 +214,15 @@ fn import_translation(
             translation::original_level(&source, &provisions)
         }
     };
-    let draft = translation::parse(text, level, &provisions)?;
+    let divisions = drafts::divisions_of(&mut conn, target.id)?;
+    let draft = translation::parse(&text, level, &provisions, &divisions)?;
     translation::import(
         &mut conn,
         c.id,
         &c.slug,
         target,
         &draft,
-        text,
+        &text,
         None,
         Clock::default().now(),
     )?;
@@ -340,6 +233,93 @@ fn import_translation(
         draft.provisions.len()
     );
     Ok(())
+}
+
+/// Closes round `number` if it is open, then publishes its report as the
+/// first admin found.
+pub fn publish_report(
+    settings: &Settings,
+    conn: &mut DbConnection,
+    slug: &str,
+    number: i32,
+    note: &str,
+) -> anyhow::Result<()> {
+    let clock = Clock::default();
+    let actor = any_admin(conn)?;
+    let c = crate::consultations::find_by_slug(conn, slug)
+        .with_context(|| format!("no consultation `{slug}`"))?;
+    let (round, published) =
+        rounds::find(conn, c.id, number).with_context(|| format!("no round {number}"))?;
+    if round.state_at(clock.now(), published) == rounds::RoundState::Open {
+        rounds::close_now(conn, &round, published, actor, clock.now())?
+            .map_err(|e| anyhow::anyhow!("closing: {e:?}"))?;
+    }
+    let (round, published) = rounds::find(conn, c.id, number)?;
+    let templates = std::sync::Arc::new(crate::templates::Templates::load()?);
+    let notifier = crate::notifications::Notifier::new(templates, &settings.app.base_url);
+    crate::reports::publish(conn, &notifier, &round, published, note, actor, clock.now())
+        .map_err(|e| anyhow::anyhow!("publishing: {e}"))?
+        .map_err(|e| anyhow::anyhow!("publishing refused: {e:?}"))?;
+    Ok(())
+}
+
+fn any_admin(conn: &mut DbConnection) -> anyhow::Result<crate::db::UserId> {
+    use crate::db::schema::users;
+    use diesel::prelude::*;
+    users::table
+        .filter(users::role.eq("admin"))
+        .select(users::id)
+        .first(conn)
+        .optional()?
+        .context("no admin yet: run `polyphony create-admin --email E` first")
+}
+
+/// One `GET /healthz` over plain TCP, every step bounded, so a server that
+/// hangs fails the check instead of holding it.
+fn healthcheck(server: &crate::config::ServerSettings) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::net::{TcpStream, ToSocketAddrs};
+    let timeout = std::time::Duration::from_secs(3);
+    // A server listening on every address answers on the loopback one.
+    let host = match server.host.as_str() {
+        "0.0.0.0" => "127.0.0.1",
+        "::" | "[::]" => "::1",
+        host => host,
+    };
+    if server.port == 0 {
+        bail!("server.port is 0: the port is chosen at start and cannot be checked");
+    }
+    let address = (host, server.port)
+        .to_socket_addrs()
+        .with_context(|| format!("resolving {host}"))?
+        .next()
+        .with_context(|| format!("{host} has no address"))?;
+    let mut stream = TcpStream::connect_timeout(&address, timeout)
+        .with_context(|| format!("connecting to {address}"))?;
+    stream.set_read_timeout(Some(timeout))?;
+    stream.set_write_timeout(Some(timeout))?;
+    write!(
+        stream,
+        "GET /healthz HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut response = Vec::new();
+    stream
+        .take(4096)
+        .read_to_end(&mut response)
+        .with_context(|| format!("reading the answer of {address}"))?;
+    let response = String::from_utf8_lossy(&response);
+    let status_line = response.lines().next().unwrap_or_default();
+    if status_line.split_whitespace().nth(1) != Some("200") {
+        bail!("http://{address}/healthz answered `{status_line}`");
+    }
+    println!("ok");
+    Ok(())
+}
+
+/// A Markdown or Word file as the Markdown the importer reads.
+fn upload_text(bytes: &[u8], file: &std::path::Path) -> anyhow::Result<String> {
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    Ok(crate::drafts::docx::read_upload(bytes, &name)?.markdown)
 }
 
 fn connect(settings: &Settings) -> anyhow::Result<Db> {

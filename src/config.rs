@@ -67,7 +67,7 @@ impl Backend {
     }
 }
 
-/// SQLite's `synchronous` pragma: what a commit survives (see README, Reliability).
+/// SQLite's `synchronous` pragma: what a commit survives (see docs/security.md, Reliability).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SqliteSynchronous {

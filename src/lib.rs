@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod cli;
 pub mod clock;
@@ -15,11 +16,13 @@ pub mod forms;
 pub mod i18n;
 pub mod markdown;
 pub mod notifications;
+pub mod replies;
 pub mod reports;
 pub mod rounds;
 pub mod search;
 pub mod startup;
 pub mod submissions;
+#[cfg(feature = "bench")]
 pub mod synthetic;
 pub mod telemetry;
 pub mod templates;

@@ -92,6 +92,7 @@ impl Application {
         let key = session_key(&settings)?;
         let secure = settings.cookies_secure();
         let max_body = settings.server.max_body_bytes;
+        let https = settings.app.base_url.starts_with("https://");
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -106,6 +107,7 @@ impl Application {
                 ))
                 .app_data(aw::PayloadConfig::default().limit(max_body))
                 .wrap(from_fn(web::cache::forget_after_admin_writes))
+                .wrap(from_fn(web::once::reply_once))
                 .wrap(from_fn(web::csrf::check))
                 .wrap(from_fn(web::input::check))
                 .wrap(from_fn(web::locale::remember))
@@ -127,6 +129,7 @@ impl Application {
                 .wrap(
                     web::headers::SECURITY_HEADERS
                         .into_iter()
+                        .chain(https.then_some(web::headers::HSTS))
                         .fold(DefaultHeaders::new(), DefaultHeaders::add),
                 )
                 .wrap(tracing_actix_web::TracingLogger::default())
@@ -134,6 +137,7 @@ impl Application {
                 // decryption, body read, page render or compression: its
                 // answer is complete and made in advance.
                 .wrap(from_fn(web::load_shedding::refuse_when_overloaded))
+                .wrap(from_fn(web::headers::head_as_get))
                 .configure(web::configure)
                 .default_service(aw::to(web::errors::not_found))
         })

@@ -45,6 +45,21 @@ impl Templates {
             .map(|e| e["message"].clone())
             .unwrap_or(serde_json::Value::Null));
         hb.register_helper("error_for", Box::new(error_for));
+        // A new one-time token in every form rendered (see `replies`).
+        hb.register_helper(
+            "form_token",
+            Box::new(
+                |_: &handlebars::Helper,
+                 _: &Handlebars,
+                 _: &handlebars::Context,
+                 _: &mut handlebars::RenderContext,
+                 out: &mut dyn handlebars::Output|
+                 -> handlebars::HelperResult {
+                    out.write(&crate::accounts::tokens::generate())?;
+                    Ok(())
+                },
+            ),
+        );
         // A content hash in the name lets browsers cache the file for a year.
         let hash = hex::encode(&Sha256::digest(CSS.as_bytes())[..6]);
         let mut text = hb.clone();

@@ -3,7 +3,7 @@
 
 use super::countries;
 use crate::codes::{Locale, StakeholderGroup};
-use crate::forms::FieldErrors;
+use crate::forms::{FieldErrors, without_bidi_controls};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -68,7 +68,8 @@ pub struct Profile {
 
 impl ProfileForm {
     pub fn parse(&self, errors: &mut FieldErrors) -> Option<Profile> {
-        let display_name = self.display_name.trim();
+        let display_name = without_bidi_controls(&self.display_name);
+        let display_name = display_name.trim();
         let length = display_name.chars().count();
         if length == 0 {
             errors.add("display_name", "field-display-name-missing");
@@ -79,7 +80,8 @@ impl ProfileForm {
         if group.is_none() {
             errors.add("stakeholder_group", "field-group-missing");
         }
-        let organization = self.organization.trim();
+        let organization = without_bidi_controls(&self.organization);
+        let organization = organization.trim();
         if organization.chars().count() > 200 {
             errors.add("organization", "field-organization-long");
         } else if organization.is_empty() && group.is_some_and(requires_organization) {

@@ -37,7 +37,7 @@ impl ManageConnection for Manager {
                 // busy_timeout first: pooled connections opening together would
                 // otherwise hit SQLITE_BUSY while switching to WAL. NORMAL is
                 // durable against a process crash in WAL mode, FULL also against
-                // power loss (see README, Reliability).
+                // power loss (see docs/security.md, Reliability).
                 let synchronous = match self.synchronous {
                     SqliteSynchronous::Normal => "NORMAL",
                     SqliteSynchronous::Full => "FULL",
@@ -269,7 +269,7 @@ fn with_libpq_timeouts(url: &str, timeout: Duration) -> String {
 }
 
 /// PostgreSQL settings under which an acknowledged commit could be lost,
-/// which would break the promise a receipt makes (see README, Reliability).
+/// which would break the promise a receipt makes (see docs/security.md, Reliability).
 pub fn unsafe_commit_settings(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
     #[derive(QueryableByName)]
     struct Setting {

@@ -35,6 +35,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    form_replies (key) {
+        key -> Text,
+        status -> Nullable<Integer>,
+        location -> Nullable<Text>,
+        content_type -> Nullable<Text>,
+        body -> Nullable<Binary>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     throttle (bucket) {
         bucket -> Text,
         window_start -> Timestamp,
@@ -105,6 +116,24 @@ diesel::table! {
         translated_heading -> Nullable<Text>,
         translated_body -> Nullable<Text>,
         translated_label -> Nullable<Text>,
+        division_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    draft_divisions (id) {
+        id -> BigInt,
+        draft_version_id -> BigInt,
+        ordinal -> Integer,
+        division_key -> Text,
+        parent_key -> Nullable<Text>,
+        depth -> Integer,
+        label -> Text,
+        heading -> Text,
+        body -> Text,
+        translated_label -> Nullable<Text>,
+        translated_heading -> Nullable<Text>,
+        translated_body -> Nullable<Text>,
     }
 }
 
@@ -262,6 +291,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(consultation_groups -> consultations (consultation_id));
 diesel::joinable!(draft_versions -> consultations (consultation_id));
 diesel::joinable!(provisions -> draft_versions (draft_version_id));
+diesel::joinable!(draft_divisions -> draft_versions (draft_version_id));
 diesel::joinable!(rounds -> consultations (consultation_id));
 diesel::joinable!(rounds -> draft_versions (draft_version_id));
 diesel::joinable!(submissions -> rounds (round_id));
@@ -277,11 +307,13 @@ diesel::joinable!(report_csv_chunks -> reports (report_id));
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
+    form_replies,
     throttle,
     email_tokens,
     consultations,
     consultation_groups,
     draft_versions,
+    draft_divisions,
     provisions,
     rounds,
     submissions,

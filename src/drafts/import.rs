@@ -1,6 +1,8 @@
 //! Turns one Markdown document into a draft: each heading of the chosen level
-//! starts a provision whose key comes from `{#key}` or from its number.
+//! starts a provision whose key comes from `{#key}` or from its number, and
+//! headings above that level start divisions keyed the same way.
 
+use super::numbering;
 use serde::Serialize;
 
 pub const MAX_DRAFT_BYTES: usize = 1_000_000;
@@ -11,12 +13,30 @@ pub struct ParsedProvision {
     pub label: String,
     pub heading: String,
     pub body: String,
+    /// The key of the innermost division it sits in.
+    pub division: Option<String>,
+}
+
+/// A part, chapter, section or annex: a heading above the provision level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParsedDivision {
+    pub key: String,
+    pub label: String,
+    pub heading: String,
+    /// 1 for a top-level division, 2 inside it, and so on.
+    pub depth: i32,
+    pub parent: Option<String>,
+    /// Text between its heading and its first provision or subdivision.
+    pub body: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ParsedDraft {
     pub title: String,
+    /// The introduction: what comes before the first division or provision
+    /// (preamble, recitals), the title aside.
     pub preamble: String,
+    pub divisions: Vec<ParsedDivision>,
     pub provisions: Vec<ParsedProvision>,
 }
 
@@ -38,6 +58,8 @@ pub enum ImportError {
     DuplicateKey { line: usize, key: String },
     #[error("line {line}: provision “{key}” has no text")]
     EmptyProvision { line: usize, key: String },
+    #[error(transparent)]
+    Docx(#[from] super::docx::DocxError),
 }
 
 impl ImportError {
@@ -52,6 +74,7 @@ impl ImportError {
             Self::InvalidKey { .. } => "import-error-invalid-key",
             Self::DuplicateKey { .. } => "import-error-duplicate-key",
             Self::EmptyProvision { .. } => "import-error-empty-provision",
+            Self::Docx(e) => e.message_key(),
         }
     }
 }
@@ -68,25 +91,17 @@ pub fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
         .ok_or(ImportError::NotUtf8)
 }
 
-/// Prefixes for numbered headings, in English and French.
-const PREFIXES: &[(&str, &str)] = &[
-    ("article", "art"),
-    ("art.", "art"),
-    ("recommendation", "rec"),
-    ("recommandation", "rec"),
-    ("section", "sec"),
-    ("chapter", "ch"),
-    ("chapitre", "ch"),
-    ("paragraph", "para"),
-    ("paragraphe", "para"),
-    ("principle", "prin"),
-    ("principe", "prin"),
-    ("annex", "annex"),
-    ("annexe", "annex"),
-    ("preamble", "preamble"),
-    ("préambule", "preamble"),
-];
+/// Where the text of the line being read belongs.
+enum Target {
+    Introduction,
+    Division(usize),
+    Provision(usize),
+}
 
+/// Divides `markdown` at headings of `level`: those start provisions, the
+/// first heading above them is the title, later ones above them start
+/// divisions (parts, chapters, sections, annexes), and the text before the
+/// first division or provision is the introduction.
 pub fn parse(markdown: &str, level: u8) -> Result<ParsedDraft, ImportError> {
     if markdown.len() > MAX_DRAFT_BYTES {
         return Err(ImportError::TooLarge);
@@ -96,8 +111,11 @@ pub fn parse(markdown: &str, level: u8) -> Result<ParsedDraft, ImportError> {
     }
     let mut title = String::new();
     let mut preamble = String::new();
-    // (line, key, label, heading, body)
-    let mut open: Vec<(usize, String, String, String, String)> = Vec::new();
+    let mut divisions: Vec<(usize, ParsedDivision)> = Vec::new();
+    let mut provisions: Vec<(usize, ParsedProvision)> = Vec::new();
+    // The divisions the next line is inside: (heading level, index).
+    let mut open: Vec<(u8, usize)> = Vec::new();
+    let mut target = Target::Introduction;
     let mut in_fence = false;
 
     for (index, line) in markdown.lines().enumerate() {
@@ -107,53 +125,106 @@ pub fn parse(markdown: &str, level: u8) -> Result<ParsedDraft, ImportError> {
             in_fence = !in_fence;
         }
         let heading = if in_fence { None } else { atx_heading(line) };
+        let started = !divisions.is_empty() || !provisions.is_empty();
         match heading {
             Some((l, text)) if l == level => {
-                let (key, label, heading) = provision_identity(text, number)?;
-                if open.iter().any(|p| p.1 == key) {
-                    return Err(ImportError::DuplicateKey { line: number, key });
-                }
-                open.push((number, key, label, heading, String::new()));
+                let (key, label, heading) = identity(text, number)?;
+                check_unique(&key, number, &divisions, &provisions)?;
+                provisions.push((
+                    number,
+                    ParsedProvision {
+                        key,
+                        label,
+                        heading,
+                        body: String::new(),
+                        division: open.last().map(|&(_, i)| divisions[i].1.key.clone()),
+                    },
+                ));
+                target = Target::Provision(provisions.len() - 1);
             }
-            Some((l, text)) if l < level && open.is_empty() && title.is_empty() => {
+            Some((l, text)) if l < level && !started && title.is_empty() => {
                 title = text.to_string();
             }
-            _ => match open.last_mut() {
-                Some(p) => {
-                    p.4.push_str(line);
-                    p.4.push('\n');
+            // Unnumbered headings before any division or provision
+            // ("Preamble", "Recitals") belong to the introduction.
+            Some((l, text)) if l < level && (started || has_identity(text)) => {
+                let (key, label, heading) = identity(text, number)?;
+                check_unique(&key, number, &divisions, &provisions)?;
+                while open.last().is_some_and(|&(open_level, _)| open_level >= l) {
+                    open.pop();
                 }
-                None => {
-                    preamble.push_str(line);
-                    preamble.push('\n');
-                }
-            },
+                let parent = open.last().map(|&(_, i)| divisions[i].1.key.clone());
+                divisions.push((
+                    number,
+                    ParsedDivision {
+                        key,
+                        label,
+                        heading,
+                        depth: open.len() as i32 + 1,
+                        parent,
+                        body: String::new(),
+                    },
+                ));
+                open.push((l, divisions.len() - 1));
+                target = Target::Division(divisions.len() - 1);
+            }
+            _ => {
+                let text = match target {
+                    Target::Introduction => &mut preamble,
+                    Target::Division(i) => &mut divisions[i].1.body,
+                    Target::Provision(i) => &mut provisions[i].1.body,
+                };
+                text.push_str(line);
+                text.push('\n');
+            }
         }
     }
-    if open.is_empty() {
+    if provisions.is_empty() {
         return Err(ImportError::NoProvisions(level));
     }
-    let provisions = open
+    let provisions = provisions
         .into_iter()
-        .map(|(line, key, label, heading, body)| {
-            let body = body.trim().to_string();
-            if body.is_empty() {
-                Err(ImportError::EmptyProvision { line, key })
+        .map(|(line, mut p)| {
+            p.body = p.body.trim().to_string();
+            if p.body.is_empty() {
+                Err(ImportError::EmptyProvision { line, key: p.key })
             } else {
-                Ok(ParsedProvision {
-                    key,
-                    label,
-                    heading,
-                    body,
-                })
+                Ok(p)
             }
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ParsedDraft {
         title,
         preamble: preamble.trim().to_string(),
+        divisions: divisions
+            .into_iter()
+            .map(|(_, mut d)| {
+                d.body = d.body.trim().to_string();
+                d
+            })
+            .collect(),
         provisions,
     })
+}
+
+/// Keys name anchors on the round page and lines in reports: a division and a
+/// provision cannot share one either.
+fn check_unique(
+    key: &str,
+    line: usize,
+    divisions: &[(usize, ParsedDivision)],
+    provisions: &[(usize, ParsedProvision)],
+) -> Result<(), ImportError> {
+    let taken =
+        divisions.iter().any(|(_, d)| d.key == key) || provisions.iter().any(|(_, p)| p.key == key);
+    if taken {
+        Err(ImportError::DuplicateKey {
+            line,
+            key: key.to_string(),
+        })
+    } else {
+        Ok(())
+    }
 }
 
 fn atx_heading(line: &str) -> Option<(u8, &str)> {
@@ -169,20 +240,29 @@ fn atx_heading(line: &str) -> Option<(u8, &str)> {
     Some((hashes as u8, text))
 }
 
-/// Splits "Article 3 — Scope {#art-3}" into key `art-3`, label "Article 3" and
-/// heading "Scope".
-fn provision_identity(text: &str, line: usize) -> Result<(String, String, String), ImportError> {
-    let (text, explicit) = match text.rfind("{#") {
+fn explicit_key(text: &str) -> (&str, Option<String>) {
+    match text.rfind("{#") {
         Some(at) if text.ends_with('}') => (
             text[..at].trim_end(),
             Some(text[at + 2..text.len() - 1].trim().to_string()),
         ),
         _ => (text, None),
-    };
-    let numbered = numbered_label(text);
+    }
+}
+
+fn has_identity(text: &str) -> bool {
+    let (text, explicit) = explicit_key(text);
+    explicit.is_some() || numbering::numbered(text).is_some()
+}
+
+/// Splits "Article 3 — Scope {#art-3}" into key `art-3`, label "Article 3" and
+/// heading "Scope"; `{#key}` wins over the number.
+fn identity(text: &str, line: usize) -> Result<(String, String, String), ImportError> {
+    let (text, explicit) = explicit_key(text);
+    let numbered = numbering::numbered(text);
     let key = match (explicit, &numbered) {
         (Some(key), _) => key,
-        (None, Some((key, _, _))) => key.clone(),
+        (None, Some(n)) => n.key.clone(),
         (None, None) => {
             return Err(ImportError::NoKey {
                 line,
@@ -194,52 +274,10 @@ fn provision_identity(text: &str, line: usize) -> Result<(String, String, String
         return Err(ImportError::InvalidKey { line, key });
     }
     let (label, heading) = match numbered {
-        Some((_, label, heading)) => (label, heading),
+        Some(n) => (n.label, n.heading),
         None => (String::new(), text.to_string()),
     };
     Ok((key, label, heading))
-}
-
-/// "Recommendation 1.2: Fair pay" → ("rec-1.2", "Recommendation 1.2", "Fair pay").
-fn numbered_label(text: &str) -> Option<(String, String, String)> {
-    let mut words = text.split_whitespace();
-    let first = words.next()?;
-    let second = words.next();
-    let lower = first.to_lowercase();
-    let (prefix, number_word, label_words) = match PREFIXES.iter().find(|(w, _)| *w == lower) {
-        Some((_, prefix)) => (*prefix, second?, 2),
-        // "3. Scope" → p-3
-        None => ("p", first, 1),
-    };
-    let number = number_word.trim_end_matches(['.', ':', ')', ',']);
-    let number_ok = !number.is_empty()
-        && number
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.')
-        && number
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_digit() || c.is_ascii_uppercase());
-    if !number_ok || (prefix == "p" && !number.starts_with(|c: char| c.is_ascii_digit())) {
-        return None;
-    }
-    let key = format!("{prefix}-{}", number.to_lowercase());
-    let label = text
-        .split_whitespace()
-        .take(label_words)
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_end_matches(['.', ':', ','])
-        .to_string();
-    let heading = text
-        .split_whitespace()
-        .skip(label_words)
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_start_matches(['—', '–', '-', ':', '.'])
-        .trim()
-        .to_string();
-    Some((key, label, heading))
 }
 
 pub fn valid_key(key: &str) -> bool {
@@ -305,5 +343,68 @@ mod tests {
     fn headings_inside_code_fences_do_not_start_provisions() {
         let draft = parse("## Article 1\n```\n## Article 2\n```\n", 2).unwrap();
         assert_eq!(draft.provisions.len(), 1);
+    }
+
+    #[test]
+    fn headings_above_provisions_become_divisions_not_body_text() {
+        let draft = parse(
+            "# Regulation\n\nHaving regard to the Treaty.\n\n## Recitals\n(1) Whereas.\n\n\
+             ## PART I — General {#part-1}\n\n### CHAPTER I — Scope\n\n#### Article 1 — Subject\nA.\n\n\
+             ### CHAPTER II — Principles\nThis chapter sets principles.\n\n\
+             #### Article 2 — Fairness\nB.\n\n#### Article 2 bis — Audits\nC.\n\n\
+             ## Annex I — List\n\n#### 1. Item\nD.\n",
+            4,
+        )
+        .unwrap();
+        assert_eq!(draft.title, "Regulation");
+        assert!(draft.preamble.contains("Having regard") && draft.preamble.contains("## Recitals"));
+        let divisions: Vec<_> = draft
+            .divisions
+            .iter()
+            .map(|d| (d.key.as_str(), d.depth, d.parent.as_deref()))
+            .collect();
+        assert_eq!(
+            divisions,
+            [
+                ("part-1", 1, None),
+                ("ch-1", 2, Some("part-1")),
+                ("ch-2", 2, Some("part-1")),
+                ("annex-i", 1, None),
+            ]
+        );
+        assert_eq!(draft.divisions[2].heading, "Principles");
+        assert_eq!(draft.divisions[2].body, "This chapter sets principles.");
+        let provisions: Vec<_> = draft
+            .provisions
+            .iter()
+            .map(|p| (p.key.as_str(), p.division.as_deref(), p.body.as_str()))
+            .collect();
+        assert_eq!(
+            provisions,
+            [
+                ("art-1", Some("ch-1"), "A."),
+                ("art-2", Some("ch-2"), "B."),
+                ("art-2-bis", Some("ch-2"), "C."),
+                ("p-1", Some("annex-i"), "D."),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_division_needs_a_key_of_its_own() {
+        assert!(matches!(
+            parse("## Article 1\na\n# Final words\n## Article 2\nb", 2),
+            Err(ImportError::NoKey { line: 3, .. })
+        ));
+        assert_eq!(
+            parse(
+                "# T\n# Chapter 1\n## Article 1\na\n# Chapter 1\n## Article 2\nb",
+                2
+            ),
+            Err(ImportError::DuplicateKey {
+                line: 5,
+                key: "ch-1".into()
+            })
+        );
     }
 }

@@ -4,11 +4,16 @@ mod key;
 pub use key::ProvisionKey;
 
 pub mod diff;
+pub mod docx;
+#[cfg(test)]
+mod docx_fixture;
 pub mod import;
+pub mod numbering;
+pub mod structure;
 pub mod translation;
 
 use crate::codes::Locale;
-use crate::db::schema::{draft_versions, provisions};
+use crate::db::schema::{draft_divisions, draft_versions, provisions};
 use crate::db::{ConsultationId, DbConnection, DraftVersionId, ProvisionId, UserId};
 use diesel::prelude::*;
 use time::PrimitiveDateTime;
@@ -42,6 +47,24 @@ pub struct Provision {
     pub translated_heading: Option<String>,
     pub translated_body: Option<String>,
     pub translated_label: Option<String>,
+    /// The innermost division it sits in; `None` in a draft without any.
+    pub division_key: Option<String>,
+}
+
+/// A part, chapter, section or annex of a draft version.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, serde::Deserialize)]
+#[diesel(table_name = draft_divisions)]
+pub struct Division {
+    #[diesel(column_name = division_key)]
+    pub key: String,
+    pub parent_key: Option<String>,
+    pub depth: i32,
+    pub label: String,
+    pub heading: String,
+    pub body: String,
+    pub translated_label: Option<String>,
+    pub translated_heading: Option<String>,
+    pub translated_body: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -63,6 +86,20 @@ struct NewProvision<'a> {
     draft_version_id: DraftVersionId,
     ordinal: i32,
     provision_key: &'a str,
+    label: &'a str,
+    heading: &'a str,
+    body: &'a str,
+    division_key: Option<&'a str>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = draft_divisions)]
+struct NewDivision<'a> {
+    draft_version_id: DraftVersionId,
+    ordinal: i32,
+    division_key: &'a str,
+    parent_key: Option<&'a str>,
+    depth: i32,
     label: &'a str,
     heading: &'a str,
     body: &'a str,
@@ -96,6 +133,20 @@ pub fn store(
             })
             .returning(draft_versions::id)
             .get_result(conn)?;
+        for (i, d) in draft.divisions.iter().enumerate() {
+            diesel::insert_into(draft_divisions::table)
+                .values(NewDivision {
+                    draft_version_id: id,
+                    ordinal: i as i32 + 1,
+                    division_key: &d.key,
+                    parent_key: d.parent.as_deref(),
+                    depth: d.depth,
+                    label: &d.label,
+                    heading: &d.heading,
+                    body: &d.body,
+                })
+                .execute(conn)?;
+        }
         for (i, p) in draft.provisions.iter().enumerate() {
             diesel::insert_into(provisions::table)
                 .values(NewProvision {
@@ -105,6 +156,7 @@ pub fn store(
                     label: &p.label,
                     heading: &p.heading,
                     body: &p.body,
+                    division_key: p.division.as_deref(),
                 })
                 .execute(conn)?;
         }
@@ -138,6 +190,15 @@ pub fn provisions_of(conn: &mut DbConnection, id: DraftVersionId) -> QueryResult
         .filter(provisions::draft_version_id.eq(id))
         .order(provisions::ordinal.asc())
         .select(Provision::as_select())
+        .load(conn)
+}
+
+/// The version's divisions in document order (empty for a flat draft).
+pub fn divisions_of(conn: &mut DbConnection, id: DraftVersionId) -> QueryResult<Vec<Division>> {
+    draft_divisions::table
+        .filter(draft_divisions::draft_version_id.eq(id))
+        .order(draft_divisions::ordinal.asc())
+        .select(Division::as_select())
         .load(conn)
 }
 

@@ -1,12 +1,12 @@
 //! A draft version's translation into the other language: the same Markdown
 //! importer, then a check that it divides into exactly the original's
-//! provision keys, so every position, report line and diff stays keyed to one
-//! provision whichever language it was read in.
+//! provision and division keys, so every position, report line and diff stays
+//! keyed to one provision whichever language it was read in.
 
 use super::import::{self, ImportError, ParsedDraft};
-use super::{DraftVersion, Provision};
+use super::{Division, DraftVersion, Provision};
 use crate::codes::Locale;
-use crate::db::schema::{draft_versions, provisions};
+use crate::db::schema::{draft_divisions, draft_versions, provisions};
 use crate::db::{ConsultationId, DbConnection, DraftVersionId, UserId};
 use diesel::prelude::*;
 use std::collections::BTreeSet;
@@ -66,32 +66,49 @@ pub fn original_level(source: &str, original: &[Provision]) -> u8 {
         .unwrap_or(2)
 }
 
-/// Divides `markdown` like the original and checks that the provision keys are
-/// exactly the original's (order aside).
+/// Divides `markdown` like the original and checks that the provision and
+/// division keys are exactly the original's (order aside): `Article premier`
+/// and `Article 1` are both `art-1`, so each language keeps its conventions.
 pub fn parse(
     markdown: &str,
     level: u8,
     original: &[Provision],
+    divisions: &[Division],
 ) -> Result<ParsedDraft, TranslationError> {
     let draft = import::parse(markdown, level)?;
-    let ours: BTreeSet<&str> = draft.provisions.iter().map(|p| p.key.as_str()).collect();
-    let theirs: BTreeSet<&str> = original.iter().map(|p| p.provision_key.as_str()).collect();
-    let missing: Vec<String> = original
+    let theirs = original
         .iter()
-        .filter(|p| !ours.contains(p.provision_key.as_str()))
-        .map(|p| p.provision_key.clone())
-        .collect();
-    let extra: Vec<String> = draft
+        .map(|p| p.provision_key.as_str())
+        .chain(divisions.iter().map(|d| d.key.as_str()));
+    let ours = draft
         .provisions
         .iter()
-        .filter(|p| !theirs.contains(p.key.as_str()))
-        .map(|p| p.key.clone())
-        .collect();
+        .map(|p| p.key.as_str())
+        .chain(draft.divisions.iter().map(|d| d.key.as_str()));
+    let (missing, extra) = difference(theirs, ours);
     if missing.is_empty() && extra.is_empty() {
         Ok(draft)
     } else {
         Err(TranslationError::Keys { missing, extra })
     }
+}
+
+/// The keys only in `theirs` and those only in `ours`, each in its order.
+fn difference<'a>(
+    theirs: impl Iterator<Item = &'a str> + Clone,
+    ours: impl Iterator<Item = &'a str> + Clone,
+) -> (Vec<String>, Vec<String>) {
+    let in_ours: BTreeSet<&str> = ours.clone().collect();
+    let in_theirs: BTreeSet<&str> = theirs.clone().collect();
+    (
+        theirs
+            .filter(|k| !in_ours.contains(k))
+            .map(String::from)
+            .collect(),
+        ours.filter(|k| !in_theirs.contains(k))
+            .map(String::from)
+            .collect(),
+    )
 }
 
 /// The Markdown the version was imported from, and its translation's if any.
@@ -138,6 +155,19 @@ pub fn store(
                 provisions::translated_label.eq(Some(&p.label)),
                 provisions::translated_heading.eq(Some(&p.heading)),
                 provisions::translated_body.eq(Some(&p.body)),
+            ))
+            .execute(conn)?;
+        }
+        for d in &draft.divisions {
+            diesel::update(
+                draft_divisions::table
+                    .filter(draft_divisions::draft_version_id.eq(version.id))
+                    .filter(draft_divisions::division_key.eq(&d.key)),
+            )
+            .set((
+                draft_divisions::translated_label.eq(Some(&d.label)),
+                draft_divisions::translated_heading.eq(Some(&d.heading)),
+                draft_divisions::translated_body.eq(non_empty(&d.body)),
             ))
             .execute(conn)?;
         }
@@ -198,6 +228,7 @@ mod tests {
                 translated_heading: None,
                 translated_body: None,
                 translated_label: None,
+                division_key: None,
             })
             .collect()
     }
@@ -205,7 +236,7 @@ mod tests {
     #[test]
     fn a_translation_with_the_same_keys_is_accepted_in_any_order() {
         let fr = "# Protocole\n\n## Article 2 — Champ\nTexte.\n\n## Article 1 — Objet\nTexte.\n";
-        let draft = parse(fr, 2, &original(&["art-1", "art-2"])).unwrap();
+        let draft = parse(fr, 2, &original(&["art-1", "art-2"]), &[]).unwrap();
         assert_eq!(draft.title, "Protocole");
         assert_eq!(draft.provisions[1].heading, "Objet");
     }
@@ -213,7 +244,7 @@ mod tests {
     #[test]
     fn missing_and_extra_keys_are_named() {
         let fr = "## Article 1 — Objet\nTexte.\n\n## Article 4 — Autre\nTexte.\n";
-        let err = parse(fr, 2, &original(&["art-1", "art-2", "art-3"])).unwrap_err();
+        let err = parse(fr, 2, &original(&["art-1", "art-2", "art-3"]), &[]).unwrap_err();
         assert_eq!(
             err,
             TranslationError::Keys {
@@ -226,7 +257,7 @@ mod tests {
             "missing from the translation: art-2, art-3; not in the original: art-4"
         );
         assert_eq!(
-            parse("  ", 2, &original(&["art-1"])),
+            parse("  ", 2, &original(&["art-1"]), &[]),
             Err(TranslationError::Import(ImportError::Empty))
         );
     }
@@ -236,5 +267,37 @@ mod tests {
         let source = "# T\n\n### Article 1\nA.\n\n### Article 2\nB.\n";
         assert_eq!(original_level(source, &original(&["art-1", "art-2"])), 3);
         assert_eq!(original_level("", &original(&["art-1"])), 2);
+    }
+
+    fn division(key: &str) -> Division {
+        Division {
+            key: key.into(),
+            parent_key: None,
+            depth: 1,
+            label: String::new(),
+            heading: "H".into(),
+            body: String::new(),
+            translated_label: None,
+            translated_heading: None,
+            translated_body: None,
+        }
+    }
+
+    #[test]
+    fn french_numbering_maps_to_the_english_keys_and_divisions_are_checked() {
+        let fr = "# Règlement\n\n# Chapitre premier — Généralités\n\n## Article premier — Objet\nTexte.\n\n\
+                  ## Article 1er bis — Champ\nTexte.\n\n# Annexe I — Liste\n\n## Article 2\nTexte.\n";
+        let keys = original(&["art-1", "art-1-bis", "art-2"]);
+        let draft = parse(fr, 2, &keys, &[division("ch-1"), division("annex-i")]).unwrap();
+        assert_eq!(draft.provisions[0].label, "Article premier");
+        assert_eq!(draft.divisions[1].label, "Annexe I");
+        let err = parse(fr, 2, &keys, &[division("ch-1"), division("ch-2")]).unwrap_err();
+        assert_eq!(
+            err,
+            TranslationError::Keys {
+                missing: vec!["ch-2".into()],
+                extra: vec!["annex-i".into()],
+            }
+        );
     }
 }

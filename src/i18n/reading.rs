@@ -79,6 +79,18 @@ impl Reading {
         (label, heading, body)
     }
 
+    /// A division's label, heading and introductory text, as for a provision.
+    pub fn division(self, d: &drafts::Division, draft_locale: &str) -> (String, Text, Text) {
+        let heading = self.text(&d.heading, draft_locale, d.translated_heading.as_deref());
+        let body = self.text(&d.body, draft_locale, d.translated_body.as_deref());
+        let translated = Locale::parse(draft_locale).unwrap_or_default().as_str() != heading.lang;
+        let label = match &d.translated_label {
+            Some(l) if translated => l.clone(),
+            _ => d.label.clone(),
+        };
+        (label, heading, body)
+    }
+
     pub fn provision_translated(self, p: &drafts::Provision, draft_locale: &str) -> bool {
         self.has_translation(draft_locale, p.translated_heading.as_deref())
             || self.has_translation(draft_locale, p.translated_body.as_deref())

@@ -5,6 +5,7 @@ use super::PublishedComment;
 use crate::codes::StakeholderGroup;
 use crate::db::PositionId;
 use crate::db::schema::submissions;
+use crate::forms::without_bidi_controls;
 use crate::rounds::Attribution;
 use crate::submissions::{Disclosure, Stance};
 use diesel::prelude::*;
@@ -52,10 +53,14 @@ impl Author {
         }
         let group = StakeholderGroup::parse(&self.group);
         let country = Some(self.country.clone()).filter(|c| c != "ZZ");
-        let organization = Some(self.organization.clone()).filter(|o| !o.is_empty());
+        // Names stored before bidirectional controls were refused at input
+        // are published without them too.
+        let clean =
+            |text: &str| Some(without_bidi_controls(text).into_owned()).filter(|t| !t.is_empty());
+        let organization = clean(&self.organization);
         match disclosure {
             Disclosure::Attributed => Attributed {
-                name: Some(self.name.clone()).filter(|n| !n.is_empty()),
+                name: clean(&self.name),
                 organization,
                 group,
                 country,

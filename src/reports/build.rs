@@ -8,7 +8,8 @@ use super::live::{aggregate, region_of};
 use super::output::{Output, spreadsheet_safe};
 use super::responses::responses_of_round;
 use super::{
-    CAMPAIGN_MIN_SIZE, CAMPAIGN_THRESHOLD, ProvisionReport, PublishedComment, ReportError, Snapshot,
+    CAMPAIGN_MIN_SIZE, CAMPAIGN_THRESHOLD, DivisionRef, DivisionReport, ProvisionReport,
+    PublishedComment, ReportError, Snapshot,
 };
 use crate::clock::rfc3339;
 use crate::codes::{Locale, StakeholderGroup};
@@ -36,6 +37,18 @@ pub fn build(
     out: &mut dyn Output,
 ) -> Result<Snapshot, ReportError> {
     let provisions = drafts::provisions_of(conn, round.draft_version_id)?;
+    let divisions: Vec<DivisionReport> = drafts::divisions_of(conn, round.draft_version_id)?
+        .into_iter()
+        .map(|d| DivisionReport {
+            key: d.key,
+            label: d.label,
+            heading: d.heading,
+            depth: d.depth,
+            parent: d.parent_key,
+            translated_label: d.translated_label,
+            translated_heading: d.translated_heading,
+        })
+        .collect();
     let (figures, mut participation) = aggregate(conn, round, &provisions)?;
     let responses = responses_of_round(conn, round.id)?;
     let attribution = round.attribution();
@@ -51,7 +64,17 @@ pub fn build(
         let response = responses
             .get(&p.provision_key)
             .map(|r| markdown::to_html(r));
-        reports.push(texts.provision(p, figures, response)?);
+        let division = p.division_key.as_ref().and_then(|key| {
+            divisions
+                .iter()
+                .find(|d| &d.key == key)
+                .map(|d| DivisionRef {
+                    key: d.key.clone(),
+                    label: d.label.clone(),
+                    heading: d.heading.clone(),
+                })
+        });
+        reports.push(texts.provision(p, figures, response, division)?);
     }
     participation.in_campaigns = texts.in_campaigns.len() as i64;
     let general_texts = texts.general_comments()?;
@@ -72,6 +95,7 @@ pub fn build(
         min_group_size: i64::from(round.min_group_size),
         campaign_threshold: CAMPAIGN_THRESHOLD,
         participation,
+        divisions,
         provisions: reports,
         general_texts,
     })
@@ -117,6 +141,7 @@ impl Texts<'_> {
         p: &Provision,
         figures: ProvisionFigures,
         response: Option<String>,
+        division: Option<DivisionRef>,
     ) -> Result<ProvisionReport, ReportError> {
         let texts = self.read_positions(p, figures.overall.total())?;
         let (campaigns, members) = campaigns_among(&texts, self.attribution);
@@ -129,6 +154,7 @@ impl Texts<'_> {
             translated_label: p.translated_label.clone(),
             translated_heading: p.translated_heading.clone(),
             translated_body: p.translated_body.clone(),
+            division,
             figures,
             response,
             campaigns,
@@ -157,7 +183,7 @@ impl Texts<'_> {
             let full = rows.len() as i64 == batch;
             unread -= rows.len() as i64;
             for row in rows {
-                texts.extend(self.position(&p.provision_key, row)?);
+                texts.extend(self.position(p, row)?);
             }
             if !full {
                 break;
@@ -167,7 +193,7 @@ impl Texts<'_> {
     }
 
     /// Writes a position's CSV row; returns its text when it is published.
-    fn position(&mut self, key: &str, row: PositionRow) -> Result<Option<Text>, ReportError> {
+    fn position(&mut self, p: &Provision, row: PositionRow) -> Result<Option<Text>, ReportError> {
         let author = &row.author;
         let disclosure = Disclosure::parse(&author.disclosure).unwrap_or(Disclosure::Confidential);
         let publishable = disclosure != Disclosure::Confidential;
@@ -188,7 +214,7 @@ impl Texts<'_> {
         self.out.csv_row(
             self.conn,
             [
-                key,
+                &p.provision_key,
                 &author.group,
                 &author.country,
                 region_of(&author.country),
@@ -198,6 +224,7 @@ impl Texts<'_> {
                 &shown(attributed.organization.as_deref().unwrap_or("")),
                 &shown(&row.comment),
                 &shown(&row.proposed_text),
+                p.division_key.as_deref().unwrap_or(""),
             ],
         )?;
         if !publishable || (row.comment.trim().is_empty() && row.proposed_text.trim().is_empty()) {

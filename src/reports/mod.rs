@@ -30,7 +30,8 @@ pub use published::{
 pub use responses::{response_of, set_response};
 pub use search::{Found, TextQuery, search_texts};
 pub use snapshot::{
-    GroupCount, Participation, PlaceCount, ProvisionReport, PublishedComment, Snapshot,
+    DivisionRef, DivisionReport, GroupCount, Participation, PlaceCount, ProvisionReport,
+    PublishedComment, Snapshot,
 };
 
 use crate::db::{DbConnection, DbError};

@@ -15,7 +15,9 @@ pub(super) fn spreadsheet_safe(text: &str) -> String {
     }
 }
 
-pub(super) const CSV_HEADER: [&str; 10] = [
+/// Columns are only ever added at the end, so scripts reading them by
+/// position keep working.
+pub(super) const CSV_HEADER: [&str; CSV_COLUMNS] = [
     "provision_key",
     "stakeholder_group",
     "country",
@@ -26,14 +28,21 @@ pub(super) const CSV_HEADER: [&str; 10] = [
     "organization",
     "comment",
     "proposed_text",
+    "division_key",
 ];
+
+pub(super) const CSV_COLUMNS: usize = 11;
 
 /// Where a report's texts and CSV rows go while it is computed: the preview
 /// keeps the first few texts of each provision in memory; a publication
 /// stores them all with its version, a batch at a time, so memory stays
 /// bounded by one provision's texts whatever the round's size.
 pub trait Output {
-    fn csv_row(&mut self, conn: &mut DbConnection, record: [&str; 10]) -> Result<(), ReportError>;
+    fn csv_row(
+        &mut self,
+        conn: &mut DbConnection,
+        record: [&str; CSV_COLUMNS],
+    ) -> Result<(), ReportError>;
     /// `key` is '' for general comments; `seq` counts from 0 per key.
     fn text(
         &mut self,
@@ -76,7 +85,7 @@ impl Output for Preview {
         i64::MAX
     }
 
-    fn csv_row(&mut self, _: &mut DbConnection, _: [&str; 10]) -> Result<(), ReportError> {
+    fn csv_row(&mut self, _: &mut DbConnection, _: [&str; CSV_COLUMNS]) -> Result<(), ReportError> {
         Ok(())
     }
 

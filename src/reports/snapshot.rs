@@ -46,6 +46,38 @@ pub struct PublishedComment {
     pub hidden_reason: Option<String>,
 }
 
+/// A part, chapter, section or annex of the draft the round commented on.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct DivisionReport {
+    pub key: String,
+    pub label: String,
+    pub heading: String,
+    pub depth: i32,
+    pub parent: Option<String>,
+    #[serde(default)]
+    pub translated_label: Option<String>,
+    #[serde(default)]
+    pub translated_heading: Option<String>,
+}
+
+impl crate::drafts::structure::Node for DivisionReport {
+    fn key(&self) -> &str {
+        &self.key
+    }
+    fn parent(&self) -> Option<&str> {
+        self.parent.as_deref()
+    }
+}
+
+/// The division a provision sits in, named in full so a reader of
+/// report.json needs no lookup.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct DivisionRef {
+    pub key: String,
+    pub label: String,
+    pub heading: String,
+}
+
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct ProvisionReport {
     pub key: String,
@@ -58,6 +90,10 @@ pub struct ProvisionReport {
     pub translated_heading: Option<String>,
     #[serde(default)]
     pub translated_body: Option<String>,
+    /// The innermost division; `None` in a draft without divisions and in
+    /// snapshots published before drafts had them.
+    #[serde(default)]
+    pub division: Option<DivisionRef>,
     pub figures: ProvisionFigures,
     pub response: Option<String>,
     pub campaigns: Vec<Campaign>,
@@ -86,6 +122,9 @@ pub struct Snapshot {
     pub min_group_size: i64,
     pub campaign_threshold: f64,
     pub participation: Participation,
+    /// In document order; empty for a draft without divisions.
+    #[serde(default)]
+    pub divisions: Vec<DivisionReport>,
     pub provisions: Vec<ProvisionReport>,
     /// How many general comments are published.
     pub general_texts: i64,

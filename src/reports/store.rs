@@ -1,7 +1,7 @@
 //! A publication's output: its texts and open-data CSV, stored with its
 //! version a batch at a time.
 
-use super::output::{CSV_HEADER, Output};
+use super::output::{CSV_COLUMNS, CSV_HEADER, Output};
 use super::{PublishedComment, ReportError};
 use crate::db::schema::{report_csv_chunks, report_texts};
 use crate::db::{DbConnection, PositionId, ReportId};
@@ -81,7 +81,11 @@ impl Store {
 }
 
 impl Output for Store {
-    fn csv_row(&mut self, conn: &mut DbConnection, record: [&str; 10]) -> Result<(), ReportError> {
+    fn csv_row(
+        &mut self,
+        conn: &mut DbConnection,
+        record: [&str; CSV_COLUMNS],
+    ) -> Result<(), ReportError> {
         self.csv.write_record(record)?;
         if self.csv.get_ref().len() >= CSV_CHUNK_BYTES {
             self.flush_csv(conn)?;

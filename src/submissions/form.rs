@@ -54,7 +54,7 @@ fn bracketed<'a>(name: &'a str, prefix: &str) -> Option<&'a str> {
 /// Carriage returns from browsers are normalized so lengths count characters
 /// the participant sees.
 fn text(value: &str) -> String {
-    value.replace("\r\n", "\n")
+    crate::forms::without_bidi_controls(value).replace("\r\n", "\n")
 }
 
 pub fn parse(
@@ -67,7 +67,7 @@ pub fn parse(
     let mut action = None;
     for (name, value) in pairs {
         match name.as_str() {
-            "csrf_token" => {}
+            "csrf_token" | "form_token" => {}
             "action" => {
                 action = Some(
                     Action::parse(value)
@@ -178,6 +178,7 @@ mod tests {
                 translated_heading: None,
                 translated_body: None,
                 translated_label: None,
+                division_key: None,
             })
             .collect()
     }

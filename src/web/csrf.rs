@@ -1,8 +1,9 @@
 //! Every state-changing request must carry the session's CSRF token: in the
 //! `csrf_token` form field, or in the query string for file uploads.
 
-use super::AppState;
+use super::{AppState, once};
 use crate::accounts::tokens;
+use crate::replies;
 use crate::web::errors::AppError;
 use actix_session::SessionExt;
 use actix_web::HttpMessage;
@@ -13,12 +14,13 @@ use actix_web::middleware::Next;
 use actix_web::web;
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
+use sha2::Digest;
 
 pub const FIELD: &str = "csrf_token";
 
-fn field(pairs: &[u8]) -> Option<String> {
+fn field(pairs: &[u8], name: &str) -> Option<String> {
     form_urlencoded::parse(pairs)
-        .find(|(k, _)| k == FIELD)
+        .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
 }
 
@@ -66,8 +68,10 @@ async fn verify(mut req: ServiceRequest) -> Result<ServiceRequest, (ServiceReque
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
-    let supplied = if multipart {
-        field(req.query_string().as_bytes())
+    let (supplied, once) = if multipart {
+        // The upload itself is not read here; its token says it all.
+        let query = req.query_string().as_bytes();
+        (field(query, FIELD), field(query, once::FIELD))
     } else {
         let mut body = BytesMut::new();
         let mut payload = req.take_payload();
@@ -84,9 +88,13 @@ async fn verify(mut req: ServiceRequest) -> Result<ServiceRequest, (ServiceReque
         if !super::input::well_formed_urlencoded(&body) {
             return Err((req, AppError::bad_request("form is not clean UTF-8")));
         }
-        let token = field(&body);
+        let token = field(&body, FIELD);
+        // The same form sent again with other answers (after going back in
+        // the browser) is a new request, not a repeat.
+        let once = field(&body, once::FIELD)
+            .map(|t| format!("{t}:{}", hex::encode(sha2::Sha256::digest(&body))));
         req.set_payload(payload_from(body));
-        token
+        (token, once)
     };
     let expected = req
         .get_session()
@@ -94,7 +102,13 @@ async fn verify(mut req: ServiceRequest) -> Result<ServiceRequest, (ServiceReque
         .ok()
         .flatten();
     match (expected, supplied) {
-        (Some(e), Some(s)) if tokens::constant_time_eq(&e, &s) => Ok(req),
+        (Some(e), Some(s)) if tokens::constant_time_eq(&e, &s) => {
+            if let Some(once) = once {
+                req.extensions_mut()
+                    .insert(once::FormToken(replies::key(&e, &once)));
+            }
+            Ok(req)
+        }
         _ => Err((req, AppError::forbidden())),
     }
 }

@@ -141,12 +141,6 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        match self.kind {
-            ErrorKind::Internal => tracing::error!(error = %self, "internal error"),
-            ErrorKind::Unavailable => tracing::warn!(error = %self, "service unavailable"),
-            ErrorKind::Conflict => tracing::warn!(error = %self, "concurrent change refused"),
-            _ => {}
-        }
         let mut res = HttpResponse::build(self.status_code());
         match &self.kind {
             ErrorKind::Unavailable => {
@@ -305,14 +299,39 @@ pub fn page(
     )
 }
 
+/// How loud an error response is in the log: failures of ours are errors,
+/// refusals that may need an operator's eye (conflicts, rate limits) are
+/// warnings, other refusals of a request are information, and a redirect to
+/// sign in is routine.
+pub fn log_level(status: StatusCode) -> tracing::Level {
+    match status.as_u16() {
+        500.. => tracing::Level::ERROR,
+        409 | 429 => tracing::Level::WARN,
+        400..=499 => tracing::Level::INFO,
+        _ => tracing::Level::DEBUG,
+    }
+}
+
+fn log(status: StatusCode, error: &actix_web::Error, path: &str) {
+    let level = log_level(status);
+    let status = status.as_u16();
+    match level {
+        tracing::Level::ERROR => tracing::error!(status, path, %error, "request failed"),
+        tracing::Level::WARN => tracing::warn!(status, path, %error, "request refused"),
+        tracing::Level::INFO => tracing::info!(status, path, %error, "request refused"),
+        _ => tracing::debug!(status, path, %error, "request redirected"),
+    }
+}
+
 pub fn render<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
     // Responses a handler built on purpose (a form shown again with its errors)
     // carry no error and pass through; only failures are replaced.
-    if res.response().error().is_none() {
+    let Some(error) = res.response().error() else {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    }
+    };
+    log(res.status(), error, res.request().path());
     let (req, old) = res.into_parts();
     let status = old.status();
     let Some(state) = req.app_data::<web::Data<AppState>>() else {
@@ -345,4 +364,22 @@ pub fn render<B: MessageBody + 'static>(
 /// Routes nobody registered answer with the 404 page.
 pub async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
     Err(AppError::not_found())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_errors_refusals_are_information_and_redirects_are_routine() {
+        let level = |code| log_level(StatusCode::from_u16(code).unwrap());
+        assert_eq!(level(500), tracing::Level::ERROR);
+        assert_eq!(level(503), tracing::Level::ERROR);
+        assert_eq!(level(429), tracing::Level::WARN);
+        assert_eq!(level(409), tracing::Level::WARN);
+        for refusal in [400, 403, 404, 413, 422] {
+            assert_eq!(level(refusal), tracing::Level::INFO, "{refusal}");
+        }
+        assert_eq!(level(303), tracing::Level::DEBUG);
+    }
 }

@@ -8,6 +8,7 @@ pub mod headers;
 pub mod input;
 pub mod load_shedding;
 pub mod locale;
+pub mod once;
 pub mod page;
 pub mod query_count;
 mod state;

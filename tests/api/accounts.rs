@@ -293,17 +293,7 @@ both_backends! {
 
 #[actix_web::test]
 async fn registration_succeeds_while_the_smtp_server_is_down_and_the_mail_arrives_later() {
-    if std::process::Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .status()
-        .map(|s| !s.success())
-        .unwrap_or(true)
-    {
-        assert!(
-            std::env::var("POLYPHONY_TEST_REQUIRE_SMTP").is_err(),
-            "aiosmtpd is required"
-        );
-        eprintln!("skipped: python3 with aiosmtpd is not available");
+    if !crate::skips::aiosmtpd_available() {
         return;
     }
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -107,6 +107,16 @@ const ROUTES: &[Route] = &[
         Public,
     ),
     get(
+        "/consultations/{slug}/rounds/{n}/report/search",
+        "/consultations/additional-protocol/rounds/1/report/search?q=data",
+        Public,
+    ),
+    get(
+        "/consultations/{slug}/rounds/{n}/report/texts/{id}",
+        "/consultations/additional-protocol/rounds/1/report/texts/1",
+        Public,
+    ),
+    get(
         "/admin/consultations/{slug}/rounds/{n}/report",
         "/admin/consultations/additional-protocol/rounds/1/report",
         Organizer,
@@ -1138,6 +1148,167 @@ both_backends! {
                        "referrer-policy: same-origin", "x-frame-options: deny"] {
             assert!(head.contains(header), "413 without {header}: {head}");
         }
+    }
+}
+
+both_backends! {
+    async fn every_get_route_answers_head_like_get_without_a_body(app) {
+        let w = world(&app).await;
+        for route in ROUTES.iter().filter(|r| r.method == "GET") {
+            let path = w.path(route.example);
+            for who in ["anonymous", "owner", "admin"] {
+                let b = w.browser(who);
+                let get = b.get(&path).await;
+                let head = b.client.head(format!("{}{path}", b.address)).send().await.unwrap();
+                let what = format!("{who}: HEAD {path}");
+                assert_eq!(head.status(), get.status(), "{what}");
+                assert_eq!(
+                    head.headers().get("content-type"),
+                    get.headers().get("content-type"),
+                    "{what}"
+                );
+                assert_security_headers(&head, &what);
+                assert!(head.bytes().await.unwrap().is_empty(), "{what} has a body");
+            }
+        }
+        assert_eq!(w.anonymous.client.head(format!("{}/nope", w.anonymous.address)).send().await.unwrap().status(), 404);
+    }
+
+    async fn strict_transport_security_is_sent_only_when_the_site_is_served_over_https(app) {
+        let res = app.get("/").await;
+        assert!(res.headers().get("strict-transport-security").is_none(), "HSTS over plain HTTP");
+        let database = TestDatabase::create(app.backend).expect("a second test database");
+        let mut settings = test_settings(&database);
+        settings.app.base_url = "https://consult.example.org".into();
+        let https = spawn_with(database, settings, app.backend).await;
+        for path in ["/", "/login", "/nope"] {
+            let res = https.get(path).await;
+            assert_eq!(
+                res.headers().get("strict-transport-security").and_then(|v| v.to_str().ok()),
+                Some("max-age=31536000"),
+                "{path}"
+            );
+        }
+    }
+}
+
+/// A form's fields that make `route` do what it is for, as its page would send
+/// them; the one-time token is added by the caller.
+fn effective_fields(pattern: &str) -> Vec<(&'static str, &'static str)> {
+    match pattern {
+        "/consultations/{slug}/rounds/{n}/submission" => vec![
+            ("action", "submit"),
+            ("stance[art-1]", "support"),
+            ("disclosure", "anonymous"),
+        ],
+        "/admin/consultations/{slug}/rounds/{n}/responses/{key}" => {
+            vec![("response", "We heard you.")]
+        }
+        "/admin/moderation/{id}/hide" => vec![("reason", "off topic")],
+        "/register" => vec![
+            ("email", "twice@example.org"),
+            ("password", "a long enough passphrase 42"),
+            ("display_name", "Twice"),
+            ("organization", "Org"),
+            ("stakeholder_group", "academia"),
+            ("country", "FR"),
+            ("locale", "en"),
+        ],
+        "/password/forgot" => vec![("email", "owner@example.org")],
+        "/password/reset/{token}" => vec![("password", "a long enough passphrase 42")],
+        "/account" => vec![
+            ("display_name", "Owner renamed"),
+            ("organization", "Org"),
+            ("stakeholder_group", "academia"),
+            ("country", "FR"),
+            ("locale", "en"),
+        ],
+        "/account/password" => vec![
+            ("current_password", PASSWORD),
+            ("new_password", "another long passphrase 43"),
+        ],
+        "/account/delete" => vec![("password", "another long passphrase 43")],
+        "/admin/consultations" => vec![
+            ("slug", "sent-twice"),
+            ("title", "Sent twice"),
+            ("summary", "Once."),
+            ("eligible_groups", "academia"),
+        ],
+        "/admin/consultations/{slug}" => vec![
+            ("title", "Renamed once"),
+            ("summary", "Once."),
+            ("eligible_groups", "academia"),
+        ],
+        "/admin/consultations/{slug}/rounds" => vec![
+            ("draft_version", "1"),
+            ("opens_at", "2030-01-01T00:00:00Z"),
+            ("closes_at", "2030-02-01T00:00:00Z"),
+            ("attribution", "open"),
+        ],
+        "/admin/consultations/{slug}/rounds/{n}/{action}" => vec![],
+        "/admin/users/{id}/role" => vec![("role", "organizer")],
+        _ => vec![],
+    }
+}
+
+both_backends! {
+    async fn every_form_sent_twice_has_its_effect_once_and_both_get_the_same_answer(app) {
+        let w = world(&app).await;
+        // Signing out and deleting the account end the session the others need.
+        let mut posts: Vec<&Route> = ROUTES.iter().filter(|r| r.method == "POST" && r.pattern != "/login").collect();
+        posts.sort_by_key(|r| ["/logout", "/account/delete"].contains(&r.pattern));
+        let mut moved = std::collections::BTreeMap::new();
+        for route in posts {
+            let path = w.path(route.example);
+            let b = w.browser(match route.access { Admin | Organizer => "admin", _ if route.pattern == "/register" => "anonymous", _ => "owner" });
+            let csrf = token(b).await;
+            let form_token = polyphony::accounts::tokens::generate();
+            let send = || async {
+                let res = if route.pattern.ends_with("/drafts") || route.pattern.ends_with("/translation") {
+                    let upload = reqwest::multipart::Form::new()
+                        .text("markdown", "# Draft\n\n## Article 1 — Scope\nOnce.\n\n## Article 2 — Rest\nTwice?\n")
+                        .text("action", if route.pattern.ends_with("/drafts") { "save" } else { "preview" });
+                    b.client.post(format!("{}{path}?csrf_token={csrf}&form_token={form_token}", b.address))
+                        .multipart(upload).send().await.unwrap()
+                } else {
+                    let mut fields = effective_fields(route.pattern);
+                    fields.push(("csrf_token", &csrf));
+                    fields.push(("form_token", &form_token));
+                    b.post_form(&path, &fields).await
+                };
+                (res.status().as_u16(), location(&res), res.text().await.unwrap())
+            };
+            let before = state(&app).await;
+            let (first, second) = tokio::join!(send(), send());
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            let later = send().await;
+            let what = format!("POST {path}");
+            assert!(first.0 < 500, "{what}: {}", first.0);
+            if first.0 < 400 {
+                assert_eq!((second.0, &second.1), (first.0, &first.1), "{what}: a double click gets the first answer");
+                assert_eq!(second.2, first.2, "{what}: a double click gets the first page");
+                if ["/logout", "/account/delete"].contains(&route.pattern) && later.0 == 403 {
+                    // The session it ended cannot send it again.
+                } else {
+                    assert_eq!(later, first, "{what}: a repeat gets the first answer");
+                }
+            } else {
+                // A refusal changes nothing, so a repeat is refused alike.
+                assert_eq!((second.0, later.0), (first.0, first.0), "{what}");
+            }
+            let after = state(&app).await;
+            for (i, (a, b)) in before.iter().zip(&after).enumerate() {
+                assert!((a - b).abs() <= 1, "{what}: count {i} moved from {a} to {b}");
+            }
+            moved.insert(route.pattern, before.iter().zip(&after).filter(|(a, b)| a != b).count());
+        }
+        for acting in ["/consultations/{slug}/rounds/{n}/submission", "/admin/consultations", "/admin/consultations/{slug}/rounds",
+                       "/admin/consultations/{slug}/drafts", "/register", "/admin/consultations/{slug}/rounds/{n}/{action}"] {
+            assert!(moved[acting] > 0, "{acting} did something (once)");
+        }
+        // Signing in twice opens two sessions, both good: nothing to count once.
+        let (_, login) = w.anonymous.get_text("/login").await;
+        assert!(!login.contains("form_token"));
     }
 }
 

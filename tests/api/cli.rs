@@ -1,6 +1,6 @@
 //! The binary's command line, run as a separate process.
 
-use crate::helpers::{Backend, TestDatabase};
+use crate::helpers::{Backend, TestDatabase, spawn_app};
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -170,6 +170,37 @@ fn seed_synthetic_adds_realistic_submissions() {
     assert!(withdrawn > 0);
     let positions: i64 = positions::table.count().get_result(&mut conn).unwrap();
     assert_eq!(positions, 600 * 12);
+}
+
+/// The container health check: `polyphony healthcheck` asks the configured
+/// port for /healthz, so it passes only while the application answers there.
+#[actix_web::test]
+async fn healthcheck_passes_while_the_server_answers_and_fails_when_nothing_listens() {
+    let app = spawn_app(Backend::Sqlite).await.unwrap();
+    let port = app.address.rsplit(':').next().unwrap().to_string();
+    let mut answering = polyphony(&app.database);
+    answering
+        .env("POLYPHONY__SERVER__PORT", &port)
+        .arg("healthcheck");
+    let out = actix_web::rt::task::spawn_blocking(move || answering.output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(succeeded(&out), "ok");
+
+    let unused = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = polyphony(&app.database)
+        .env("POLYPHONY__SERVER__PORT", unused.to_string())
+        .arg("healthcheck")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("connecting to 127.0.0.1"), "{stderr}");
 }
 
 /// Every message exists in both languages, and every message is used: by a

@@ -50,7 +50,7 @@ impl TestDatabase {
                         std::env::var("POLYPHONY_TEST_REQUIRE_POSTGRES").is_err(),
                         "POLYPHONY_TEST_REQUIRE_POSTGRES is set but POLYPHONY_TEST_POSTGRES_URL is not"
                     );
-                    eprintln!("skipped: POLYPHONY_TEST_POSTGRES_URL is not set");
+                    crate::skips::record("POLYPHONY_TEST_POSTGRES_URL is not set");
                     return None;
                 };
                 let name = format!("polyphony_test_{}", uuid::Uuid::new_v4().simple());
@@ -501,4 +501,32 @@ pub async fn import(
             &[("markdown", markdown), ("level", "2"), ("action", action)],
         )
         .await
+}
+
+/// (key, heading, body, translated heading) of each provision, in order.
+pub async fn stored_provisions(
+    app: &TestApp,
+    slug: &'static str,
+) -> Vec<(String, String, String, Option<String>)> {
+    use diesel::prelude::*;
+    use polyphony::db::schema::{consultations, draft_versions, provisions};
+    app.db
+        .query(move |c| {
+            provisions::table
+                .inner_join(draft_versions::table)
+                .inner_join(
+                    consultations::table.on(consultations::id.eq(draft_versions::consultation_id)),
+                )
+                .filter(consultations::slug.eq(slug))
+                .order(provisions::ordinal)
+                .select((
+                    provisions::provision_key,
+                    provisions::heading,
+                    provisions::body,
+                    provisions::translated_heading,
+                ))
+                .load(c)
+        })
+        .await
+        .unwrap()
 }

@@ -6,9 +6,13 @@
 #[macro_use]
 mod helpers;
 
+#[path = "../../src/drafts/docx_fixture.rs"]
+mod docx_fixture;
+
 mod accounts;
 mod attacks;
 mod cli;
+mod docs;
 mod foundation;
 mod glance;
 mod organize;
@@ -16,5 +20,8 @@ mod performance;
 mod properties;
 mod reliability;
 mod reports;
+mod skips;
+mod structure;
 mod submissions;
 mod translations;
+mod word_import;

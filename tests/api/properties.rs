@@ -271,6 +271,7 @@ fn round_provisions() -> Vec<Provision> {
             heading: String::new(),
             body: "x".into(),
             translated_label: None,
+            division_key: None,
             translated_heading: None,
             translated_body: None,
         })

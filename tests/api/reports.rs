@@ -257,6 +257,36 @@ both_backends! {
         assert!(manage.contains("Close the round before publishing its report."));
         assert_eq!(app.get(&format!("{ROUND}/report")).await.status(), 404);
     }
+
+    async fn bidirectional_controls_cannot_turn_a_published_line_around(app) {
+        const SPOOF: &str = "Mallory \u{202E}esoppO";
+        // Typed into the profile form: refused at the edge.
+        let b = app.participant("rlo@example.org", "civil_society", "FR", false).await;
+        let (_, account) = b.get_text("/account").await;
+        let res = b.post_form("/account", &[("csrf_token", &csrf_in(&account)), ("display_name", SPOOF),
+            ("organization", "Org \u{2067}x"), ("stakeholder_group", "civil_society"), ("country", "FR"), ("locale", "en")]).await;
+        assert_eq!(res.status(), 303);
+        let stored: (String, String) = app.db.query(|c| polyphony::db::schema::users::table
+            .filter(polyphony::db::schema::users::email.eq("rlo@example.org"))
+            .select((polyphony::db::schema::users::display_name, polyphony::db::schema::users::organization))
+            .first(c)).await.unwrap();
+        assert_eq!(stored, ("Mallory esoppO".to_string(), "Org x".to_string()));
+        // Stored before that rule (or by another way in): published without them.
+        let old = app.participant("old@example.org", "civil_society", "FR", false).await;
+        answer(&old, &[("stance[art-1]", "support"), ("comment[art-1]", "Fine \u{202E}by us"), ("disclosure", "attributed")]).await;
+        app.db.query(|c| diesel::update(polyphony::db::schema::submissions::table)
+            .set(polyphony::db::schema::submissions::display_name.eq(SPOOF)).execute(c)).await.unwrap();
+        close_and_publish(&app).await;
+        let (_, page) = app.get_text(&format!("{ROUND}/report/provisions/art-1")).await;
+        assert!(page.contains("Mallory esoppO") && page.contains("<bdi>"), "the name is published, isolated");
+        assert!(page.contains("Fine by us"), "the comment was cleaned when it was posted");
+        let (_, csv) = app.get_text(&format!("{ROUND}/report.csv")).await;
+        let (_, json) = app.get_text(&format!("{ROUND}/report.json")).await;
+        for (what, text) in [("page", &page), ("csv", &csv), ("json", &json)] {
+            assert!(!text.contains('\u{202E}') && !text.contains('\u{2067}') && !text.contains("\\u202e"),
+                "{what} carries a bidirectional control");
+        }
+    }
 }
 
 both_backends! {

@@ -52,20 +52,11 @@ async fn upload(admin: &Browser, page: &str, file: &str, action: &str) -> reqwes
 }
 
 async fn translated_headings(app: &TestApp, slug: &'static str) -> Vec<Option<String>> {
-    app.db
-        .query(move |c| {
-            provisions::table
-                .inner_join(draft_versions::table)
-                .inner_join(
-                    consultations::table.on(consultations::id.eq(draft_versions::consultation_id)),
-                )
-                .filter(consultations::slug.eq(slug))
-                .order(provisions::ordinal)
-                .select(provisions::translated_heading)
-                .load(c)
-        })
-        .await
-        .unwrap()
+    let stored = stored_provisions(app, slug).await;
+    stored
+        .into_iter()
+        .map(|(_, _, _, translated)| translated)
+        .collect()
 }
 
 both_backends! {

@@ -5,7 +5,7 @@ use super::freshness::Freshness;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation, Slug};
 use crate::db::Db;
-use crate::drafts::{self, DraftVersion, Provision};
+use crate::drafts::{self, Division, DraftVersion, Provision};
 use crate::rounds::{self, Round, RoundNumber, RoundState};
 use crate::submissions::{self, Stored};
 use crate::web::encoded::Encoded;
@@ -23,9 +23,12 @@ pub struct RoundCommon {
     pub published: bool,
     pub draft: DraftVersion,
     pub provisions: Vec<Provision>,
+    /// Parts, chapters, sections and annexes; empty for a flat draft.
+    pub divisions: Vec<Division>,
     pub groups: Vec<StakeholderGroup>,
     /// The provisions of the version before this round's, to show changes.
     pub previous: Option<Vec<Provision>>,
+    pub previous_divisions: Vec<Division>,
     /// The page as readers who are not signed in see it, rendered once for
     /// as long as this entry is cached rather than once per reader: a surge
     /// of readers then costs no Markdown, template or compression work.
@@ -167,9 +170,13 @@ fn load_common(
     let draft = drafts::find(conn, round.draft_version_id)?;
     let provisions = drafts::provisions_of(conn, draft.id)?;
     let groups = consultations::eligible_groups(conn, consultation.id)?;
-    let previous = match drafts::previous_version(conn, &draft)? {
-        Some(v) => Some(drafts::provisions_of(conn, v.id)?),
-        None => None,
+    let divisions = drafts::divisions_of(conn, draft.id)?;
+    let (previous, previous_divisions) = match drafts::previous_version(conn, &draft)? {
+        Some(v) => (
+            Some(drafts::provisions_of(conn, v.id)?),
+            drafts::divisions_of(conn, v.id)?,
+        ),
+        None => (None, vec![]),
     };
     Ok(RoundCommon {
         consultation,
@@ -177,8 +184,10 @@ fn load_common(
         published,
         draft,
         provisions,
+        divisions,
         groups,
         previous,
+        previous_divisions,
         anonymous_pages: Mutex::default(),
         freshness: Freshness::new(),
     })

@@ -4,7 +4,7 @@
 use crate::clock::rfc3339;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation, Slug};
-use crate::drafts::{self, DraftVersion, ImportError, import};
+use crate::drafts::{self, DraftVersion, ImportError, docx};
 use crate::forms::FieldErrors;
 use crate::rounds::{self, Attribution, Round};
 use crate::web::errors::AppError;
@@ -202,11 +202,20 @@ pub(super) fn manage_page(
     }
 }
 
-/// The posted draft: `markdown` (or an uploaded file), `level`, `action`.
+/// The posted draft: `markdown` (or an uploaded Markdown or Word file),
+/// `level`, `action`.
 pub(super) struct DraftUpload {
     pub(super) markdown: Result<String, ImportError>,
+    /// What an uploaded Word file held that its Markdown does not.
+    pub(super) left_out: Vec<LeftOutNote>,
     pub(super) level: u8,
     pub(super) save: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct LeftOutNote {
+    pub(super) message_key: &'static str,
+    pub(super) count: usize,
 }
 
 pub(super) async fn read_upload(
@@ -215,6 +224,7 @@ pub(super) async fn read_upload(
     limit: usize,
 ) -> Result<DraftUpload, AppError> {
     let mut fields: Vec<(String, Vec<u8>)> = vec![];
+    let mut file_name = String::new();
     if req.content_type() == "multipart/form-data" {
         let mut multipart = actix_multipart::Multipart::new(req.headers(), payload);
         // Counted over all parts: a chunked body declares no length, and many
@@ -223,6 +233,11 @@ pub(super) async fn read_upload(
         while let Some(item) = multipart.next().await {
             let mut part = item.map_err(|e| AppError::bad_request(e.to_string()))?;
             let name = part.name().unwrap_or_default().to_string();
+            if name == "file"
+                && let Some(uploaded) = part.content_disposition().and_then(|d| d.get_filename())
+            {
+                file_name = uploaded.to_string();
+            }
             let mut bytes = Vec::new();
             while let Some(chunk) = part.next().await {
                 let chunk = chunk.map_err(|e| AppError::bad_request(e.to_string()))?;
@@ -253,17 +268,26 @@ pub(super) async fn read_upload(
             .find(|(k, v)| k == name && !v.is_empty())
             .map(|(_, v)| v.as_slice())
     };
-    let markdown = match get("file").or(get("markdown")) {
-        Some(bytes) => import::decode(bytes).map(str::to_string),
-        None => Err(ImportError::Empty),
+    let upload = match (get("file"), get("markdown")) {
+        (Some(bytes), _) => docx::read_upload(bytes, &file_name),
+        (None, Some(bytes)) => docx::read_upload(bytes, ""),
+        (None, None) => Err(ImportError::Empty),
     };
+    let left_out = upload.as_ref().map_or(vec![], |u| {
+        u.left_out
+            .messages()
+            .into_iter()
+            .map(|(message_key, count)| LeftOutNote { message_key, count })
+            .collect()
+    });
     let level = get("level")
         .and_then(|v| std::str::from_utf8(v).ok())
         .and_then(|v| v.parse().ok())
         .filter(|l| (1..=6).contains(l))
         .unwrap_or(2);
     Ok(DraftUpload {
-        markdown,
+        markdown: upload.map(|u| u.markdown),
+        left_out,
         level,
         save: get("action") == Some(b"save"),
     })

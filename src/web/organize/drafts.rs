@@ -18,6 +18,7 @@ struct ImportPage {
     level: u8,
     preview: Option<import::ParsedDraft>,
     preview_html: Vec<String>,
+    left_out: Vec<LeftOutNote>,
     error_key: Option<&'static str>,
     error_detail: String,
     next_version: i32,
@@ -31,6 +32,7 @@ fn import_page(ctx: &Ctx, loaded: &Loaded, markdown: String, level: u8) -> Impor
         level,
         preview: None,
         preview_html: vec![],
+        left_out: vec![],
         error_key: None,
         error_detail: String::new(),
         next_version: loaded.versions.last().map_or(1, |v| v.version + 1),
@@ -83,6 +85,7 @@ pub async fn import_draft(
             .map(|p| markdown::to_html(&p.body))
             .collect();
         page.preview = Some(draft);
+        page.left_out = upload.left_out;
         return ctx.render(
             StatusCode::OK,
             "organize/import",

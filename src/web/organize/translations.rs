@@ -44,12 +44,14 @@ struct TranslationPage {
     problems: Vec<TranslationProblem>,
     preview_title: String,
     preview: Option<Vec<TranslationPreview>>,
+    left_out: Vec<LeftOutNote>,
 }
 
 struct TranslationTarget {
     consultation: Consultation,
     version: DraftVersion,
     provisions: Vec<drafts::Provision>,
+    divisions: Vec<drafts::Division>,
     level: u8,
     existing: Option<String>,
     /// The previous version and its translation, a starting point for a
@@ -72,6 +74,7 @@ async fn load_translation_target(
                 .find(|v| v.version == number)
                 .ok_or(AppError::not_found())?;
             let provisions = drafts::provisions_of(c, version.id)?;
+            let divisions = drafts::divisions_of(c, version.id)?;
             let (source, existing) = drafts::translation::sources(c, version.id)?;
             let previous = match drafts::previous_version(c, &version)? {
                 Some(p) if existing.is_none() => drafts::translation::sources(c, p.id)?
@@ -85,6 +88,7 @@ async fn load_translation_target(
                 consultation,
                 version,
                 provisions,
+                divisions,
                 existing,
             })
         })
@@ -102,9 +106,10 @@ fn translation_page(ctx: &Ctx, target: &TranslationTarget, markdown: String) -> 
         lang: lang.as_str(),
         level: target.level,
         keys: target
-            .provisions
+            .divisions
             .iter()
-            .map(|p| p.provision_key.clone())
+            .map(|d| d.key.clone())
+            .chain(target.provisions.iter().map(|p| p.provision_key.clone()))
             .collect(),
         markdown,
         replacing: target.existing.is_some(),
@@ -112,6 +117,7 @@ fn translation_page(ctx: &Ctx, target: &TranslationTarget, markdown: String) -> 
         problems: vec![],
         preview_title: String::new(),
         preview: None,
+        left_out: vec![],
     }
 }
 
@@ -186,10 +192,9 @@ pub async fn import_translation(
     let source = upload.markdown.as_ref().cloned().unwrap_or_default();
     let mut page = translation_page(&ctx, &target, source.clone());
     let title = translation_title(&ctx, &page);
-    let parsed = upload
-        .markdown
-        .map_err(Into::into)
-        .and_then(|md| drafts::translation::parse(&md, target.level, &target.provisions));
+    let parsed = upload.markdown.map_err(Into::into).and_then(|md| {
+        drafts::translation::parse(&md, target.level, &target.provisions, &target.divisions)
+    });
     let draft = match parsed {
         Ok(d) => d,
         Err(e) => {
@@ -204,6 +209,7 @@ pub async fn import_translation(
         }
     };
     if !upload.save {
+        page.left_out = upload.left_out;
         page.preview_title = draft.title.clone();
         page.preview = Some(
             target

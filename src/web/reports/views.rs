@@ -3,6 +3,7 @@
 use crate::accounts::countries;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::db::PositionId;
+use crate::drafts::structure;
 use crate::i18n::reading::{Text, TranslationNote};
 use crate::markdown;
 use crate::reports::chart::{self, Bar, Labels};
@@ -303,6 +304,67 @@ pub(super) struct ProvisionRow {
     pub(super) responses: i64,
     pub(super) texts: i64,
     pub(super) answered: bool,
+    /// The divisions that open just before this provision, outermost first.
+    pub(super) divisions: Vec<DivisionRow>,
+}
+
+/// A division's heading line in the overview, with its subtotal.
+#[derive(Serialize)]
+pub(super) struct DivisionRow {
+    pub(super) label: String,
+    pub(super) heading: Text,
+    pub(super) depth: i32,
+    pub(super) responses: i64,
+    /// The mean of its provisions' group-balanced support.
+    pub(super) balanced: String,
+}
+
+/// Each division's heading row, placed before the first provision inside it,
+/// with the responses and mean group-balanced support of every provision it
+/// holds (its subdivisions' included).
+fn division_rows(ctx: &Ctx, s: &Snapshot) -> Vec<Vec<DivisionRow>> {
+    use std::collections::HashMap;
+    fn innermost(p: &ProvisionReport) -> Option<&str> {
+        p.division.as_ref().map(|d| d.key.as_str())
+    }
+    let mut totals: HashMap<&str, (i64, f64, u32)> = HashMap::new();
+    for p in &s.provisions {
+        for d in structure::ancestors(&s.divisions, innermost(p)) {
+            let t = totals.entry(d.key.as_str()).or_default();
+            t.0 += p.figures.overall.total();
+            if let Some(b) = p.figures.balanced_support {
+                t.1 += b;
+                t.2 += 1;
+            }
+        }
+    }
+    let reading = ctx.reading();
+    let written_in = s.locale.as_str();
+    structure::openings(&s.divisions, s.provisions.iter().map(innermost))
+        .into_iter()
+        .map(|opened| {
+            opened
+                .iter()
+                .map(|d| {
+                    let heading =
+                        reading.text(&d.heading, written_in, d.translated_heading.as_deref());
+                    let label = match &d.translated_label {
+                        Some(l) if heading.lang != written_in => l.clone(),
+                        _ => d.label.clone(),
+                    };
+                    let (responses, sum, n) =
+                        totals.get(d.key.as_str()).copied().unwrap_or_default();
+                    DivisionRow {
+                        label,
+                        heading,
+                        depth: d.depth,
+                        responses,
+                        balanced: pct(ctx.locale, (n > 0).then(|| sum / f64::from(n))),
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -330,6 +392,7 @@ pub(super) struct ReportView {
     pub(super) general_comments: Vec<CommentView>,
     pub(super) general_texts: i64,
     pub(super) general_more: bool,
+    pub(super) has_divisions: bool,
 }
 
 pub(super) fn overview(
@@ -351,6 +414,7 @@ pub(super) fn overview(
             .collect()
     };
     let translated = s.provisions.iter().any(|p| is_translated(ctx, s, p));
+    let mut divisions = division_rows(ctx, s).into_iter();
     ReportView {
         frame: frame(ctx, s, versions, preview, translated),
         closes_at: s.closes_at.clone(),
@@ -389,6 +453,7 @@ pub(super) fn overview(
                     responses: f.overall.total(),
                     texts: p.texts,
                     answered: p.response.is_some(),
+                    divisions: divisions.next().unwrap_or_default(),
                 }
             })
             .collect(),
@@ -396,6 +461,7 @@ pub(super) fn overview(
         general_comments: comment_views(locale, general),
         general_more: s.general_texts > general.len() as i64,
         general_texts: s.general_texts,
+        has_divisions: !s.divisions.is_empty(),
     }
 }
 

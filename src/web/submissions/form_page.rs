@@ -38,6 +38,23 @@ pub(super) struct ProvisionView {
     pub(super) comment: String,
     pub(super) proposed_text: String,
     pub(super) has_proposal: bool,
+    /// The division headings that come just before it, outermost first.
+    pub(super) divisions: Vec<DivisionView>,
+    /// The label of the division it sat in in the previous version, when it
+    /// has moved to another.
+    pub(super) moved_from: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct DivisionView {
+    pub(super) key: String,
+    pub(super) label: String,
+    pub(super) heading: Text,
+    pub(super) depth: i32,
+    pub(super) body_html: String,
+    pub(super) body_lang: &'static str,
+    /// What changed since the previous version; `None` when nothing did.
+    pub(super) change: Option<drafts::diff::DivisionChangeKind>,
 }
 
 #[derive(Serialize)]
@@ -88,6 +105,7 @@ pub(super) struct RoundPage {
     pub(super) has_previous: bool,
     pub(super) show_changes: bool,
     pub(super) removed: Vec<drafts::diff::ProvisionChange>,
+    pub(super) removed_divisions: Vec<drafts::diff::DivisionChange>,
 }
 
 pub(super) fn disclosure_key(d: Disclosure) -> String {
@@ -132,6 +150,11 @@ pub(super) fn page(
         .as_ref()
         .map(|prev| drafts::diff::compare(prev, &data.provisions))
         .unwrap_or_default();
+    let division_changes = data
+        .previous
+        .as_ref()
+        .map(|_| drafts::diff::compare_divisions(&data.previous_divisions, &data.divisions))
+        .unwrap_or_default();
     let c = &data.consultation;
     let locale = ctx.locale;
     let refusal = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state).err();
@@ -140,10 +163,32 @@ pub(super) fn page(
     let shown = input.unwrap_or(&blank);
     let chatham = data.round.attribution() == Attribution::ChathamHouse;
     let draft_locale = data.draft.locale.as_str();
+    let openings = drafts::structure::openings(
+        &data.divisions,
+        data.provisions.iter().map(|p| p.division_key.as_deref()),
+    );
+    let division_view = |d: &drafts::Division| {
+        let (label, heading, body) = reading.division(d, draft_locale);
+        DivisionView {
+            key: d.key.clone(),
+            label,
+            heading,
+            depth: d.depth,
+            body_html: markdown::to_html(&body.text),
+            body_lang: body.lang,
+            change: division_changes
+                .iter()
+                .find(|c| c.key == d.key)
+                .map(|c| c.kind)
+                .filter(|k| *k != drafts::diff::DivisionChangeKind::Unchanged),
+        }
+    };
     let provisions: Vec<ProvisionView> = data
         .provisions
         .iter()
-        .map(|p| {
+        .zip(openings)
+        .map(|(p, opened)| {
+            let change = changes.iter().find(|c| c.key == p.provision_key);
             let (label, heading, body) = reading.provision(p, draft_locale);
             let given = shown
                 .positions
@@ -157,18 +202,15 @@ pub(super) fn page(
                 body_html: markdown::to_html(&body.text),
                 body_lang: body.lang,
                 answered: given.stance.is_some(),
-                change: changes
-                    .iter()
-                    .find(|c| c.key == p.provision_key)
-                    .map(|c| c.kind),
-                diff_html: show_changes
-                    .then(|| {
-                        changes
-                            .iter()
-                            .find(|c| c.key == p.provision_key)
-                            .map(|c| c.diff_html.clone())
-                    })
-                    .flatten(),
+                change: change.map(|c| c.kind),
+                diff_html: change.filter(|_| show_changes).map(|c| c.diff_html.clone()),
+                moved_from: change.and_then(|c| c.moved_from.as_ref()).map(|key| {
+                    data.previous_divisions
+                        .iter()
+                        .find(|d| &d.key == key)
+                        .map_or_else(|| key.clone(), |d| d.label.clone())
+                }),
+                divisions: opened.into_iter().map(division_view).collect(),
                 stances: Stance::ALL
                     .iter()
                     .map(|s| Choice {
@@ -277,6 +319,10 @@ pub(super) fn page(
         removed: changes
             .into_iter()
             .filter(|c| c.kind == drafts::diff::ChangeKind::Removed)
+            .collect(),
+        removed_divisions: division_changes
+            .into_iter()
+            .filter(|c| c.kind == drafts::diff::DivisionChangeKind::Removed)
             .collect(),
     }
 }

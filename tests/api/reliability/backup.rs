@@ -56,7 +56,7 @@ fn polyphony(url: &str) -> Command {
 fn tool_missing(tool: &str) -> bool {
     let missing = Command::new(tool).arg("--version").output().is_err();
     if missing {
-        eprintln!("skipped: {tool} is not installed");
+        crate::skips::record("pg_dump or psql is not installed");
     }
     missing
 }

@@ -1,5 +1,5 @@
 //! Reliability: crashes, outages of the database and of the mail server,
-//! graceful shutdown, backup and restore (README, "Reliability and security").
+//! graceful shutdown, backup and restore (docs/security.md, "Reliability").
 
 /// `name::sqlite` and `name::postgres` for a test written as
 /// `async fn test(backend: Backend)` that needs more than `both_backends!`

@@ -171,22 +171,7 @@ pub async fn participants(db: &Db, prefix: &str, n: usize) -> Vec<String> {
     emails
 }
 
-/// Whether the machine can run the SMTP tests; CI insists that it can.
-pub fn aiosmtpd_available() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    if !ok {
-        assert!(
-            std::env::var("POLYPHONY_TEST_REQUIRE_SMTP").is_err(),
-            "aiosmtpd is required"
-        );
-        eprintln!("skipped: python3 with aiosmtpd is not available");
-    }
-    ok
-}
+pub use crate::skips::aiosmtpd_available;
 
 /// An aiosmtpd server whose answer to each message is read from `mode_file`
 /// at that moment: `accept` (delivered to the maildir), or an SMTP reply such

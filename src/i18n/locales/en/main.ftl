@@ -89,6 +89,11 @@ import-error-no-key = A provision heading has no number and no {"{"}#key{"}"}: a
 import-error-invalid-key = A provision key may only hold lower-case letters, digits, "." and "-".
 import-error-duplicate-key = Two provisions have the same key.
 import-error-empty-provision = A provision has no text.
+import-error-docx-not-word = The file is not a Word document (.docx). In Word, use "Save as" and choose "Word Document (.docx)", or upload Markdown.
+import-error-docx-legacy = The file is an old Word document (.doc) or is protected by a password. In Word, remove the password and save it as "Word Document (.docx)".
+import-error-docx-damaged = The Word file cannot be read: it may be damaged. Open it in Word, save it again and upload it again.
+import-error-docx-too-large = The Word file is too large once uncompressed (more than 16 MB of text and markup).
+import-error-docx-tracked-changes = The Word document has tracked changes. Accept or reject all tracked changes in Word, then upload again.
 
 nav-admin = Dashboard
 nav-account = Your account
@@ -322,7 +327,30 @@ import-preview-lead = This is how the document was divided into provisions. Save
 import-key = key
 import-markdown = The draft, in Markdown
 import-markdown-hint = Each heading of the chosen level starts a provision. Its key comes from its number ("Article 3" → art-3) or from {"{"}#key{"}"} at the end of the heading.
-import-file = Or upload a Markdown file (at most 1 MB)
+import-file = Or upload a Markdown or Word (.docx) file (at most 1 MB)
+import-file-hint = In Word, the Heading 1, 2, 3… styles give the structure: Heading 2 is level 2, and the Title style gives the title. Lists, bold and italic are kept; tables, images, footnotes and comments are left out. Accept or reject tracked changes first.
+import-docx-left-out = The Word file held content that the import leaves out. Check the text and add what is missing:
+import-docx-left-out-tables = { $count ->
+    [one] one table
+   *[other] { $count } tables
+}
+import-docx-left-out-images = { $count ->
+    [one] one image, drawing or text box
+   *[other] { $count } images, drawings or text boxes
+}
+import-docx-left-out-equations = { $count ->
+    [one] one equation
+   *[other] { $count } equations
+}
+import-docx-left-out-footnotes = { $count ->
+    [one] one footnote or endnote
+   *[other] { $count } footnotes or endnotes
+}
+import-docx-left-out-comments = { $count ->
+    [one] one comment
+   *[other] { $count } comments
+}
+import-docx-left-out-contents = the table of contents
 import-level = Heading level that starts a provision
 import-preview-button = Preview
 import-save = Save as version { $version }
@@ -430,6 +458,8 @@ method-labels = "Consensus" means every counted group supports at two thirds or 
 method-verified = Figures in brackets count only participants whose stated affiliation the organizers verified.
 method-campaigns = Comments whose words are the same or nearly the same (word-shingle Jaccard similarity of 0.8 or more) are shown once as a campaign, with how often they were sent.
 method-disclosure = Each comment is published with only what its author allowed: name and organization, organization, group and country, or nothing. Under the Chatham House Rule no comment carries an affiliation. Every figure can be recomputed from the CSV download.
+method-divisions = A part, chapter, section or annex has a subtotal line: its responses are the sum of its provisions' responses, and its group-balanced support is the mean of its provisions' group-balanced support (provisions without enough responses left out), not a figure recomputed from pooled positions. The CSV gives each position's division in its last column.
+report-division-subtotal = Subtotal
 report-downloads = Open data
 report-csv = All counted positions (CSV)
 report-json = Figures, responses and comments (JSON)
@@ -480,6 +510,9 @@ change-added = New
 change-changed = Changed
 change-unchanged = Unchanged
 change-removed = Removed
+change-moved = Moved
+change-moved-from = Moved from { $division }
+change-division-removed = Removed, with what it held
 round-read-report = Read the report of this round
 admin-moderation = Texts to review before publication
 admin-moderation-none = No text is waiting for review.

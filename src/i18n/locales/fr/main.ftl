@@ -89,6 +89,11 @@ import-error-no-key = Un titre de disposition n’a ni numéro ni {"{"}#clé{"}"
 import-error-invalid-key = Une clé de disposition ne peut contenir que des minuscules, des chiffres, « . » et « - ».
 import-error-duplicate-key = Deux dispositions ont la même clé.
 import-error-empty-provision = Une disposition n’a pas de texte.
+import-error-docx-not-word = Le fichier n’est pas un document Word (.docx). Dans Word, utilisez « Enregistrer sous » et choisissez « Document Word (.docx) », ou téléversez du Markdown.
+import-error-docx-legacy = Le fichier est un ancien document Word (.doc) ou il est protégé par un mot de passe. Dans Word, retirez le mot de passe et enregistrez-le comme « Document Word (.docx) ».
+import-error-docx-damaged = Le fichier Word est illisible : il est peut-être endommagé. Ouvrez-le dans Word, enregistrez-le de nouveau et téléversez-le encore.
+import-error-docx-too-large = Le fichier Word est trop volumineux une fois décompressé (plus de 16 Mo de texte et de balisage).
+import-error-docx-tracked-changes = Le document Word contient des modifications suivies. Acceptez ou refusez toutes les modifications suivies dans Word, puis téléversez-le de nouveau.
 
 nav-admin = Tableau de bord
 nav-account = Votre compte
@@ -322,7 +327,30 @@ import-preview-lead = Voici comment le document a été découpé en disposition
 import-key = clé
 import-markdown = Le projet, en Markdown
 import-markdown-hint = Chaque titre du niveau choisi commence une disposition. Sa clé vient de son numéro (« Article 3 » → art-3) ou de {"{"}#clé{"}"} à la fin du titre.
-import-file = Ou téléversez un fichier Markdown (1 Mo au plus)
+import-file = Ou téléversez un fichier Markdown ou Word (.docx) (1 Mo au plus)
+import-file-hint = Dans Word, les styles Titre 1, 2, 3… donnent la structure : Titre 2 est le niveau 2, et le style Titre donne le titre. Les listes, le gras et l’italique sont conservés ; les tableaux, images, notes de bas de page et commentaires sont laissés de côté. Acceptez ou refusez d’abord les modifications suivies.
+import-docx-left-out = Le fichier Word contenait des éléments que l’import laisse de côté. Vérifiez le texte et ajoutez ce qui manque :
+import-docx-left-out-tables = { $count ->
+    [one] un tableau
+   *[other] { $count } tableaux
+}
+import-docx-left-out-images = { $count ->
+    [one] une image, un dessin ou une zone de texte
+   *[other] { $count } images, dessins ou zones de texte
+}
+import-docx-left-out-equations = { $count ->
+    [one] une équation
+   *[other] { $count } équations
+}
+import-docx-left-out-footnotes = { $count ->
+    [one] une note de bas de page ou de fin
+   *[other] { $count } notes de bas de page ou de fin
+}
+import-docx-left-out-comments = { $count ->
+    [one] un commentaire
+   *[other] { $count } commentaires
+}
+import-docx-left-out-contents = la table des matières
 import-level = Niveau de titre qui commence une disposition
 import-preview-button = Prévisualiser
 import-save = Enregistrer comme version { $version }
@@ -430,6 +458,8 @@ method-labels = « Consensus » signifie que chaque groupe compté soutient aux 
 method-verified = Les chiffres entre parenthèses ne comptent que les participants dont les organisateurs ont vérifié l’affiliation déclarée.
 method-campaigns = Les commentaires dont les mots sont identiques ou presque (similarité de Jaccard des séquences de mots de 0,8 ou plus) sont présentés une fois comme une campagne, avec leur nombre d’envois.
 method-disclosure = Chaque commentaire est publié avec seulement ce que son auteur a autorisé : nom et organisation, organisation, groupe et pays, ou rien. Sous la règle de Chatham House, aucun commentaire ne porte d’affiliation. Chaque chiffre peut être recalculé à partir du téléchargement CSV.
+method-divisions = Une partie, un chapitre, une section ou une annexe a une ligne de sous-total : ses réponses sont la somme des réponses de ses dispositions, et son soutien équilibré entre groupes est la moyenne du soutien équilibré de ses dispositions (sans celles qui ont trop peu de réponses), non un chiffre recalculé sur l’ensemble des positions. Le CSV donne la division de chaque position dans sa dernière colonne.
+report-division-subtotal = Sous-total
 report-downloads = Données ouvertes
 report-csv = Toutes les positions comptées (CSV)
 report-json = Chiffres, réponses et commentaires (JSON)
@@ -480,6 +510,9 @@ change-added = Nouveau
 change-changed = Modifié
 change-unchanged = Inchangé
 change-removed = Supprimé
+change-moved = Déplacé
+change-moved-from = Déplacé depuis { $division }
+change-division-removed = Supprimé, avec son contenu
 round-read-report = Lire le rapport de ce cycle
 admin-moderation = Textes à relire avant publication
 admin-moderation-none = Aucun texte n’attend de relecture.

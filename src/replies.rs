@@ -1,0 +1,89 @@
+//! Forms that count once: the first request carrying a form's one-time token
+//! claims it and records its answer; a repeat (a double click, a reload, a
+//! retry after a lost connection) waits for that answer and gets it again
+//! instead of acting a second time.
+
+use crate::db::schema::form_replies;
+use crate::db::{self, DbConnection, Failure};
+use diesel::prelude::*;
+use sha2::{Digest, Sha256};
+use time::{Duration, PrimitiveDateTime};
+
+/// How long an answer is kept for a repeat of its form.
+pub const KEPT: Duration = Duration::days(1);
+
+/// The stored key: the form's token within the session that sent it, so
+/// tokens never meet across sessions.
+pub fn key(session_token: &str, form_token: &str) -> String {
+    hex::encode(Sha256::digest(format!("{session_token}\n{form_token}")))
+}
+
+/// An answer as it is sent again.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct Reply {
+    pub status: i32,
+    pub location: Option<String>,
+    pub content_type: Option<String>,
+    pub body: Option<Vec<u8>>,
+}
+
+pub enum Claim {
+    /// This request is the first: serve it, then `record` or `release`.
+    First,
+    /// Another request holds the token; its answer once it has one.
+    Taken(Option<Reply>),
+}
+
+pub fn claim(conn: &mut DbConnection, key: &str, now: PrimitiveDateTime) -> QueryResult<Claim> {
+    let inserted = diesel::insert_into(form_replies::table)
+        .values((form_replies::key.eq(key), form_replies::created_at.eq(now)))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(Claim::First),
+        Err(e) if matches!(db::classify(&e), Failure::Conflict(_)) => {
+            Ok(Claim::Taken(answer(conn, key)?))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The recorded answer for `key`, if the first request has finished.
+pub fn answer(conn: &mut DbConnection, key: &str) -> QueryResult<Option<Reply>> {
+    form_replies::table
+        .find(key)
+        .filter(form_replies::status.is_not_null())
+        .select((
+            form_replies::status.assume_not_null(),
+            form_replies::location,
+            form_replies::content_type,
+            form_replies::body,
+        ))
+        .first(conn)
+        .optional()
+}
+
+pub fn record(conn: &mut DbConnection, key: &str, reply: &Reply) -> QueryResult<()> {
+    diesel::update(form_replies::table.find(key))
+        .set((
+            form_replies::status.eq(reply.status),
+            form_replies::location.eq(&reply.location),
+            form_replies::content_type.eq(&reply.content_type),
+            form_replies::body.eq(&reply.body),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Gives the token back: the first request failed without an effect worth
+/// repeating (a refusal, an outage), so a retry is served afresh.
+pub fn release(conn: &mut DbConnection, key: &str) -> QueryResult<()> {
+    diesel::delete(form_replies::table.find(key))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Forgets answers older than `KEPT`.
+pub fn prune(conn: &mut DbConnection, now: PrimitiveDateTime) -> QueryResult<usize> {
+    diesel::delete(form_replies::table.filter(form_replies::created_at.lt(now - KEPT)))
+        .execute(conn)
+}
