@@ -4,14 +4,23 @@
 -- alike; unaccent, where the server has it, folds "réglementation" and
 -- "reglementation" together as SQLite's remove_diacritics does.
 DO $$
+DECLARE
+    schema_name name;
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'unaccent') THEN
         CREATE EXTENSION IF NOT EXISTS unaccent;
+        SELECT n.nspname INTO schema_name
+            FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+            WHERE e.extname = 'unaccent';
         -- unaccent() is only STABLE (its dictionary could change); an index
         -- needs an IMMUTABLE function, which naming the dictionary gives.
-        CREATE FUNCTION polyphony_search_text(text) RETURNS text
-            LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
-            AS $f$ SELECT unaccent('unaccent'::regdictionary, $1) $f$;
+        -- Both are schema-qualified: a restore (pg_dump) runs with an empty
+        -- search_path.
+        EXECUTE format(
+            'CREATE FUNCTION polyphony_search_text(text) RETURNS text
+                LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+                AS $f$ SELECT %1$I.unaccent(%2$L::regdictionary, $1) $f$',
+            schema_name, quote_ident(schema_name) || '.unaccent');
     ELSE
         CREATE FUNCTION polyphony_search_text(text) RETURNS text
             LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
