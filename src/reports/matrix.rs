@@ -102,14 +102,19 @@ impl Band {
 }
 
 const TEXT: &str = "#1a1a1a";
-const LABEL_WIDTH: f64 = 150.0;
+const LABEL_WIDTH: f64 = 140.0;
 const COLUMN_WIDTH: f64 = 96.0;
 const ROW_HEIGHT: f64 = 40.0;
 const LINE: f64 = 15.0;
-const LEGEND_HEIGHT: f64 = 78.0;
-/// Characters of a column heading per line, and of a row label.
+/// The legend is one item a line and needs this much width, however few
+/// the columns.
+const LEGEND_WIDTH: f64 = 460.0;
+const LEGEND_ITEM: f64 = 24.0;
+/// Characters a line: of a column heading, of the legend's first line, of
+/// a row label.
 const HEADING_LINE: usize = 14;
-const LABEL_CHARS: usize = 20;
+const LEGEND_LINE: usize = 62;
+const LABEL_CHARS: usize = 17;
 
 /// The matrix as one inline SVG, labelled by its title and description.
 pub fn support_matrix(id: &str, rows: &[Row], labels: &Labels) -> String {
@@ -120,8 +125,10 @@ pub fn support_matrix(id: &str, rows: &[Row], labels: &Labels) -> String {
         .map(|c| wrap(c, HEADING_LINE))
         .collect();
     let heading_lines = headings.iter().map(Vec::len).max().unwrap_or(1);
-    let top = LEGEND_HEIGHT + LINE * heading_lines as f64 + 8.0;
-    let width = LABEL_WIDTH + COLUMN_WIDTH * labels.columns.len().max(1) as f64;
+    let how_to_read = wrap(&labels.how_to_read, LEGEND_LINE);
+    let legend_height = LINE * how_to_read.len() as f64 + 8.0 + LEGEND_ITEM * 4.0 + 12.0;
+    let top = legend_height + LINE * heading_lines as f64 + 8.0;
+    let width = (LABEL_WIDTH + COLUMN_WIDTH * labels.columns.len().max(1) as f64).max(LEGEND_WIDTH);
     let height = top + ROW_HEIGHT * rows.len() as f64;
     let mut svg = String::new();
     // Writing to a String cannot fail, hence the ignored results below.
@@ -141,14 +148,14 @@ pub fn support_matrix(id: &str, rows: &[Row], labels: &Labels) -> String {
         );
     }
     svg.push_str("</defs>");
-    legend(&mut svg, &id, labels);
+    legend(&mut svg, &id, &how_to_read, labels);
     for (i, lines) in headings.iter().enumerate() {
         let x = LABEL_WIDTH + COLUMN_WIDTH * (i as f64 + 0.5);
         // Headings sit on the bottom line, so short ones line up with long.
         let first = top - 8.0 - LINE * (lines.len() as f64 - 1.0) - 4.0;
         let _ = write!(
             svg,
-            r#"<text x="{x}" y="{first}" text-anchor="middle" font-size="12" font-weight="bold">"#
+            r#"<text x="{x}" y="{first}" text-anchor="middle" font-size="11" font-weight="bold">"#
         );
         for (n, line) in lines.iter().enumerate() {
             let dy = if n == 0 { 0.0 } else { LINE };
@@ -164,29 +171,37 @@ pub fn support_matrix(id: &str, rows: &[Row], labels: &Labels) -> String {
     svg
 }
 
-fn legend(svg: &mut String, id: &str, labels: &Labels) {
-    let _ = write!(
-        svg,
-        r#"<text x="0" y="14">{}</text>"#,
-        escape(&labels.how_to_read)
-    );
-    for (i, band) in BANDS.into_iter().enumerate() {
-        let y = 26.0 + 24.0 * (i / 2) as f64;
-        let x = 300.0 * (i % 2) as f64;
+fn legend(svg: &mut String, id: &str, how_to_read: &[String], labels: &Labels) {
+    for (n, line) in how_to_read.iter().enumerate() {
         let _ = write!(
             svg,
-            r#"<rect x="{x}" y="{y}" width="18" height="18" fill="url(#{id}-{})" stroke="{TEXT}"/><text x="{}" y="{}">{}</text>"#,
-            band.name(),
-            x + 24.0,
-            y + 14.0,
-            escape(band.label(labels)),
+            r#"<text x="0" y="{}">{}</text>"#,
+            14.0 + LINE * n as f64,
+            escape(line)
         );
     }
-    let _ = write!(
-        svg,
-        r##"<rect x="300" y="50" width="18" height="18" fill="#ffffff" stroke="{TEXT}" stroke-dasharray="3 2"/><text x="324" y="64">{}</text>"##,
-        escape(&labels.too_few),
-    );
+    let first = LINE * how_to_read.len() as f64 + 8.0;
+    let items = BANDS
+        .into_iter()
+        .map(|band| {
+            (
+                format!(r#"fill="url(#{id}-{})""#, band.name()),
+                band.label(labels),
+            )
+        })
+        .chain(std::iter::once((
+            r##"fill="#ffffff" stroke-dasharray="3 2""##.to_string(),
+            labels.too_few.as_str(),
+        )));
+    for (i, (fill, label)) in items.enumerate() {
+        let y = first + LEGEND_ITEM * i as f64;
+        let _ = write!(
+            svg,
+            r#"<rect x="0" y="{y}" width="18" height="18" {fill} stroke="{TEXT}"/><text x="26" y="{}">{}</text>"#,
+            y + 14.0,
+            escape(label),
+        );
+    }
 }
 
 fn draw_row(svg: &mut String, id: &str, y: f64, row: &Row, locale: Locale) {
@@ -346,7 +361,7 @@ mod tests {
             ["Digital", "platform or", "private sector"]
         );
         assert!(
-            svg.contains("<title>Article 12 bis — A very long heading</title>Article 12 bis — A …")
+            svg.contains("<title>Article 12 bis — A very long heading</title>Article 12 bis —…")
         );
     }
 

@@ -236,6 +236,10 @@ pub(super) fn support_matrix(ctx: &Ctx, s: &Snapshot, provisions: &[&ProvisionRe
         })
         .collect();
     let columns: Vec<String> = groups.iter().map(|g| group_label(locale, *g)).collect();
+    let short: Vec<String> = groups
+        .iter()
+        .map(|g| ctx.t(&format!("{}-short", g.label_key())))
+        .collect();
     let rows: Vec<matrix::Row> = provisions
         .iter()
         .map(|p| matrix::Row {
@@ -259,7 +263,7 @@ pub(super) fn support_matrix(ctx: &Ctx, s: &Snapshot, provisions: &[&ProvisionRe
         locale,
         title: ctx.t("report-matrix-heading"),
         description: ctx.t("report-matrix-description"),
-        columns: columns.clone(),
+        columns: short,
         how_to_read: ctx.t("report-matrix-how"),
         high: ctx.t("report-matrix-high"),
         middle: ctx.t("report-matrix-middle"),

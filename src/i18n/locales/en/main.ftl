@@ -47,6 +47,14 @@ group-civil-society = Civil society
 group-academia = Academia and research
 group-technical = Technical community
 group-individual = Individual
+# Column headings of the overview's picture, where space is short.
+group-government-short = Governments
+group-intergovernmental-short = Intergov. organizations
+group-platform-short = Platforms, private sector
+group-civil-society-short = Civil society
+group-academia-short = Academia, research
+group-technical-short = Technical community
+group-individual-short = Individuals
 
 month-1 = January
 month-2 = February

@@ -47,6 +47,14 @@ group-civil-society = Société civile
 group-academia = Milieu universitaire et recherche
 group-technical = Communauté technique
 group-individual = Particulier
+# Column headings of the overview's picture, where space is short.
+group-government-short = Gouvernements
+group-intergovernmental-short = Org. intergouv.
+group-platform-short = Plateformes, secteur privé
+group-civil-society-short = Société civile
+group-academia-short = Universités, recherche
+group-technical-short = Communauté technique
+group-individual-short = Particuliers
 
 month-1 = janvier
 month-2 = février
