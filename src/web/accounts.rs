@@ -12,9 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    super::client::address(req)
 }
 
 /// Counts a request that will e-mail `email`, whoever asks and whether or
@@ -26,6 +24,18 @@ async fn limit_mail_to(ctx: &Ctx, email: &str) -> Result<(), AppError> {
         format!("mail:address:{}", accounts::tokens::hash(email)),
         limits.mail_per_address,
         limits.hourly_window_secs,
+    )
+    .await
+}
+
+/// Counts a request of `kind` from this client against its hourly limit.
+async fn limit_client(ctx: &Ctx, req: &HttpRequest, kind: &str, max: u32) -> Result<(), AppError> {
+    let bucket = format!("{kind}:ip:{}", client_ip(req));
+    limit(
+        ctx,
+        bucket,
+        max,
+        ctx.state.settings.limits.hourly_window_secs,
     )
     .await
 }
@@ -191,12 +201,11 @@ pub async fn register(
     req: HttpRequest,
     form: web::Form<RegistrationForm>,
 ) -> Result<HttpResponse, AppError> {
-    let limits = &ctx.state.settings.limits;
-    limit(
+    limit_client(
         &ctx,
-        format!("register:ip:{}", client_ip(&req)),
-        limits.register_per_ip,
-        limits.hourly_window_secs,
+        &req,
+        "register",
+        ctx.state.settings.limits.register_per_ip,
     )
     .await?;
     let form = form.into_inner();
@@ -236,10 +245,11 @@ pub async fn register(
 pub async fn verify(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
     let now = ctx.state.clock.now();
     let token = token.into_inner();
+    let keep = ctx.session_token();
     let ok = ctx
         .state
         .db
-        .query(move |c| accounts::verify_email(c, &token, now))
+        .query(move |c| accounts::verify_email(c, &token, keep.as_deref(), now))
         .await?;
     if ok {
         notice(
@@ -312,17 +322,19 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let email = form.email.trim().to_lowercase();
+    let device = device_cookie(&ctx, &req);
     let signed_in = sign_in::authenticate(
         &ctx.state.db,
         &ctx.state.settings.limits,
         &email,
         form.password.clone(),
         &client_ip(&req),
+        device.as_ref(),
         ctx.state.clock.now(),
     )
     .await;
-    let token = match signed_in {
-        Ok((_, token)) => token,
+    let (token, device) = match signed_in {
+        Ok((_, token, device)) => (token, device),
         Err(sign_in::SignInError::Refused) => {
             let errors = FieldErrors::single("email", "login-failed");
             return form_page(
@@ -343,7 +355,36 @@ pub async fn login(
     ctx.session
         .insert(SESSION_TOKEN, token)
         .map_err(|e| AppError::internal(anyhow::anyhow!("session: {e}")))?;
-    Ok(see_other(safe_next(&form.next)))
+    let mut res = see_other(safe_next(&form.next));
+    res.add_cookie(&new_device_cookie(&ctx, &device))
+        .map_err(|e| AppError::internal(anyhow::anyhow!("device cookie: {e}")))?;
+    Ok(res)
+}
+
+const DEVICE_COOKIE: &str = "polyphony_device";
+
+/// The device this browser proved it is, if its device cookie is genuine.
+fn device_cookie(ctx: &Ctx, req: &HttpRequest) -> Option<sign_in::Device> {
+    let sent = req.cookie(DEVICE_COOKIE)?;
+    let mut jar = actix_web::cookie::CookieJar::new();
+    jar.add_original(sent);
+    let verified = jar.signed(&ctx.state.cookie_key).get(DEVICE_COOKIE)?;
+    sign_in::Device::parse(verified.value())
+}
+
+fn new_device_cookie(ctx: &Ctx, device: &sign_in::Device) -> actix_web::cookie::Cookie<'static> {
+    use actix_web::cookie::{Cookie, CookieJar, SameSite};
+    let mut cookie = Cookie::new(DEVICE_COOKIE, device.value());
+    cookie.set_path("/");
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_secure(ctx.state.settings.cookies_secure());
+    cookie.set_max_age(time::Duration::days(365));
+    let mut jar = CookieJar::new();
+    jar.signed_mut(&ctx.state.cookie_key).add(cookie);
+    jar.get(DEVICE_COOKIE)
+        .cloned()
+        .unwrap_or_else(|| Cookie::new(DEVICE_COOKIE, ""))
 }
 
 pub async fn logout(ctx: Ctx) -> Result<HttpResponse, AppError> {
@@ -383,14 +424,7 @@ pub async fn forgot(
     req: HttpRequest,
     form: web::Form<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
-    let limits = &ctx.state.settings.limits;
-    limit(
-        &ctx,
-        format!("reset:ip:{}", client_ip(&req)),
-        limits.reset_per_ip,
-        limits.hourly_window_secs,
-    )
-    .await?;
+    limit_client(&ctx, &req, "reset", ctx.state.settings.limits.reset_per_ip).await?;
     let form = form.into_inner();
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
