@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod replies;
 pub mod reports;
 pub mod rounds;
+pub mod search;
 pub mod startup;
 pub mod submissions;
 #[cfg(feature = "bench")]

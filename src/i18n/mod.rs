@@ -1,7 +1,10 @@
 //! English and French: Fluent catalogs, locale negotiation and the template
 //! helpers that translate, format dates and count days.
 
+pub mod numbers;
 pub mod reading;
+
+pub use numbers::{format_count, format_percent};
 
 use crate::codes::Locale;
 use fluent_templates::fluent_bundle::FluentValue;
@@ -18,8 +21,29 @@ fluent_templates::static_loader! {
         fallback_language: "en",
         // Unicode isolation marks around arguments would end up in e-mail
         // subjects and form values; our arguments are plain text.
-        customise: |bundle| bundle.set_use_isolating(false),
+        customise: |bundle| {
+            bundle.set_use_isolating(false);
+            // Fluent prints numbers as Rust does (`2957`); counts in messages
+            // (and so in e-mails) read as the rest of the page.
+            let french = bundle.locales.first().is_some_and(|l| l.language.as_str() == "fr");
+            bundle.set_formatter(Some(if french { fluent_number_fr } else { fluent_number_en }));
+        },
     };
+}
+
+fn fluent_number(locale: Locale, value: &FluentValue) -> Option<String> {
+    match value {
+        FluentValue::Number(n) => Some(numbers::format_decimal(locale, &n.as_string())),
+        _ => None,
+    }
+}
+
+fn fluent_number_en<M>(value: &FluentValue, _: &M) -> Option<String> {
+    fluent_number(Locale::En, value)
+}
+
+fn fluent_number_fr<M>(value: &FluentValue, _: &M) -> Option<String> {
+    fluent_number(Locale::Fr, value)
 }
 
 static EN: LanguageIdentifier = langid!("en");
@@ -121,12 +145,12 @@ fn context_locale(ctx: &Context) -> Locale {
         .unwrap_or_default()
 }
 
-/// A template helper whose first argument, a string, becomes text in the
-/// reader's language, escaped like any other value (arguments often carry
-/// user-supplied text).
+/// A template helper whose first argument (a key, a timestamp, a number)
+/// becomes text in the reader's language, escaped like any other value
+/// (arguments often carry user-supplied text).
 struct Localized {
     name: &'static str,
-    text: fn(&Helper, Locale, &str) -> Result<String, RenderErrorReason>,
+    text: fn(&Helper, Locale, &serde_json::Value) -> Option<String>,
 }
 
 impl HelperDef for Localized {
@@ -138,18 +162,18 @@ impl HelperDef for Localized {
         _: &mut RenderContext<'reg, 'rc>,
         out: &mut dyn Output,
     ) -> HelperResult {
-        let arg = h
+        let text = h
             .param(0)
-            .and_then(|p| p.value().as_str())
+            .and_then(|p| (self.text)(h, context_locale(ctx), p.value()))
             .ok_or(RenderErrorReason::ParamNotFoundForIndex(self.name, 0))?;
-        let text = (self.text)(h, context_locale(ctx), arg)?;
         out.write(&registry.get_escape_fn()(&text))?;
         Ok(())
     }
 }
 
 /// `{{t "key" name=value}}`: the translated message.
-fn translate(h: &Helper, locale: Locale, key: &str) -> Result<String, RenderErrorReason> {
+fn translate(h: &Helper, locale: Locale, key: &serde_json::Value) -> Option<String> {
+    let key = key.as_str()?;
     let mut args = Args::new();
     for (name, value) in h.hash() {
         let v = match value.value() {
@@ -159,21 +183,43 @@ fn translate(h: &Helper, locale: Locale, key: &str) -> Result<String, RenderErro
         };
         args.insert(Cow::Owned(name.to_string()), v);
     }
-    Ok(t_args(locale, key, &args))
+    Some(t_args(locale, key, &args))
 }
 
 /// `{{datetime value}}` formats an RFC 3339 timestamp in the reader's language.
-fn datetime(h: &Helper, locale: Locale, raw: &str) -> Result<String, RenderErrorReason> {
-    let parsed = time::OffsetDateTime::parse(raw, &time::format_description::well_known::Rfc3339)
-        .map_err(|e| RenderErrorReason::Other(format!("datetime: {e}")))?;
-    Ok(if h.hash_get("date_only").is_some() {
+fn datetime(h: &Helper, locale: Locale, raw: &serde_json::Value) -> Option<String> {
+    let parsed = time::OffsetDateTime::parse(
+        raw.as_str()?,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .ok()?;
+    Some(if h.hash_get("date_only").is_some() {
         format_date(locale, parsed)
     } else {
         format_datetime(locale, parsed)
     })
 }
 
+/// `{{num n}}`: a count as the reader's language writes it.
+fn num(_: &Helper, locale: Locale, n: &serde_json::Value) -> Option<String> {
+    Some(format_count(locale, n.as_f64()?.round() as i64))
+}
+
+/// `{{pct share}}`: a share in [0, 1] as a whole percentage.
+fn pct(_: &Helper, locale: Locale, share: &serde_json::Value) -> Option<String> {
+    Some(format_percent(locale, share.as_f64()?))
+}
+
 pub fn register_helpers(hb: &mut Handlebars) {
+    for (name, text) in [
+        (
+            "num",
+            num as fn(&Helper, Locale, &serde_json::Value) -> Option<String>,
+        ),
+        ("pct", pct),
+    ] {
+        hb.register_helper(name, Box::new(Localized { name, text }));
+    }
     let t = Localized {
         name: "t",
         text: translate,
@@ -206,6 +252,17 @@ mod tests {
             Locale::Fr
         );
         assert_eq!(negotiate(None, None, None, Some("de")), Locale::En);
+    }
+
+    #[test]
+    fn numbers_in_messages_follow_the_readers_language() {
+        let mut args = Args::new();
+        args.insert("count".into(), FluentValue::from(2957));
+        assert_eq!(
+            t_args(Locale::En, "report-all-texts", &args),
+            "Read all 2,957 published texts"
+        );
+        assert!(t_args(Locale::Fr, "report-all-texts", &args).contains("2\u{202f}957"));
     }
 
     #[test]

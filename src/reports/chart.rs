@@ -6,6 +6,8 @@
 //! percentage as text; the description is a full text alternative.
 
 use super::figures::StanceCounts;
+use crate::codes::Locale;
+use crate::i18n::{format_count, format_percent};
 use crate::submissions::Stance;
 use std::fmt::Write;
 
@@ -16,6 +18,8 @@ pub struct Bar {
 
 /// Localized wording of a chart.
 pub struct Labels {
+    /// How numbers are written.
+    pub locale: Locale,
     pub title: String,
     pub description: String,
     pub support: String,
@@ -27,6 +31,14 @@ pub struct Labels {
 }
 
 impl Labels {
+    fn count(&self, n: i64) -> String {
+        format_count(self.locale, n)
+    }
+
+    fn percent(&self, whole: i64) -> String {
+        format_percent(self.locale, whole as f64 / 100.0)
+    }
+
     fn stance(&self, stance: Stance) -> &str {
         match stance {
             Stance::Support => &self.support,
@@ -185,22 +197,25 @@ fn draw_bar(svg: &mut String, id: &str, top: f64, bar: &Bar, labels: &Labels) {
             let width = BAR_WIDTH * count as f64 / total as f64;
             let _ = write!(
                 svg,
-                r##"<rect x="{}" y="{bar_top}" width="{}" height="{BAR_HEIGHT}" fill="url(#{})" stroke="#ffffff"><title>{}: {count} ({percent}%)</title></rect>"##,
+                r##"<rect x="{}" y="{bar_top}" width="{}" height="{BAR_HEIGHT}" fill="url(#{})" stroke="#ffffff"><title>{}: {} ({})</title></rect>"##,
                 fmt(x),
                 fmt(width),
                 escape(&pattern_id(id, stance)),
                 escape(labels.stance(stance)),
+                labels.count(count),
+                labels.percent(percent),
             );
             if width >= MIN_LABELLED_WIDTH {
                 // A white box under the text keeps it legible over any pattern.
                 let centre = x + width / 2.0;
                 let _ = write!(
                     svg,
-                    r##"<rect x="{}" y="{}" width="36" height="16" rx="3" fill="#ffffff"/><text x="{}" y="{}" text-anchor="middle" font-size="11" fill="{TEXT}">{percent}%</text>"##,
-                    fmt(centre - 18.0),
+                    r##"<rect x="{}" y="{}" width="38" height="16" rx="3" fill="#ffffff"/><text x="{}" y="{}" text-anchor="middle" font-size="11" fill="{TEXT}">{}</text>"##,
+                    fmt(centre - 19.0),
                     bar_top + 5.0,
                     fmt(centre),
                     bar_top + 17.0,
+                    labels.percent(percent),
                 );
             }
             x += width;
@@ -208,8 +223,9 @@ fn draw_bar(svg: &mut String, id: &str, top: f64, bar: &Bar, labels: &Labels) {
     }
     let _ = write!(
         svg,
-        r#"<rect x="0" y="{bar_top}" width="{BAR_WIDTH}" height="{BAR_HEIGHT}" fill="none" stroke="{TEXT}"/><text x="{COUNT_X}" y="{}" fill="{TEXT}">{total} {}</text>"#,
+        r#"<rect x="0" y="{bar_top}" width="{BAR_WIDTH}" height="{BAR_HEIGHT}" fill="none" stroke="{TEXT}"/><text x="{COUNT_X}" y="{}" fill="{TEXT}">{} {}</text>"#,
         bar_top + 18.0,
+        labels.count(total),
         escape(&labels.responses),
     );
 }
@@ -220,14 +236,14 @@ fn description(bars: &[Bar], labels: &Labels) -> String {
     for bar in bars {
         let stances: Vec<String> = STANCES
             .into_iter()
-            .map(|s| format!("{} {}", labels.stance(s), bar.counts.get(s)))
+            .map(|s| format!("{} {}", labels.stance(s), labels.count(bar.counts.get(s))))
             .collect();
         let _ = write!(
             text,
             " {}: {}; {} {}.",
             bar.label,
             stances.join(", "),
-            bar.counts.total(),
+            labels.count(bar.counts.total()),
             labels.responses,
         );
     }
@@ -277,12 +293,27 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// WCAG relative luminance of `#rrggbb`, for the contrast tests.
+#[cfg(test)]
+pub(super) fn relative_luminance(hex: &str) -> f64 {
+    let channel = |i: usize| {
+        let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn labels() -> Labels {
         Labels {
+            locale: Locale::En,
             title: "Positions on article 3".into(),
             description: "Positions by stakeholder group.".into(),
             support: "Support".into(),
@@ -312,18 +343,6 @@ mod tests {
             label: label.into(),
             counts,
         }
-    }
-
-    fn relative_luminance(hex: &str) -> f64 {
-        let channel = |i: usize| {
-            let v = u8::from_str_radix(&hex[i..i + 2], 16).unwrap() as f64 / 255.0;
-            if v <= 0.03928 {
-                v / 12.92
-            } else {
-                ((v + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
     }
 
     fn contrast_with_white(hex: &str) -> f64 {
@@ -430,6 +449,21 @@ mod tests {
         assert_eq!(svg.matches(">34%</text>").count(), 1);
         assert_eq!(svg.matches(">33%</text>").count(), 2);
         assert!(svg.contains(">3 responses</text>"));
+    }
+
+    #[test]
+    fn labels_write_numbers_as_the_readers_language_does() {
+        let mut l = labels();
+        l.locale = Locale::Fr;
+        let svg = stacked_bars("f", &[bar("Plateformes", counts(1500, 1500, 0, 0))], &l);
+        assert!(svg.contains(">50\u{202f}%</text>"));
+        assert!(svg.contains(">3\u{202f}000 responses</text>"));
+        let svg = stacked_bars(
+            "e",
+            &[bar("Platforms", counts(1500, 1500, 0, 0))],
+            &labels(),
+        );
+        assert!(svg.contains(">50%</text>") && svg.contains(">3,000 responses</text>"));
     }
 
     #[test]

@@ -124,6 +124,31 @@ pub struct ProvisionFigures {
     pub label: ConsensusLabel,
 }
 
+impl ProvisionFigures {
+    fn counted(&self) -> impl Iterator<Item = &GroupFigures> {
+        self.groups.iter().filter(|g| g.counted_in_balance)
+    }
+
+    /// The lowest support share among the groups in the balance: a reader
+    /// takes "every group ≥ 58%" in at once.
+    pub fn lowest_group_support(&self) -> Option<f64> {
+        self.counted()
+            .filter_map(|g| g.support_share)
+            .min_by(f64::total_cmp)
+    }
+
+    /// The consensus score on a scale a reader knows: the geometric mean
+    /// over the groups in the balance of (supports + 1) / (responses + 2),
+    /// times 100. A product over seven groups (0.04) means nothing to a
+    /// reader; its seventh root (63) reads as a typical group's support and
+    /// stays low when any group is low.
+    pub fn score_out_of_100(&self) -> Option<f64> {
+        let groups = self.counted().count();
+        let score = self.consensus_score?;
+        (groups > 0).then(|| score.powf(1.0 / groups as f64) * 100.0)
+    }
+}
+
 /// Accumulates one group's rows for one provision.
 #[derive(Default, Clone, Copy)]
 struct GroupTally {
@@ -552,5 +577,27 @@ mod tests {
                 prop_assert_eq!(f.overall_verified.total(), verified_rows);
             }
         }
+    }
+
+    #[test]
+    fn the_lowest_group_and_the_score_out_of_100_read_from_the_groups_in_the_balance() {
+        let rows = vec![
+            row("a", Government, false, Support, 2),
+            row("a", Government, false, Oppose, 1),
+            row("a", CivilSociety, false, Support, 4),
+            row("a", Platform, false, Oppose, 1),
+        ];
+        let f = &compute(&keys(&["a"]), &rows, 3)[0];
+        assert!(
+            (f.lowest_group_support().unwrap() - 2.0 / 3.0).abs() < 1e-9,
+            "the platform's one answer is not in the balance"
+        );
+        // (3/5 × 5/6)^(1/2) × 100 = 70.71…
+        assert!((f.score_out_of_100().unwrap() - (0.6f64 * 5.0 / 6.0).sqrt() * 100.0).abs() < 1e-9);
+        let none = &compute(&keys(&["b"]), &rows, 3)[0];
+        assert_eq!(
+            (none.lowest_group_support(), none.score_out_of_100()),
+            (None, None)
+        );
     }
 }

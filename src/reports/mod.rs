@@ -9,11 +9,13 @@ pub mod campaigns;
 pub mod chart;
 pub mod figures;
 mod live;
+pub mod matrix;
 pub mod moderation;
 mod output;
 mod publish;
 mod published;
 mod responses;
+mod search;
 mod snapshot;
 mod store;
 
@@ -22,8 +24,11 @@ pub use live::aggregate;
 pub use moderation::{QueueItem, moderation_queue};
 pub use output::{Output, Preview};
 pub use publish::publish;
-pub use published::{Published, csv_chunk, published_times, stored, texts_batch, texts_page};
+pub use published::{
+    Published, csv_chunk, published_times, stored, text_by_position, texts_batch, texts_page,
+};
 pub use responses::{response_of, set_response};
+pub use search::{Found, TextQuery, search_texts};
 pub use snapshot::{
     DivisionRef, DivisionReport, GroupCount, Participation, PlaceCount, ProvisionReport,
     PublishedComment, Snapshot,

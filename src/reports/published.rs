@@ -44,7 +44,7 @@ pub fn stored(
     }))
 }
 
-type TextRow = (
+pub(super) type TextRow = (
     String,
     Option<PositionId>,
     Option<String>,
@@ -57,7 +57,7 @@ type TextRow = (
     Option<String>,
 );
 
-fn text_of(row: TextRow) -> (String, PublishedComment) {
+pub(super) fn text_of(row: TextRow) -> (String, PublishedComment) {
     let (key, position_id, name, organization, group, country, stance, comment, proposed, hidden) =
         row;
     (
@@ -91,6 +91,25 @@ macro_rules! text_columns {
             report_texts::hidden_reason,
         )
     };
+}
+
+pub(super) use text_columns;
+
+/// The text the position `position` published in `report`, with its
+/// provision's key: a permalink names the position, so it survives
+/// republishing.
+pub fn text_by_position(
+    conn: &mut DbConnection,
+    report: ReportId,
+    position: PositionId,
+) -> QueryResult<Option<(String, PublishedComment)>> {
+    let row: Option<TextRow> = report_texts::table
+        .filter(report_texts::report_id.eq(report))
+        .filter(report_texts::position_id.eq(position))
+        .select(text_columns!())
+        .first(conn)
+        .optional()?;
+    Ok(row.map(text_of))
 }
 
 /// One page of a provision's texts ('' for the general comments).

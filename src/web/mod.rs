@@ -72,6 +72,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(reports::provision),
         )
         .route(
+            "/consultations/{slug}/rounds/{n}/report/search",
+            web::get().to(reports::search),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/report/texts/{id}",
+            web::get().to(reports::text),
+        )
+        .route(
             "/admin/consultations/{slug}/rounds/{n}/report",
             web::get().to(reports::preview),
         )

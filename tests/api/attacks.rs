@@ -107,6 +107,16 @@ const ROUTES: &[Route] = &[
         Public,
     ),
     get(
+        "/consultations/{slug}/rounds/{n}/report/search",
+        "/consultations/additional-protocol/rounds/1/report/search?q=data",
+        Public,
+    ),
+    get(
+        "/consultations/{slug}/rounds/{n}/report/texts/{id}",
+        "/consultations/additional-protocol/rounds/1/report/texts/1",
+        Public,
+    ),
+    get(
         "/admin/consultations/{slug}/rounds/{n}/report",
         "/admin/consultations/additional-protocol/rounds/1/report",
         Organizer,

@@ -14,6 +14,7 @@ mod attacks;
 mod cli;
 mod docs;
 mod foundation;
+mod glance;
 mod instances;
 mod observability;
 mod organize;

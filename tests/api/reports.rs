@@ -12,7 +12,7 @@ const CAMPAIGN: &str = "We the undersigned urge the parties to protect the diver
     by requiring every platform to publish how its recommendation systems rank local music films books and news, \
     and to report each year on the share of local content shown to users in every country";
 
-async fn answer(b: &Browser, fields: &[(&str, &str)]) {
+pub(crate) async fn answer(b: &Browser, fields: &[(&str, &str)]) {
     let mut all = vec![("action", "submit")];
     all.extend_from_slice(fields);
     let res = b.submit(ROUND, POST, &all).await;
@@ -24,7 +24,7 @@ async fn answer(b: &Browser, fields: &[(&str, &str)]) {
     );
 }
 
-async fn close_and_publish(app: &TestApp) -> Browser {
+pub(crate) async fn close_and_publish(app: &TestApp) -> Browser {
     let admin = app.admin().await;
     for (action, fields) in [("close", vec![]), ("publish", vec![("note", "")])] {
         let path = format!("{ADMIN_ROUND}/{action}");
@@ -41,7 +41,7 @@ async fn snapshot(app: &TestApp) -> Snapshot {
 }
 
 /// The hand-built round of the tests below.
-async fn hand_built_round(app: &TestApp) {
+pub(crate) async fn hand_built_round(app: &TestApp) {
     let g1 = app
         .participant("g1@example.org", "government", "CA", true)
         .await;

@@ -255,10 +255,10 @@ both_backends! {
             ("art-3".to_string(), "ch-2".to_string()),
         ]);
 
-        // Chapter 1: six responses, support 100 % and 0 %: a mean of 50 %.
+        // Chapter 1: six responses, support 100% and 0%: a mean of 50%.
         let (_, page) = app.get_text(&format!("{round}/report")).await;
-        assert!(page.contains("<tr class=\"division depth-1\"><th scope=\"row\" lang=\"en\">Chapter 1 — One</th><td>Subtotal</td><td class=\"num\">50 %</td><td></td><td class=\"num\">6</td>"), "{page}");
-        assert!(page.contains("Chapter 2 — Two</th><td>Subtotal</td><td class=\"num\">100 %</td><td></td><td class=\"num\">3</td>"));
+        assert!(page.contains("<tr class=\"division depth-1\"><th scope=\"row\" lang=\"en\">Chapter 1 — One</th><td>Subtotal</td><td class=\"num\">50%</td><td></td><td></td><td class=\"num\">6</td>"), "{page}");
+        assert!(page.contains("Chapter 2 — Two</th><td>Subtotal</td><td class=\"num\">100%</td><td></td><td></td><td class=\"num\">3</td>"));
         assert!(page.contains("the mean of its provisions"));
     }
 }

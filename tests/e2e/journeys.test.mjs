@@ -21,7 +21,11 @@ const TEXT = {
     errorPrefix: 'Error:',
     signOut: 'Sign out',
     article1: 'This Protocol strengthens the implementation of the Convention',
-    user: { name: 'Ada Participant', group: 'Civil society', organization: 'Open Culture Forum', country: 'Kenya' },
+    // Realistic worst cases for a phone's width: a long organization name.
+    user: {
+      name: 'Ada Participant', group: 'Civil society', country: 'Kenya',
+      organization: 'International Coalition of Civil Society Organizations for the Diversity of Cultural Expressions in the Digital Environment',
+    },
   },
   fr: {
     checkEmail: 'Consultez vos courriels',
@@ -35,7 +39,10 @@ const TEXT = {
     errorPrefix: 'Erreur :',
     signOut: 'Se déconnecter',
     article1: 'Le présent Protocole renforce la mise en œuvre de la Convention',
-    user: { name: 'Amélie Participante', group: 'Société civile', organization: 'Forum culture ouverte', country: 'France' },
+    user: {
+      name: 'Amélie Participante', group: 'Société civile', country: 'France',
+      organization: 'Coalition internationale des organisations de la société civile pour la diversité des expressions culturelles numériques',
+    },
   },
 };
 
@@ -73,7 +80,8 @@ for (const lang of ['en', 'fr']) {
   const text = TEXT[lang];
   const user = {
     ...text.user,
-    email: `e2e-${lang}-${process.pid}@example.org`,
+    // 64 characters, the longest address people commonly have.
+    email: `e2e-${lang}-${process.pid}-`.padEnd(64 - '@example.org'.length, 'x') + '@example.org',
     password: 'violet harbour lantern 42',
   };
 
@@ -194,6 +202,17 @@ for (const lang of ['en', 'fr']) {
       await tabTo(page, '#stance-art-2-support', 200);
       await page.keyboard.press('ArrowDown');
       assert.ok(await page.isChecked('#stance-art-2-support_with_changes'), 'arrow keys move within a stance group');
+      // Reviewing without a disclosure choice: the form comes back in error.
+      await tabTo(page, 'button[value="review"]', 400);
+      assert.equal((await pressAndLoad(page)).status(), 422);
+      await page.setViewportSize({ width: 360, height: 800 });
+      const radio = await page.locator('#disclosure').boundingBox();
+      const label = await page.locator('label[for="disclosure"]').boundingBox();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      assert.ok(label.y < radio.y + radio.height && label.x > radio.x + radio.width,
+        `the first disclosure label sits beside its radio in the error state: radio ${JSON.stringify(radio)}, label ${JSON.stringify(label)}`);
+      assert.ok(await page.isChecked('#stance-art-2-support_with_changes'), 'the answers are kept');
+      await check(t, 'round-form-errors');
       await tabTo(page, 'input[name="disclosure"]', 400);
       await page.keyboard.press('ArrowDown');
       await page.keyboard.press('ArrowDown');
@@ -262,7 +281,34 @@ test('the admin closes the round and publishes the report; a visitor reads it in
     try {
       await visit(reader.page, `/consultations/additional-protocol/rounds/1/report?lang=${lang}`);
       assert.ok(await reader.page.locator('table.provisions a[href*="/report/provisions/"]').count() >= 12, 'a link per provision');
+      assert.equal(await reader.page.locator('figure.matrix svg[role="img"]').count(), 1, 'the picture of the round');
       await checkPage(t, reader.page, 'report', lang);
+      await t.test(`${lang}-report: printed without navigation, with the picture and link addresses`, async () => {
+        await reader.page.emulateMedia({ media: 'print' });
+        try {
+          assert.equal(await reader.page.locator('header nav').isVisible(), false, 'no navigation on paper');
+          assert.equal(await reader.page.locator('.site-footer').isVisible(), false);
+          assert.ok(await reader.page.locator('figure.matrix svg').isVisible(), 'the picture is printed');
+          const after = await reader.page.locator('table.provisions a').first()
+            .evaluate((a) => getComputedStyle(a, '::after').content);
+          assert.match(after, /\/report\/provisions\/art-1/, 'a link prints its address');
+          const pdf = await reader.page.pdf({ format: 'A4' });
+          assert.ok(pdf.length > 1000, 'Save as PDF gives a document');
+        } finally {
+          await reader.page.emulateMedia({ media: 'screen' });
+        }
+      });
+      // Find what was said: the overview's search form, then the full form with filters.
+      await reader.page.fill('#q', 'useful');
+      await reader.page.locator('form[role="search"] button[type="submit"]').click();
+      await reader.page.waitForURL(/\/report\/search\?q=useful/);
+      assert.ok(await reader.page.locator('ul.comments > li').count() >= 1, 'the comment typed in the journeys is found');
+      await checkPage(t, reader.page, 'report-search', lang);
+      const permalink = reader.page.locator('ul.comments a[href*="/report/texts/"]').first();
+      await permalink.click();
+      await reader.page.waitForURL(/\/report\/texts\/\d+$/);
+      await checkPage(t, reader.page, 'report-text', lang);
+      await visit(reader.page, `/consultations/additional-protocol/rounds/1/report?lang=${lang}`);
       await reader.page.locator('table.provisions a').first().click();
       await reader.page.waitForLoadState();
       assert.match(reader.page.url(), /\/report\/provisions\/art-1/);

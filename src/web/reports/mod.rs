@@ -10,8 +10,10 @@ mod exports;
 mod load;
 mod preview;
 mod public;
+mod search;
 mod views;
 
 pub use exports::{report_csv, report_json};
 pub use preview::{hide, preview, preview_provision, respond};
 pub use public::{general_texts, provision, report};
+pub use search::{search, text};

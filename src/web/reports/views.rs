@@ -7,7 +7,8 @@ use crate::drafts::structure;
 use crate::i18n::reading::{Text, TranslationNote};
 use crate::markdown;
 use crate::reports::chart::{self, Bar, Labels};
-use crate::reports::figures::{ConsensusLabel, StanceCounts};
+use crate::reports::figures::{ConsensusLabel, ProvisionFigures, StanceCounts};
+use crate::reports::matrix;
 use crate::reports::{self, ProvisionReport, PublishedComment, Snapshot};
 use crate::rounds::Attribution;
 use crate::web::page::Ctx;
@@ -18,8 +19,8 @@ use serde::Serialize;
 pub(super) const TEXTS_PER_PAGE: i32 = 50;
 pub(super) const GENERAL_ON_OVERVIEW: i32 = 5;
 
-pub(super) fn pct(share: Option<f64>) -> String {
-    share.map_or_else(|| "—".into(), |s| format!("{:.0} %", s * 100.0))
+pub(super) fn pct(locale: Locale, share: Option<f64>) -> String {
+    share.map_or_else(|| "—".into(), |s| crate::i18n::format_percent(locale, s))
 }
 
 pub(super) fn group_label(locale: Locale, g: StakeholderGroup) -> String {
@@ -64,20 +65,21 @@ pub(super) struct CommentView {
     pub(super) position_id: Option<PositionId>,
 }
 
+pub(super) fn comment_view(locale: Locale, c: &PublishedComment) -> CommentView {
+    CommentView {
+        who: who(locale, c),
+        stance_key: c
+            .stance
+            .map(|s| format!("stance-{}", s.as_str().replace('_', "-"))),
+        comment: c.comment.clone(),
+        proposed_text: c.proposed_text.clone(),
+        hidden_reason: c.hidden_reason.clone(),
+        position_id: c.position_id,
+    }
+}
+
 pub(super) fn comment_views(locale: Locale, texts: &[PublishedComment]) -> Vec<CommentView> {
-    texts
-        .iter()
-        .map(|c| CommentView {
-            who: who(locale, c),
-            stance_key: c
-                .stance
-                .map(|s| format!("stance-{}", s.as_str().replace('_', "-"))),
-            comment: c.comment.clone(),
-            proposed_text: c.proposed_text.clone(),
-            hidden_reason: c.hidden_reason.clone(),
-            position_id: c.position_id,
-        })
-        .collect()
+    texts.iter().map(|c| comment_view(locale, c)).collect()
 }
 
 #[derive(Serialize)]
@@ -196,6 +198,103 @@ pub(super) fn is_translated(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> boo
         || reading.has_translation(written_in, p.translated_body.as_deref())
 }
 
+/// The consensus score out of 100, as a whole number.
+fn score(locale: Locale, f: &ProvisionFigures) -> String {
+    f.score_out_of_100().map_or_else(
+        || "—".into(),
+        |v| crate::i18n::format_count(locale, v.round() as i64),
+    )
+}
+
+/// The overview's picture and, as its text alternative, the same figures
+/// as a table.
+#[derive(Serialize)]
+pub(super) struct Matrix {
+    pub(super) svg: String,
+    pub(super) columns: Vec<String>,
+    pub(super) rows: Vec<MatrixRow>,
+}
+
+#[derive(Serialize)]
+pub(super) struct MatrixRow {
+    pub(super) label: String,
+    pub(super) cells: Vec<String>,
+}
+
+/// Support by group for `provisions`, one row each in the order given (so
+/// rows can be grouped, by division for instance); a column for each group
+/// that answered any of them.
+pub(super) fn support_matrix(ctx: &Ctx, s: &Snapshot, provisions: &[&ProvisionReport]) -> Matrix {
+    let locale = ctx.locale;
+    let groups: Vec<StakeholderGroup> = StakeholderGroup::ALL
+        .iter()
+        .copied()
+        .filter(|g| {
+            provisions
+                .iter()
+                .any(|p| p.figures.groups.iter().any(|f| f.group == *g))
+        })
+        .collect();
+    let columns: Vec<String> = groups.iter().map(|g| group_label(locale, *g)).collect();
+    let short: Vec<String> = groups
+        .iter()
+        .map(|g| ctx.t(&format!("{}-short", g.label_key())))
+        .collect();
+    let rows: Vec<matrix::Row> = provisions
+        .iter()
+        .map(|p| matrix::Row {
+            label: texts_of(ctx, s, p).0,
+            cells: groups
+                .iter()
+                .map(|g| {
+                    let f = p.figures.groups.iter().find(|f| f.group == *g)?;
+                    Some(matrix::Cell {
+                        share: f.support_share,
+                        responses: f.counts.responses(),
+                        counted: f.counted_in_balance,
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    let mut min = crate::i18n::Args::new();
+    min.insert("min".into(), s.min_group_size.into());
+    let labels = matrix::Labels {
+        locale,
+        title: ctx.t("report-matrix-heading"),
+        description: ctx.t("report-matrix-description"),
+        columns: short,
+        how_to_read: ctx.t("report-matrix-how"),
+        high: ctx.t("report-matrix-high"),
+        middle: ctx.t("report-matrix-middle"),
+        low: ctx.t("report-matrix-low"),
+        too_few: crate::i18n::t_args(locale, "report-matrix-too-few", &min),
+    };
+    let svg = matrix::support_matrix("support-matrix", &rows, &labels);
+    Matrix {
+        svg,
+        columns,
+        rows: rows
+            .into_iter()
+            .map(|r| MatrixRow {
+                label: r.label,
+                cells: r
+                    .cells
+                    .iter()
+                    .map(|c| match c {
+                        None => "—".to_string(),
+                        Some(c) => format!(
+                            "{} ({})",
+                            pct(locale, c.share),
+                            crate::i18n::format_count(locale, c.responses)
+                        ),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
 /// A provision's line in the overview.
 #[derive(Serialize)]
 pub(super) struct ProvisionRow {
@@ -204,6 +303,7 @@ pub(super) struct ProvisionRow {
     pub(super) heading: Text,
     pub(super) label_key: String,
     pub(super) balanced: String,
+    pub(super) lowest: Option<String>,
     pub(super) score: String,
     pub(super) responses: i64,
     pub(super) texts: i64,
@@ -263,7 +363,7 @@ fn division_rows(ctx: &Ctx, s: &Snapshot) -> Vec<Vec<DivisionRow>> {
                         heading,
                         depth: d.depth,
                         responses,
-                        balanced: pct((n > 0).then(|| sum / f64::from(n))),
+                        balanced: pct(ctx.locale, (n > 0).then(|| sum / f64::from(n))),
                     }
                 })
                 .collect()
@@ -292,6 +392,7 @@ pub(super) struct ReportView {
     pub(super) countries: Vec<Count>,
     pub(super) regions: Vec<Count>,
     pub(super) provisions: Vec<ProvisionRow>,
+    pub(super) matrix: Matrix,
     pub(super) general_comments: Vec<CommentView>,
     pub(super) general_texts: i64,
     pub(super) general_more: bool,
@@ -348,10 +449,11 @@ pub(super) fn overview(
                     label,
                     heading,
                     label_key: label_key(&f.label).into(),
-                    balanced: pct(f.balanced_support),
-                    score: f
-                        .consensus_score
-                        .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
+                    balanced: pct(locale, f.balanced_support),
+                    lowest: f
+                        .lowest_group_support()
+                        .map(|v| crate::i18n::format_percent(locale, v)),
+                    score: score(locale, f),
                     responses: f.overall.total(),
                     texts: p.texts,
                     answered: p.response.is_some(),
@@ -359,6 +461,7 @@ pub(super) fn overview(
                 }
             })
             .collect(),
+        matrix: support_matrix(ctx, s, &s.provisions.iter().collect::<Vec<_>>()),
         general_comments: comment_views(locale, general),
         general_more: s.general_texts > general.len() as i64,
         general_texts: s.general_texts,
@@ -416,6 +519,7 @@ pub(super) struct ProvisionView {
     pub(super) body_html: Text,
     pub(super) label_key: String,
     pub(super) balanced: String,
+    pub(super) lowest: Option<String>,
     pub(super) score: String,
     pub(super) chart: String,
     pub(super) rows: Vec<GroupRow>,
@@ -446,6 +550,7 @@ pub(super) fn provision_view(
     let (label, heading, body) = texts_of(ctx, s, p);
     let chart_title = format!("{label} {}", heading.text);
     let labels = Labels {
+        locale,
         description: format!("{} {}", t("chart-description"), chart_title.trim()),
         title: chart_title.trim().to_string(),
         support: t("stance-support"),
@@ -472,10 +577,11 @@ pub(super) fn provision_view(
         },
         heading,
         label_key: label_key(&f.label).into(),
-        balanced: pct(f.balanced_support),
-        score: f
-            .consensus_score
-            .map_or_else(|| "—".into(), |v| format!("{v:.2}")),
+        balanced: pct(locale, f.balanced_support),
+        lowest: f
+            .lowest_group_support()
+            .map(|v| crate::i18n::format_percent(locale, v)),
+        score: score(locale, f),
         chart: chart::stacked_bars_sharing(
             &format!("chart-{}", p.key),
             "stance",
@@ -490,7 +596,7 @@ pub(super) fn provision_view(
                 label: group_label(locale, g.group),
                 counts: g.counts,
                 verified: g.verified,
-                share: pct(g.support_share),
+                share: pct(locale, g.support_share),
                 counted: g.counted_in_balance,
             })
             .collect(),
@@ -498,7 +604,7 @@ pub(super) fn provision_view(
             label: t("report-all-groups"),
             counts: f.overall,
             verified: f.overall_verified,
-            share: pct(f.overall.support_share()),
+            share: pct(locale, f.overall.support_share()),
             counted: true,
         },
         response_html: p.response.clone(),
