@@ -15,6 +15,7 @@ mod cli;
 mod docs;
 mod foundation;
 mod organize;
+mod paging;
 mod performance;
 mod properties;
 mod reliability;
