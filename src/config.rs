@@ -36,6 +36,9 @@ pub struct ServerSettings {
     /// How long a round's data (consultation, draft, provisions) is reused
     /// between requests; 0 reads it afresh every time.
     pub round_cache_ms: u64,
+    /// Reverse proxies (CIDR blocks or addresses) whose `X-Forwarded-For` /
+    /// `Forwarded` headers name the client; empty believes no such header.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -146,7 +149,9 @@ impl Settings {
                 config::Environment::with_prefix("POLYPHONY")
                     .prefix_separator("__")
                     .separator("__")
-                    .try_parsing(true),
+                    .try_parsing(true)
+                    .list_separator(",")
+                    .with_list_parse_key("server.trusted_proxies"),
             )
             .build()?
             .try_deserialize()?;

@@ -66,6 +66,7 @@ impl Application {
             n => n,
         };
         let templates = Arc::new(Templates::load()?);
+        let key = session_key(&settings)?;
         let state = aw::Data::new(AppState {
             db: db.clone(),
             notifier: Notifier::new(templates.clone(), &settings.app.base_url),
@@ -74,6 +75,9 @@ impl Application {
             clock: clock.clone(),
             report_pages: crate::web::cache::report_pages::new(),
             rounds: crate::web::cache::RoundCache::new(settings.server.round_cache_ms),
+            trusted_proxies: web::client::TrustedProxies::parse(&settings.server.trusted_proxies)
+                .map_err(|why| anyhow::anyhow!("server.trusted_proxies: {why}"))?,
+            cookie_key: key.clone(),
         });
         let worker = Worker::new(db.clone(), clock.clone(), &settings.email)?;
         let (stop, stopping) = tokio::sync::watch::channel(false);
@@ -89,7 +93,6 @@ impl Application {
             &state.templates,
         )?);
         let count_queries = settings.server.query_count_header;
-        let key = session_key(&settings)?;
         let secure = settings.cookies_secure();
         let max_body = settings.server.max_body_bytes;
         let https = settings.app.base_url.starts_with("https://");
@@ -138,6 +141,7 @@ impl Application {
                 // answer is complete and made in advance.
                 .wrap(from_fn(web::load_shedding::refuse_when_overloaded))
                 .wrap(from_fn(web::headers::head_as_get))
+                .wrap(from_fn(web::client::find_client))
                 .configure(web::configure)
                 .default_service(aw::to(web::errors::not_found))
         })

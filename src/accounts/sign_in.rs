@@ -1,5 +1,12 @@
 //! Signing in: the rate limits on attempts, a password check that takes as
 //! long whether or not the account exists, and the upgrade of old hashes.
+//!
+//! Attempts are limited as OWASP's "device cookie" scheme has it, so that
+//! nobody can lock an owner out of their own account: a browser that has
+//! signed in to an account before holds a signed device cookie for it, and
+//! its failures count against that device alone; failures from any other
+//! device count against the account, and its limit locks out unknown
+//! devices only.
 
 use super::{User, passwords, sessions, tokens};
 use crate::config::LimitSettings;
@@ -56,24 +63,69 @@ pub async fn hash_password(password: String) -> Result<String, SignInError> {
         .map_err(|_| SignInError::Hashing)
 }
 
+/// What a device cookie proves: this browser signed in to the account of
+/// `account` (the hash of its address) before; `nonce` names the device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub account: String,
+    pub nonce: String,
+}
+
+impl Device {
+    /// A new device for the account of `email`, given after a success.
+    pub fn new(email: &str) -> Self {
+        Device {
+            account: tokens::hash(email),
+            nonce: tokens::generate(),
+        }
+    }
+
+    /// The cookie's value (it is signed by the web layer).
+    pub fn value(&self) -> String {
+        format!("{}.{}", self.account, self.nonce)
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        let (account, nonce) = value.split_once('.')?;
+        Some(Device {
+            account: account.to_string(),
+            nonce: nonce.to_string(),
+        })
+    }
+
+    fn is_for(&self, email: &str) -> bool {
+        tokens::constant_time_eq(&self.account, &tokens::hash(email))
+    }
+}
+
 /// The account whose `email` and `password` these are, with a new session
-/// token for it. Attempts are limited per client address and per account;
-/// a success clears the account's count.
+/// token for it and the device cookie to give this browser. `device` is the
+/// device cookie the browser sent, if it carries a valid one.
 pub async fn authenticate(
     db: &Db,
     limits: &LimitSettings,
     email: &str,
     password: String,
     client: &str,
+    device: Option<&Device>,
     now: PrimitiveDateTime,
-) -> Result<(User, String), SignInError> {
-    let (per_ip, window) = (limits.login_per_ip, limits.login_window_secs);
-    if let Some(wait) = limit(db, format!("login:ip:{client}"), per_ip, window, now).await? {
-        return Err(SignInError::TooManyAttempts(wait));
-    }
-    let account_bucket = format!("login:account:{}", tokens::hash(email));
-    let per_account = limits.login_per_account;
-    if let Some(wait) = limit(db, account_bucket.clone(), per_account, window, now).await? {
+) -> Result<(User, String, Device), SignInError> {
+    let (per_account, window) = (limits.login_per_account, limits.login_window_secs);
+    let known = device.filter(|d| d.is_for(email));
+    // A known device answers for itself: neither an attacker's failures on
+    // the account nor others behind the same address can lock it out.
+    let bucket = match known {
+        Some(device) => format!("login:device:{}", tokens::hash(&device.nonce)),
+        None => {
+            let per_ip = limits.login_per_ip;
+            if let Some(wait) = limit(db, format!("login:ip:{client}"), per_ip, window, now).await?
+            {
+                return Err(SignInError::TooManyAttempts(wait));
+            }
+            format!("login:account:{}", tokens::hash(email))
+        }
+    };
+    if let Some(wait) = limit(db, bucket.clone(), per_account, window, now).await? {
         return Err(SignInError::TooManyAttempts(wait));
     }
     let lookup = email.to_string();
@@ -108,9 +160,9 @@ pub async fn authenticate(
             if let Some(hash) = rehash {
                 super::set_password_hash(c, id, &hash, now)?;
             }
-            throttle::clear(c, &account_bucket)?;
+            throttle::clear(c, &bucket)?;
             sessions::create(c, id, now)
         })
         .await?;
-    Ok((user, token))
+    Ok((user, token, Device::new(email)))
 }

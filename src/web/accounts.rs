@@ -12,9 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 fn client_ip(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    super::client::address(req)
 }
 
 /// Counts a request that will e-mail `email`, whoever asks and whether or
@@ -312,17 +310,19 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let email = form.email.trim().to_lowercase();
+    let device = device_cookie(&ctx, &req);
     let signed_in = sign_in::authenticate(
         &ctx.state.db,
         &ctx.state.settings.limits,
         &email,
         form.password.clone(),
         &client_ip(&req),
+        device.as_ref(),
         ctx.state.clock.now(),
     )
     .await;
-    let token = match signed_in {
-        Ok((_, token)) => token,
+    let (token, device) = match signed_in {
+        Ok((_, token, device)) => (token, device),
         Err(sign_in::SignInError::Refused) => {
             let errors = FieldErrors::single("email", "login-failed");
             return form_page(
@@ -343,7 +343,36 @@ pub async fn login(
     ctx.session
         .insert(SESSION_TOKEN, token)
         .map_err(|e| AppError::internal(anyhow::anyhow!("session: {e}")))?;
-    Ok(see_other(safe_next(&form.next)))
+    let mut res = see_other(safe_next(&form.next));
+    res.add_cookie(&new_device_cookie(&ctx, &device))
+        .map_err(|e| AppError::internal(anyhow::anyhow!("device cookie: {e}")))?;
+    Ok(res)
+}
+
+const DEVICE_COOKIE: &str = "polyphony_device";
+
+/// The device this browser proved it is, if its device cookie is genuine.
+fn device_cookie(ctx: &Ctx, req: &HttpRequest) -> Option<sign_in::Device> {
+    let sent = req.cookie(DEVICE_COOKIE)?;
+    let mut jar = actix_web::cookie::CookieJar::new();
+    jar.add_original(sent);
+    let verified = jar.signed(&ctx.state.cookie_key).get(DEVICE_COOKIE)?;
+    sign_in::Device::parse(verified.value())
+}
+
+fn new_device_cookie(ctx: &Ctx, device: &sign_in::Device) -> actix_web::cookie::Cookie<'static> {
+    use actix_web::cookie::{Cookie, CookieJar, SameSite};
+    let mut cookie = Cookie::new(DEVICE_COOKIE, device.value());
+    cookie.set_path("/");
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie.set_secure(ctx.state.settings.cookies_secure());
+    cookie.set_max_age(time::Duration::days(365));
+    let mut jar = CookieJar::new();
+    jar.signed_mut(&ctx.state.cookie_key).add(cookie);
+    jar.get(DEVICE_COOKIE)
+        .cloned()
+        .unwrap_or_else(|| Cookie::new(DEVICE_COOKIE, ""))
 }
 
 pub async fn logout(ctx: Ctx) -> Result<HttpResponse, AppError> {

@@ -2,6 +2,7 @@
 //! registered in `configure`.
 
 pub mod cache;
+pub mod client;
 pub mod csrf;
 pub mod errors;
 pub mod headers;

@@ -20,4 +20,7 @@ pub struct AppState {
     pub clock: Clock,
     pub report_pages: ReportPages,
     pub rounds: RoundCache,
+    pub trusted_proxies: super::client::TrustedProxies,
+    /// Signs the device cookies of sign-in (the session cookie's key).
+    pub cookie_key: actix_web::cookie::Key,
 }

@@ -366,3 +366,94 @@ async fn registration_succeeds_while_the_smtp_server_is_down_and_the_mail_arrive
         .unwrap();
     assert_eq!(status, "sent");
 }
+
+/// A sign-in from `client` as a trusted proxy would forward it.
+async fn login_from(b: &Browser, client: &str, email: &str, password: &str) -> u16 {
+    let (_, page) = b.get_text("/login").await;
+    let token = csrf_in(&page);
+    b.client
+        .post(format!("{}/login", b.address))
+        .header("x-forwarded-for", client)
+        .form(&[
+            ("csrf_token", token.as_str()),
+            ("email", email),
+            ("password", password),
+            ("next", "/account"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+/// The app again, believing the forwarding headers its tests send from 127.0.0.1.
+async fn behind_a_proxy(app: &TestApp) -> TestApp {
+    let database = TestDatabase::create(app.backend).expect("another test database");
+    let mut settings = test_settings(&database);
+    settings.server.trusted_proxies = vec!["127.0.0.1/32".into(), "::1".into()];
+    spawn_with(database, settings, app.backend).await
+}
+
+both_backends! {
+    async fn an_attacker_cannot_lock_the_owner_out_of_their_usual_browser(app) {
+        let app = behind_a_proxy(&app).await;
+        let password = app.register_verified("delegate@example.org", "Delegate", "government").await;
+        // The owner's usual browser has signed in before.
+        let owner = app.new_browser();
+        assert_eq!(owner.login("delegate@example.org", &password).await.status(), 303);
+        assert_eq!(owner.post_form("/logout", &[("csrf_token", &csrf_in(&owner.get_text("/account").await.1))]).await.status(), 303);
+        // A hundred wrong passwords from a hundred other addresses.
+        let attacker = app.new_browser();
+        let mut refused = 0;
+        for i in 0..100 {
+            let status = login_from(&attacker, &format!("198.51.100.{i}"), "delegate@example.org", "guessing-{i}").await;
+            assert!(status == 401 || status == 429, "{status}");
+            refused += usize::from(status == 429);
+        }
+        assert!(refused >= 90, "a brute force from unknown devices stops after the limit: {refused} refused");
+        // Even the right password from an unknown device waits…
+        let stranger = app.new_browser();
+        assert_eq!(login_from(&stranger, "203.0.113.5", "delegate@example.org", &password).await, 429);
+        // …but the owner's own browser signs in at once.
+        assert_eq!(login_from(&owner, "203.0.113.9", "delegate@example.org", &password).await, 303);
+        assert_eq!(owner.get("/account").await.status(), 200);
+    }
+
+    async fn a_known_device_has_a_limit_of_its_own(app) {
+        let password = app.register_verified("owner2@example.org", "Owner", "academia").await;
+        let owner = app.new_browser();
+        assert_eq!(owner.login("owner2@example.org", &password).await.status(), 303);
+        for _ in 0..5 {
+            assert_eq!(owner.login("owner2@example.org", "not the password").await.status(), 401);
+        }
+        assert_eq!(owner.login("owner2@example.org", &password).await.status(), 429, "the device is limited too");
+        // Its failures did not lock the account for the owner's other browsers.
+        assert_eq!(app.new_browser().login("owner2@example.org", &password).await.status(), 303);
+    }
+
+    async fn forwarding_headers_count_only_from_trusted_proxies(app) {
+        // Not trusted (the default): a client cannot pick the address its limit counts against.
+        let b = app.new_browser();
+        let limit = app.settings.limits.login_per_ip as usize;
+        let mut statuses = vec![];
+        for i in 0..=limit {
+            statuses.push(login_from(&b, &format!("198.51.100.{i}"), &format!("nobody{i}@example.org"), "wrong password!!").await);
+        }
+        assert_eq!(statuses.last(), Some(&429), "spoofed X-Forwarded-For from an untrusted peer is ignored");
+        // Behind a trusted proxy every client has a limit of its own, and what a
+        // client writes to the left of the proxy's entry is ignored.
+        let proxied = behind_a_proxy(&app).await;
+        let b = proxied.new_browser();
+        for i in 0..=limit {
+            let client = format!("6.6.6.6, 198.51.100.{i}");
+            assert_eq!(login_from(&b, &client, &format!("nobody{i}@example.org"), "wrong password!!").await, 401);
+        }
+        for i in 0..=limit {
+            let status = login_from(&b, &format!("198.51.100.{i}, 203.0.113.1"), &format!("other{i}@example.org"), "wrong password!!").await;
+            if i == limit {
+                assert_eq!(status, 429, "one real client, however it fills the header");
+            }
+        }
+    }
+}

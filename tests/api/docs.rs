@@ -15,7 +15,17 @@ fn configuration_defaults() -> BTreeMap<String, String> {
     let mut keys = BTreeMap::new();
     for (section, value) in parsed.collect().unwrap() {
         for (key, value) in value.into_table().unwrap() {
-            keys.insert(format!("{section}.{key}"), value.into_string().unwrap());
+            let shown = match value.clone().into_array() {
+                Ok(items) => {
+                    let items: Vec<String> = items
+                        .into_iter()
+                        .map(|v| format!("\"{}\"", v.into_string().unwrap()))
+                        .collect();
+                    format!("[{}]", items.join(", "))
+                }
+                Err(_) => value.into_string().unwrap(),
+            };
+            keys.insert(format!("{section}.{key}"), shown);
         }
     }
     keys
