@@ -84,7 +84,7 @@ enum Command {
 pub fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let settings = Settings::load()?;
-    crate::telemetry::init();
+    crate::telemetry::init(&settings.telemetry);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => actix_web::rt::System::new().block_on(serve(settings)),
         Command::Migrate => {
@@ -142,6 +142,7 @@ pub fn run() -> anyhow::Result<()> {
                 None,
                 Clock::default().now(),
             )?;
+            announce(&mut conn);
             println!(
                 "imported version {version} with {} provisions",
                 draft.provisions.len()
@@ -226,6 +227,7 @@ fn import_translation(
         None,
         Clock::default().now(),
     )?;
+    announce(&mut conn);
     println!(
         "stored the {} translation of version {} ({} provisions)",
         translation::language_of(target),
@@ -260,7 +262,18 @@ pub fn publish_report(
     crate::reports::publish(conn, &notifier, &round, published, note, actor, clock.now())
         .map_err(|e| anyhow::anyhow!("publishing: {e}"))?
         .map_err(|e| anyhow::anyhow!("publishing refused: {e:?}"))?;
+    announce(conn);
     Ok(())
+}
+
+/// Tells the running servers (PostgreSQL) to forget what they cached about
+/// the change just committed. Failing that, their caches expire on their own.
+fn announce(conn: &mut DbConnection) {
+    if let Err(error) = crate::db::changes::announce(conn, crate::db::changes::Change::All) {
+        eprintln!(
+            "the running servers were not told of the change ({error}); they see it within seconds"
+        );
+    }
 }
 
 fn any_admin(conn: &mut DbConnection) -> anyhow::Result<crate::db::UserId> {

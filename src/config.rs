@@ -12,6 +12,22 @@ pub struct Settings {
     pub app: AppSettings,
     pub email: EmailSettings,
     pub limits: LimitSettings,
+    pub telemetry: TelemetrySettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TelemetrySettings {
+    pub format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Lines for a person reading a terminal.
+    Text,
+    /// One JSON object per line, for a log store.
+    Json,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -39,6 +55,8 @@ pub struct ServerSettings {
     /// Reverse proxies (CIDR blocks or addresses) whose `X-Forwarded-For` /
     /// `Forwarded` headers name the client; empty believes no such header.
     pub trusted_proxies: Vec<String>,
+    /// Serves `/metrics` (Prometheus text format); 404 when off.
+    pub metrics: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

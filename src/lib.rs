@@ -15,6 +15,7 @@ pub mod drafts;
 pub mod forms;
 pub mod i18n;
 pub mod markdown;
+pub mod metrics;
 pub mod notifications;
 pub mod replies;
 pub mod reports;

@@ -35,6 +35,8 @@ pub struct Application {
     outbox_worker: tokio::task::JoinHandle<()>,
     /// How long the worker may take to finish the message it is sending.
     outbox_grace: Duration,
+    /// SQLite: this process serves the file (see `db::single_instance`).
+    _server_role: Option<crate::db::single_instance::ServerRole>,
 }
 
 impl Application {
@@ -43,6 +45,7 @@ impl Application {
     }
 
     pub async fn build_with_clock(settings: Settings, clock: Clock) -> anyhow::Result<Self> {
+        let server_role = crate::db::single_instance::claim(&settings.database.url);
         let db = {
             let s = settings.database.clone();
             actix_web::rt::task::spawn_blocking(move || Db::open(&s)).await??
@@ -67,6 +70,7 @@ impl Application {
         };
         let templates = Arc::new(Templates::load()?);
         let key = session_key(&settings)?;
+        let metrics = Arc::new(crate::metrics::Metrics::new(&db));
         let state = aw::Data::new(AppState {
             db: db.clone(),
             notifier: Notifier::new(templates.clone(), &settings.app.base_url),
@@ -78,14 +82,18 @@ impl Application {
             trusted_proxies: web::client::TrustedProxies::parse(&settings.server.trusted_proxies)
                 .map_err(|why| anyhow::anyhow!("server.trusted_proxies: {why}"))?,
             cookie_key: key.clone(),
+            metrics: metrics.clone(),
         });
-        let worker = Worker::new(db.clone(), clock.clone(), &settings.email)?;
+        let worker =
+            Worker::new(db.clone(), clock.clone(), &settings.email)?.with_metrics(metrics.clone());
         let (stop, stopping) = tokio::sync::watch::channel(false);
+        listen_for_changes(&state, stopping.clone())?;
         let outbox_worker = actix_web::rt::spawn(worker.run(stopping));
         actix_web::rt::spawn(crate::notifications::schedule::run_forever(
             db.clone(),
             state.notifier.clone(),
             clock.clone(),
+            metrics.clone(),
         ));
         passwords::start_hashers(settings.server.max_concurrent_hashes);
         let shedder = aw::Data::new(web::load_shedding::LoadShedder::new(
@@ -96,9 +104,12 @@ impl Application {
         let secure = settings.cookies_secure();
         let max_body = settings.server.max_body_bytes;
         let https = settings.app.base_url.starts_with("https://");
+        let serve_metrics = settings.server.metrics;
+        let metrics = aw::Data::new(metrics);
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
+                .app_data(metrics.clone())
                 .app_data(shedder.clone())
                 .app_data(aw::FormConfig::default().limit(max_body).error_handler(
                     |err, _| match err {
@@ -135,13 +146,20 @@ impl Application {
                         .chain(https.then_some(web::headers::HSTS))
                         .fold(DefaultHeaders::new(), DefaultHeaders::add),
                 )
+                .wrap(from_fn(crate::metrics::request_id_header))
                 .wrap(tracing_actix_web::TracingLogger::default())
                 // Outermost, so that a refusal costs no log span, cookie
                 // decryption, body read, page render or compression: its
                 // answer is complete and made in advance.
                 .wrap(from_fn(web::load_shedding::refuse_when_overloaded))
                 .wrap(from_fn(web::headers::head_as_get))
+                .wrap(from_fn(crate::metrics::observe))
                 .wrap(from_fn(web::client::find_client))
+                .configure(|c| {
+                    if serve_metrics {
+                        c.route("/metrics", aw::get().to(crate::metrics::scrape));
+                    }
+                })
                 .configure(web::configure)
                 .default_service(aw::to(web::errors::not_found))
         })
@@ -158,6 +176,7 @@ impl Application {
             stop,
             outbox_worker,
             outbox_grace: Duration::from_secs(settings.email.timeout_secs + 5),
+            _server_role: server_role,
         })
     }
 
@@ -182,6 +201,26 @@ impl Application {
     pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
     }
+}
+
+/// Clears this instance's caches when another instance announces an
+/// organizer's change (PostgreSQL). The listener ends with the server, or
+/// when the app is dropped without being stopped (tests).
+fn listen_for_changes(
+    state: &aw::Data<AppState>,
+    stopping: tokio::sync::watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let app = Arc::downgrade(&state.clone().into_inner());
+    let alive = app.clone();
+    crate::db::changes::listen(
+        &state.db,
+        move || alive.strong_count() > 0 && !*stopping.borrow(),
+        move |change| {
+            if let Some(state) = app.upgrade() {
+                web::cache::forget(&state, change);
+            }
+        },
+    )
 }
 
 /// The key that signs and encrypts session cookies: from the configuration, or

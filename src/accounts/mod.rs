@@ -319,6 +319,12 @@ fn register_once(
 ) -> Result<(), NotifyError> {
     crate::db::write_transaction(conn, |conn| {
         if let Some(existing) = find_by_email(conn, reg.email.as_str())? {
+            // Never confirmed: perhaps someone else registered the address.
+            // Its owner gets a link to set their own password, which also
+            // confirms the address and ends every session of the account.
+            if existing.email_verified_at.is_none() {
+                return send_reset_link(conn, notifier, &existing, now);
+            }
             notifier.enqueue(
                 conn,
                 &Message {
@@ -381,16 +387,21 @@ pub fn resend_verification(
     })
 }
 
-/// Uses a verification token; returns whether it was valid.
+/// Uses a verification token; returns whether it was valid. Every session
+/// of the account opened before ends, except `keep` (the session of the
+/// browser that followed the link): whoever registered someone else's
+/// address and stayed signed in is signed out when its owner confirms it.
 pub fn verify_email(
     conn: &mut DbConnection,
     token: &str,
+    keep: Option<&str>,
     now: PrimitiveDateTime,
 ) -> QueryResult<bool> {
     crate::db::write_transaction(conn, |conn| {
         let Some(user) = consume_token(conn, token, TokenPurpose::VerifyEmail, now)? else {
             return Ok(false);
         };
+        sessions::revoke_all(conn, user, keep, now)?;
         diesel::update(
             users::table
                 .find(user)
@@ -413,23 +424,32 @@ pub fn request_reset(
         let Some(user) = find_by_email(conn, email)? else {
             return Ok(());
         };
-        let token = issue_token(conn, user.id, TokenPurpose::ResetPassword, now)?;
-        notifier.enqueue(
-            conn,
-            &Message {
-                kind: Kind::PasswordReset,
-                to: &user.email,
-                locale: user.locale(),
-                dedup_key: None,
-                data: LinkEmail {
-                    name: &user.display_name,
-                    link: format!("{}/password/reset/{token}", notifier.base_url()),
-                },
-            },
-            now,
-        )?;
-        Ok(())
+        send_reset_link(conn, notifier, &user, now)
     })
+}
+
+fn send_reset_link(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    user: &User,
+    now: PrimitiveDateTime,
+) -> Result<(), NotifyError> {
+    let token = issue_token(conn, user.id, TokenPurpose::ResetPassword, now)?;
+    notifier.enqueue(
+        conn,
+        &Message {
+            kind: Kind::PasswordReset,
+            to: &user.email,
+            locale: user.locale(),
+            dedup_key: None,
+            data: LinkEmail {
+                name: &user.display_name,
+                link: format!("{}/password/reset/{token}", notifier.base_url()),
+            },
+        },
+        now,
+    )?;
+    Ok(())
 }
 
 /// Sets a new password with a reset token and ends every session of the

@@ -2,11 +2,13 @@
 //! chosen at run time from the URL scheme.
 
 mod backup;
+pub mod changes;
 pub mod counting;
 pub mod ids;
 mod migrations;
 mod pool;
 pub mod schema;
+pub mod single_instance;
 mod timestamps;
 mod write;
 
@@ -14,7 +16,7 @@ pub use crate::config::Backend;
 pub use backup::BackupError;
 pub use ids::*;
 pub use migrations::run_migrations;
-pub use pool::{Db, DbPooled, Manager, unsafe_commit_settings};
+pub use pool::{Db, DbPooled, DbStats, Manager, unsafe_commit_settings};
 pub use timestamps::to_db_time;
 pub use write::write_transaction;
 

@@ -7,6 +7,7 @@ use crate::config::{DatabaseSettings, SqliteSynchronous};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -89,6 +90,28 @@ pub struct Db {
     /// getting its connection has the pool's own, shorter limit.
     deadline: Duration,
     pub(super) together: Arc<Together>,
+    /// PostgreSQL only: where the cache listener opens its own connection.
+    pub(super) listen_url: Option<String>,
+    pub(super) stats: DbStats,
+}
+
+/// What the pool and the group commit measure for `/metrics` (shared by
+/// every clone of one `Db`).
+#[derive(Clone)]
+pub struct DbStats {
+    pub pool_wait: Histogram,
+    pub commit_batch: Histogram,
+}
+
+impl Default for DbStats {
+    fn default() -> Self {
+        Self {
+            // 0.1 ms to about 3 s.
+            pool_wait: Histogram::new(exponential_buckets(0.0001, 2.0, 15)),
+            // 1 to 64 writes (TOGETHER_MAX).
+            commit_batch: Histogram::new(exponential_buckets(1.0, 2.0, 7)),
+        }
+    }
 }
 
 impl Db {
@@ -115,6 +138,7 @@ impl Db {
             Backend::Postgres => with_libpq_timeouts(url, timeout),
             Backend::Sqlite => url.to_string(),
         };
+        let listen_url = (backend == Backend::Postgres).then(|| url.clone());
         let manager = Manager {
             url,
             backend,
@@ -146,11 +170,23 @@ impl Db {
             backend,
             deadline,
             together: Arc::default(),
+            listen_url,
+            stats: DbStats::default(),
         })
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub fn stats(&self) -> &DbStats {
+        &self.stats
+    }
+
+    /// Pooled connections: (open, idle).
+    pub fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
     }
 
     /// A connection for synchronous callers (command line, start-up).
@@ -191,10 +227,13 @@ impl Db {
         let (checked_out, connected) = tokio::sync::oneshot::channel::<()>();
         let started = std::time::Instant::now();
         let counter = counting::current();
+        let waits = self.stats.pool_wait.clone();
         let task = actix_web::rt::task::spawn_blocking(move || {
+            let asked = std::time::Instant::now();
             let mut conn = pool
                 .get()
                 .map_err(|e| DbError::Unavailable(e.to_string()))?;
+            waits.observe(asked.elapsed().as_secs_f64());
             let _ = checked_out.send(());
             let _counting = counting::lend(counter);
             f(&mut conn)

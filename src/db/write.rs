@@ -40,7 +40,7 @@ impl Db {
                 let _ = aborted.send(Err(unknown_error(message).into()));
             }),
         });
-        self.together.lead(conn);
+        self.together.lead(conn, &self.stats.commit_batch);
         receiver
             .recv()
             .unwrap_or_else(|_| Err(unknown_error("the write was lost".into()).into()))
@@ -95,7 +95,11 @@ impl Together {
     }
 
     /// Commits what is waiting, if another leader has not already.
-    fn lead(&self, conn: &mut DbConnection) {
+    fn lead(
+        &self,
+        conn: &mut DbConnection,
+        batch_sizes: &prometheus_client::metrics::histogram::Histogram,
+    ) {
         let _lead = self.lead.lock().unwrap_or_else(|e| e.into_inner());
         let jobs: Vec<Job> = {
             let mut queue = self.lock_queue();
@@ -105,6 +109,7 @@ impl Together {
         if jobs.is_empty() {
             return;
         }
+        batch_sizes.observe(jobs.len() as f64);
         let (mut runs, aborts): (Vec<_>, Vec<_>) =
             jobs.into_iter().map(|job| (job.run, job.abort)).unzip();
         let mut answers = Vec::with_capacity(runs.len());

@@ -66,19 +66,7 @@ pub fn load_long(conn: &mut DbConnection, clock: &Clock) -> anyhow::Result<bool>
              Commentez les articles qui vous importent ; l’avis de chaque groupe de parties \
              prenantes est présenté chapitre par chapitre.",
         )?;
-        rounds::create(
-            conn,
-            &NewRound {
-                consultation: id,
-                draft_version: version.id,
-                opens_at: now,
-                closes_at: now + Duration::days(30),
-                attribution: Attribution::Open,
-                announce: true,
-            },
-            None,
-            now,
-        )?;
+        open_for_30_days(conn, id, &version, now)?;
         Ok(true)
     })
 }
@@ -110,21 +98,27 @@ pub fn load(conn: &mut DbConnection, clock: &Clock) -> anyhow::Result<bool> {
         .context("the demo consultation's slug is taken")?;
         let version = drafts::store(conn, id, &draft, DRAFT, Locale::En, None, now)?;
         translate(conn, id, &version)?;
-        rounds::create(
-            conn,
-            &NewRound {
-                consultation: id,
-                draft_version: version.id,
-                opens_at: now,
-                closes_at: now + Duration::days(30),
-                attribution: Attribution::Open,
-                announce: true,
-            },
-            None,
-            now,
-        )?;
+        open_for_30_days(conn, id, &version, now)?;
         Ok(true)
     })
+}
+
+/// A demo's round 1: open from now, for 30 days, so a newcomer can answer at once.
+fn open_for_30_days(
+    conn: &mut DbConnection,
+    consultation: crate::db::ConsultationId,
+    version: &drafts::DraftVersion,
+    now: time::PrimitiveDateTime,
+) -> diesel::QueryResult<()> {
+    let round = NewRound {
+        consultation,
+        draft_version: version.id,
+        opens_at: now,
+        closes_at: now + Duration::days(30),
+        attribution: Attribution::Open,
+        announce: true,
+    };
+    rounds::create(conn, &round, None, now).map(|_| ())
 }
 
 fn translate(

@@ -212,3 +212,18 @@ pub fn failed(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<FailedEmai
         .select(FailedEmail::as_select())
         .load(conn)
 }
+
+/// (pending, failed) messages in the outbox, for `/metrics`.
+pub fn outbox_counts(conn: &mut DbConnection) -> QueryResult<(i64, i64)> {
+    let rows: Vec<(String, i64)> = outbox::table
+        .filter(outbox::status.eq_any(["pending", "failed"]))
+        .group_by(outbox::status)
+        .select((outbox::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    let count = |status: &str| {
+        rows.iter()
+            .find(|(s, _)| s == status)
+            .map_or(0, |(_, n)| *n)
+    };
+    Ok((count("pending"), count("failed")))
+}

@@ -231,10 +231,17 @@ pub fn report_published(
 }
 
 /// Runs the periodic pass once a minute for as long as the process lives.
-pub async fn run_forever(db: crate::db::Db, notifier: Notifier, clock: crate::clock::Clock) {
+pub async fn run_forever(
+    db: crate::db::Db,
+    notifier: Notifier,
+    clock: crate::clock::Clock,
+    metrics: std::sync::Arc<crate::metrics::Metrics>,
+) {
     loop {
         let (notifier, now) = (notifier.clone(), clock.now());
-        if let Err(e) = db.run(move |c| run(c, &notifier, now)).await {
+        let pass = db.run(move |c| run(c, &notifier, now)).await;
+        metrics.notification_pass(pass.is_ok());
+        if let Err(e) = pass {
             tracing::warn!(error = %e, "round notifications: pass failed");
         }
         actix_web::rt::time::sleep(std::time::Duration::from_secs(60)).await;

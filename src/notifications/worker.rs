@@ -6,9 +6,11 @@ use crate::clock::Clock;
 use crate::config::{EmailSettings, EmailTransport};
 use crate::db::schema::outbox;
 use crate::db::{Db, DbConnection, DbError, OutboxId};
+use crate::metrics::Metrics;
 use diesel::prelude::*;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+use std::sync::Arc;
 use std::time::Duration;
 use time::PrimitiveDateTime;
 use tokio::sync::watch;
@@ -33,6 +35,7 @@ pub struct Worker {
     max_attempts: i32,
     /// The longest one SMTP conversation may take.
     timeout: Duration,
+    metrics: Option<Arc<Metrics>>,
 }
 
 #[derive(Queryable)]
@@ -66,7 +69,15 @@ impl Worker {
             retry_base: time::Duration::seconds(settings.retry_base_secs as i64),
             max_attempts: settings.max_attempts as i32,
             timeout: Duration::from_secs(settings.timeout_secs),
+            metrics: None,
         })
+    }
+
+    pub fn with_metrics(self, metrics: Arc<Metrics>) -> Self {
+        Self {
+            metrics: Some(metrics),
+            ..self
+        }
     }
 
     /// Runs until `stop` turns true, polling once a second when idle. A message
@@ -117,6 +128,15 @@ impl Worker {
             outcomes.push((due.id, due.attempts, outcome));
         }
         let attempted = outcomes.len();
+        if let Some(metrics) = &self.metrics {
+            for (_, attempts, outcome) in &outcomes {
+                metrics.outbox_attempt(match outcome {
+                    Ok(()) => "sent",
+                    Err(_) if *attempts >= self.max_attempts => "failed",
+                    Err(_) => "retry",
+                });
+            }
+        }
         let now = self.clock.now();
         let (retry_base, max_attempts) = (self.retry_base, self.max_attempts);
         self.db

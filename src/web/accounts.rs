@@ -28,6 +28,18 @@ async fn limit_mail_to(ctx: &Ctx, email: &str) -> Result<(), AppError> {
     .await
 }
 
+/// Counts a request of `kind` from this client against its hourly limit.
+async fn limit_client(ctx: &Ctx, req: &HttpRequest, kind: &str, max: u32) -> Result<(), AppError> {
+    let bucket = format!("{kind}:ip:{}", client_ip(req));
+    limit(
+        ctx,
+        bucket,
+        max,
+        ctx.state.settings.limits.hourly_window_secs,
+    )
+    .await
+}
+
 /// Counts a hit against a limit; a refusal is a 429 with Retry-After.
 async fn limit(ctx: &Ctx, bucket: String, max: u32, window_secs: u64) -> Result<(), AppError> {
     let now = ctx.state.clock.now();
@@ -189,12 +201,11 @@ pub async fn register(
     req: HttpRequest,
     form: web::Form<RegistrationForm>,
 ) -> Result<HttpResponse, AppError> {
-    let limits = &ctx.state.settings.limits;
-    limit(
+    limit_client(
         &ctx,
-        format!("register:ip:{}", client_ip(&req)),
-        limits.register_per_ip,
-        limits.hourly_window_secs,
+        &req,
+        "register",
+        ctx.state.settings.limits.register_per_ip,
     )
     .await?;
     let form = form.into_inner();
@@ -234,10 +245,11 @@ pub async fn register(
 pub async fn verify(ctx: Ctx, token: web::Path<String>) -> Result<HttpResponse, AppError> {
     let now = ctx.state.clock.now();
     let token = token.into_inner();
+    let keep = ctx.session_token();
     let ok = ctx
         .state
         .db
-        .query(move |c| accounts::verify_email(c, &token, now))
+        .query(move |c| accounts::verify_email(c, &token, keep.as_deref(), now))
         .await?;
     if ok {
         notice(
@@ -412,14 +424,7 @@ pub async fn forgot(
     req: HttpRequest,
     form: web::Form<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
-    let limits = &ctx.state.settings.limits;
-    limit(
-        &ctx,
-        format!("reset:ip:{}", client_ip(&req)),
-        limits.reset_per_ip,
-        limits.hourly_window_secs,
-    )
-    .await?;
+    limit_client(&ctx, &req, "reset", ctx.state.settings.limits.reset_per_ip).await?;
     let form = form.into_inner();
     let email = match Email::parse(&form.email) {
         Ok(e) => e,

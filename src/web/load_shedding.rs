@@ -111,7 +111,7 @@ impl LoadShedder {
     fn lane(&self, req: &ServiceRequest) -> Option<&Lane> {
         let path = req.path();
         // Cheap and database-free: never worth refusing.
-        if path.starts_with("/assets/") || path == "/healthz" {
+        if path.starts_with("/assets/") || path == "/healthz" || path == "/metrics" {
             return None;
         }
         if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -144,6 +144,10 @@ pub async fn refuse_when_overloaded(
             .await
             .map(ServiceResponse::map_into_boxed_body),
         None => {
+            if let Some(metrics) = req.app_data::<web::Data<Arc<crate::metrics::Metrics>>>() {
+                let writes = std::ptr::eq(lane, &shedder.writes);
+                metrics.shed(if writes { "write" } else { "read" });
+            }
             drain_small_body(&mut req).await;
             let res = shedder.refusal.respond(req.request());
             Ok(req.into_response(res))

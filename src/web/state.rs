@@ -23,4 +23,5 @@ pub struct AppState {
     pub trusted_proxies: super::client::TrustedProxies,
     /// Signs the device cookies of sign-in (the session cookie's key).
     pub cookie_key: actix_web::cookie::Key,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }

@@ -102,7 +102,7 @@ both_backends! {
     }
 
     async fn registering_an_existing_address_answers_alike_and_warns_its_owner(app) {
-        app.register("taken@example.org", "First", "academia").await;
+        app.register_verified("taken@example.org", "First", "academia").await;
         let first = app.new_browser();
         let res = first.submit("/register", "/register", &[
             ("email", "Taken@Example.org"), ("password", "another long passphrase"), ("display_name", "Second"),
@@ -455,5 +455,51 @@ both_backends! {
                 assert_eq!(status, 429, "one real client, however it fills the header");
             }
         }
+    }
+}
+
+both_backends! {
+    async fn an_address_registered_by_someone_else_is_taken_back_by_its_owner(app) {
+        // Someone registers the delegate's address with a password of their own
+        // and signs in.
+        let attacker = app.new_browser();
+        let theirs = attacker.register("claimed@example.org", "Mallory", "government").await;
+        assert_eq!(attacker.login("claimed@example.org", &theirs).await.status(), 303);
+        assert_eq!(attacker.get("/account").await.status(), 200);
+        // The owner, not knowing, registers the address again: the answer is the
+        // usual one, and the mailbox gets a link to set a password of their own.
+        let owner = app.new_browser();
+        owner.register("claimed@example.org", "The delegate", "government").await;
+        let mail = app.wait_for_mail("claimed@example.org", "/password/reset/").await;
+        let link = TestApp::link_in(&mail, "/password/reset/");
+        let res = owner.submit(&link, &link, &[("password", "the owner's own passphrase")]).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(attacker.get("/account").await.status(), 303, "the attacker is signed out");
+        assert_eq!(owner.login("claimed@example.org", "the owner's own passphrase").await.status(), 303);
+        assert_eq!(app.new_browser().login("claimed@example.org", &theirs).await.status(), 401);
+        let verified: bool = app.db.query(|c| users::table.filter(users::email.eq("claimed@example.org"))
+            .select(users::email_verified_at.is_not_null()).first(c)).await.unwrap();
+        assert!(verified, "following the link confirmed the address");
+    }
+
+    async fn confirming_an_address_signs_out_whoever_registered_it_before(app) {
+        let attacker = app.new_browser();
+        let theirs = attacker.register("confirmed@example.org", "Mallory", "government").await;
+        assert_eq!(attacker.login("confirmed@example.org", &theirs).await.status(), 303);
+        let mail = app.wait_for_mail("confirmed@example.org", "/verify/").await;
+        let owner = app.new_browser();
+        assert_eq!(owner.get(&TestApp::link_in(&mail, "/verify/")).await.status(), 200);
+        assert_eq!(attacker.get("/account").await.status(), 303, "the attacker is signed out");
+    }
+
+    async fn confirming_an_address_keeps_the_confirming_browser_signed_in(app) {
+        let password = app.register("mine@example.org", "Me", "academia").await;
+        assert_eq!(app.login("mine@example.org", &password).await.status(), 303);
+        let other = app.new_browser();
+        assert_eq!(other.login("mine@example.org", &password).await.status(), 303);
+        let mail = app.wait_for_mail("mine@example.org", "/verify/").await;
+        assert_eq!(app.get(&TestApp::link_in(&mail, "/verify/")).await.status(), 200);
+        assert_eq!(app.get("/account").await.status(), 200, "the browser that confirmed stays signed in");
+        assert_eq!(other.get("/account").await.status(), 303, "a session opened before elsewhere ends");
     }
 }

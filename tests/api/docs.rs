@@ -189,3 +189,13 @@ fn the_readme_stays_a_front_door_of_at_most_200_lines() {
         "README.md has {lines} lines; move detail to docs/"
     );
 }
+
+#[test]
+fn the_haproxy_sample_in_the_operators_guide_is_the_file_the_load_balancer_test_runs() {
+    let sample = std::fs::read_to_string("config/haproxy.cfg.example").unwrap();
+    let operators = std::fs::read_to_string("docs/operators.md").unwrap();
+    assert!(
+        operators.contains(&format!("```\n{sample}```")),
+        "docs/operators.md, Behind HAProxy, shows config/haproxy.cfg.example as it is"
+    );
+}

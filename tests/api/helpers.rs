@@ -133,7 +133,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 
 pub async fn spawn_with(database: TestDatabase, settings: Settings, backend: Backend) -> TestApp {
     if std::env::var_os("POLYPHONY_TEST_LOG").is_some() {
-        polyphony::telemetry::init();
+        polyphony::telemetry::init(&settings.telemetry);
     }
     let clock = Clock::default();
     let app = Application::build_with_clock(settings.clone(), clock.clone())
@@ -219,6 +219,27 @@ macro_rules! both_backends {
                     return;
                 };
                 $body
+            }
+        }
+    )*};
+}
+
+/// `name::sqlite` and `name::postgres` for a test written as
+/// `async fn test(backend: Backend)` that needs more than `both_backends!`
+/// gives (the binary as a process, custom settings).
+macro_rules! on_both_backends {
+    ($($name:ident => $test:ident;)*) => {$(
+        mod $name {
+            use super::*;
+
+            #[actix_web::test]
+            async fn sqlite() {
+                $test(Backend::Sqlite).await;
+            }
+
+            #[actix_web::test]
+            async fn postgres() {
+                $test(Backend::Postgres).await;
             }
         }
     )*};

@@ -14,6 +14,8 @@ mod attacks;
 mod cli;
 mod docs;
 mod foundation;
+mod instances;
+mod observability;
 mod organize;
 mod paging;
 mod performance;

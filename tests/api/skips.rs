@@ -81,19 +81,35 @@ fn summary(reasons: &BTreeMap<String, String>) -> String {
 
 /// Whether the machine can run the SMTP tests; CI insists that it can.
 pub fn aiosmtpd_available() -> bool {
+    available(
+        Command::new("python3").args(["-c", "import aiosmtpd"]),
+        "POLYPHONY_TEST_REQUIRE_SMTP",
+        "python3 cannot import aiosmtpd (pip install aiosmtpd)",
+    )
+}
+
+/// Whether the load-balancer tests can run; CI insists that they can.
+pub fn haproxy_available() -> bool {
+    available(
+        Command::new("haproxy").arg("-v"),
+        "POLYPHONY_TEST_REQUIRE_HAPROXY",
+        "haproxy is not installed (apt-get install haproxy)",
+    )
+}
+
+/// Whether `probe` succeeds; when it does not, the test is recorded as
+/// skipped for `reason`, unless the environment variable `required` says the
+/// tool must be there.
+fn available(probe: &mut Command, required: &str, reason: &str) -> bool {
     // Quiet: a missing module would print Python's traceback into the output.
-    let ok = Command::new("python3")
-        .args(["-c", "import aiosmtpd"])
+    let ok = probe
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        assert!(
-            std::env::var("POLYPHONY_TEST_REQUIRE_SMTP").is_err(),
-            "aiosmtpd is required"
-        );
-        record("python3 cannot import aiosmtpd (pip install aiosmtpd)");
+        assert!(std::env::var(required).is_err(), "{required}: {reason}");
+        record(reason);
     }
     ok
 }

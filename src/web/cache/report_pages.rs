@@ -48,10 +48,14 @@ pub fn key(ctx: &Ctx, req: &HttpRequest) -> Option<String> {
 /// A page from the cache: 304 when the reader has it already. None when the
 /// caller is to render it.
 pub fn cached(ctx: &Ctx, req: &HttpRequest) -> Option<HttpResponse> {
-    let page = ctx.state.report_pages.get(&key(ctx, req)?)?;
-    page.freshness
-        .usable(Instant::now(), FRESH)
-        .then(|| shared_response(req, &page))
+    let page = ctx.state.report_pages.get(&key(ctx, req)?);
+    let answer = page.and_then(|page| {
+        page.freshness
+            .usable(Instant::now(), FRESH)
+            .then(|| shared_response(req, &page))
+    });
+    ctx.state.metrics.cache("report_page", answer.is_some());
+    answer
 }
 
 /// A shared page with its validator, gzipped when the reader takes it.

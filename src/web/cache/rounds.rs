@@ -90,9 +90,9 @@ impl RoundCommon {
 /// (one second by default; 0 turns the cache off) and then used for as long
 /// again while they are reloaded in the background: no reader waits for the
 /// reload (on PostgreSQL under load one took up to 0.6 s). Every organizer's
-/// change clears the cache of its instance (`forget_after_admin_writes`), so a
-/// change made through another instance or the command line shows within
-/// twice that time; round states that follow from the clock are computed per
+/// change clears the cache of every instance (`forget_after_admin_writes`,
+/// `db::changes`); one made in the database by other means shows within
+/// twice that time. Round states that follow from the clock are computed per
 /// request.
 #[derive(Clone)]
 pub struct RoundCache {
@@ -207,6 +207,7 @@ pub async fn load(ctx: &Ctx, slug: Slug, number: RoundNumber) -> Result<RoundDat
     let now = ctx.state.clock.now();
     let key = (slug, number);
     let cached = ctx.state.rounds.get(&ctx.state.db, &key);
+    ctx.state.metrics.cache("round", cached.is_some());
     // A reader who is not signed in, on a cached round, needs no database
     // call at all (no pooled connection, no blocking thread).
     let (common, stored) = match (cached, participant) {

@@ -34,9 +34,18 @@ pub struct Server {
 
 impl Server {
     pub fn start(db: &TestDatabase, env: &[(&str, String)]) -> Server {
-        let port = free_port();
+        Self::start_on(db, free_port(), env)
+    }
+
+    /// On a given port: an instance restarted where the load balancer expects it.
+    pub fn start_on(db: &TestDatabase, port: u16, env: &[(&str, String)]) -> Server {
         let log = db.dir().join(format!("server-{port}.log"));
-        let out = std::fs::File::create(&log).unwrap();
+        // Appended: a restarted instance keeps its predecessor's log.
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_polyphony"));
         cmd.arg("serve")
             .env("POLYPHONY__DATABASE__URL", &db.url)
