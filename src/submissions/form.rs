@@ -41,6 +41,11 @@ pub struct Malformed(pub String);
 pub struct Parsed {
     pub action: Action,
     pub input: Input,
+    /// The page of a long draft the form was on (`page`); `None` when it
+    /// held every provision.
+    pub page: Option<String>,
+    /// The page to show next, from a "save and continue" button (`go`).
+    pub go: Option<String>,
     /// Problems the participant can fix; the form comes back with them.
     pub errors: FieldErrors,
 }
@@ -65,9 +70,12 @@ pub fn parse(
     let known = |key: &str| provisions.iter().any(|p| p.provision_key == key);
     let mut input = Input::default();
     let mut action = None;
+    let (mut page, mut go) = (None, None);
     for (name, value) in pairs {
         match name.as_str() {
             "csrf_token" | "form_token" => {}
+            "page" => page = Some(value.clone()),
+            "go" => go = Some(value.clone()),
             "action" => {
                 action = Some(
                     Action::parse(value)
@@ -115,8 +123,49 @@ pub fn parse(
     Ok(Parsed {
         action,
         input,
+        page,
+        go,
         errors,
     })
+}
+
+/// Where a posted page lands in the stored submission.
+pub enum Part<'a> {
+    /// These provisions, and the general comment and disclosure when `last`.
+    Page { keys: &'a [String], last: bool },
+    /// Nothing posted: the stored submission as it is (the review step).
+    Stored,
+}
+
+impl Parsed {
+    /// What a page of a long draft posted, laid over the stored submission:
+    /// the page's provisions are replaced (one left blank is cleared), every
+    /// other provision keeps what was stored, and the general comment and
+    /// disclosure change only from the page that holds them. Errors are
+    /// checked again on the whole.
+    pub fn over(
+        mut self,
+        stored: Option<&Input>,
+        part: Part,
+        provisions: &[Provision],
+        attribution: Attribution,
+    ) -> Parsed {
+        let mut whole = stored.cloned().unwrap_or_default();
+        match part {
+            Part::Stored => {}
+            Part::Page { keys, last } => {
+                whole.positions.retain(|k, _| !keys.contains(k));
+                whole.positions.append(&mut self.input.positions);
+                if last {
+                    whole.general_comment = std::mem::take(&mut self.input.general_comment);
+                    whole.disclosure = self.input.disclosure;
+                }
+            }
+        }
+        self.errors = check(&whole, provisions, attribution, self.action);
+        self.input = whole;
+        self
+    }
 }
 
 fn check(
@@ -263,5 +312,45 @@ mod tests {
         )
         .unwrap();
         assert!(parsed.errors.is_empty(), "a draft may be saved unfinished");
+    }
+
+    #[test]
+    fn a_page_replaces_its_own_provisions_and_keeps_the_others() {
+        let stored = parse(
+            &pairs(&[
+                ("stance[art-1]", "oppose"),
+                ("comment[art-1]", "Keep"),
+                ("stance[art-2]", "support"),
+                ("general_comment", "Overall"),
+                ("disclosure", "anonymous"),
+            ]),
+            &provisions(),
+            Attribution::Open,
+        )
+        .unwrap()
+        .input;
+        let keys = ["art-2".to_string()];
+        let posted = parse(
+            &pairs(&[("page", "p-2"), ("comment[art-2]", "Now a comment only")]),
+            &provisions(),
+            Attribution::Open,
+        )
+        .unwrap();
+        assert_eq!(posted.page.as_deref(), Some("p-2"));
+        let merged = posted.over(
+            Some(&stored),
+            Part::Page {
+                keys: &keys,
+                last: false,
+            },
+            &provisions(),
+            Attribution::Open,
+        );
+        let input = merged.input;
+        assert_eq!(input.positions["art-1"], stored.positions["art-1"]);
+        assert_eq!(input.positions["art-2"].stance, None, "cleared on its page");
+        assert_eq!(input.positions["art-2"].comment, "Now a comment only");
+        assert_eq!(input.general_comment, "Overall", "not on this page");
+        assert_eq!(input.disclosure, Some(Disclosure::Anonymous));
     }
 }

@@ -103,6 +103,10 @@ pub struct Stored {
     pub receipt_code: Option<String>,
     pub submitted_at: Option<PrimitiveDateTime>,
     pub input: Input,
+    /// `input` holds changes saved since the submission, not yet submitted:
+    /// the submitted answers still count as they were.
+    #[serde(default)]
+    pub pending: bool,
 }
 
 #[derive(Queryable)]
@@ -172,7 +176,34 @@ pub fn load(
             general_comment: row.general_comment,
             positions,
         },
+        pending: false,
     }))
+}
+
+/// A submitted submission with the changes saved since, if there are any:
+/// the form shows those, the counted answers stay as they were.
+pub fn with_pending(conn: &mut DbConnection, mut stored: Stored) -> QueryResult<Stored> {
+    if stored.status != Status::Submitted {
+        return Ok(stored);
+    }
+    let latest: Option<(String, String)> = submission_revisions::table
+        .filter(submission_revisions::submission_id.eq(stored.id))
+        .order(submission_revisions::revision.desc())
+        .select((submission_revisions::action, submission_revisions::content))
+        .first(conn)
+        .optional()?;
+    if let Some((action, content)) = latest
+        && action == RevisionAction::Save.as_str()
+        && let Ok(content) = serde_json::from_str::<RevisionContent>(&content)
+    {
+        stored.input = Input {
+            disclosure: content.disclosure,
+            general_comment: content.general_comment,
+            positions: content.positions,
+        };
+        stored.pending = true;
+    }
+    Ok(stored)
 }
 
 /// What a revision records: everything the participant wrote, and who they
@@ -289,6 +320,7 @@ pub fn save(
         submitted_at: receipt.map(|_| now),
     };
     let first = snapshot(status_after(Status::Draft), 1);
+    let mut save_pending = false;
     let created: Option<SubmissionId> =
         crate::per_backend!(conn, |c| diesel::insert_into(submissions::table)
             .values((
@@ -313,14 +345,26 @@ pub fn save(
                 .set(submissions::updated_at.eq(now))
                 .returning((submissions::id, submissions::status, submissions::revision))
                 .get_result(conn)?;
-            let status = status_after(Status::parse(&previous).unwrap_or(Status::Draft));
-            diesel::update(submissions::table.find(id))
-                .set(&snapshot(status, revision + 1))
-                .execute(conn)?;
+            let previous = Status::parse(&previous).unwrap_or(Status::Draft);
+            let status = status_after(previous);
+            if action == RevisionAction::Save && previous == Status::Submitted {
+                // Saved changes to a submission wait in the revision alone:
+                // the submitted answers count until the changes are submitted.
+                diesel::update(submissions::table.find(id))
+                    .set(submissions::revision.eq(revision + 1))
+                    .execute(conn)?;
+                save_pending = true;
+            } else {
+                diesel::update(submissions::table.find(id))
+                    .set(&snapshot(status, revision + 1))
+                    .execute(conn)?;
+            }
             (id, status, revision + 1)
         }
     };
-    let stored_positions = if action == RevisionAction::Withdraw {
+    let stored_positions = if save_pending {
+        input.positions.clone()
+    } else if action == RevisionAction::Withdraw {
         load(conn, round.id, user.id)?
             .map(|s| s.input.positions)
             .unwrap_or_default()

@@ -18,6 +18,7 @@ mod glance;
 mod instances;
 mod observability;
 mod organize;
+mod paging;
 mod performance;
 mod properties;
 mod reliability;

@@ -12,7 +12,7 @@ const ROMAN: [&str; 8] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"];
 /// A 100-article regulation: two parts, eight chapters (the second chapter
 /// with two sections), an annex, a preamble; articles as `####`. In French,
 /// `first` is how Article 1 is written and `last` replaces Article 100.
-fn regulation(french: bool, first: &str, last: u32) -> String {
+pub(crate) fn regulation(french: bool, first: &str, last: u32) -> String {
     let mut md = if french {
         "# Règlement sur les plateformes\n\nLes Parties,\n\n## Considérants\n\n(1) Considérant que la diversité importe.\n\n"
             .to_string()
@@ -57,7 +57,12 @@ fn regulation(french: bool, first: &str, last: u32) -> String {
     md
 }
 
-async fn import_at(admin: &Browser, slug: &str, markdown: &str, level: &str) -> reqwest::Response {
+pub(crate) async fn import_at(
+    admin: &Browser,
+    slug: &str,
+    markdown: &str,
+    level: &str,
+) -> reqwest::Response {
     admin
         .submit(
             &format!("/admin/consultations/{slug}/drafts/new"),
@@ -67,7 +72,12 @@ async fn import_at(admin: &Browser, slug: &str, markdown: &str, level: &str) -> 
         .await
 }
 
-async fn translate(admin: &Browser, slug: &str, markdown: &str, action: &str) -> (u16, String) {
+pub(crate) async fn translate(
+    admin: &Browser,
+    slug: &str,
+    markdown: &str,
+    action: &str,
+) -> (u16, String) {
     let page = format!("/admin/consultations/{slug}/drafts/1/translation");
     let res = admin
         .submit(&page, &page, &[("markdown", markdown), ("action", action)])
@@ -76,7 +86,7 @@ async fn translate(admin: &Browser, slug: &str, markdown: &str, action: &str) ->
     (status, res.text().await.unwrap())
 }
 
-async fn open_round(app: &TestApp, admin: &Browser, slug: &str, version: &str) {
+pub(crate) async fn open_round(app: &TestApp, admin: &Browser, slug: &str, version: &str) {
     let now = app.clock.now();
     let fmt = |t: time::PrimitiveDateTime| {
         format!(
@@ -186,11 +196,13 @@ both_backends! {
         open_round(&app, &admin, "regulation", "1").await;
         let (status, page) = app.get_text("/consultations/regulation/rounds/1").await;
         assert_eq!(status, 200);
-        assert!(page.contains("id=\"ch-2\"><span lang=\"en\">CHAPTER II — Chapter II</span></h2>"), "{page}");
-        assert!(page.contains("<a href=\"#part-2\" lang=\"en\">PART II — Part II</a>"));
+        assert!(page.contains("<a href=\"/consultations/regulation/rounds/1?page&#x3D;ch-5#part-2\"><span lang=\"en\">PART II — Part II</span></a>"), "{page}");
         assert!(page.contains("The Parties,"), "the introduction is shown");
-        let (_, french) = app.get_text("/consultations/regulation/rounds/1?lang=fr").await;
+        let (_, page) = app.get_text("/consultations/regulation/rounds/1?page=ch-2").await;
+        assert!(page.contains("id=\"ch-2\"><span lang=\"en\">CHAPTER II — Chapter II</span></h2>"), "{page}");
+        let (_, french) = app.get_text("/consultations/regulation/rounds/1?lang=fr&page=ch-2").await;
         assert!(french.contains("<span lang=\"fr\">CHAPITRE II — Chapitre II</span>"), "{french}");
+        let (_, french) = app.get_text("/consultations/regulation/rounds/1?lang=fr").await;
         assert!(french.contains("<span lang=\"fr\">Article premier — Heading 1</span>"));
     }
 

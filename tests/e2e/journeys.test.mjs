@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  ADMIN, BASE_URL, checkPage, launchBrowser, openPage, pressAndLoad, tabTo, typeInto, validateHtml, visit, waitForMail,
+  ADMIN, BASE_URL, VIEWPORTS, checkPage, launchBrowser, openPage, pressAndLoad, tabTo, typeInto, validateHtml, visit,
+  waitForMail,
 } from './lib.mjs';
 
 const TEXT = {
@@ -228,6 +229,54 @@ for (const lang of ['en', 'fr']) {
       await check(t, 'submitted');
       await visit(page, '/audit');
       await check(t, 'audit');
+    });
+
+    test('a long draft answered page by page with the keyboard only on a phone, then reviewed and submitted', async (t) => {
+      const round = '/consultations/local-news-framework/rounds/1';
+      await page.setViewportSize(VIEWPORTS[0]);
+      try {
+        await visit(page, round);
+        await check(t, 'round-paged');
+        assert.ok(await page.isVisible('.toc-pages a[aria-current="page"]'), 'the contents mark this page');
+        await tabTo(page, '#stance-art-1-support', 300);
+        await page.keyboard.press('Space');
+        await typeInto(page, '#comment-art-1', 'Local news matters.');
+        // The first save: "save and go to the next page".
+        await tabTo(page, 'button[name="go"]', 200);
+        assert.equal((await pressAndLoad(page)).status(), 200);
+        assert.match(page.url(), /[?]page=part-2#submission$/);
+        await tabTo(page, '#stance-art-9-support', 300);
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('ArrowDown');
+        assert.ok(await page.isChecked('#stance-art-9-oppose'), 'arrow keys move within a stance group');
+        // The second save stays on its page.
+        await tabTo(page, 'button[value="save"]', 200);
+        assert.equal((await pressAndLoad(page)).status(), 200);
+        assert.match(page.url(), /[?]page=part-2#submission$/);
+        assert.ok(await page.isChecked('#stance-art-9-oppose'), 'the second page keeps its answer');
+        assert.match(await page.locator('.toc-pages a[href*="page=part-1"]').first().locator('..').innerText(), /1 (of|sur) 8/, 'the contents count the first page\'s answer');
+        // To the last page through the contents, where the disclosure is.
+        await tabTo(page, '.toc-pages a[href*="page=annex-i"]', 100);
+        assert.equal((await pressAndLoad(page)).status(), 200);
+        await tabTo(page, 'input[name="disclosure"]', 400);
+        // A saved draft may already hold a choice: arrows cycle round the group.
+        for (let i = 0; i < 4 && !(await page.isChecked('#disclosure-anonymous')); i++) {
+          await page.keyboard.press('ArrowDown');
+        }
+        assert.ok(await page.isChecked('#disclosure-anonymous'));
+        await tabTo(page, 'button[value="review"]', 50);
+        assert.equal((await pressAndLoad(page)).status(), 200);
+        assert.equal(await h1(page), text.review);
+        const review = await page.locator('.review').innerText();
+        assert.ok(review.includes('Local news matters.'), 'the first page\'s answer is reviewed');
+        assert.ok(review.includes(lang === 'fr' ? 'Contre' : 'Oppose'), 'the second page\'s answer is reviewed');
+        await check(t, 'review-paged');
+        await tabTo(page, 'button[value="submit"]', 100);
+        assert.equal((await pressAndLoad(page)).status(), 200);
+        assert.equal(await h1(page), text.received);
+      } finally {
+        await page.setViewportSize(VIEWPORTS[1]);
+      }
     });
 
     test('the admin signs in and opens the dashboard', async (t) => {

@@ -73,6 +73,12 @@ if [ -z "$ADMIN_EMAIL" ] || [ -z "$ADMIN_PASSWORD" ]; then
   exit 1
 fi
 
+# The long bilingual demo, for the paged form's journey.
+POLYPHONY_ENV=e2e \
+POLYPHONY__DATABASE__URL=sqlite://$TMP/e2e.sqlite3 \
+POLYPHONY__APP__DATA_DIR=$TMP/data \
+  "$BIN" load-demo --long >/dev/null
+
 rm -rf "$ROOT/target/e2e-screenshots" "$ROOT/target/e2e-html"
 status=0
 (

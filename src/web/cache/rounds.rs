@@ -29,6 +29,9 @@ pub struct RoundCommon {
     /// The provisions of the version before this round's, to show changes.
     pub previous: Option<Vec<Provision>>,
     pub previous_divisions: Vec<Division>,
+    /// How the round page and its form are cut for a long draft (one page
+    /// for a short one).
+    pub pages: Vec<drafts::structure::Page>,
     /// The page as readers who are not signed in see it, rendered once for
     /// as long as this entry is cached rather than once per reader: a surge
     /// of readers then costs no Markdown, template or compression work.
@@ -44,9 +47,10 @@ pub struct AnonymousPage {
     pub state: RoundState,
 }
 
-/// Enough for both languages and the usual views; addresses with other
-/// queries are rendered per request rather than filling memory.
-const ANONYMOUS_PAGES: usize = 16;
+/// Enough for both languages and the usual views of each page of a long
+/// draft; addresses with other queries are rendered per request rather than
+/// filling memory.
+const ANONYMOUS_VIEWS_PER_PAGE: usize = 8;
 
 impl submissions::SubmittedTo for RoundCommon {
     fn round(&self) -> &Round {
@@ -75,7 +79,7 @@ impl RoundCommon {
         }
         let page = Encoded::gzip(render()?);
         let mut pages = lock();
-        if pages.len() < ANONYMOUS_PAGES {
+        if pages.len() < ANONYMOUS_VIEWS_PER_PAGE * (self.pages.len() + 1) {
             pages.insert(key, page.clone());
         }
         Ok(page)
@@ -178,7 +182,12 @@ fn load_common(
         ),
         None => (None, vec![]),
     };
+    let pages = drafts::structure::pages(
+        &divisions,
+        provisions.iter().map(|p| p.division_key.as_deref()),
+    );
     Ok(RoundCommon {
+        pages,
         consultation,
         round,
         published,
@@ -217,7 +226,10 @@ pub async fn load(ctx: &Ctx, slug: Slug, number: RoundNumber) -> Result<RoundDat
                         }
                     };
                     let stored = match participant {
-                        Some(p) => submissions::load(conn, common.round.id, p)?,
+                        Some(p) => match submissions::load(conn, common.round.id, p)? {
+                            Some(s) => Some(submissions::with_pending(conn, s)?),
+                            None => None,
+                        },
                         None => None,
                     };
                     Ok((common, stored))

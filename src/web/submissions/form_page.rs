@@ -57,6 +57,37 @@ pub(super) struct DivisionView {
     pub(super) change: Option<drafts::diff::DivisionChangeKind>,
 }
 
+/// One line of a long draft's table of contents: a division, or a block of
+/// provisions that is a page of its own.
+#[derive(Serialize)]
+pub(super) struct TocEntry {
+    href: String,
+    label: String,
+    heading: Text,
+    depth: i32,
+    answered: usize,
+    total: usize,
+    current: bool,
+}
+
+#[derive(Serialize)]
+pub(super) struct PageLink {
+    key: String,
+    href: String,
+}
+
+/// Where the page stands among the pages of a long draft.
+#[derive(Serialize)]
+pub(super) struct PagingView {
+    key: String,
+    number: usize,
+    count: usize,
+    last: bool,
+    previous: Option<PageLink>,
+    next: Option<PageLink>,
+    toc: Vec<TocEntry>,
+}
+
 #[derive(Serialize)]
 pub(super) struct FormView {
     pub(super) csrf: String,
@@ -67,6 +98,8 @@ pub(super) struct FormView {
     pub(super) status: Option<&'static str>,
     pub(super) submitted: bool,
     pub(super) receipt_code: Option<String>,
+    /// Changes are saved over a submission and not submitted yet.
+    pub(super) pending: bool,
     pub(super) answered: usize,
     pub(super) total: usize,
 }
@@ -97,6 +130,11 @@ pub(super) struct RoundPage {
     pub(super) translation: Option<TranslationNote>,
     pub(super) groups: Vec<String>,
     pub(super) provisions: Vec<ProvisionView>,
+    /// `None` when the whole draft is one page.
+    pub(super) paging: Option<PagingView>,
+    /// The form holds the general comment, the disclosure and the review
+    /// button: on the last page of a long draft.
+    pub(super) last_page: bool,
     pub(super) form: Option<FormView>,
     pub(super) refusal: Option<RefusalView>,
     pub(super) errors: FieldErrors,
@@ -131,6 +169,44 @@ pub(super) fn refusal_status(r: Refusal) -> StatusCode {
     }
 }
 
+/// What the round page is drawn as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum View {
+    /// The draft and the form, one page of it (by its place in `data.pages`).
+    Form(usize),
+    /// Every provision's answer, compactly, before submitting.
+    Review,
+    /// Every provision's answer, in full, as an earlier revision had it.
+    Revision,
+}
+
+/// Review rows quote this much of a comment or a proposal (and four times
+/// as much of the general comment), so that the review of a hundred long
+/// answers stays small.
+const EXCERPT: usize = 100;
+
+fn excerpt(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            let head = head
+                .rsplit_once(char::is_whitespace)
+                .map_or(head, |(h, _)| h);
+            format!("{}…", head.trim_end())
+        }
+    }
+}
+
+/// The page (by its place in `data.pages`) a `?page=` names; the first one
+/// when none is named, `None` for a name the round does not have.
+pub(super) fn page_named(data: &RoundData, name: Option<&str>) -> Option<usize> {
+    match name {
+        None => Some(0),
+        Some(name) => data.pages.iter().position(|p| p.key == name),
+    }
+}
+
 /// Draws the round page; `input` is what the form shows (the stored
 /// submission, or what was just posted when it came back with errors).
 pub(super) fn page(
@@ -138,8 +214,20 @@ pub(super) fn page(
     data: &RoundData,
     input: Option<&Input>,
     errors: FieldErrors,
-    review: bool,
+    view: View,
 ) -> RoundPage {
+    let review = !matches!(view, View::Form(_));
+    let at = match view {
+        View::Form(at) => at.min(data.pages.len().saturating_sub(1)),
+        View::Review | View::Revision => 0,
+    };
+    let paged = data.pages.len() > 1 && !review;
+    let range = if paged {
+        data.pages[at].provisions.clone()
+    } else {
+        0..data.provisions.len()
+    };
+    let last_page = !paged || at + 1 == data.pages.len();
     let show_changes = data.previous.is_some() && ctx.query_has("view=changes");
     let reading = Reading {
         original: ctx.reading().original || show_changes,
@@ -167,14 +255,18 @@ pub(super) fn page(
         &data.divisions,
         data.provisions.iter().map(|p| p.division_key.as_deref()),
     );
-    let division_view = |d: &drafts::Division| {
+    let division_view = |d: &drafts::Division, with_body: bool| {
         let (label, heading, body) = reading.division(d, draft_locale);
         DivisionView {
             key: d.key.clone(),
             label,
             heading,
             depth: d.depth,
-            body_html: markdown::to_html(&body.text),
+            body_html: if with_body {
+                markdown::to_html(&body.text)
+            } else {
+                String::new()
+            },
             body_lang: body.lang,
             change: division_changes
                 .iter()
@@ -183,11 +275,28 @@ pub(super) fn page(
                 .filter(|k| *k != drafts::diff::DivisionChangeKind::Unchanged),
         }
     };
-    let provisions: Vec<ProvisionView> = data
-        .provisions
+    let answered = |p: &drafts::Provision| {
+        shown
+            .positions
+            .get(&p.provision_key)
+            .is_some_and(|g| g.stance.is_some())
+    };
+    let paging = paged.then(|| paging_view(ctx, data, &openings, at, &answered, show_changes));
+    let provisions: Vec<ProvisionView> = data.provisions[range.clone()]
         .iter()
-        .zip(openings)
-        .map(|(p, opened)| {
+        .zip(range.clone())
+        .map(|(p, i)| {
+            // A page that starts inside a division repeats its headings.
+            let opened: Vec<DivisionView> = if paged && i == range.start {
+                drafts::structure::ancestors(&data.divisions, p.division_key.as_deref())
+                    .into_iter()
+                    .map(|d| division_view(d, openings[i].iter().any(|o| o.key == d.key)))
+                    .collect()
+            } else if review {
+                vec![]
+            } else {
+                openings[i].iter().map(|d| division_view(d, true)).collect()
+            };
             let change = changes.iter().find(|c| c.key == p.provision_key);
             let (label, heading, body) = reading.provision(p, draft_locale);
             let given = shown
@@ -195,11 +304,24 @@ pub(super) fn page(
                 .get(&p.provision_key)
                 .cloned()
                 .unwrap_or_default();
+            let (comment, proposed_text) = if view == View::Review {
+                (
+                    excerpt(&given.comment, EXCERPT),
+                    excerpt(&given.proposed_text, EXCERPT),
+                )
+            } else {
+                (given.comment, given.proposed_text)
+            };
             ProvisionView {
                 key: p.provision_key.clone(),
                 label,
                 heading,
-                body_html: markdown::to_html(&body.text),
+                // The review lists answers, not the text again.
+                body_html: if review {
+                    String::new()
+                } else {
+                    markdown::to_html(&body.text)
+                },
                 body_lang: body.lang,
                 answered: given.stance.is_some(),
                 change: change.map(|c| c.kind),
@@ -210,7 +332,7 @@ pub(super) fn page(
                         .find(|d| &d.key == key)
                         .map_or_else(|| key.clone(), |d| d.label.clone())
                 }),
-                divisions: opened.into_iter().map(division_view).collect(),
+                divisions: opened,
                 stances: Stance::ALL
                     .iter()
                     .map(|s| Choice {
@@ -222,15 +344,19 @@ pub(super) fn page(
                     .collect(),
                 stance_label_key: given.stance.map(Stance::label_key),
                 stance_value: given.stance.map(Stance::as_str),
-                has_proposal: !given.proposed_text.is_empty(),
-                comment: given.comment,
-                proposed_text: given.proposed_text,
+                has_proposal: !proposed_text.is_empty(),
+                comment,
+                proposed_text,
             }
         })
         .collect();
     let form = refusal.is_none().then(|| FormView {
         csrf: ctx.csrf(),
-        general_comment: shown.general_comment.clone(),
+        general_comment: if view == View::Review {
+            excerpt(&shown.general_comment, 4 * EXCERPT)
+        } else {
+            shown.general_comment.clone()
+        },
         disclosures: Disclosure::ALL
             .iter()
             .filter(|d| !chatham || matches!(d, Disclosure::Anonymous | Disclosure::Confidential))
@@ -249,8 +375,9 @@ pub(super) fn page(
             .as_ref()
             .is_some_and(|s| s.status == Status::Submitted),
         receipt_code: data.stored.as_ref().and_then(|s| s.receipt_code.clone()),
-        answered: provisions.iter().filter(|p| p.answered).count(),
-        total: provisions.len(),
+        pending: data.stored.as_ref().is_some_and(|s| s.pending),
+        answered: data.provisions.iter().filter(|p| answered(p)).count(),
+        total: data.provisions.len(),
     });
     let summary = reading.text(&c.summary, &c.locale, c.translated_summary.as_deref());
     let preamble = reading.text(
@@ -297,11 +424,18 @@ pub(super) fn page(
             draft_locale,
             data.draft.translated_title.as_deref(),
         ),
-        preamble_html: markdown::to_html(&preamble.text),
+        // The introduction opens the draft: on its first page only.
+        preamble_html: if at == 0 {
+            markdown::to_html(&preamble.text)
+        } else {
+            String::new()
+        },
         preamble_lang: preamble.lang,
         translation,
         groups: StakeholderGroup::label_keys(&data.groups),
         provisions,
+        paging,
+        last_page,
         form,
         refusal: refusal.map(|r| RefusalView {
             message_key: refusal_key(r),
@@ -316,14 +450,110 @@ pub(super) fn page(
         signed_in: ctx.user.is_some(),
         has_previous: data.previous.is_some(),
         show_changes,
+        // What was removed is listed once, after the last provision.
         removed: changes
             .into_iter()
-            .filter(|c| c.kind == drafts::diff::ChangeKind::Removed)
+            .filter(|c| last_page && c.kind == drafts::diff::ChangeKind::Removed)
             .collect(),
         removed_divisions: division_changes
             .into_iter()
-            .filter(|c| c.kind == drafts::diff::DivisionChangeKind::Removed)
+            .filter(|c| last_page && c.kind == drafts::diff::DivisionChangeKind::Removed)
             .collect(),
+    }
+}
+
+/// The table of contents of every page, with the participant's answers
+/// counted per division, and the links to the pages around this one.
+fn paging_view(
+    ctx: &Ctx,
+    data: &RoundData,
+    openings: &[Vec<&drafts::Division>],
+    at: usize,
+    answered: &dyn Fn(&drafts::Provision) -> bool,
+    show_changes: bool,
+) -> PagingView {
+    let reading = ctx.reading();
+    let draft_locale = data.draft.locale.as_str();
+    let base = format!(
+        "/consultations/{}/rounds/{}",
+        data.consultation.slug, data.round.number
+    );
+    let view = match (show_changes, reading.original) {
+        (true, _) => "&view=changes",
+        (false, true) => "&original=1",
+        (false, false) => "",
+    };
+    let href = |page: &str| format!("{base}?page={page}{view}");
+    // Answered and total provisions within each division, nested ones included.
+    let mut counts: std::collections::HashMap<&str, (usize, usize)> = Default::default();
+    for p in &data.provisions {
+        for d in drafts::structure::ancestors(&data.divisions, p.division_key.as_deref()) {
+            let c = counts.entry(d.key.as_str()).or_default();
+            c.0 += usize::from(answered(p));
+            c.1 += 1;
+        }
+    }
+    let mut toc = vec![];
+    for (n, page) in data.pages.iter().enumerate() {
+        for i in page.provisions.clone() {
+            for d in &openings[i] {
+                let (label, heading, _) = reading.division(d, draft_locale);
+                let (answered, total) = counts.get(d.key.as_str()).copied().unwrap_or_default();
+                toc.push(TocEntry {
+                    href: format!("{}#{}", href(&page.key), d.key),
+                    label,
+                    heading,
+                    depth: d.depth,
+                    answered,
+                    total,
+                    current: page.division && page.key == d.key && n == at,
+                });
+            }
+        }
+        if !page.division {
+            let inside = &data.provisions[page.provisions.clone()];
+            let (Some(first), Some(last)) = (inside.first(), inside.last()) else {
+                continue;
+            };
+            let name = |p: &drafts::Provision| {
+                let (label, heading, _) = reading.provision(p, draft_locale);
+                if label.is_empty() {
+                    heading.text
+                } else {
+                    label
+                }
+            };
+            let (_, heading, _) = reading.provision(first, draft_locale);
+            toc.push(TocEntry {
+                href: href(&page.key),
+                label: format!("{} – {}", name(first), name(last)),
+                heading: Text {
+                    text: String::new(),
+                    ..heading
+                },
+                depth: drafts::structure::ancestors(&data.divisions, first.division_key.as_deref())
+                    .last()
+                    .map_or(1, |d| d.depth + 1),
+                answered: inside.iter().filter(|p| answered(p)).count(),
+                total: inside.len(),
+                current: n == at,
+            });
+        }
+    }
+    let link = |n: usize| {
+        data.pages.get(n).map(|p| PageLink {
+            key: p.key.clone(),
+            href: href(&p.key),
+        })
+    };
+    PagingView {
+        key: data.pages[at].key.clone(),
+        number: at + 1,
+        count: data.pages.len(),
+        last: at + 1 == data.pages.len(),
+        previous: at.checked_sub(1).and_then(link),
+        next: link(at + 1),
+        toc,
     }
 }
 

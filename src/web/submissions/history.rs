@@ -105,7 +105,13 @@ pub async fn revision(
         general_comment: content.general_comment.clone(),
         positions: content.positions.clone(),
     };
-    let mut view = page(&ctx, &data, Some(&input), FieldErrors::default(), true);
+    let mut view = page(
+        &ctx,
+        &data,
+        Some(&input),
+        FieldErrors::default(),
+        View::Revision,
+    );
     view.form = view.form.map(|mut f| {
         f.status = Some(content.status.as_str());
         f

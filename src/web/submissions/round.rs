@@ -5,7 +5,7 @@ use crate::consultations::Slug;
 use crate::forms::FieldErrors;
 use crate::notifications::receipts;
 use crate::rounds::RoundNumber;
-use crate::submissions::form::{self, Action};
+use crate::submissions::form::{self, Action, Part};
 use crate::submissions::{self, Input, Refusal, RevisionAction, Status};
 use crate::web::cache::rounds::{AnonymousPage, RoundData, load};
 use crate::web::errors::AppError;
@@ -13,15 +13,22 @@ use crate::web::page::{Ctx, see_other};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
+#[derive(serde::Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
 pub async fn round(
     ctx: Ctx,
     req: HttpRequest,
     path: web::Path<(Slug, RoundNumber)>,
+    query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
     let data = load(&ctx, slug, number).await?;
+    let at = page_named(&data, query.page.as_deref()).ok_or_else(AppError::not_found)?;
     let render = || {
-        let view = page(&ctx, &data, None, FieldErrors::default(), false);
+        let view = page(&ctx, &data, None, FieldErrors::default(), View::Form(at));
         ctx.render_html("submissions/round", &title(&ctx, &data, false), &view)
     };
     if !ctx.is_anonymous() {
@@ -55,7 +62,7 @@ pub async fn submit(
                 "/consultations/{slug}/rounds/{number}"
             )));
         }
-        let view = page(&ctx, &data, None, FieldErrors::default(), false);
+        let view = page(&ctx, &data, None, FieldErrors::default(), View::Form(0));
         return ctx.render(
             refusal_status(refusal),
             "submissions/round",
@@ -67,8 +74,48 @@ pub async fn submit(
         Ok(p) => p,
         Err(form::Malformed(why)) => return Err(AppError::unprocessable(why)),
     };
+    let posted = match parsed.page.as_deref() {
+        None => Posted::Whole,
+        Some(REVIEWED) => Posted::Stored,
+        Some(name) => Posted::Page(
+            page_named(&data, Some(name))
+                .ok_or_else(|| AppError::unprocessable(format!("unknown page `{name}`")))?,
+        ),
+    };
+    if let Some(go) = &parsed.go
+        && page_named(&data, Some(go)).is_none()
+    {
+        return Err(AppError::unprocessable(format!("unknown page `{go}`")));
+    }
+    let last = data.pages.len().saturating_sub(1);
+    let stored = data.stored.as_ref().map(|s| &s.input);
+    let attribution = data.round.attribution();
+    let (parsed, at) = match posted {
+        Posted::Whole => (parsed, 0),
+        Posted::Stored => (
+            parsed.over(stored, Part::Stored, &data.provisions, attribution),
+            last,
+        ),
+        Posted::Page(at) => {
+            let keys: Vec<String> = data.provisions[data.pages[at].provisions.clone()]
+                .iter()
+                .map(|p| p.provision_key.clone())
+                .collect();
+            let part = Part::Page {
+                keys: &keys,
+                last: at == last,
+            };
+            (parsed.over(stored, part, &data.provisions, attribution), at)
+        }
+    };
     if !parsed.errors.is_empty() {
-        let view = page(&ctx, &data, Some(&parsed.input), parsed.errors, false);
+        let view = page(
+            &ctx,
+            &data,
+            Some(&parsed.input),
+            parsed.errors,
+            View::Form(at),
+        );
         return ctx.render(
             StatusCode::UNPROCESSABLE_ENTITY,
             "submissions/round",
@@ -82,8 +129,8 @@ pub async fn submit(
         .is_some_and(|s| s.status == Status::Submitted);
     let store = match parsed.action {
         Action::Edit => None,
-        // A submitted position stays as it was until it is submitted again.
-        Action::Review | Action::Save if already_submitted => None,
+        // Saved over a submission, it waits in a revision of its own: the
+        // submitted answers count as they were until submitted again.
         Action::Review | Action::Save => Some(RevisionAction::Save),
         Action::Submit => Some(RevisionAction::Submit),
         Action::Withdraw if data.stored.is_some() => Some(RevisionAction::Withdraw),
@@ -101,7 +148,7 @@ pub async fn submit(
                 &data,
                 Some(&parsed.input),
                 FieldErrors::default(),
-                true,
+                View::Review,
             );
             ctx.render(
                 StatusCode::OK,
@@ -110,13 +157,18 @@ pub async fn submit(
                 &view,
             )
         }
+        // Back from the review, whose answers are stored: to the form's last page.
+        Action::Edit if matches!(posted, Posted::Stored) => Ok(see_other(&format!(
+            "{here}{}#submission",
+            page_query(&data, last)
+        ))),
         Action::Edit => {
             let view = page(
                 &ctx,
                 &data,
                 Some(&parsed.input),
                 FieldErrors::default(),
-                false,
+                View::Form(at),
             );
             ctx.render(
                 StatusCode::OK,
@@ -135,12 +187,42 @@ pub async fn submit(
             } else {
                 "submission-saved"
             });
-            Ok(see_other(&format!("{here}#submission")))
+            let next = parsed
+                .go
+                .as_deref()
+                .and_then(|go| page_named(&data, Some(go)))
+                .unwrap_or(at);
+            Ok(see_other(&format!(
+                "{here}{}#submission",
+                page_query(&data, next)
+            )))
         }
         Action::Withdraw => {
             ctx.flash("submission-withdrawn");
             Ok(see_other(&format!("{here}/submission")))
         }
+    }
+}
+
+/// What the form marks as `page` when it posts from the review step: every
+/// answer is the stored one.
+const REVIEWED: &str = "review";
+
+/// What a post covers: every provision (a draft that is one page, or a
+/// client that sends everything), one page of a long draft, or nothing but
+/// the action (the review step, whose answers were stored when reviewed).
+#[derive(Clone, Copy)]
+enum Posted {
+    Whole,
+    Page(usize),
+    Stored,
+}
+
+/// The query that shows page `at`; none for a draft that is one page.
+fn page_query(data: &RoundData, at: usize) -> String {
+    match data.pages.get(at) {
+        Some(p) if data.pages.len() > 1 => format!("?page={}", p.key),
+        _ => String::new(),
     }
 }
 

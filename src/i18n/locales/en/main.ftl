@@ -229,6 +229,18 @@ refusal-not-open = This round is not open yet. It opens on { $opens }.
 refusal-closed = This round closed on { $closes }. Submissions are no longer accepted; what was submitted before is kept.
 answered-count = You have answered { $answered } of { $total } provisions.
 toc-answered = answered
+toc-answered-of = { $answered } of { $total } answered
+toc-provisions = { $total ->
+    [one] 1 provision
+   *[other] { $total } provisions
+}
+page-of = Page { $number } of { $count }. Answer the provisions you care about; the others count as “no position”.
+page-save-hint = Save before you leave this page with the contents or the links below; what you saved on other pages is kept.
+button-save-next = Save and go to the next page
+pager-label = Pages of the draft
+pager-previous = Previous page
+pager-next = Next page
+submission-pending = You have saved changes that are not submitted yet: your submitted answers count as they were until you review and submit the changes.
 stance-legend = Your position
 stance-support = Support
 stance-support-with-changes = Support with changes
@@ -260,7 +272,7 @@ review-lead = This is what will be counted. You can still change it until the ro
 review-unanswered = Not answered — counted as “no position”
 review-submit-note = When you submit, you get a receipt code and a copy by e-mail.
 submission-saved = Your draft has been saved. It is not counted until you submit it.
-submission-unchanged = Your submitted answers are unchanged. Use “Review and submit changes” to replace them.
+submission-unchanged = Your changes are saved. Your submitted answers count as they were until you use “Review and submit changes”.
 submission-withdrawn = Your submission has been withdrawn and is no longer counted.
 submission-general-comment-long = The general comment must be at most 20,000 characters long.
 submission-comment-long = The comment must be at most 10,000 characters long.

@@ -229,6 +229,18 @@ refusal-not-open = Ce cycle n’est pas encore ouvert. Il ouvre le { $opens }.
 refusal-closed = Ce cycle a été clos le { $closes }. Les soumissions ne sont plus acceptées ; ce qui a été soumis auparavant est conservé.
 answered-count = Vous avez répondu à { $answered } dispositions sur { $total }.
 toc-answered = répondu
+toc-answered-of = { $answered } sur { $total } répondues
+toc-provisions = { $total ->
+    [one] 1 disposition
+   *[other] { $total } dispositions
+}
+page-of = Page { $number } sur { $count }. Répondez aux dispositions qui vous concernent ; les autres comptent comme « sans avis ».
+page-save-hint = Enregistrez avant de quitter cette page par la table des matières ou les liens ci-dessous ; ce que vous avez enregistré sur les autres pages est conservé.
+button-save-next = Enregistrer et passer à la page suivante
+pager-label = Pages du projet
+pager-previous = Page précédente
+pager-next = Page suivante
+submission-pending = Vous avez enregistré des modifications qui ne sont pas encore soumises : vos réponses soumises comptent telles quelles jusqu’à ce que vous vérifiiez et soumettiez les modifications.
 stance-legend = Votre position
 stance-support = Pour
 stance-support-with-changes = Pour, avec modifications
@@ -260,7 +272,7 @@ review-lead = Voici ce qui sera compté. Vous pourrez encore le modifier jusqu�
 review-unanswered = Sans réponse — compté comme « sans avis »
 review-submit-note = En soumettant, vous recevez un code de reçu et une copie par courriel.
 submission-saved = Votre brouillon a été enregistré. Il n’est pas compté tant que vous ne l’avez pas soumis.
-submission-unchanged = Vos réponses soumises sont inchangées. Utilisez « Vérifier et soumettre les modifications » pour les remplacer.
+submission-unchanged = Vos modifications sont enregistrées. Vos réponses soumises comptent telles quelles jusqu’à ce que vous utilisiez « Vérifier et soumettre les modifications ».
 submission-withdrawn = Votre soumission a été retirée et n’est plus comptée.
 submission-general-comment-long = Le commentaire général doit compter au plus 20 000 caractères.
 submission-comment-long = Le commentaire doit compter au plus 10 000 caractères.
