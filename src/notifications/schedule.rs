@@ -191,6 +191,28 @@ pub fn run(
 }
 
 /// After an extension: everyone eligible hears of the new deadline.
+/// Moves a round's deadline later (`rounds::extend`) and tells its
+/// participants, in one transaction: the new deadline and its e-mails stand
+/// or fall together.
+pub fn extend_round(
+    conn: &mut DbConnection,
+    notifier: &Notifier,
+    round: &Round,
+    published: bool,
+    new_close: PrimitiveDateTime,
+    actor: crate::db::UserId,
+    now: PrimitiveDateTime,
+) -> Result<Result<(), crate::rounds::ActionRefused>, NotifyError> {
+    crate::db::write_transaction(conn, |conn| {
+        let done = crate::rounds::extend(conn, round, published, new_close, actor, now)?;
+        if done.is_ok() {
+            let (updated, _) = crate::rounds::find(conn, round.consultation_id, round.number)?;
+            extended(conn, notifier, &updated, now)?;
+        }
+        Ok(done)
+    })
+}
+
 pub fn extended(
     conn: &mut DbConnection,
     notifier: &Notifier,

@@ -163,15 +163,10 @@ pub async fn round_action(
             ctx.state
                 .db
                 .run(move |c| -> Result<_, AppError> {
-                    crate::db::write_transaction(c, |c| {
-                        let done = rounds::extend(c, &round, published, new_close, actor, now)?;
-                        if done.is_ok() {
-                            let (updated, _) =
-                                rounds::find(c, round.consultation_id, round.number)?;
-                            schedule::extended(c, &notifier, &updated, now)?;
-                        }
-                        Ok(done)
-                    })
+                    let outcome = schedule::extend_round(
+                        c, &notifier, &round, published, new_close, actor, now,
+                    )?;
+                    Ok(outcome)
                 })
                 .await?
         }
