@@ -161,3 +161,96 @@ both_backends! {
         assert!(page.contains("The file is not a Word document (.docx)."), "{page}");
     }
 }
+
+/// A hundred articles in ten chapters and an annex, as Word files in English
+/// and in French (chapters in Heading 1, articles in Heading 2).
+fn hundred_articles(french: bool) -> Vec<u8> {
+    let (title, chapter, article, annex) = if french {
+        (
+            "Protocole additionnel",
+            "Chapitre",
+            "Article",
+            "Annexe I — Définitions",
+        )
+    } else {
+        (
+            "Additional Protocol",
+            "Chapter",
+            "Article",
+            "Annex I — Definitions",
+        )
+    };
+    let roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"];
+    let mut body = vec![
+        para("Title", title),
+        para("", if french { "Préambule." } else { "Preamble." }),
+    ];
+    for (c, numeral) in roman.iter().enumerate() {
+        body.push(para(
+            "Heading1",
+            &format!("{chapter} {numeral} — {}", c + 1),
+        ));
+        for a in c * 10 + 1..=c * 10 + 10 {
+            let label = if french && a == 1 {
+                "Article premier".to_string()
+            } else {
+                format!("{article} {a}")
+            };
+            body.push(para("Heading2", &format!("{label} — {}", a)));
+            body.push(para(
+                "",
+                &format!(
+                    "{} {a}.",
+                    if french {
+                        "Texte de l'article"
+                    } else {
+                        "Text of article"
+                    }
+                ),
+            ));
+        }
+    }
+    body.push(para("Heading1", annex));
+    body.push(para("", if french { "Les termes." } else { "The terms." }));
+    let styles = styles(&[
+        ("Title", "Title", None),
+        ("Heading1", "heading 1", Some(0)),
+        ("Heading2", "heading 2", Some(1)),
+    ]);
+    docx(&body.concat(), &styles, None)
+}
+
+both_backends! {
+    async fn a_hundred_article_bilingual_draft_in_ten_chapters_is_imported_from_word(app) {
+        use diesel::prelude::*;
+        use polyphony::db::schema::{consultations, draft_divisions, draft_versions};
+        let admin = app.admin().await;
+        new_consultation(&admin, "word-long").await;
+        let (status, page) = upload_draft(&admin, "word-long", ("Protocol.docx", hundred_articles(false)), "save").await;
+        assert_eq!(status, 303, "{page}");
+        let page = "/admin/consultations/word-long/drafts/1/translation";
+        let (status, preview) = upload(&admin, page, page, ("Protocole.docx", hundred_articles(true)), "save").await;
+        assert_eq!(status, 303, "{preview}");
+        let provisions = stored_provisions(&app, "word-long").await;
+        assert_eq!(provisions.len(), 100);
+        let keys: Vec<String> = provisions.iter().map(|p| p.0.clone()).collect();
+        assert_eq!(keys, (1..=100).map(|a| format!("art-{a}")).collect::<Vec<_>>());
+        assert!(provisions.iter().all(|p| p.3.is_some()), "every article has its French heading");
+        assert!(provisions.iter().all(|p| !p.2.contains("Chapter") && !p.2.contains("Annex")), "no division inside a body");
+        let divisions: Vec<String> = app.db.query(|c| {
+            let version: i64 = draft_versions::table
+                .inner_join(consultations::table.on(consultations::id.eq(draft_versions::consultation_id)))
+                .filter(consultations::slug.eq("word-long"))
+                .select(draft_versions::id)
+                .first(c)?;
+            draft_divisions::table
+                .filter(draft_divisions::draft_version_id.eq(version))
+                .order(draft_divisions::ordinal)
+                .select(draft_divisions::division_key)
+                .load(c)
+        }).await.unwrap();
+        assert_eq!(divisions.len(), 11, "{divisions:?}");
+        assert_eq!(divisions.first().map(String::as_str), Some("ch-1"));
+        assert_eq!(divisions.last().map(String::as_str), Some("annex-i"));
+    }
+}
