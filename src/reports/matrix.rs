@@ -21,6 +21,8 @@ pub struct Cell {
 }
 
 pub struct Row {
+    /// The division (chapter, annex…) this row opens, named above it.
+    pub opens: Option<String>,
     /// Short, e.g. "Article 3"; longer labels are cut and given whole in a tooltip.
     pub label: String,
     /// One per column; `None` when the group did not answer.
@@ -105,6 +107,9 @@ const TEXT: &str = "#1a1a1a";
 const LABEL_WIDTH: f64 = 140.0;
 const COLUMN_WIDTH: f64 = 96.0;
 const ROW_HEIGHT: f64 = 40.0;
+/// The line naming a division above its first row.
+const DIVISION_HEIGHT: f64 = 24.0;
+const DIVISION_CHARS: usize = 60;
 const LINE: f64 = 15.0;
 /// The legend is one item a line and needs this much width, however few
 /// the columns.
@@ -129,7 +134,8 @@ pub fn support_matrix(id: &str, rows: &[Row], labels: &Labels) -> String {
     let legend_height = LINE * how_to_read.len() as f64 + 8.0 + LEGEND_ITEM * 4.0 + 12.0;
     let top = legend_height + LINE * heading_lines as f64 + 8.0;
     let width = (LABEL_WIDTH + COLUMN_WIDTH * labels.columns.len().max(1) as f64).max(LEGEND_WIDTH);
-    let height = top + ROW_HEIGHT * rows.len() as f64;
+    let divisions = rows.iter().filter(|r| r.opens.is_some()).count();
+    let height = top + ROW_HEIGHT * rows.len() as f64 + DIVISION_HEIGHT * divisions as f64;
     let mut svg = String::new();
     // Writing to a String cannot fail, hence the ignored results below.
     let _ = write!(
@@ -163,9 +169,19 @@ pub fn support_matrix(id: &str, rows: &[Row], labels: &Labels) -> String {
         }
         svg.push_str("</text>");
     }
-    for (r, row) in rows.iter().enumerate() {
-        let y = top + ROW_HEIGHT * r as f64;
+    let mut y = top;
+    for row in rows {
+        if let Some(division) = &row.opens {
+            let _ = write!(
+                svg,
+                r#"<text x="0" y="{}" font-weight="bold" font-style="italic">{}</text>"#,
+                y + DIVISION_HEIGHT - 6.0,
+                escape(&cut(division, DIVISION_CHARS)),
+            );
+            y += DIVISION_HEIGHT;
+        }
         draw_row(&mut svg, &id, y, row, labels.locale);
+        y += ROW_HEIGHT;
     }
     svg.push_str("</svg>");
     svg
@@ -323,13 +339,50 @@ mod tests {
     }
 
     #[test]
+    fn a_division_is_named_above_its_first_row() {
+        let row = |opens: Option<&str>, label: &str| Row {
+            opens: opens.map(str::to_string),
+            label: label.into(),
+            cells: vec![cell(0.5, 2)],
+        };
+        let rows = [
+            row(Some("Chapter I — Scope"), "Article 1"),
+            row(None, "Article 2"),
+            row(Some("Annex I"), "Article 3"),
+        ];
+        let svg = support_matrix("m", &rows, &labels(&["Government"]));
+        let texts = text_of(&svg, "svg > text");
+        let at = |t: &str| texts.iter().position(|x| x == t).unwrap();
+        assert!(at("Chapter I — Scope") < at("Article 1"));
+        assert!(at("Article 2") < at("Annex I") && at("Annex I") < at("Article 3"));
+        let plain = support_matrix(
+            "m",
+            &rows.map(|r| Row { opens: None, ..r }),
+            &labels(&["Government"]),
+        );
+        let height = |svg: &str| {
+            svg.split("height=\"")
+                .nth(1)
+                .and_then(|h| h.split('"').next())
+                .map(str::to_string)
+        };
+        assert_ne!(
+            height(&svg),
+            height(&plain),
+            "each division's line takes room"
+        );
+    }
+
+    #[test]
     fn each_cell_prints_its_share_and_answers_in_the_rows_order() {
         let rows = [
             Row {
+                opens: None,
                 label: "Article 2".into(),
                 cells: vec![cell(2.0 / 3.0, 3), None],
             },
             Row {
+                opens: None,
                 label: "Article 1".into(),
                 cells: vec![cell(0.25, 1_234), cell(0.5, 2)],
             },
@@ -352,6 +405,7 @@ mod tests {
     #[test]
     fn long_headings_wrap_and_long_labels_are_cut_with_the_whole_in_a_tooltip() {
         let rows = [Row {
+            opens: None,
             label: "Article 12 bis — A very long heading".into(),
             cells: vec![cell(1.0, 5)],
         }];
@@ -372,6 +426,7 @@ mod tests {
         let svg = support_matrix(
             "f",
             &[Row {
+                opens: None,
                 label: "Article premier".into(),
                 cells: vec![cell(0.58, 2_957)],
             }],
@@ -387,6 +442,7 @@ mod tests {
         let svg = support_matrix(
             "s",
             &[Row {
+                opens: None,
                 label: "A & B".into(),
                 cells: vec![cell(1.0, 3)],
             }],

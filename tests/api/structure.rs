@@ -272,6 +272,11 @@ both_backends! {
         assert!(page.contains("<tr class=\"division depth-1\"><th scope=\"row\" lang=\"en\">Chapter 1 — One</th><td>Subtotal</td><td class=\"num\">50%</td><td></td><td></td><td class=\"num\">6</td>"), "{page}");
         assert!(page.contains("Chapter 2 — Two</th><td>Subtotal</td><td class=\"num\">100%</td><td></td><td></td><td class=\"num\">3</td>"));
         assert!(page.contains("the mean of its provisions"));
+        // The picture of the round groups its rows by division too.
+        let svg = &page[page.find("<svg").unwrap()..];
+        let (one, two) = (svg.find(">Chapter 1 — One</text>").expect("chapter 1 named in the picture"),
+                          svg.find(">Chapter 2 — Two</text>").expect("chapter 2 named in the picture"));
+        assert!(one < svg.find(">Article 1<").unwrap() && two > svg.find(">Article 2<").unwrap() && two < svg.find(">Article 3<").unwrap());
     }
 }
 

@@ -240,9 +240,21 @@ pub(super) fn support_matrix(ctx: &Ctx, s: &Snapshot, provisions: &[&ProvisionRe
         .iter()
         .map(|g| ctx.t(&format!("{}-short", g.label_key())))
         .collect();
+    let mut previous: Option<&str> = None;
     let rows: Vec<matrix::Row> = provisions
         .iter()
         .map(|p| matrix::Row {
+            // Rows come in the draft's order, so a division opens where its
+            // key first differs from the row above.
+            opens: p.division.as_ref().and_then(|d| {
+                let opens = previous != Some(d.key.as_str());
+                previous = Some(d.key.as_str());
+                opens.then(|| match (d.label.as_str(), d.heading.as_str()) {
+                    (label, "") => label.to_string(),
+                    ("", heading) => heading.to_string(),
+                    (label, heading) => format!("{label} — {heading}"),
+                })
+            }),
             label: texts_of(ctx, s, p).0,
             cells: groups
                 .iter()
