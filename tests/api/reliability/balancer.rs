@@ -222,14 +222,21 @@ async fn behind_haproxy_a_session_works_on_both_instances_and_a_change_through_o
     // Under a loaded test machine B may shed the request (503 with
     // Retry-After); a client tries again, and B must then refuse it too.
     let mut res = submit(&on_b, &token, "too late").await.unwrap();
-    for _ in 0..10 {
+    for _ in 0..60 {
         if res.status() != 503 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
         res = submit(&on_b, &token, "too late").await.unwrap();
     }
-    assert_eq!(res.status(), 409, "a submit to B right after the close");
+    let status = res.status();
+    let body = res.text().await.unwrap_or_default();
+    assert_eq!(
+        status,
+        409,
+        "a submit to B right after the close: {}",
+        &body[..body.len().min(2000)]
+    );
     let (_, page) = on_b.get_text(ROUND).await;
     assert!(page.contains("This round closed on"), "{page}");
 
