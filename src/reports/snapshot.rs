@@ -129,3 +129,10 @@ pub struct Snapshot {
     /// How many general comments are published.
     pub general_texts: i64,
 }
+
+impl Snapshot {
+    /// The provision a report address names by its key.
+    pub fn provision(&self, key: &str) -> Option<&ProvisionReport> {
+        self.provisions.iter().find(|p| p.key == key)
+    }
+}

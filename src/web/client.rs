@@ -35,10 +35,10 @@ pub async fn find_client(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let proxies = req
-        .app_data::<web::Data<AppState>>()
-        .map(|s| s.trusted_proxies.clone());
-    if let (Some(proxies), Some(peer)) = (proxies, req.peer_addr()) {
+    // The state's Arc, not a copy of the proxy list, on every request.
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    if let (Some(state), Some(peer)) = (state, req.peer_addr()) {
+        let proxies = &state.trusted_proxies;
         let values = |name| {
             req.headers()
                 .get_all(name)

@@ -43,9 +43,7 @@ pub async fn preview_provision(
     let (snapshot, texts, response) =
         live(&ctx, slug, number, key.as_str(), offset, TEXTS_PER_PAGE).await?;
     let p = snapshot
-        .provisions
-        .iter()
-        .find(|p| p.key == key.as_str())
+        .provision(key.as_str())
         .ok_or(AppError::not_found())?;
     let frame = frame(
         &ctx,

@@ -47,9 +47,7 @@ pub async fn provision(
     let published = stored(&ctx, (slug, number), query.version).await?;
     let snapshot = snapshot_of(&published)?;
     let p = snapshot
-        .provisions
-        .iter()
-        .find(|p| p.key == key.as_str())
+        .provision(key.as_str())
         .ok_or(AppError::not_found())?;
     let frame = frame(
         &ctx,

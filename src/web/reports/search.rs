@@ -44,11 +44,7 @@ impl SearchForm {
         let chosen = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
         let provision = match self.provision.as_str() {
             GENERAL => Some(String::new()),
-            key => s
-                .provisions
-                .iter()
-                .find(|p| p.key == key)
-                .map(|p| p.key.clone()),
+            key => s.provision(key).map(|p| p.key.clone()),
         };
         let countries = if let Some(code) = chosen(&self.country) {
             Some(vec![code.to_ascii_uppercase()])
