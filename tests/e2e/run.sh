@@ -65,8 +65,8 @@ if [ -z "$healthy" ]; then
   exit 1
 fi
 
-ADMIN_EMAIL=$(sed -n 's/^  e-mail: *//p' "$TMP/server.out" | head -n 1)
-ADMIN_PASSWORD=$(sed -n 's/^  password: *//p' "$TMP/server.out" | head -n 1)
+ADMIN_EMAIL=$(sed -n '/^  e-mail: */{s///p;q}' "$TMP/server.out")
+ADMIN_PASSWORD=$(sed -n '/^  password: */{s///p;q}' "$TMP/server.out")
 if [ -z "$ADMIN_EMAIL" ] || [ -z "$ADMIN_PASSWORD" ]; then
   echo "the server did not print the first admin's e-mail and password:" >&2
   cat "$TMP/server.out" >&2
