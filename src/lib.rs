@@ -1,6 +1,7 @@
 //! Polyphony: multistakeholder comment rounds on draft texts.
 
 pub mod accounts;
+pub mod analysis;
 pub mod audit;
 #[cfg(feature = "bench")]
 pub mod bench;

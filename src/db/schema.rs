@@ -286,6 +286,70 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    consultation_analysts (consultation_id, user_id) {
+        consultation_id -> BigInt,
+        user_id -> BigInt,
+        assigned_by -> Nullable<BigInt>,
+        assigned_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    analysis_tags (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        label -> Text,
+        translated_label -> Nullable<Text>,
+        description -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    text_tags (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        text_kind -> Text,
+        text_id -> BigInt,
+        tag_id -> BigInt,
+        batch -> Nullable<Text>,
+        tagged_by -> Nullable<BigInt>,
+        tagged_at -> Timestamp,
+        removed_by -> Nullable<BigInt>,
+        removed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    text_dispositions (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        text_kind -> Text,
+        text_id -> BigInt,
+        disposition -> Text,
+        reason -> Text,
+        state -> Text,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    text_assignments (text_kind, text_id) {
+        round_id -> BigInt,
+        text_kind -> Text,
+        text_id -> BigInt,
+        analyst_id -> BigInt,
+        assigned_by -> Nullable<BigInt>,
+        assigned_at -> Timestamp,
+        done_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(consultation_groups -> consultations (consultation_id));
@@ -303,6 +367,12 @@ diesel::joinable!(provision_responses -> rounds (round_id));
 diesel::joinable!(reports -> rounds (round_id));
 diesel::joinable!(report_texts -> reports (report_id));
 diesel::joinable!(report_csv_chunks -> reports (report_id));
+diesel::joinable!(consultation_analysts -> consultations (consultation_id));
+diesel::joinable!(analysis_tags -> consultations (consultation_id));
+diesel::joinable!(text_tags -> analysis_tags (tag_id));
+diesel::joinable!(text_tags -> rounds (round_id));
+diesel::joinable!(text_dispositions -> rounds (round_id));
+diesel::joinable!(text_assignments -> rounds (round_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -325,6 +395,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_csv_chunks,
     audit_log,
     outbox,
+    consultation_analysts,
+    analysis_tags,
+    text_tags,
+    text_dispositions,
+    text_assignments,
 );
 
 // The report's one aggregate query groups by columns of two tables.
