@@ -153,6 +153,7 @@ diesel::table! {
         reminder_notice_at -> Nullable<Timestamp>,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        report_salt -> Text,
     }
 }
 
@@ -242,6 +243,7 @@ diesel::table! {
         comment -> Text,
         proposed_text -> Text,
         hidden_reason -> Nullable<Text>,
+        public_id -> Nullable<Text>,
     }
 }
 

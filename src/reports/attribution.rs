@@ -93,6 +93,7 @@ pub(super) fn published_text(
 ) -> PublishedComment {
     if let Some(reason) = hidden_reason {
         return PublishedComment {
+            id: None,
             position_id,
             name: None,
             organization: None,
@@ -111,6 +112,7 @@ pub(super) fn published_text(
         country,
     } = attributed;
     PublishedComment {
+        id: None,
         position_id,
         name,
         organization,

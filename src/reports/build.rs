@@ -5,7 +5,8 @@ use super::attribution::{AUTHOR_COLUMNS, Author, published_text};
 use super::campaigns::{self, Campaign, CommentRef};
 use super::figures::ProvisionFigures;
 use super::live::{aggregate, region_of};
-use super::output::{Output, spreadsheet_safe};
+use super::output::{CSV_COLUMNS, Output, spreadsheet_safe};
+use super::privacy::{Privacy, Source};
 use super::responses::responses_of_round;
 use super::{
     CAMPAIGN_MIN_SIZE, CAMPAIGN_THRESHOLD, DivisionRef, DivisionReport, ProvisionReport,
@@ -52,10 +53,12 @@ pub fn build(
     let (figures, mut participation) = aggregate(conn, round, &provisions)?;
     let responses = responses_of_round(conn, round.id)?;
     let attribution = round.attribution();
+    let privacy = Privacy::load(conn, round)?;
     let mut texts = Texts {
         conn,
         round,
         attribution,
+        privacy,
         out,
         in_campaigns: HashSet::new(),
     };
@@ -116,6 +119,7 @@ struct PositionRow {
 
 #[derive(Queryable)]
 struct GeneralRow {
+    submission: SubmissionId,
     comment: String,
     hidden_reason: Option<String>,
     author: Author,
@@ -124,11 +128,33 @@ struct GeneralRow {
 /// A text that will be published, with the submission it came from.
 type Text = (SubmissionId, PublishedComment);
 
+/// A report.csv row waiting for its provision's rows to be put in order:
+/// small, since a provision of a million-submission round holds a million.
+struct CsvRow {
+    order: u64,
+    group: Option<StakeholderGroup>,
+    country: [u8; 2],
+    region: &'static str,
+    verified: bool,
+    stance: Option<Stance>,
+    /// Name, organization, comment and proposed wording, when shown.
+    text: Option<Box<[String; 4]>>,
+}
+
+/// A country code as two bytes ("" when the country is withheld).
+fn country_bytes(code: &str) -> [u8; 2] {
+    match code.as_bytes() {
+        &[a, b] => [a, b],
+        _ => [0, 0],
+    }
+}
+
 /// Writes a report's texts and CSV rows to `out` as they are read.
 struct Texts<'a> {
     conn: &'a mut DbConnection,
     round: &'a Round,
     attribution: Attribution,
+    privacy: Privacy,
     out: &'a mut dyn Output,
     /// Submissions with a text in a campaign: participation counts each once.
     in_campaigns: HashSet<SubmissionId>,
@@ -143,7 +169,8 @@ impl Texts<'_> {
         response: Option<String>,
         division: Option<DivisionRef>,
     ) -> Result<ProvisionReport, ReportError> {
-        let texts = self.read_positions(p, figures.overall.total())?;
+        let mut texts = self.read_positions(p, figures.overall.total())?;
+        texts.sort_by_cached_key(|(_, t)| t.id.clone());
         let (campaigns, members) = campaigns_among(&texts, self.attribution);
         let (written, proposals) = self.write_texts(&p.provision_key, texts, &members)?;
         Ok(ProvisionReport {
@@ -169,6 +196,7 @@ impl Texts<'_> {
     /// together.
     fn read_positions(&mut self, p: &Provision, counted: i64) -> Result<Vec<Text>, ReportError> {
         let mut texts = vec![];
+        let mut rows_out = Vec::with_capacity(usize::try_from(counted).unwrap_or(0));
         let mut after = PositionId(0);
         // The figures counted exactly the rows read here, so the reading stops
         // at the last one: the query that would find none after it scans every
@@ -183,17 +211,47 @@ impl Texts<'_> {
             let full = rows.len() as i64 == batch;
             unread -= rows.len() as i64;
             for row in rows {
-                texts.extend(self.position(p, row)?);
+                let (csv, text) = self.position(row);
+                rows_out.push(csv);
+                texts.extend(text);
             }
             if !full {
                 break;
             }
         }
+        rows_out.sort_unstable_by_key(|r| r.order);
+        for row in rows_out {
+            self.csv_row(p, row)?;
+        }
         Ok(texts)
     }
 
-    /// Writes a position's CSV row; returns its text when it is published.
-    fn position(&mut self, p: &Provision, row: PositionRow) -> Result<Option<Text>, ReportError> {
+    fn csv_row(&mut self, p: &Provision, row: CsvRow) -> Result<(), ReportError> {
+        let country = std::str::from_utf8(&row.country)
+            .unwrap_or("")
+            .trim_matches('\0');
+        let [name, organization, comment, proposed] = match row.text {
+            Some(text) => *text,
+            None => Default::default(),
+        };
+        let record: [&str; CSV_COLUMNS] = [
+            &p.provision_key,
+            row.group.map_or("", |g| g.as_str()),
+            country,
+            row.region,
+            if row.verified { "true" } else { "false" },
+            row.stance.map_or("", |s| s.as_str()),
+            &name,
+            &organization,
+            &comment,
+            &proposed,
+            p.division_key.as_deref().unwrap_or(""),
+        ];
+        self.out.csv_row(self.conn, record)
+    }
+
+    /// A position's CSV row, and its text when it is published.
+    fn position(&self, row: PositionRow) -> (CsvRow, Option<Text>) {
         let author = &row.author;
         let disclosure = Disclosure::parse(&author.disclosure).unwrap_or(Disclosure::Confidential);
         let publishable = disclosure != Disclosure::Confidential;
@@ -203,34 +261,38 @@ impl Texts<'_> {
         let text_in_csv = publishable
             && self.attribution != Attribution::ChathamHouse
             && row.hidden_reason.is_none();
-        let attributed = author.attributed(self.attribution, disclosure);
-        let shown = |v: &str| {
-            if text_in_csv {
-                spreadsheet_safe(v)
-            } else {
-                String::new()
-            }
-        };
-        self.out.csv_row(
-            self.conn,
-            [
-                &p.provision_key,
-                &author.group,
-                &author.country,
-                region_of(&author.country),
-                if row.verified { "true" } else { "false" },
-                row.stance.as_deref().unwrap_or(""),
-                &shown(attributed.name.as_deref().unwrap_or("")),
-                &shown(attributed.organization.as_deref().unwrap_or("")),
-                &shown(&row.comment),
-                &shown(&row.proposed_text),
-                p.division_key.as_deref().unwrap_or(""),
-            ],
-        )?;
-        if !publishable || (row.comment.trim().is_empty() && row.proposed_text.trim().is_empty()) {
-            return Ok(None);
+        let mut attributed = author.attributed(self.attribution, disclosure);
+        let country_shown = attributed.name.is_some()
+            || attributed.organization.is_some()
+            || self.privacy.country_shown(&author.group, &author.country);
+        if !country_shown {
+            attributed.country = None;
         }
-        let text = published_text(
+        let source = Source::Position(row.id.0);
+        let csv = CsvRow {
+            order: self.privacy.order(source),
+            group: StakeholderGroup::parse(&author.group),
+            country: if country_shown {
+                country_bytes(&author.country)
+            } else {
+                [0, 0]
+            },
+            region: region_of(&author.country),
+            verified: row.verified,
+            stance: row.stance.as_deref().and_then(Stance::parse),
+            text: text_in_csv.then(|| {
+                Box::new([
+                    spreadsheet_safe(attributed.name.as_deref().unwrap_or("")),
+                    spreadsheet_safe(attributed.organization.as_deref().unwrap_or("")),
+                    spreadsheet_safe(&row.comment),
+                    spreadsheet_safe(&row.proposed_text),
+                ])
+            }),
+        };
+        if !publishable || (row.comment.trim().is_empty() && row.proposed_text.trim().is_empty()) {
+            return (csv, None);
+        }
+        let mut text = published_text(
             attributed,
             Some(row.id),
             row.stance.as_deref().and_then(Stance::parse),
@@ -238,7 +300,8 @@ impl Texts<'_> {
             row.proposed_text,
             row.hidden_reason,
         );
-        Ok(Some((row.submission, text)))
+        text.id = Some(self.privacy.public_id(source));
+        (csv, Some((row.submission, text)))
     }
 
     /// Writes a provision's texts in order; returns how many, and how many of
@@ -275,19 +338,30 @@ impl Texts<'_> {
     /// Writes the general comments, after every provision's texts; returns
     /// how many there are.
     fn general_comments(&mut self) -> Result<i64, ReportError> {
-        let general = general_comments(self.conn, self.round.id)?;
+        let mut general = general_comments(self.conn, self.round.id)?;
+        general.sort_by_cached_key(|row| self.privacy.order(Source::General(row.submission.0)));
         let count = general.len() as i64;
         for (seq, row) in general.into_iter().enumerate() {
             let disclosure =
                 Disclosure::parse(&row.author.disclosure).unwrap_or(Disclosure::Anonymous);
-            let text = published_text(
-                row.author.attributed(self.attribution, disclosure),
+            let mut attributed = row.author.attributed(self.attribution, disclosure);
+            if attributed.name.is_none()
+                && attributed.organization.is_none()
+                && !self
+                    .privacy
+                    .country_shown(&row.author.group, &row.author.country)
+            {
+                attributed.country = None;
+            }
+            let mut text = published_text(
+                attributed,
                 None,
                 None,
                 row.comment,
                 String::new(),
                 row.hidden_reason,
             );
+            text.id = Some(self.privacy.public_id(Source::General(row.submission.0)));
             self.out
                 .text(self.conn, "", i32::try_from(seq).unwrap_or(i32::MAX), text)?;
         }
@@ -354,15 +428,15 @@ fn positions_after(
         .load(conn)
 }
 
-/// The round's published general comments, in order.
+/// The round's published general comments.
 fn general_comments(conn: &mut DbConnection, round: RoundId) -> QueryResult<Vec<GeneralRow>> {
     submissions::table
         .filter(submissions::round_id.eq(round))
         .filter(submissions::status.eq("submitted"))
         .filter(submissions::disclosure.ne("confidential"))
         .filter(submissions::general_comment.ne(""))
-        .order(submissions::id.asc())
         .select((
+            submissions::id,
             submissions::general_comment,
             submissions::general_comment_hidden_reason,
             AUTHOR_COLUMNS,

@@ -24,7 +24,9 @@ pub struct CommentRef {
 pub struct Campaign {
     /// The original text of the member with the lowest id.
     pub text: String,
-    /// Comment ids, ascending.
+    /// Comment ids, ascending. Internal only, like every database id of a
+    /// text (see reports/privacy.rs).
+    #[serde(skip)]
     pub members: Vec<i64>,
     pub count: usize,
     /// In `StakeholderGroup::ALL` order, only groups with members.

@@ -12,6 +12,7 @@ mod live;
 pub mod matrix;
 pub mod moderation;
 mod output;
+mod privacy;
 mod publish;
 mod published;
 mod responses;
@@ -23,9 +24,10 @@ pub use build::build;
 pub use live::aggregate;
 pub use moderation::{QueueItem, moderation_queue};
 pub use output::{Output, Preview};
+pub use privacy::new_salt;
 pub use publish::publish;
 pub use published::{
-    Published, csv_chunk, published_times, stored, text_by_position, texts_batch, texts_page,
+    Published, csv_chunk, published_times, stored, text_by_public_id, texts_batch, texts_page,
 };
 pub use responses::{response_of, set_response};
 pub use search::{Found, TextQuery, search_texts};

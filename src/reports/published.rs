@@ -55,14 +55,27 @@ pub(super) type TextRow = (
     String,
     String,
     Option<String>,
+    Option<String>,
 );
 
 pub(super) fn text_of(row: TextRow) -> (String, PublishedComment) {
-    let (key, position_id, name, organization, group, country, stance, comment, proposed, hidden) =
-        row;
+    let (
+        key,
+        position_id,
+        name,
+        organization,
+        group,
+        country,
+        stance,
+        comment,
+        proposed,
+        hidden,
+        id,
+    ) = row;
     (
         key,
         PublishedComment {
+            id,
             position_id,
             name,
             organization,
@@ -89,23 +102,24 @@ macro_rules! text_columns {
             report_texts::comment,
             report_texts::proposed_text,
             report_texts::hidden_reason,
+            report_texts::public_id,
         )
     };
 }
 
 pub(super) use text_columns;
 
-/// The text the position `position` published in `report`, with its
-/// provision's key: a permalink names the position, so it survives
-/// republishing.
-pub fn text_by_position(
+/// The text published in `report` under the public id `id`, with its
+/// provision's key ('' for a general comment): public ids survive
+/// republishing, so a permalink does too.
+pub fn text_by_public_id(
     conn: &mut DbConnection,
     report: ReportId,
-    position: PositionId,
+    id: &str,
 ) -> QueryResult<Option<(String, PublishedComment)>> {
     let row: Option<TextRow> = report_texts::table
         .filter(report_texts::report_id.eq(report))
-        .filter(report_texts::position_id.eq(position))
+        .filter(report_texts::public_id.eq(id))
         .select(text_columns!())
         .first(conn)
         .optional()?;

@@ -35,6 +35,13 @@ pub struct Participation {
 /// the round's policy) allows.
 #[derive(Serialize, Deserialize, Clone, Debug)]
 pub struct PublishedComment {
+    /// The text's public id (see reports/privacy.rs): its permalink names
+    /// it. None in versions published before texts had one.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Internal only: consecutive for one person's positions, it would link
+    /// their anonymous texts together.
+    #[serde(skip)]
     pub position_id: Option<PositionId>,
     pub name: Option<String>,
     pub organization: Option<String>,

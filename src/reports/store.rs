@@ -23,6 +23,7 @@ struct NewText {
     comment: String,
     proposed_text: String,
     hidden_reason: Option<String>,
+    public_id: Option<String>,
 }
 
 const CSV_CHUNK_BYTES: usize = 1 << 20;
@@ -113,6 +114,7 @@ impl Output for Store {
             comment: text.comment,
             proposed_text: text.proposed_text,
             hidden_reason: text.hidden_reason,
+            public_id: text.id,
         });
         if self.texts.len() >= INSERT_BATCH {
             self.flush_texts(conn)?;

@@ -119,6 +119,7 @@ pub fn create(
                 rounds::announced_at.eq(new.announce.then_some(now)),
                 rounds::created_by.eq(author),
                 rounds::created_at.eq(now),
+                rounds::report_salt.eq(crate::reports::new_salt()),
             ))
             .returning(rounds::id)
             .get_result(conn)?;

@@ -20,6 +20,7 @@ mod observability;
 mod organize;
 mod paging;
 mod performance;
+mod privacy;
 mod properties;
 mod reliability;
 mod reports;

@@ -6,7 +6,6 @@ use super::views::*;
 use crate::accounts::countries;
 use crate::codes::StakeholderGroup;
 use crate::consultations::Slug;
-use crate::db::PositionId;
 use crate::reports::{self, PublishedComment, Snapshot, TextQuery};
 use crate::rounds::RoundNumber;
 use crate::search::Words;
@@ -129,7 +128,7 @@ fn found(ctx: &Ctx, s: &Snapshot, base: &str, key: &str, text: &PublishedComment
     Found {
         provision: label,
         provision_link: link,
-        permalink: text.position_id.map(|id| format!("{base}/texts/{id}")),
+        permalink: text.id.as_ref().map(|id| format!("{base}/texts/{id}")),
         text: comment_view(ctx.locale, text),
     }
 }
@@ -245,20 +244,24 @@ struct TextView {
     found: Found,
 }
 
-/// A published text by the position it came from, in the latest version:
-/// the address stays the same when the report is republished.
+/// A published text by its public id, in the latest version: the address
+/// stays the same when the report is republished.
 pub async fn text(
     ctx: Ctx,
-    path: web::Path<(Slug, RoundNumber, PositionId)>,
+    path: web::Path<(Slug, RoundNumber, String)>,
 ) -> Result<HttpResponse, AppError> {
-    let (slug, number, position) = path.into_inner();
+    let (slug, number, public_id) = path.into_inner();
+    // Public ids are 16 hex digits; anything else names no text.
+    if public_id.len() != 16 || !public_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(AppError::not_found());
+    }
     let published = stored(&ctx, (slug, number), None).await?;
     let s = snapshot_of(&published)?;
     let id = published.id;
     let (key, text) = ctx
         .state
         .db
-        .query(move |c| reports::text_by_position(c, id, position))
+        .query(move |c| reports::text_by_public_id(c, id, &public_id))
         .await?
         .ok_or(AppError::not_found())?;
     let frame = frame(&ctx, &s, published.versions.clone(), false, false);
