@@ -189,6 +189,29 @@ both_backends! {
             let path = format!("/admin/consultations/regulation/rounds/1/{action}");
             assert_eq!(admin.submit(&path, &path, &[("note", "")]).await.status(), 303);
         }
+        // The report's overview is shown a part at a time, the form's parts.
+        let (_, overview) = app.get_text(&format!("{ROUND}/report")).await;
+        let css = {
+            let start = overview.find("/assets/app.").expect("the stylesheet link");
+            let href: String = overview[start..].chars().take_while(|c| *c != '"').collect();
+            app.get_text(&href).await.1.len()
+        };
+        for key in PAGES {
+            let (status, part) = app.get_text(&format!("{ROUND}/report?part={key}")).await;
+            assert_eq!(status, 200, "{key}");
+            assert!(part.len() + css <= BUDGET, "the {key} part of the overview weighs {} B", part.len() + css);
+            assert_eq!(part.matches("class=\"toc-pages\"").count(), 1);
+            assert!(part.contains(&format!("part&#x3D;{key}\" aria-current=\"page\"")), "{key} is marked as shown");
+        }
+        assert!(overview.contains("part&#x3D;ch-1\" aria-current=\"page\""), "the first part is shown first");
+        let (_, second) = app.get_text(&format!("{ROUND}/report?part=ch-2")).await;
+        assert!(second.contains("/provisions/art-14\"") && !second.contains("/provisions/art-13\""), "articles 14–26 only");
+        let (_, fr) = app.get_text(&format!("{ROUND}/report?part=ch-2&lang=fr")).await;
+        assert!(fr.contains("CHAPITRE II"), "the parts are named in the reader's language");
+        assert_eq!(app.get(&format!("{ROUND}/report?part=ch-42")).await.status(), 404);
+        let (_, short) = app.get_text("/consultations/additional-protocol/rounds/1/report").await;
+        assert!(!short.contains("toc-pages"), "a short draft's overview is one page");
+
         let (_, csv) = app.get_text(&format!("{ROUND}/report.csv")).await;
         let mut reader = csv::Reader::from_reader(csv.as_bytes());
         let stance = reader.headers().unwrap().iter().position(|h| h == "stance").unwrap();

@@ -39,6 +39,13 @@ pub struct VersionQuery {
     pub(super) version: Option<i32>,
 }
 
+/// The overview's address: a version, and the part of a long draft.
+#[derive(Deserialize)]
+pub struct OverviewQuery {
+    pub(super) version: Option<i32>,
+    pub(super) part: Option<String>,
+}
+
 #[derive(Deserialize)]
 pub struct PageQuery {
     pub(super) version: Option<i32>,

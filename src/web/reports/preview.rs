@@ -18,10 +18,19 @@ use serde::Deserialize;
 pub async fn preview(
     ctx: Ctx,
     path: web::Path<(Slug, RoundNumber)>,
+    query: web::Query<OverviewQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
     let (snapshot, general, _) = live(&ctx, slug, number, "", 0, GENERAL_ON_OVERVIEW).await?;
-    let page = overview(&ctx, &snapshot, &general, vec![], true);
+    let page = overview(
+        &ctx,
+        &snapshot,
+        &general,
+        vec![],
+        true,
+        query.part.as_deref(),
+    )
+    .ok_or(AppError::not_found())?;
     ctx.render(
         StatusCode::OK,
         "reports/overview",

@@ -15,13 +15,18 @@ pub async fn report(
     ctx: Ctx,
     req: HttpRequest,
     path: web::Path<(Slug, RoundNumber)>,
-    query: web::Query<VersionQuery>,
+    query: web::Query<OverviewQuery>,
 ) -> Result<HttpResponse, AppError> {
     if let Some(res) = report_pages::cached(&ctx, &req) {
         return Ok(res);
     }
     let published = stored(&ctx, path.into_inner(), query.version).await?;
-    let etag = etag_of(&published, &ctx, "overview");
+    let part = query.part.as_deref();
+    let etag = etag_of(
+        &published,
+        &ctx,
+        &format!("overview-{}", part.unwrap_or("")),
+    );
     let id = published.id;
     let general = ctx
         .state
@@ -29,7 +34,15 @@ pub async fn report(
         .query(move |c| reports::texts_page(c, id, "", 0, GENERAL_ON_OVERVIEW))
         .await?;
     let snapshot = snapshot_of(&published)?;
-    let page = overview(&ctx, &snapshot, &general, published.versions.clone(), false);
+    let page = overview(
+        &ctx,
+        &snapshot,
+        &general,
+        published.versions.clone(),
+        false,
+        part,
+    )
+    .ok_or(AppError::not_found())?;
     let title = format!("{} – {}", ctx.t("report-title"), page.frame.title.text);
     serve(&ctx, &req, etag, "reports/overview", &title, &page)
 }

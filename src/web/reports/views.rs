@@ -409,17 +409,104 @@ pub(super) struct ReportView {
     pub(super) general_texts: i64,
     pub(super) general_more: bool,
     pub(super) has_divisions: bool,
+    /// A long draft's overview is shown a part at a time (the parts of the
+    /// round's form); empty when it fits on one page.
+    pub(super) parts: Vec<PartLink>,
 }
 
+#[derive(Serialize)]
+pub(super) struct PartLink {
+    label: String,
+    heading: Text,
+    depth: i32,
+    href: String,
+    current: bool,
+    provisions: usize,
+}
+
+/// The parts of a long draft's overview, and which one `wanted` names (the
+/// first when None); `None` when it names none.
+fn parts_of(
+    ctx: &Ctx,
+    s: &Snapshot,
+    frame: &Frame,
+    wanted: Option<&str>,
+) -> Option<(Vec<PartLink>, std::ops::Range<usize>)> {
+    let pages = structure::pages(
+        &s.divisions,
+        s.provisions
+            .iter()
+            .map(|p| p.division.as_ref().map(|d| d.key.as_str())),
+    );
+    let current = match wanted {
+        None => 0,
+        Some(key) => pages.iter().position(|p| p.key == key)?,
+    };
+    let range = pages[current].provisions.clone();
+    if pages.len() == 1 {
+        return Some((vec![], range));
+    }
+    let reading = ctx.reading();
+    let written_in = s.locale.as_str();
+    let links = pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let division = s
+                .divisions
+                .iter()
+                .find(|d| page.division && d.key == page.key);
+            let (label, heading, depth) = match division {
+                Some(d) => {
+                    let heading =
+                        reading.text(&d.heading, written_in, d.translated_heading.as_deref());
+                    let label = match &d.translated_label {
+                        Some(l) if heading.lang != written_in => l.clone(),
+                        _ => d.label.clone(),
+                    };
+                    (label, heading, d.depth)
+                }
+                // A block of a division too long for one page: its first and
+                // last provisions name it.
+                None => {
+                    let first = &s.provisions[page.provisions.start];
+                    let last = &s.provisions[page.provisions.end - 1];
+                    let label = format!("{} – {}", first.label, last.label);
+                    (label, reading.text("", written_in, None), 1)
+                }
+            };
+            let sep = if frame.version_query.is_empty() {
+                ""
+            } else {
+                "&"
+            };
+            PartLink {
+                label,
+                heading,
+                depth,
+                href: format!(
+                    "{}?{}{sep}part={}",
+                    frame.base, frame.version_query, page.key
+                ),
+                current: i == current,
+                provisions: page.provisions.len(),
+            }
+        })
+        .collect();
+    Some((links, range))
+}
+
+/// `None` when `part` names no part of the draft (a 404).
 pub(super) fn overview(
     ctx: &Ctx,
     s: &Snapshot,
     general: &[PublishedComment],
     versions: Vec<i32>,
     preview: bool,
-) -> ReportView {
+    part: Option<&str>,
+) -> Option<ReportView> {
     let locale = ctx.locale;
-    let part = &s.participation;
+    let people = &s.participation;
     let places = |list: &[reports::PlaceCount], name: &dyn Fn(&str) -> String| {
         list.iter()
             .map(|c| Count {
@@ -430,16 +517,18 @@ pub(super) fn overview(
             .collect()
     };
     let translated = s.provisions.iter().any(|p| is_translated(ctx, s, p));
-    let mut divisions = division_rows(ctx, s).into_iter();
-    ReportView {
-        frame: frame(ctx, s, versions, preview, translated),
+    let frame = frame(ctx, s, versions, preview, translated);
+    let (parts, shown) = parts_of(ctx, s, &frame, part)?;
+    let divisions = division_rows(ctx, s);
+    Some(ReportView {
+        frame,
         closes_at: s.closes_at.clone(),
         chatham: s.attribution == Attribution::ChathamHouse,
         min_group_size: s.min_group_size,
-        total: part.submissions,
-        verified: part.verified,
-        in_campaigns: part.in_campaigns,
-        groups: part
+        total: people.submissions,
+        verified: people.verified,
+        in_campaigns: people.in_campaigns,
+        groups: people
             .by_group
             .iter()
             .map(|g| Count {
@@ -448,12 +537,12 @@ pub(super) fn overview(
                 extra: g.verified,
             })
             .collect(),
-        countries: places(&part.by_country, &|code| country_name(locale, code)),
-        regions: places(&part.by_region, &|code| ctx.t(&format!("region-{code}"))),
-        provisions: s
-            .provisions
+        countries: places(&people.by_country, &|code| country_name(locale, code)),
+        regions: places(&people.by_region, &|code| ctx.t(&format!("region-{code}"))),
+        provisions: s.provisions[shown.clone()]
             .iter()
-            .map(|p| {
+            .zip(divisions.into_iter().skip(shown.start))
+            .map(|(p, divisions)| {
                 let f = &p.figures;
                 let (label, heading, _) = texts_of(ctx, s, p);
                 ProvisionRow {
@@ -469,16 +558,17 @@ pub(super) fn overview(
                     responses: f.overall.total(),
                     texts: p.texts,
                     answered: p.response.is_some(),
-                    divisions: divisions.next().unwrap_or_default(),
+                    divisions,
                 }
             })
             .collect(),
-        matrix: support_matrix(ctx, s, &s.provisions.iter().collect::<Vec<_>>()),
+        matrix: support_matrix(ctx, s, &s.provisions[shown].iter().collect::<Vec<_>>()),
         general_comments: comment_views(locale, general),
         general_more: s.general_texts > general.len() as i64,
         general_texts: s.general_texts,
         has_divisions: !s.divisions.is_empty(),
-    }
+        parts,
+    })
 }
 
 /// Page numbers and their links for a list of `total` texts.

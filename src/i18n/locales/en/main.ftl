@@ -432,6 +432,7 @@ report-by-group = Submissions by stakeholder group
 report-submissions = Submissions
 report-of-which-verified = Of which verified
 report-verdicts = Verdict per provision
+report-parts = The draft part by part: figures and picture of the part chosen
 report-matrix-heading = Support by provision and stakeholder group
 report-matrix-description = Each row is a provision and each column a stakeholder group; each cell gives the group's support share and, in brackets, how many of the group took a position. The same figures follow as a table.
 report-matrix-how = Each cell: the group's support share and (how many of the group took a position).

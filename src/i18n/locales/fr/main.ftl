@@ -432,6 +432,7 @@ report-by-group = Soumissions par groupe de parties prenantes
 report-submissions = Soumissions
 report-of-which-verified = Dont vérifiées
 report-verdicts = Verdict par disposition
+report-parts = Le projet partie par partie : chiffres et image de la partie choisie
 report-matrix-heading = Soutien par disposition et par groupe de parties prenantes
 report-matrix-description = Chaque ligne est une disposition et chaque colonne un groupe de parties prenantes ; chaque case donne la part de soutien du groupe et, entre parenthèses, combien de membres du groupe ont pris position. Les mêmes chiffres suivent sous forme de tableau.
 report-matrix-how = Dans chaque case : la part de soutien du groupe et (combien de ses membres ont pris position).
