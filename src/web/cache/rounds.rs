@@ -140,6 +140,12 @@ impl RoundCache {
         }
     }
 
+    pub fn invalidate(&self, key: &(Slug, RoundNumber)) {
+        if let Some(cache) = &self.rounds {
+            cache.invalidate(key);
+        }
+    }
+
     pub fn invalidate_all(&self) {
         if let Some(cache) = &self.rounds {
             cache.invalidate_all();

@@ -6,7 +6,7 @@ use crate::forms::FieldErrors;
 use crate::notifications::receipts;
 use crate::rounds::RoundNumber;
 use crate::submissions::form::{self, Action, Part};
-use crate::submissions::{self, Input, Refusal, RevisionAction, Status};
+use crate::submissions::{self, Input, Refusal, RevisionAction, Status, SubmitError};
 use crate::web::cache::rounds::{AnonymousPage, RoundData, load};
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
@@ -137,7 +137,16 @@ pub async fn submit(
         Action::Withdraw => return Err(AppError::unprocessable("nothing to withdraw")),
     };
     let saved = match store {
-        Some(action) => Some(store_submission(&ctx, &data, parsed.input.clone(), action).await?),
+        Some(action) => Some(
+            store_submission(
+                &ctx,
+                (slug.clone(), number),
+                &data,
+                parsed.input.clone(),
+                action,
+            )
+            .await?,
+        ),
         None => None,
     };
     let here = format!("/consultations/{slug}/rounds/{number}");
@@ -228,6 +237,7 @@ fn page_query(data: &RoundData, at: usize) -> String {
 
 async fn store_submission(
     ctx: &Ctx,
+    key: (Slug, RoundNumber),
     data: &RoundData,
     input: Input,
     action: RevisionAction,
@@ -236,7 +246,8 @@ async fn store_submission(
     let common = data.common.clone();
     let (notifier, db) = (ctx.state.notifier.clone(), ctx.state.db.clone());
     let change = submissions::NewRevision::new(action, ctx.state.clock.now());
-    ctx.state
+    let outcome = ctx
+        .state
         .db
         .run(move |conn| -> Result<_, AppError> {
             let receipt = match &change.receipt {
@@ -255,7 +266,13 @@ async fn store_submission(
             };
             Ok(submissions::submit(
                 &db, conn, common, user, input, change, receipt,
-            )?)
+            ))
         })
-        .await
+        .await?;
+    if let Err(SubmitError::RoundClosed) = &outcome {
+        // Closed through another instance, whose notice has not reached this
+        // one yet: the next page must not show the round open.
+        ctx.state.rounds.invalidate(&key);
+    }
+    Ok(outcome?)
 }
