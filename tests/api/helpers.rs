@@ -122,6 +122,9 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
     // setting wins): a small pool would make every parallel test's sign-ins
     // queue behind every other's.
     settings.server.max_concurrent_hashes = 64;
+    // Requests wait their turn rather than being shed while every other test
+    // loads the machine; the load-shedding tests set their own limits.
+    settings.server.queue_timeout_ms = 30_000;
     settings
 }
 
