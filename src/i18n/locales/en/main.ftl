@@ -616,7 +616,6 @@ participants-confirmed = E-mail confirmed
 participants-yes = Yes
 participants-no = No
 participants-select = Select
-participants-select-one = Select { $name }
 participants-verify-selected = Verify the selected participants’ affiliations
 participants-none-selected = Tick at least one participant to verify.
 participants-verified-flash = The selected participants’ affiliations are verified.

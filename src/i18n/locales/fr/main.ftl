@@ -616,7 +616,6 @@ participants-confirmed = Adresse confirmée
 participants-yes = Oui
 participants-no = Non
 participants-select = Sélectionner
-participants-select-one = Sélectionner { $name }
 participants-verify-selected = Vérifier l’affiliation des participants sélectionnés
 participants-none-selected = Cochez au moins un participant à vérifier.
 participants-verified-flash = L’affiliation des participants sélectionnés est vérifiée.
