@@ -6,6 +6,7 @@ ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check CHECK (action IN (
     'round.create', 'round.open', 'round.close', 'round.extend', 'round.publish',
     'response.update', 'moderation.hide'));
 
+DROP INDEX users_live;
 DROP INDEX users_country;
 DROP INDEX users_group;
 DROP INDEX users_created;

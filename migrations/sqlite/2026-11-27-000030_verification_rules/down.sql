@@ -20,6 +20,7 @@ DROP TABLE audit_log;
 ALTER TABLE audit_log_old RENAME TO audit_log;
 CREATE INDEX audit_log_public ON audit_log (public, id);
 
+DROP INDEX users_live;
 DROP INDEX users_country;
 DROP INDEX users_group;
 DROP INDEX users_created;
