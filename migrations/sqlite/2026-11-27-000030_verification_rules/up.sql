@@ -21,7 +21,7 @@ CREATE INDEX users_group ON users (stakeholder_group, id);
 CREATE INDEX users_country ON users (country, id);
 -- Counting live people (the list's total, the dashboard's figures by role,
 -- group, confirmation and verification) reads this index alone, not the table.
-CREATE INDEX users_live ON users (deleted_at, role, stakeholder_group, email_verified_at, affiliation_verified_at);
+CREATE INDEX users_live ON users (role, deleted_at, stakeholder_group, email_verified_at, affiliation_verified_at);
 
 -- SQLite cannot alter a CHECK: the audit log is rebuilt with the rule actions
 -- (no table refers to it, so nothing else moves).
