@@ -2,8 +2,10 @@
 //! verification, sign-in sessions, password reset, affiliation.
 
 pub mod countries;
+pub mod directory;
 pub mod fields;
 pub mod passwords;
+pub mod rules;
 pub mod sessions;
 pub mod sign_in;
 pub mod tokens;
@@ -50,6 +52,7 @@ pub struct User {
     pub notify_rounds: bool,
     pub email_verified_at: Option<PrimitiveDateTime>,
     pub affiliation_verified_at: Option<PrimitiveDateTime>,
+    pub created_at: PrimitiveDateTime,
 }
 
 impl User {
@@ -409,6 +412,7 @@ pub fn verify_email(
         )
         .set(users::email_verified_at.eq(now))
         .execute(conn)?;
+        rules::verify_on_confirmation(conn, user, now)?;
         Ok(true)
     })
 }
@@ -475,6 +479,7 @@ pub fn reset_password(
         )
         .set(users::email_verified_at.eq(now))
         .execute(conn)?;
+        rules::verify_on_confirmation(conn, id, now)?;
         let user = find(conn, id)?;
         password_changed_notice(conn, notifier, &user, now)?;
         Ok(true)
@@ -555,19 +560,6 @@ pub fn delete(conn: &mut DbConnection, id: UserId, now: PrimitiveDateTime) -> Qu
     })
 }
 
-/// Participants whose stated affiliation an organizer has not confirmed yet.
-pub fn awaiting_verification(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<User>> {
-    users::table
-        .filter(users::deleted_at.is_null())
-        .filter(users::role.eq(Role::Participant.as_str()))
-        .filter(users::email_verified_at.is_not_null())
-        .filter(users::affiliation_verified_at.is_null())
-        .order(users::created_at.asc())
-        .limit(limit)
-        .select(User::as_select())
-        .load(conn)
-}
-
 /// Confirms a participant's stakeholder affiliation, recorded in the audit
 /// log; false when it was confirmed already. An unknown account is NotFound.
 pub fn verify_affiliation(
@@ -639,14 +631,4 @@ fn record_about(
         },
         now,
     )
-}
-
-/// Every live account, newest first, for the admin's list.
-pub fn list(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<User>> {
-    users::table
-        .filter(users::deleted_at.is_null())
-        .order(users::created_at.desc())
-        .limit(limit)
-        .select(User::as_select())
-        .load(conn)
 }

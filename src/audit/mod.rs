@@ -22,6 +22,8 @@ crate::text_enum! {
         RoundPublish => "round.publish",
         ResponseUpdate => "response.update",
         ModerationHide => "moderation.hide",
+        RuleCreate => "rule.create",
+        RuleDelete => "rule.delete",
     }
 }
 
@@ -30,7 +32,11 @@ impl Action {
     pub fn is_public(self) -> bool {
         !matches!(
             self,
-            Action::AdminCreate | Action::UserPromote | Action::ParticipantVerify
+            Action::AdminCreate
+                | Action::UserPromote
+                | Action::ParticipantVerify
+                | Action::RuleCreate
+                | Action::RuleDelete
         )
     }
 }
@@ -107,4 +113,46 @@ pub fn public_page(
         .load(conn)?;
     let more = rows.len() as i64 > per_page;
     Ok((rows.into_iter().take(per_page as usize).collect(), more))
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = audit_log)]
+#[diesel(treat_none_as_default_value = false)]
+struct Row<'a> {
+    actor_id: Option<UserId>,
+    action: &'static str,
+    consultation_id: Option<ConsultationId>,
+    round_id: Option<RoundId>,
+    subject: &'a str,
+    details: &'a str,
+    public: bool,
+    created_at: PrimitiveDateTime,
+}
+
+/// Many entries at once (a bulk verification writes one per person), as
+/// multi-row inserts small enough for either backend's parameter limit.
+pub fn record_many(
+    conn: &mut DbConnection,
+    entries: &[Entry],
+    now: PrimitiveDateTime,
+) -> QueryResult<()> {
+    for chunk in entries.chunks(500) {
+        let rows: Vec<Row> = chunk
+            .iter()
+            .map(|e| Row {
+                actor_id: e.actor,
+                action: e.action.as_str(),
+                consultation_id: e.consultation,
+                round_id: e.round,
+                subject: e.subject,
+                details: e.details,
+                public: e.action.is_public(),
+                created_at: now,
+            })
+            .collect();
+        crate::per_backend!(conn, |c| diesel::insert_into(audit_log::table)
+            .values(&rows)
+            .execute(c))?;
+    }
+    Ok(())
 }

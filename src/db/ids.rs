@@ -65,4 +65,5 @@ typed_id!(
     AuditId,
     OutboxId,
     TagId,
+    RuleId,
 );

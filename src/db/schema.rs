@@ -352,6 +352,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    verification_rules (id) {
+        id -> BigInt,
+        domain -> Text,
+        stakeholder_group -> Text,
+        country -> Text,
+        verified_count -> Integer,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(consultation_groups -> consultations (consultation_id));
@@ -402,6 +414,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     text_tags,
     text_dispositions,
     text_assignments,
+    verification_rules,
 );
 
 // The report's one aggregate query groups by columns of two tables.

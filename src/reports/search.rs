@@ -8,7 +8,7 @@ use super::published::{TextRow, text_columns, text_of};
 use crate::codes::StakeholderGroup;
 use crate::db::schema::report_texts;
 use crate::db::{DbConnection, ReportId};
-use crate::search::{Index, Words, condition};
+use crate::search::{Index, Words, condition, contains};
 use crate::submissions::Stance;
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -46,19 +46,6 @@ pub struct Found {
     pub total: i64,
     /// The provision's key ('' for a general comment) and the text.
     pub texts: Vec<(String, PublishedComment)>,
-}
-
-/// `%part%` for LIKE, with the reader's `%`, `_` and `\` taken literally.
-fn contains(part: &str) -> String {
-    let mut pattern = String::from("%");
-    for c in part.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
 }
 
 /// One window of the texts of `report` that match `q`, and how many match.

@@ -66,6 +66,20 @@ pub fn condition(
     }
 }
 
+/// `%part%` for LIKE, with the reader's `%`, `_` and `\` taken literally
+/// (the statement says `ESCAPE '\'`).
+pub fn contains(part: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in part.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

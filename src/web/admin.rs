@@ -1,5 +1,6 @@
-//! The organizer dashboard and the actions on people: confirming a stated
-//! affiliation, and (admins only) changing roles.
+//! The organizer dashboard (what needs attention, in numbers and links) and
+//! the actions on one person: confirming a stated affiliation, and (admins
+//! only) changing roles.
 
 use super::page::{Ctx, see_other};
 use crate::accounts::{self, Role};
@@ -10,31 +11,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
+/// A number on the dashboard and the page of the participants list it counts.
 #[derive(Serialize)]
-struct PersonRow {
-    id: UserId,
-    display_name: String,
-    email: String,
-    organization: String,
-    group_key: String,
-    country: String,
-    role: String,
-    verified: bool,
-}
-
-impl From<accounts::User> for PersonRow {
-    fn from(u: accounts::User) -> Self {
-        Self {
-            group_key: u.group().label_key(),
-            verified: u.affiliation_verified_at.is_some(),
-            id: u.id,
-            display_name: u.display_name,
-            email: u.email,
-            organization: u.organization,
-            country: u.country,
-            role: u.role,
-        }
-    }
+struct Count {
+    label_key: String,
+    count: i64,
+    href: String,
 }
 
 #[derive(Serialize)]
@@ -54,17 +36,18 @@ struct ConsultationRow {
 struct Dashboard {
     consultations: Vec<ConsultationRow>,
     csrf: String,
-    is_admin: bool,
-    awaiting: Vec<PersonRow>,
-    people: Vec<PersonRow>,
+    participants: i64,
+    awaiting: Count,
+    unconfirmed: Count,
+    by_group: Vec<Count>,
     failed_emails: Vec<notifications::FailedEmail>,
     queue: Vec<crate::reports::QueueItem>,
 }
 
 pub async fn dashboard(ctx: Ctx) -> Result<HttpResponse, AppError> {
-    let is_admin = ctx.organizer()?.role() == Role::Admin;
+    ctx.organizer()?;
     let now = ctx.state.clock.now();
-    let (consultations, awaiting, people, failed_emails, queue) = ctx
+    let (consultations, counts, failed_emails, queue) = ctx
         .state
         .db
         .run(move |c| -> Result<_, AppError> {
@@ -86,28 +69,37 @@ pub async fn dashboard(ctx: Ctx) -> Result<HttpResponse, AppError> {
                     title: k.title,
                 })
                 .collect();
-            let awaiting = accounts::awaiting_verification(c, 200)?;
-            let people = if is_admin {
-                accounts::list(c, 500)?
-            } else {
-                vec![]
-            };
+            let counts = accounts::directory::counts(c)?;
             let queue = crate::reports::moderation_queue(c, 50)?;
-            Ok((
-                consultations,
-                awaiting,
-                people,
-                notifications::failed(c, 100)?,
-                queue,
-            ))
+            Ok((consultations, counts, notifications::failed(c, 100)?, queue))
         })
         .await?;
     let page = Dashboard {
         consultations,
         csrf: ctx.csrf(),
-        is_admin,
-        awaiting: awaiting.into_iter().map(PersonRow::from).collect(),
-        people: people.into_iter().map(PersonRow::from).collect(),
+        participants: counts.participants,
+        awaiting: Count {
+            label_key: "admin-count-awaiting".into(),
+            count: counts.awaiting,
+            href: format!("{PARTICIPANTS}?{PARTICIPANT_ROLE}&confirmed=yes&verified=no"),
+        },
+        unconfirmed: Count {
+            label_key: "admin-count-unconfirmed".into(),
+            count: counts.unconfirmed,
+            href: format!("{PARTICIPANTS}?{PARTICIPANT_ROLE}&confirmed=no"),
+        },
+        by_group: counts
+            .by_group
+            .into_iter()
+            .filter_map(|(code, count)| {
+                let group = crate::codes::StakeholderGroup::parse(&code)?;
+                Some(Count {
+                    label_key: group.label_key(),
+                    count,
+                    href: format!("{PARTICIPANTS}?{PARTICIPANT_ROLE}&group={code}"),
+                })
+            })
+            .collect(),
         failed_emails,
         queue,
     };
@@ -118,6 +110,9 @@ pub async fn dashboard(ctx: Ctx) -> Result<HttpResponse, AppError> {
         &page,
     )
 }
+
+const PARTICIPANTS: &str = "/admin/participants";
+const PARTICIPANT_ROLE: &str = "role=participant";
 
 fn parse_user_id(raw: &str) -> Result<UserId, AppError> {
     raw.parse().map_err(|_| AppError::not_found())
@@ -132,7 +127,7 @@ pub async fn verify_participant(ctx: Ctx, id: web::Path<String>) -> Result<HttpR
         .query(move |c| accounts::verify_affiliation(c, id, by, now))
         .await?;
     ctx.flash("participant-verified");
-    Ok(see_other("/admin"))
+    Ok(see_other(&format!("{PARTICIPANTS}/{id}")))
 }
 
 #[derive(Deserialize)]
@@ -166,5 +161,5 @@ pub async fn set_role(
         return Err(AppError::not_found());
     }
     ctx.flash("role-changed");
-    Ok(see_other("/admin"))
+    Ok(see_other(&format!("{PARTICIPANTS}/{id}")))
 }

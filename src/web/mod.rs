@@ -21,6 +21,7 @@ mod audit;
 mod encoded;
 mod health;
 mod organize;
+mod participants;
 mod public;
 mod reports;
 mod submissions;
@@ -162,6 +163,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/consultations/{slug}/rounds/{n}/{action}",
             web::post().to(organize::round_action),
+        )
+        .route("/admin/participants", web::get().to(participants::list))
+        .route(
+            "/admin/participants/verify",
+            web::post().to(participants::verify_selected),
+        )
+        .route(
+            "/admin/participants/rules",
+            web::get().to(participants::rules_page),
+        )
+        .route(
+            "/admin/participants/rules",
+            web::post().to(participants::save_rule),
+        )
+        .route(
+            "/admin/participants/rules/{id}/delete",
+            web::post().to(participants::delete_rule),
+        )
+        .route(
+            "/admin/participants/{id}",
+            web::get().to(participants::person),
         )
         .route(
             "/admin/participants/{id}/verify",

@@ -210,6 +210,9 @@ both_backends! {
         let admin = admin_browser(&app).await;
         let (_, dashboard) = admin.get_text("/admin").await;
         assert!(!dashboard.contains("<script>alert(1)"));
+        let (_, listed) = admin.get_text("/admin/participants").await;
+        assert!(listed.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(!listed.contains("<script>alert(1)"));
     }
 
     async fn participants_are_refused_on_admin_pages(app) {
@@ -229,14 +232,16 @@ both_backends! {
         app.register_verified("gov@example.org", "Minister", "government").await;
         let admin = admin_browser(&app).await;
         let (_, dashboard) = admin.get_text("/admin").await;
-        assert!(dashboard.contains("Minister"));
+        assert!(dashboard.contains("One affiliation to verify"));
         let id: i64 = app.db.query(|c| users::table.filter(users::email.eq("gov@example.org")).select(users::id).first(c)).await.unwrap();
         let token = csrf_in(&dashboard);
         let res = admin.post_form(&format!("/admin/participants/{id}/verify"), &[("csrf_token", &token)]).await;
         assert_eq!(res.status(), 303);
         let (_, dashboard) = admin.get_text("/admin").await;
-        assert!(dashboard.contains("No participant is waiting for verification."));
-        assert!(dashboard.contains("Verified affiliation"));
+        assert!(dashboard.contains("No affiliation is waiting for verification"));
+        let (_, person) = admin.get_text(&format!("/admin/participants/{id}")).await;
+        assert!(person.contains("Minister"));
+        assert!(!person.contains(&format!("/admin/participants/{id}/verify")), "verified: no button left");
 
         let res = admin.post_form(&format!("/admin/users/{id}/role"), &[("csrf_token", &token), ("role", "organizer")]).await;
         assert_eq!(res.status(), 303);

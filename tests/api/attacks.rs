@@ -213,6 +213,32 @@ const ROUTES: &[Route] = &[
         "/admin/consultations/additional-protocol/rounds/1/close",
         Organizer,
     ),
+    get("/admin/participants", "/admin/participants", Organizer),
+    post(
+        "/admin/participants/verify",
+        "/admin/participants/verify",
+        Organizer,
+    ),
+    get(
+        "/admin/participants/rules",
+        "/admin/participants/rules",
+        Organizer,
+    ),
+    post(
+        "/admin/participants/rules",
+        "/admin/participants/rules",
+        Organizer,
+    ),
+    post(
+        "/admin/participants/rules/{id}/delete",
+        "/admin/participants/rules/1/delete",
+        Organizer,
+    ),
+    get(
+        "/admin/participants/{id}",
+        "/admin/participants/{user}",
+        Organizer,
+    ),
     post(
         "/admin/participants/{id}/verify",
         "/admin/participants/{user}/verify",
@@ -935,7 +961,7 @@ both_backends! {
         let before = state(&app).await;
         let t = token(&w.admin).await;
         // These read no form fields, so a wrong type of body changes nothing for them.
-        let no_fields = ["/logout", "/verify/resend", "/admin/participants/{id}/verify", "/admin/consultations/{slug}/drafts", "/admin/consultations/{slug}/drafts/{version}/translation"];
+        let no_fields = ["/logout", "/verify/resend", "/admin/participants/{id}/verify", "/admin/participants/rules/{id}/delete", "/admin/consultations/{slug}/drafts", "/admin/consultations/{slug}/drafts/{version}/translation"];
         for route in ROUTES.iter().filter(|r| r.method == "POST" && !no_fields.contains(&r.pattern)) {
             let path = w.path(route.example);
             for content_type in ["text/plain", "application/json"] {
@@ -1247,6 +1273,13 @@ fn effective_fields(pattern: &str) -> Vec<(&'static str, &'static str)> {
         ],
         "/admin/consultations/{slug}/rounds/{n}/{action}" => vec![],
         "/admin/users/{id}/role" => vec![("role", "organizer")],
+        // A rule that matches nobody: its own audit entry is its one effect.
+        "/admin/participants/rules" => vec![
+            ("domain", "example.net"),
+            ("stakeholder_group", "academia"),
+            ("country", "FR"),
+            ("action", "confirm"),
+        ],
         _ => vec![],
     }
 }

@@ -19,6 +19,7 @@ mod instances;
 mod observability;
 mod organize;
 mod paging;
+mod participants;
 mod performance;
 mod privacy;
 mod properties;

@@ -220,6 +220,10 @@ async fn no_page_issues_more_queries_as_the_data_grows(backend: Backend) {
         (&participant, "/".to_string()),
         (&participant, "/account".to_string()),
         (&admin, "/admin".to_string()),
+        (
+            &admin,
+            "/admin/participants?sort=signed_up&dir=desc".to_string(),
+        ),
         (&admin, format!("/admin/consultations/{SLUG}")),
     ];
     let mut before = vec![];

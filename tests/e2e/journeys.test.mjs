@@ -369,4 +369,89 @@ test('the admin closes the round and publishes the report; a visitor reads it in
   }
 });
 
+/** Registers a participant through the form's POST, as a browser without JavaScript would. */
+async function register(request, fields) {
+  const form = await (await request.get(`${BASE_URL}/register`)).text();
+  const csrf = form.match(/name="csrf_token" value="([^"]+)"/)[1];
+  const res = await request.post(`${BASE_URL}/register`, {
+    form: { csrf_token: csrf, password: 'violet harbour lantern 42', locale: 'en', ...fields },
+    maxRedirects: 0,
+  });
+  assert.equal(res.status(), 200, `registering ${fields.email}`);
+}
+
+test('the admin finds participants with the keyboard, pages through them and verifies a domain by rule', async (t) => {
+  // More than a page of participants, and two at a government domain who confirm their address.
+  const visitor = await openPage(browser);
+  try {
+    for (let i = 0; i < 55; i++) {
+      await register(visitor.context.request, {
+        email: `e2e-page-${String(i).padStart(2, '0')}@example.org`, display_name: `Paged participant ${i}`,
+        organization: '', stakeholder_group: 'individual', country: 'KE',
+      });
+    }
+    for (const name of ['minister', 'attache']) {
+      const email = `e2e-${name}@canada.ca`;
+      await register(visitor.context.request, {
+        email, display_name: `E2E ${name}`, organization: 'Government of Canada', stakeholder_group: 'government', country: 'CA',
+      });
+      const [link] = await waitForMail(email, /https?:\/\/[^\s"<>]+\/verify\/[A-Za-z0-9_-]+/);
+      assert.equal((await visitor.context.request.get(link)).status(), 200);
+    }
+  } finally {
+    await visitor.context.close();
+  }
+  const admin = await openPage(browser);
+  const page = admin.page;
+  try {
+    await visit(page, '/login?lang=en');
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await visit(page, '/admin');
+    await tabTo(page, 'main a[href="/admin/participants"]', 80);
+    await pressAndLoad(page);
+    assert.equal(await h1(page), 'Participants');
+    await checkPage(t, page, 'participants', 'en');
+
+    // Filter with the keyboard: the search and a select, then the form's button.
+    await typeInto(page, '#q', 'e2e-page');
+    await chooseWithKeyboard(page, '#country', 'Kenya');
+    await tabTo(page, 'form[role="search"] button[type="submit"]');
+    await pressAndLoad(page);
+    assert.match(page.url(), /q=e2e-page/);
+    assert.equal(await page.locator('h2#people-heading').innerText(), '55 participants found');
+    assert.equal(await page.locator('table.people tbody tr').count(), 50);
+    await tabTo(page, 'a[rel="next"]', 200);
+    await pressAndLoad(page);
+    assert.match(page.url(), /q=e2e-page.*page=2/, 'the next page keeps the search');
+    assert.equal(await page.locator('table.people tbody tr').count(), 5);
+    await checkPage(t, page, 'participants-page-2', 'en');
+
+    // A person's page, reached from their row.
+    await tabTo(page, 'table.people tbody a', 80);
+    await pressAndLoad(page);
+    await checkPage(t, page, 'person', 'en');
+
+    // A rule for canada.ca: checked first, then confirmed.
+    await visit(page, '/admin/participants/rules');
+    await checkPage(t, page, 'rules', 'en');
+    await typeInto(page, '#domain', 'canada.ca');
+    await chooseWithKeyboard(page, '#stakeholder_group', 'Government');
+    await chooseWithKeyboard(page, '#country', 'Canada');
+    await tabTo(page, 'button[value="preview"]');
+    await pressAndLoad(page);
+    assert.ok((await page.locator('main').innerText()).includes('2 participants would be verified now.'));
+    await checkPage(t, page, 'rule-preview', 'en');
+    await tabTo(page, 'button[value="confirm"]');
+    await pressAndLoad(page);
+    assert.equal(await h1(page), 'Verification rules');
+    assert.ok((await page.locator('table').innerText()).includes('@canada.ca'));
+    await visit(page, '/admin/participants?q=canada.ca&verified=yes');
+    assert.equal(await page.locator('table.people tbody tr').count(), 2, 'both are verified');
+    await visit(page, '/admin/participants?lang=fr');
+    await checkPage(t, page, 'participants', 'fr');
+  } finally {
+    await admin.context.close();
+  }
+});
+
 test('the Nu Html Checker finds no error on any page', validateHtml);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Polyphony's browser tests: builds the debug binary if needed, starts it on a free
-# port with a fresh SQLite database, outbox and data directory, runs the tests in
+# port with a fresh SQLite database, outbox and data directory (registrations
+# allowed for more than a page of participants from one address), runs the tests in
 # tests/e2e with Node's test runner and Chromium, stops the server, and exits with
 # the tests' status. Needs `npm ci` in tests/e2e and /usr/bin/chromium (or
 # E2E_CHROMIUM) and java. Screenshots go to target/e2e-screenshots/.
@@ -46,6 +47,7 @@ POLYPHONY__APP__BASE_URL=$BASE_URL \
 POLYPHONY__APP__DEMO=true \
 POLYPHONY__EMAIL__TRANSPORT=file \
 POLYPHONY__EMAIL__FILE_DIR=$TMP/outbox \
+POLYPHONY__LIMITS__REGISTER_PER_IP=200 \
   "$BIN" serve >"$TMP/server.out" 2>"$TMP/server.err" </dev/null &
 SERVER_PID=$!
 

@@ -189,8 +189,6 @@ field-country-missing = Choose your country.
 field-locale-missing = Choose a language.
 
 admin-title = Dashboard
-admin-awaiting = Affiliations to verify
-admin-awaiting-none = No participant is waiting for verification.
 admin-verify = Verify
 admin-action = Action
 admin-failed-emails = E-mails that could not be delivered
@@ -199,8 +197,6 @@ admin-recipient = Recipient
 admin-kind = Message
 admin-attempts = Attempts
 admin-last-error = Last error
-admin-people = People
-admin-person = Name and e-mail address
 admin-role = Role
 admin-set-role = Change role
 role-participant = Participant
@@ -585,3 +581,81 @@ search-results = { $total ->
 search-none = No published text matches. Try fewer words or filters.
 search-permalink = Permanent link to this text
 text-title = A published text
+admin-participants = Participants
+admin-count-participants = { $count ->
+    [one] One participant has registered.
+   *[other] { $count } participants have registered.
+}
+admin-count-awaiting = { $count ->
+    [0] No affiliation is waiting for verification
+    [one] One affiliation to verify
+   *[other] { $count } affiliations to verify
+}
+admin-count-unconfirmed = { $count ->
+    [0] Every participant has confirmed their e-mail address
+    [one] One participant has not confirmed their e-mail address
+   *[other] { $count } participants have not confirmed their e-mail address
+}
+audit-rule-create = Verification rule added
+audit-rule-delete = Verification rule deleted
+participants-title = Participants
+participants-filters = Find participants
+participants-search = Name, e-mail address or organization
+participants-search-hint = Part of a word is enough; capitals do not matter.
+participants-apply = Apply
+participants-clear = Clear the filters
+participants-found = { $count ->
+    [0] No participant found
+    [one] One participant found
+   *[other] { $count } participants found
+}
+participants-none = No participant matches these filters.
+participants-name = Name
+participants-signed-up = Signed up
+participants-verified = Affiliation verified
+participants-confirmed = E-mail confirmed
+participants-yes = Yes
+participants-no = No
+participants-select = Select
+participants-verify-selected = Verify the selected participants’ affiliations
+participants-none-selected = Tick at least one participant to verify.
+participants-verified-flash = The selected participants’ affiliations are verified.
+rules-title = Verification rules
+rules-lead = A rule verifies the affiliation of every participant whose confirmed e-mail address is at a domain (or one of its subdomains) and who declared the rule’s stakeholder group and country: those there now when you confirm it, and those who confirm their address later.
+rules-otherwise = People at the domain who declared another group or country are not changed: you see how many before confirming, and can verify them one by one.
+rules-new = Add a rule
+rules-list = Rules in force
+rules-none = There is no rule yet.
+rule-domain = Domain of the e-mail address
+rule-domain-hint = For example canada.ca: it also covers international.canada.ca.
+rule-domain-missing = Enter the domain of the e-mail addresses, like canada.ca.
+rule-domain-invalid = Enter a domain in the right format, like canada.ca, without spaces or accents.
+rule-domain-public = Anyone can get an address at this public mail provider, so it cannot verify an affiliation. Choose an organization’s own domain.
+rule-exists = This rule exists already.
+rule-check = Check what this rule would do
+rule-preview-title = Check the rule before confirming it
+rule-preview-rule = Addresses at { $domain } are verified as { $group }, { $country }.
+rule-preview-to-verify = { $count ->
+    [0] No participant would be verified now.
+    [one] One participant would be verified now.
+   *[other] { $count } participants would be verified now.
+}
+rule-preview-otherwise = { $count ->
+    [0] No one at this domain declared another group or country.
+    [one] One participant at this domain declared another group or country and will not be changed.
+   *[other] { $count } participants at this domain declared another group or country and will not be changed.
+}
+rule-preview-later = Participants who confirm an address at this domain later, with this group and country, will be verified then. Every verification is recorded in the audit log with the rule.
+rule-confirm = { $count ->
+    [one] Confirm the rule and verify one participant
+   *[other] Confirm the rule and verify { $count } participants
+}
+rule-change = Change the rule
+rule-otherwise-heading = Declared otherwise (not changed)
+rule-otherwise-more = Only the first 50 are listed.
+rule-verified-count = Verified by the rule
+rule-created = Added on
+rule-delete = Delete
+rule-delete-hint = Deleting a rule stops it verifying new participants; those it verified stay verified.
+rule-created-flash = The rule is saved and the participants it matches are verified.
+rule-deleted = The rule is deleted. The participants it verified stay verified.

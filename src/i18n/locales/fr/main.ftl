@@ -189,8 +189,6 @@ field-country-missing = Choisissez votre pays.
 field-locale-missing = Choisissez une langue.
 
 admin-title = Tableau de bord
-admin-awaiting = Affiliations à vérifier
-admin-awaiting-none = Aucun participant n’attend de vérification.
 admin-verify = Vérifier
 admin-action = Action
 admin-failed-emails = Courriels non distribués
@@ -199,8 +197,6 @@ admin-recipient = Destinataire
 admin-kind = Message
 admin-attempts = Tentatives
 admin-last-error = Dernière erreur
-admin-people = Personnes
-admin-person = Nom et adresse électronique
 admin-role = Rôle
 admin-set-role = Changer le rôle
 role-participant = Participant
@@ -585,3 +581,81 @@ search-results = { $total ->
 search-none = Aucun texte publié ne correspond. Essayez moins de mots ou de filtres.
 search-permalink = Lien permanent vers ce texte
 text-title = Un texte publié
+admin-participants = Participants
+admin-count-participants = { $count ->
+    [one] Un participant s’est inscrit.
+   *[other] { $count } participants se sont inscrits.
+}
+admin-count-awaiting = { $count ->
+    [0] Aucune affiliation n’attend de vérification
+    [one] Une affiliation à vérifier
+   *[other] { $count } affiliations à vérifier
+}
+admin-count-unconfirmed = { $count ->
+    [0] Tous les participants ont confirmé leur adresse électronique
+    [one] Un participant n’a pas confirmé son adresse électronique
+   *[other] { $count } participants n’ont pas confirmé leur adresse électronique
+}
+audit-rule-create = Règle de vérification ajoutée
+audit-rule-delete = Règle de vérification supprimée
+participants-title = Participants
+participants-filters = Trouver des participants
+participants-search = Nom, adresse électronique ou organisation
+participants-search-hint = Une partie d’un mot suffit ; les majuscules ne comptent pas.
+participants-apply = Appliquer
+participants-clear = Effacer les filtres
+participants-found = { $count ->
+    [0] Aucun participant trouvé
+    [one] Un participant trouvé
+   *[other] { $count } participants trouvés
+}
+participants-none = Aucun participant ne correspond à ces filtres.
+participants-name = Nom
+participants-signed-up = Inscription
+participants-verified = Affiliation vérifiée
+participants-confirmed = Adresse confirmée
+participants-yes = Oui
+participants-no = Non
+participants-select = Sélectionner
+participants-verify-selected = Vérifier l’affiliation des participants sélectionnés
+participants-none-selected = Cochez au moins un participant à vérifier.
+participants-verified-flash = L’affiliation des participants sélectionnés est vérifiée.
+rules-title = Règles de vérification
+rules-lead = Une règle vérifie l’affiliation de chaque participant dont l’adresse électronique confirmée appartient à un domaine (ou à l’un de ses sous-domaines) et qui a déclaré le groupe de parties prenantes et le pays de la règle : ceux qui s’y trouvent quand vous la confirmez, et ceux qui confirmeront leur adresse plus tard.
+rules-otherwise = Les personnes du domaine qui ont déclaré un autre groupe ou un autre pays ne sont pas modifiées : vous voyez leur nombre avant de confirmer et pouvez les vérifier une par une.
+rules-new = Ajouter une règle
+rules-list = Règles en vigueur
+rules-none = Il n’y a pas encore de règle.
+rule-domain = Domaine de l’adresse électronique
+rule-domain-hint = Par exemple canada.ca : la règle couvre aussi international.canada.ca.
+rule-domain-missing = Saisissez le domaine des adresses électroniques, comme canada.ca.
+rule-domain-invalid = Saisissez un domaine au bon format, comme canada.ca, sans espace ni accent.
+rule-domain-public = Tout le monde peut obtenir une adresse chez ce fournisseur de messagerie public : il ne peut pas vérifier une affiliation. Choisissez le domaine propre d’une organisation.
+rule-exists = Cette règle existe déjà.
+rule-check = Voir ce que ferait cette règle
+rule-preview-title = Vérifiez la règle avant de la confirmer
+rule-preview-rule = Les adresses de { $domain } sont vérifiées comme { $group }, { $country }.
+rule-preview-to-verify = { $count ->
+    [0] Aucun participant ne serait vérifié maintenant.
+    [one] Un participant serait vérifié maintenant.
+   *[other] { $count } participants seraient vérifiés maintenant.
+}
+rule-preview-otherwise = { $count ->
+    [0] Personne de ce domaine n’a déclaré un autre groupe ou un autre pays.
+    [one] Un participant de ce domaine a déclaré un autre groupe ou un autre pays et ne sera pas modifié.
+   *[other] { $count } participants de ce domaine ont déclaré un autre groupe ou un autre pays et ne seront pas modifiés.
+}
+rule-preview-later = Les participants qui confirmeront plus tard une adresse de ce domaine, avec ce groupe et ce pays, seront vérifiés à ce moment-là. Chaque vérification est inscrite au journal d’audit avec la règle.
+rule-confirm = { $count ->
+    [one] Confirmer la règle et vérifier un participant
+   *[other] Confirmer la règle et vérifier { $count } participants
+}
+rule-change = Modifier la règle
+rule-otherwise-heading = Déclarations différentes (non modifiées)
+rule-otherwise-more = Seuls les 50 premiers sont listés.
+rule-verified-count = Vérifiés par la règle
+rule-created = Ajoutée le
+rule-delete = Supprimer
+rule-delete-hint = Supprimer une règle l’empêche de vérifier de nouveaux participants ; ceux qu’elle a vérifiés restent vérifiés.
+rule-created-flash = La règle est enregistrée et les participants qu’elle couvre sont vérifiés.
+rule-deleted = La règle est supprimée. Les participants qu’elle a vérifiés restent vérifiés.
