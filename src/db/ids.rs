@@ -64,4 +64,5 @@ typed_id!(
     ReportId,
     AuditId,
     OutboxId,
+    ReportJobId,
 );

@@ -8,6 +8,7 @@ mod build;
 pub mod campaigns;
 pub mod chart;
 pub mod figures;
+pub mod jobs;
 mod live;
 pub mod matrix;
 pub mod moderation;
@@ -20,6 +21,7 @@ mod snapshot;
 mod store;
 
 pub use build::build;
+pub use jobs::round_changed;
 pub use live::aggregate;
 pub use moderation::{QueueItem, moderation_queue};
 pub use output::{Output, Preview};
@@ -60,6 +62,11 @@ pub enum ReportError {
     CsvEncoding(#[from] std::string::FromUtf8Error),
     #[error("snapshot: {0}")]
     Snapshot(#[from] serde_json::Error),
+    /// Another worker took the job over (this one's claim lapsed).
+    #[error("the job was taken over by another worker")]
+    ClaimLost,
+    #[error("worker: {0}")]
+    Worker(String),
 }
 
 /// The provisions of the round's draft, for pages that list them.

@@ -22,6 +22,7 @@ mod paging;
 mod performance;
 mod properties;
 mod reliability;
+mod report_jobs;
 mod reports;
 mod skips;
 mod structure;
