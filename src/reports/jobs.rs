@@ -793,6 +793,12 @@ impl JobOutput {
 }
 
 impl Output for JobOutput {
+    /// Fewer, larger reads than a publication's (which keeps memory low
+    /// inside a write transaction): a job's reads hold up nobody.
+    fn rows_per_batch(&self) -> i64 {
+        20_000
+    }
+
     fn csv_row(
         &mut self,
         _: &mut DbConnection,
