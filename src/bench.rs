@@ -70,6 +70,14 @@ pub enum Command {
         #[command(flatten)]
         target: RoundArg,
     },
+    /// Benchmarks: time the organizers' draft report computed on the request
+    /// (as the page did before it became a job), then the background job that
+    /// computes and stores it, and the data stamp a page reads.
+    #[command(hide = true)]
+    BenchReportJob {
+        #[command(flatten)]
+        target: RoundArg,
+    },
     /// Benchmarks: mark the e-mails queued for synthetic participants as sent.
     #[command(hide = true)]
     BenchSkipMail,
@@ -125,6 +133,14 @@ pub fn run(settings: &Settings, command: Command) -> anyhow::Result<()> {
                 time_aggregate(&mut *db.get()?, &target.consultation, target.round)?;
             println!(
                 "aggregate_seconds {seconds:.3} positions {positions} peak_rss_mb {:.0}",
+                peak_rss_mb().unwrap_or(0.0)
+            );
+        }
+        Command::BenchReportJob { target } => {
+            let (live, job, stamp) = time_report_job(&db, &target.consultation, target.round)?;
+            println!(
+                "live_seconds {live:.2} job_seconds {job:.2} stamp_ms {:.3} peak_rss_mb {:.0}",
+                stamp * 1000.0,
                 peak_rss_mb().unwrap_or(0.0)
             );
         }
@@ -385,4 +401,54 @@ pub fn skip_synthetic_mail(conn: &mut DbConnection) -> anyhow::Result<usize> {
         outbox::sent_at.eq(Clock::default().now()),
     ))
     .execute(conn)?)
+}
+
+/// Seconds of the draft report computed on the request, of the job computing
+/// and storing it, and of one data stamp.
+pub fn time_report_job(db: &Db, slug: &str, number: i32) -> anyhow::Result<(f64, f64, f64)> {
+    use crate::reports::jobs;
+    let clock = Clock::default();
+    let mut conn = db.get()?;
+    let c = consultations::find_by_slug(&mut conn, slug)
+        .with_context(|| format!("no consultation `{slug}`"))?;
+    let (round, _) =
+        rounds::find(&mut conn, c.id, number).with_context(|| format!("no round {number}"))?;
+    let (started, cpu) = (std::time::Instant::now(), thread_cpu_seconds());
+    let mut out = crate::reports::Preview::new("", 0, 5);
+    crate::reports::build(&mut conn, &c, &round, 0, "", clock.now(), &mut out)?;
+    let live = started.elapsed().as_secs_f64();
+    let live_cpu = thread_cpu_seconds() - cpu;
+
+    let started = std::time::Instant::now();
+    let stamp = jobs::stamp(&mut conn, &round, clock.now())?;
+    let stamp_time = started.elapsed().as_secs_f64();
+    jobs::enqueue(&mut conn, round.id, &stamp.key, clock.now())?;
+    drop(conn);
+    let (started, cpu) = (std::time::Instant::now(), thread_cpu_seconds());
+    let job = jobs::claim(&mut *db.get()?, clock.now())?.context("no job to claim")?;
+    jobs::compute(db, &clock, job)?;
+    let job_cpu = thread_cpu_seconds() - cpu;
+    println!("live_cpu_seconds {live_cpu:.2} job_cpu_seconds {job_cpu:.2}");
+    Ok((live, started.elapsed().as_secs_f64(), stamp_time))
+}
+
+/// CPU seconds this thread has used (Linux; 0 elsewhere): on a shared machine
+/// a figure the other processes do not inflate, as they do wall time.
+fn thread_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+        return 0.0;
+    };
+    // The fields after the command name, which is in parentheses.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime, fields 14 and 15 of the line (11 and 12 after the name).
+    (ticks(11) + ticks(12)) / 100.0
 }

@@ -13,6 +13,19 @@ pub struct Settings {
     pub email: EmailSettings,
     pub limits: LimitSettings,
     pub telemetry: TelemetrySettings,
+    pub reports: ReportSettings,
+}
+
+/// The organizers' draft report (see `reports::jobs`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// Rounds with fewer submitted submissions are computed on the request.
+    pub inline_below: i64,
+    /// Whether this instance runs the worker that computes draft reports.
+    pub worker: bool,
+    /// How often an idle worker looks for a job.
+    pub worker_poll_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

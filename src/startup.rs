@@ -88,6 +88,14 @@ impl Application {
             Worker::new(db.clone(), clock.clone(), &settings.email)?.with_metrics(metrics.clone());
         let (stop, stopping) = tokio::sync::watch::channel(false);
         listen_for_changes(&state, stopping.clone())?;
+        if settings.reports.worker {
+            actix_web::rt::spawn(crate::reports::jobs::run(
+                db.clone(),
+                clock.clone(),
+                Duration::from_millis(settings.reports.worker_poll_ms.max(10)),
+                stopping.clone(),
+            ));
+        }
         let outbox_worker = actix_web::rt::spawn(worker.run(stopping));
         actix_web::rt::spawn(crate::notifications::schedule::run_forever(
             db.clone(),

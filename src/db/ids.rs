@@ -66,4 +66,5 @@ typed_id!(
     OutboxId,
     TagId,
     RuleId,
+    ReportJobId,
 );

@@ -364,6 +364,62 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    report_jobs (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        state -> Text,
+        stamp -> Text,
+        progress -> Integer,
+        submissions_as_of -> Nullable<Timestamp>,
+        snapshot -> Nullable<Text>,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+        error -> Nullable<Text>,
+        created_at -> Timestamp,
+        started_at -> Nullable<Timestamp>,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    report_job_texts (id) {
+        id -> BigInt,
+        job_id -> BigInt,
+        attempt -> Integer,
+        provision_key -> Text,
+        seq -> Integer,
+        position_id -> Nullable<BigInt>,
+        name -> Nullable<Text>,
+        organization -> Nullable<Text>,
+        stakeholder_group -> Nullable<Text>,
+        country -> Nullable<Text>,
+        stance -> Nullable<Text>,
+        comment -> Text,
+        proposed_text -> Text,
+        hidden_reason -> Nullable<Text>,
+        public_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    report_job_csv_chunks (job_id, attempt, seq) {
+        job_id -> BigInt,
+        attempt -> Integer,
+        seq -> Integer,
+        data -> Text,
+    }
+}
+
+diesel::table! {
+    round_changes (round_id) {
+        round_id -> BigInt,
+        changes -> BigInt,
+        changed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(consultation_groups -> consultations (consultation_id));
@@ -381,6 +437,10 @@ diesel::joinable!(provision_responses -> rounds (round_id));
 diesel::joinable!(reports -> rounds (round_id));
 diesel::joinable!(report_texts -> reports (report_id));
 diesel::joinable!(report_csv_chunks -> reports (report_id));
+diesel::joinable!(report_jobs -> rounds (round_id));
+diesel::joinable!(report_job_texts -> report_jobs (job_id));
+diesel::joinable!(report_job_csv_chunks -> report_jobs (job_id));
+diesel::joinable!(round_changes -> rounds (round_id));
 diesel::joinable!(consultation_analysts -> consultations (consultation_id));
 diesel::joinable!(analysis_tags -> consultations (consultation_id));
 diesel::joinable!(text_tags -> analysis_tags (tag_id));
@@ -415,6 +475,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     text_dispositions,
     text_assignments,
     verification_rules,
+    report_jobs,
+    report_job_texts,
+    report_job_csv_chunks,
+    round_changes,
 );
 
 // The report's one aggregate query groups by columns of two tables.

@@ -63,7 +63,9 @@ pub fn build(
         in_campaigns: HashSet::new(),
     };
     let mut reports = Vec::with_capacity(provisions.len());
+    let total = provisions.len();
     for (p, figures) in provisions.iter().zip(figures) {
+        texts.out.progress(reports.len(), total)?;
         let response = responses
             .get(&p.provision_key)
             .map(|r| markdown::to_html(r));

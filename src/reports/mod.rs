@@ -8,6 +8,7 @@ mod build;
 pub mod campaigns;
 pub mod chart;
 pub mod figures;
+pub mod jobs;
 mod live;
 pub mod matrix;
 pub mod moderation;
@@ -21,6 +22,7 @@ mod snapshot;
 mod store;
 
 pub use build::build;
+pub use jobs::round_changed;
 pub use live::aggregate;
 pub use moderation::{QueueItem, moderation_queue};
 pub use output::{Output, Preview};
@@ -62,6 +64,11 @@ pub enum ReportError {
     CsvEncoding(#[from] std::string::FromUtf8Error),
     #[error("snapshot: {0}")]
     Snapshot(#[from] serde_json::Error),
+    /// Another worker took the job over (this one's claim lapsed).
+    #[error("the job was taken over by another worker")]
+    ClaimLost,
+    #[error("worker: {0}")]
+    Worker(String),
 }
 
 /// The provisions of the round's draft, for pages that list them.

@@ -44,6 +44,7 @@ pub fn hide(
                 positions::hidden_by.eq(actor),
             ))
             .execute(conn)?;
+        super::jobs::round_changed(conn, round_id, now)?;
         let (round, consultation_slug): (Round, String) = rounds::table
             .inner_join(consultations::table)
             .filter(rounds::id.eq(round_id))

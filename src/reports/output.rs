@@ -52,6 +52,11 @@ pub trait Output {
         text: PublishedComment,
     ) -> Result<(), ReportError>;
     fn finish(&mut self, conn: &mut DbConnection) -> Result<(), ReportError>;
+    /// Called once a provision's texts are written (`done` of `total`): a
+    /// background job reports its progress here.
+    fn progress(&mut self, _done: usize, _total: usize) -> Result<(), ReportError> {
+        Ok(())
+    }
     /// How many positions are read at a time: a publication keeps memory
     /// bounded; the preview reads each provision in one query so that its
     /// page runs as many queries for 10 submissions as for 100,000.

@@ -1,7 +1,7 @@
 //! Publication: the report frozen as the round's next version.
 
 use super::store::Store;
-use super::{ReportError, build};
+use super::{ReportError, build, jobs};
 use crate::audit;
 use crate::consultations::Consultation;
 use crate::db::schema::{consultations, reports};
@@ -46,17 +46,25 @@ pub fn publish(
             ))
             .returning(reports::id)
             .get_result(conn)?;
-        let snapshot = build(
-            conn,
-            &consultation,
-            round,
-            version,
-            note,
-            now,
-            &mut Store::new(report),
-        )?;
+        // The draft report computed in the background, when the data has not
+        // changed since: the same report, copied instead of computed again.
+        let snapshot = match jobs::current(conn, round, now)? {
+            Some(stored) => jobs::publish_stored(conn, &stored, report, version, note, now)?,
+            None => {
+                let snapshot = build(
+                    conn,
+                    &consultation,
+                    round,
+                    version,
+                    note,
+                    now,
+                    &mut Store::new(report),
+                )?;
+                serde_json::to_string(&snapshot)?
+            }
+        };
         diesel::update(reports::table.find(report))
-            .set(reports::snapshot.eq(serde_json::to_string(&snapshot)?))
+            .set(reports::snapshot.eq(snapshot))
             .execute(conn)?;
         audit::record(
             conn,

@@ -242,9 +242,11 @@ impl From<crate::reports::ReportError> for AppError {
             ReportError::Db(e) => e.into(),
             ReportError::Query(e) => e.into(),
             ReportError::Notify(e) => e.into(),
-            e @ (ReportError::Csv(_) | ReportError::CsvEncoding(_) | ReportError::Snapshot(_)) => {
-                AppError::internal(e.into())
-            }
+            e @ (ReportError::Csv(_)
+            | ReportError::CsvEncoding(_)
+            | ReportError::Snapshot(_)
+            | ReportError::ClaimLost
+            | ReportError::Worker(_)) => AppError::internal(e.into()),
         }
     }
 }

@@ -89,6 +89,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(reports::preview_provision),
         )
         .route(
+            "/admin/consultations/{slug}/rounds/{n}/report/retry",
+            web::post().to(reports::retry),
+        )
+        .route(
             "/admin/consultations/{slug}/rounds/{n}/responses/{key}",
             web::post().to(reports::respond),
         )

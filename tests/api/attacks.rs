@@ -127,6 +127,11 @@ const ROUTES: &[Route] = &[
         Organizer,
     ),
     post(
+        "/admin/consultations/{slug}/rounds/{n}/report/retry",
+        "/admin/consultations/additional-protocol/rounds/1/report/retry",
+        Organizer,
+    ),
+    post(
         "/admin/consultations/{slug}/rounds/{n}/responses/{key}",
         "/admin/consultations/additional-protocol/rounds/1/responses/art-1",
         Organizer,

@@ -24,6 +24,7 @@ mod performance;
 mod privacy;
 mod properties;
 mod reliability;
+mod report_jobs;
 mod reports;
 mod skips;
 mod structure;

@@ -171,6 +171,24 @@ pub async fn round_action(
                 .await?
         }
         _ => {
+            let closed = matches!(
+                round.state_at(now, published),
+                rounds::RoundState::Closed | rounds::RoundState::Published
+            );
+            let inline_below = ctx.state.settings.reports.inline_below;
+            let r = round.clone();
+            if closed
+                && !ctx
+                    .state
+                    .db
+                    .query(move |c| {
+                        crate::reports::jobs::ready_to_publish(c, &r, inline_below, now)
+                    })
+                    .await?
+            {
+                ctx.flash("report-job-publish-wait");
+                return Ok(see_other(&format!("{back}/rounds/{}/report", round.number)));
+            }
             let note = field(&body, "note").trim().to_string();
             ctx.state
                 .db

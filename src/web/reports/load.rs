@@ -1,8 +1,10 @@
 //! Finding the report an address names, and serving its pages.
 
 use super::views::*;
+use crate::clock::rfc3339;
 use crate::consultations::{self, Consultation, Slug};
 use crate::db::DbConnection;
+use crate::reports::jobs::{self, Draft, Stored};
 use crate::reports::{self, PublishedComment, Snapshot};
 use crate::rounds::{self, Round, RoundNumber};
 use crate::web::cache::report_pages;
@@ -125,27 +127,152 @@ pub(super) async fn stored_page(
     Ok((pages, texts, etag))
 }
 
-/// The draft report from live data, computed for one window of one list of
-/// texts ('' for the general comments).
-pub(super) async fn live(
+/// The last computed figures, shown while newer ones are computed.
+#[derive(Serialize, Clone)]
+pub(super) struct AsOf {
+    pub(super) time: String,
+    /// Submissions made or changed since.
+    pub(super) changed: i64,
+}
+
+/// What a draft report page shows: the report (with one window of one list
+/// of texts, the provision's response as written, and when it is an earlier
+/// result, as of when), or the progress of the job computing it.
+pub(super) enum Shown {
+    Report(Box<DraftReport>),
+    Progress(Progress),
+}
+
+pub(super) struct DraftReport {
+    pub(super) snapshot: Snapshot,
+    pub(super) texts: Vec<PublishedComment>,
+    pub(super) response: Option<String>,
+    pub(super) as_of: Option<AsOf>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Progress {
+    pub(super) slug: String,
+    pub(super) round: i32,
+    pub(super) base: String,
+    pub(super) csrf: String,
+    pub(super) job: i64,
+    pub(super) failed: bool,
+    pub(super) progress: i32,
+    pub(super) running: bool,
+    /// Why the last attempt failed, and when the next one starts.
+    pub(super) error: Option<String>,
+    pub(super) next_attempt_at: Option<String>,
+    pub(super) previous: Option<AsOf>,
+    pub(super) previous_href: String,
+}
+
+/// The draft report of the round an address names: the stored result when
+/// current, computed here for a small round, otherwise the job's progress
+/// (`previous`: the last result instead, marked with its time).
+pub(super) async fn draft(
     ctx: &Ctx,
     slug: Slug,
     number: RoundNumber,
     key: &str,
     offset: i32,
     limit: i32,
-) -> Result<(Snapshot, Vec<PublishedComment>, Option<String>), AppError> {
+    previous: bool,
+) -> Result<Shown, AppError> {
     ctx.organizer()?;
     let (consultation, round, _) = find_round(ctx, slug, number).await?;
     let now = ctx.state.clock.now();
     let key = key.to_string();
+    let inline_below = ctx.state.settings.reports.inline_below;
+    let csrf = ctx.csrf();
     ctx.state
         .db
         .run_within(crate::web::state::REPORT_WORK, move |c| {
-            let mut out = reports::Preview::new(&key, offset, limit);
-            let snapshot = reports::build(c, &consultation, &round, 0, "", now, &mut out)?;
             let response = reports::response_of(c, &round, &key)?;
-            Ok::<_, AppError>((snapshot, out.texts, response))
+            let stored = |c: &mut DbConnection, s: &Stored, as_of: Option<AsOf>| {
+                let snapshot = s.snapshot(c, round.id)?;
+                let texts = s.texts(c, &key, offset, limit)?;
+                Ok::<_, AppError>(Shown::Report(Box::new(DraftReport {
+                    snapshot,
+                    texts,
+                    response: response.clone(),
+                    as_of,
+                })))
+            };
+            let as_of = |c: &mut DbConnection, s: &Stored| -> Result<AsOf, AppError> {
+                Ok(AsOf {
+                    time: s.job.finished_at.map(rfc3339).unwrap_or_default(),
+                    changed: s.changed_since(c, round.id)?,
+                })
+            };
+            let (job, last, failed) = match jobs::draft(c, &round, inline_below, now)? {
+                Draft::Inline => {
+                    let mut out = reports::Preview::new(&key, offset, limit);
+                    let snapshot = reports::build(c, &consultation, &round, 0, "", now, &mut out)?;
+                    return Ok(Shown::Report(Box::new(DraftReport {
+                        snapshot,
+                        texts: out.texts,
+                        response: response.clone(),
+                        as_of: None,
+                    })));
+                }
+                Draft::Current(s) => return stored(c, &s, None),
+                Draft::Computing { job, previous } => (job, previous, false),
+                Draft::Failed { job, previous } => (job, previous, true),
+            };
+            if let Some(last) = last.as_ref().filter(|_| previous) {
+                let when = as_of(c, last)?;
+                return stored(c, last, Some(when));
+            }
+            let base = format!(
+                "/admin/consultations/{}/rounds/{}/report",
+                consultation.slug, round.number
+            );
+            let previous = match &last {
+                Some(last) => Some(as_of(c, last)?),
+                None => None,
+            };
+            Ok(Shown::Progress(Progress {
+                slug: consultation.slug.clone(),
+                round: round.number,
+                csrf,
+                job: job.id.0,
+                failed,
+                progress: job.progress,
+                running: job.state == "running",
+                next_attempt_at: (job.error.is_some() && !failed)
+                    .then(|| rfc3339(job.next_attempt_at)),
+                error: job.error,
+                previous,
+                previous_href: base.clone(),
+                base,
+            }))
         })
         .await
+}
+
+/// The page that says the draft report is being computed (refreshing itself
+/// every two seconds, without JavaScript) or that computing it failed.
+pub(super) fn render_progress(
+    ctx: &Ctx,
+    progress: &Progress,
+    page: &str,
+) -> Result<HttpResponse, AppError> {
+    #[derive(Serialize)]
+    struct View<'a> {
+        #[serde(flatten)]
+        progress: &'a Progress,
+        previous_href: String,
+        refresh: bool,
+    }
+    let view = View {
+        progress,
+        previous_href: format!("{}{page}?previous=1", progress.previous_href),
+        refresh: !progress.failed,
+    };
+    let html = ctx.render_html("reports/progress", &ctx.t("report-preview-title"), &view)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(html))
 }

@@ -14,6 +14,6 @@ mod search;
 mod views;
 
 pub use exports::{report_csv, report_json};
-pub use preview::{hide, preview, preview_provision, respond};
+pub use preview::{hide, preview, preview_provision, respond, retry};
 pub use public::{general_texts, provision, report};
 pub use search::{search, text};

@@ -4,7 +4,7 @@
 use super::load::*;
 use super::views::*;
 use crate::consultations::Slug;
-use crate::db::PositionId;
+use crate::db::{PositionId, ReportJobId};
 use crate::drafts::ProvisionKey;
 use crate::reports::{self};
 use crate::rounds::RoundNumber;
@@ -14,15 +14,32 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-/// The organizers' overview of the draft report.
+/// The organizers' overview of the draft report, or the progress of the job
+/// computing it.
 pub async fn preview(
     ctx: Ctx,
     path: web::Path<(Slug, RoundNumber)>,
-    query: web::Query<OverviewQuery>,
+    query: web::Query<DraftQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
-    let (snapshot, general, _) = live(&ctx, slug, number, "", 0, GENERAL_ON_OVERVIEW).await?;
-    let page = overview(
+    let (snapshot, general, _, as_of) = match draft(
+        &ctx,
+        slug,
+        number,
+        "",
+        0,
+        GENERAL_ON_OVERVIEW,
+        query.previous(),
+    )
+    .await?
+    {
+        Shown::Report(report) => {
+            let r = *report;
+            (r.snapshot, r.texts, r.response, r.as_of)
+        }
+        Shown::Progress(progress) => return render_progress(&ctx, &progress, ""),
+    };
+    let mut page = overview(
         &ctx,
         &snapshot,
         &general,
@@ -31,6 +48,11 @@ pub async fn preview(
         query.part.as_deref(),
     )
     .ok_or(AppError::not_found())?;
+    if as_of.is_some() {
+        // The provisions' links lead to the same earlier figures.
+        page.frame.version_query = "previous=1".into();
+    }
+    page.frame.as_of = as_of;
     ctx.render(
         StatusCode::OK,
         "reports/overview",
@@ -44,17 +66,34 @@ pub async fn preview(
 pub async fn preview_provision(
     ctx: Ctx,
     path: web::Path<(Slug, RoundNumber, ProvisionKey)>,
-    query: web::Query<PageQuery>,
+    query: web::Query<DraftQuery>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number, key) = path.into_inner();
     let page = query.page.unwrap_or(1).max(1);
     let offset = (page - 1).saturating_mul(TEXTS_PER_PAGE);
-    let (snapshot, texts, response) =
-        live(&ctx, slug, number, key.as_str(), offset, TEXTS_PER_PAGE).await?;
+    let shown = draft(
+        &ctx,
+        slug,
+        number,
+        key.as_str(),
+        offset,
+        TEXTS_PER_PAGE,
+        query.previous(),
+    )
+    .await?;
+    let (snapshot, texts, response, as_of) = match shown {
+        Shown::Report(report) => {
+            let r = *report;
+            (r.snapshot, r.texts, r.response, r.as_of)
+        }
+        Shown::Progress(progress) => {
+            return render_progress(&ctx, &progress, &format!("/provisions/{key}"));
+        }
+    };
     let p = snapshot
         .provision(key.as_str())
         .ok_or(AppError::not_found())?;
-    let frame = frame(
+    let mut frame = frame(
         &ctx,
         &snapshot,
         vec![],
@@ -62,7 +101,9 @@ pub async fn preview_provision(
         is_translated(&ctx, &snapshot, p),
     );
     let address = format!("{}/provisions/{key}", frame.base);
-    let pages = Pages::new(p.texts, Some(page), &address, "").ok_or(AppError::not_found())?;
+    let suffix = if as_of.is_some() { "previous=1" } else { "" };
+    frame.as_of = as_of;
+    let pages = Pages::new(p.texts, Some(page), &address, suffix).ok_or(AppError::not_found())?;
     let view = provision_view(
         &ctx,
         &snapshot,
@@ -79,6 +120,51 @@ pub async fn preview_provision(
         ctx.t("report-preview-title")
     );
     ctx.render(StatusCode::OK, "reports/provision", &title, &view)
+}
+
+#[derive(Deserialize)]
+pub struct DraftQuery {
+    page: Option<i32>,
+    /// The part of a long draft's overview.
+    part: Option<String>,
+    /// Read the last computed figures while newer ones are computed.
+    previous: Option<String>,
+}
+
+impl DraftQuery {
+    fn previous(&self) -> bool {
+        self.previous.is_some()
+    }
+}
+
+/// The organizer's "try again" for a draft report whose job was given up.
+pub async fn retry(
+    ctx: Ctx,
+    path: web::Path<(Slug, RoundNumber)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    ctx.organizer()?;
+    let (slug, number) = path.into_inner();
+    let (_, round, _) = find_round(&ctx, slug.clone(), number).await?;
+    let job = form
+        .iter()
+        .find(|(k, _)| k == "job")
+        .and_then(|(_, v)| v.parse::<i64>().ok())
+        .map(ReportJobId)
+        .ok_or(AppError::not_found())?;
+    let now = ctx.state.clock.now();
+    let retried = ctx
+        .state
+        .db
+        .query(move |c| reports::jobs::retry(c, round.id, job, now))
+        .await?;
+    if !retried {
+        return Err(AppError::not_found());
+    }
+    ctx.flash("report-job-retried");
+    Ok(see_other(&format!(
+        "/admin/consultations/{slug}/rounds/{number}/report"
+    )))
 }
 
 #[derive(Deserialize)]

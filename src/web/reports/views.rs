@@ -127,6 +127,9 @@ pub(super) struct Frame {
     pub(super) base: String,
     pub(super) version_query: String,
     pub(super) translation: Option<TranslationNote>,
+    /// The draft report's figures are an earlier result (newer ones are
+    /// being computed).
+    pub(super) as_of: Option<super::load::AsOf>,
 }
 
 /// `translated`: whether the page holds a text that has a translation.
@@ -174,6 +177,7 @@ pub(super) fn frame(
         } else {
             format!("version={}", s.version)
         },
+        as_of: None,
     }
 }
 

@@ -659,3 +659,16 @@ rule-delete = Delete
 rule-delete-hint = Deleting a rule stops it verifying new participants; those it verified stay verified.
 rule-created-flash = The rule is saved and the participants it matches are verified.
 rule-deleted = The rule is deleted. The participants it verified stay verified.
+
+report-job-computing = The figures are being computed from the submissions as they stand now.
+report-job-waiting = Waiting for a worker to start.
+report-job-progress = { $percent } % done
+report-job-refresh = This page refreshes itself every two seconds. You can leave it and come back: the figures are kept once computed.
+report-job-retrying = The last attempt failed: { $error }. It will be tried again at
+report-job-failed = The figures could not be computed
+report-job-retry = Try again
+report-job-retried = The figures will be computed again.
+report-job-previous = Read the figures computed earlier
+report-job-as-of = Figures as of
+report-job-changed-since = { $count } submissions made or changed since. Up-to-date figures are being computed.
+report-job-publish-wait = The figures are being computed from the latest data. Publish once they are ready: the report published will be exactly those figures.

@@ -659,3 +659,16 @@ rule-delete = Supprimer
 rule-delete-hint = Supprimer une règle l’empêche de vérifier de nouveaux participants ; ceux qu’elle a vérifiés restent vérifiés.
 rule-created-flash = La règle est enregistrée et les participants qu’elle couvre sont vérifiés.
 rule-deleted = La règle est supprimée. Les participants qu’elle a vérifiés restent vérifiés.
+
+report-job-computing = Les chiffres sont en cours de calcul à partir des soumissions telles qu’elles sont maintenant.
+report-job-waiting = En attente du démarrage d’un processus de calcul.
+report-job-progress = { $percent } % effectué
+report-job-refresh = Cette page se met à jour toute seule toutes les deux secondes. Vous pouvez la quitter et revenir : les chiffres sont conservés une fois calculés.
+report-job-retrying = La dernière tentative a échoué : { $error }. Elle sera reprise le
+report-job-failed = Les chiffres n’ont pas pu être calculés
+report-job-retry = Réessayer
+report-job-retried = Les chiffres vont être calculés de nouveau.
+report-job-previous = Lire les chiffres calculés précédemment
+report-job-as-of = Chiffres au
+report-job-changed-since = { $count } soumissions faites ou modifiées depuis. Des chiffres à jour sont en cours de calcul.
+report-job-publish-wait = Les chiffres sont en cours de calcul à partir des dernières données. Publiez quand ils sont prêts : le rapport publié reprendra exactement ces chiffres.
