@@ -22,6 +22,12 @@ crate::text_enum! {
         RoundPublish => "round.publish",
         ResponseUpdate => "response.update",
         ModerationHide => "moderation.hide",
+        AnalystAdd => "analyst.add",
+        AnalystRemove => "analyst.remove",
+        TagCreate => "tag.create",
+        TagUpdate => "tag.update",
+        TagDelete => "tag.delete",
+        AnalysisAssign => "analysis.assign",
     }
 }
 
@@ -30,7 +36,12 @@ impl Action {
     pub fn is_public(self) -> bool {
         !matches!(
             self,
-            Action::AdminCreate | Action::UserPromote | Action::ParticipantVerify
+            Action::AdminCreate
+                | Action::UserPromote
+                | Action::ParticipantVerify
+                | Action::AnalystAdd
+                | Action::AnalystRemove
+                | Action::AnalysisAssign
         )
     }
 }
