@@ -78,6 +78,13 @@ pub enum Command {
         #[command(flatten)]
         target: RoundArg,
     },
+    /// Benchmarks: index a round for the analysis workspace, then time a
+    /// search with two filters, its facet counts and bulk tagging.
+    #[command(hide = true)]
+    BenchAnalysis {
+        #[command(flatten)]
+        target: RoundArg,
+    },
     /// Benchmarks: mark the e-mails queued for synthetic participants as sent.
     #[command(hide = true)]
     BenchSkipMail,
@@ -127,6 +134,9 @@ pub fn run(settings: &Settings, command: Command) -> anyhow::Result<()> {
             db.migrate()?;
             let rate = direct_submits(&db, &target.consultation, target.round, count, threads)?;
             println!("direct_submits_per_s {rate:.0}");
+        }
+        Command::BenchAnalysis { target } => {
+            bench_analysis(&mut *db.get()?, &target.consultation, target.round)?;
         }
         Command::BenchAggregate { target } => {
             let (seconds, positions) =
@@ -370,6 +380,120 @@ pub fn time_aggregate(
         })
         .sum();
     Ok((seconds, counted))
+}
+
+/// Prints the analysis workspace's timings on round `number`: indexing the
+/// texts loaded without a submit, a search with two filters (p50/p95 of 20),
+/// its facet counts, and tagging 1,000 chosen texts and every result of a
+/// search in one batch each.
+pub fn bench_analysis(conn: &mut DbConnection, slug: &str, number: i32) -> anyhow::Result<()> {
+    use crate::analysis::search::{self, Filters};
+    use crate::analysis::words::Query;
+    use crate::analysis::{TextKind, TextRef, index, tags};
+    let clock = Clock::default();
+    let c = consultations::find_by_slug(conn, slug)
+        .with_context(|| format!("no consultation `{slug}`"))?;
+    let (round, _) =
+        rounds::find(conn, c.id, number).with_context(|| format!("no round {number}"))?;
+    let started = std::time::Instant::now();
+    let indexed = index::catch_up(conn, round.id, clock.now())?;
+    println!(
+        "analysis_index texts {indexed} seconds {:.2}",
+        started.elapsed().as_secs_f64()
+    );
+    let two = Filters {
+        query: Query::parse("obligations"),
+        group: Some(crate::codes::StakeholderGroup::CivilSociety),
+        stance: Some(crate::submissions::Stance::Oppose),
+        ..Filters::default()
+    };
+    let mut times = vec![];
+    let mut total = 0;
+    for _ in 0..20 {
+        let started = std::time::Instant::now();
+        total = search::search(conn, round.id, &two, 0, 50)?.total;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "analysis_search_two_filters total {total} p50_ms {:.1} p95_ms {:.1}",
+        times[9], times[18]
+    );
+    for (name, f) in [
+        ("two_filters", two.clone()),
+        ("everything", Filters::default()),
+    ] {
+        let started = std::time::Instant::now();
+        search::facets(conn, round.id, &f)?;
+        println!(
+            "analysis_facets_{name} ms {:.1}",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    // Taggings name who made them: any account will do here.
+    let by: crate::db::UserId = crate::db::schema::users::table
+        .order(crate::db::schema::users::id)
+        .select(crate::db::schema::users::id)
+        .first(conn)?;
+    let input = tags::TagInput {
+        label: format!("Bench {}", uuid::Uuid::new_v4().simple()),
+        ..Default::default()
+    };
+    let tag = tags::save(conn, c.id, None, &input, by, clock.now())?
+        .map_err(|e| anyhow::anyhow!("tag: {e:?}"))?;
+    let ids: Vec<i64> = search::all_matching(conn, round.id, &Filters::default())?
+        .into_iter()
+        .filter(|(k, _)| k == TextKind::Position.as_str())
+        .take(1_000)
+        .map(|(_, id)| id)
+        .collect();
+    let chosen: Vec<TextRef> = ids
+        .iter()
+        .map(|id| TextRef {
+            kind: TextKind::Position,
+            id: *id,
+        })
+        .collect();
+    let started = std::time::Instant::now();
+    let made = tags::tag_texts(
+        conn,
+        round.id,
+        &chosen,
+        tag,
+        "bench-selected",
+        by,
+        clock.now(),
+    )?;
+    println!(
+        "analysis_tag_selected texts {made} ms {:.1}",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    let search_all = Filters {
+        query: Query::parse("wording"),
+        group: Some(crate::codes::StakeholderGroup::Government),
+        ..Filters::default()
+    };
+    let started = std::time::Instant::now();
+    let made = tags::tag_search(
+        conn,
+        round.id,
+        &search_all,
+        tag,
+        "bench-all",
+        by,
+        clock.now(),
+    )?;
+    println!(
+        "analysis_tag_search texts {made} ms {:.1}",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    let started = std::time::Instant::now();
+    let undone = tags::undo_batch(conn, round.id, "bench-all", by, clock.now())?;
+    println!(
+        "analysis_undo_batch texts {undone} ms {:.1}",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    Ok(())
 }
 
 /// This process's peak resident memory in MB (Linux), for the aggregation figure.

@@ -4,6 +4,12 @@
 //! for each. Nothing here is public until a report publishes it.
 
 pub mod access;
+pub mod analysts;
+pub mod assignments;
+pub mod index;
+pub mod search;
+pub mod tags;
+pub mod words;
 
 use crate::db::{PositionId, SubmissionId};
 

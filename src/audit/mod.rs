@@ -24,6 +24,12 @@ crate::text_enum! {
         ModerationHide => "moderation.hide",
         RuleCreate => "rule.create",
         RuleDelete => "rule.delete",
+        AnalystAdd => "analyst.add",
+        AnalystRemove => "analyst.remove",
+        TagCreate => "tag.create",
+        TagUpdate => "tag.update",
+        TagDelete => "tag.delete",
+        AnalysisAssign => "analysis.assign",
     }
 }
 
@@ -37,6 +43,9 @@ impl Action {
                 | Action::ParticipantVerify
                 | Action::RuleCreate
                 | Action::RuleDelete
+                | Action::AnalystAdd
+                | Action::AnalystRemove
+                | Action::AnalysisAssign
         )
     }
 }

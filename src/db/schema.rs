@@ -420,6 +420,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    analysis_texts (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        submission_id -> BigInt,
+        text_kind -> Text,
+        text_id -> BigInt,
+        provision_id -> Nullable<BigInt>,
+        stance -> Nullable<Text>,
+        document -> Text,
+    }
+}
+
+diesel::table! {
+    analysis_indexed_rounds (round_id) {
+        round_id -> BigInt,
+        indexed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(consultation_groups -> consultations (consultation_id));
@@ -447,6 +467,7 @@ diesel::joinable!(text_tags -> analysis_tags (tag_id));
 diesel::joinable!(text_tags -> rounds (round_id));
 diesel::joinable!(text_dispositions -> rounds (round_id));
 diesel::joinable!(text_assignments -> rounds (round_id));
+diesel::joinable!(analysis_texts -> submissions (submission_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -479,6 +500,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     report_job_texts,
     report_job_csv_chunks,
     round_changes,
+    analysis_texts,
+    analysis_indexed_rounds,
 );
 
 // The report's one aggregate query groups by columns of two tables.

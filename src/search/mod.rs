@@ -31,6 +31,10 @@ impl Words {
         self.0.is_empty()
     }
 
+    pub fn as_slice(&self) -> &[String] {
+        &self.0
+    }
+
     /// FTS5: every word, quoted, must occur (`"data" "platforms"`).
     fn fts5(&self) -> String {
         self.0
@@ -78,6 +82,36 @@ pub fn contains(part: &str) -> String {
     }
     pattern.push('%');
     pattern
+}
+
+/// The same for a query whose words each have alternatives (their stems,
+/// see `analysis::words`): one of each word's alternatives must occur. The
+/// alternatives hold letters and digits only.
+pub fn condition_any(
+    conn: &DbConnection,
+    index: &Index,
+    alternatives: &[Vec<String>],
+) -> (&'static str, String, &'static str) {
+    let (quote, or, and) = match conn {
+        DbConnection::Sqlite(_) => ('"', " OR ", " AND "),
+        DbConnection::Postgresql(_) => ('\'', " | ", " & "),
+    };
+    let matched = alternatives
+        .iter()
+        .map(|alts| {
+            let any = alts
+                .iter()
+                .map(|a| format!("{quote}{a}{quote}"))
+                .collect::<Vec<_>>()
+                .join(or);
+            format!("({any})")
+        })
+        .collect::<Vec<_>>()
+        .join(and);
+    match conn {
+        DbConnection::Sqlite(_) => (index.sqlite.0, matched, index.sqlite.1),
+        DbConnection::Postgresql(_) => (index.postgres.0, matched, index.postgres.1),
+    }
 }
 
 #[cfg(test)]

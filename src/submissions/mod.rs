@@ -376,6 +376,9 @@ pub fn save(
             input,
             action == RevisionAction::Submit,
         )?;
+        if action == RevisionAction::Submit {
+            crate::analysis::index::index_submission(conn, round.id, id)?;
+        }
         input.positions.clone()
     };
     let content = RevisionContent {

@@ -16,6 +16,7 @@ mod state;
 
 mod accounts;
 mod admin;
+mod analysis;
 mod assets;
 mod audit;
 mod encoded;
@@ -193,5 +194,62 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/admin/participants/{id}/verify",
             web::post().to(admin::verify_participant),
         )
-        .route("/admin/users/{id}/role", web::post().to(admin::set_role));
+        .route("/admin/users/{id}/role", web::post().to(admin::set_role))
+        .route(
+            "/admin/consultations/{slug}/analysts",
+            web::post().to(organize::add_analyst),
+        )
+        .route(
+            "/admin/consultations/{slug}/analysts/{id}/remove",
+            web::post().to(organize::remove_analyst),
+        )
+        .route("/analysis", web::get().to(analysis::mine))
+        .route(
+            "/organize/{slug}/analysis",
+            web::get().to(analysis::workspace),
+        )
+        .route(
+            "/organize/{slug}/analysis/tags",
+            web::post().to(analysis::save_tag),
+        )
+        .route(
+            "/organize/{slug}/analysis/tags/{id}/delete",
+            web::post().to(analysis::delete_tag),
+        )
+        .route(
+            "/organize/{slug}/rounds/{n}/analysis",
+            web::get().to(analysis::round),
+        )
+        .route(
+            "/organize/{slug}/rounds/{n}/analysis/tag",
+            web::post().to(analysis::tag),
+        )
+        .route(
+            "/organize/{slug}/rounds/{n}/analysis/assign",
+            web::post().to(analysis::assign),
+        )
+        .route(
+            "/organize/{slug}/rounds/{n}/analysis/queue",
+            web::get().to(analysis::queue),
+        )
+        .route(
+            "/organize/{slug}/rounds/{n}/analysis/batches/{batch}",
+            web::get().to(analysis::batch),
+        )
+        .route(
+            "/organize/{slug}/rounds/{n}/analysis/batches/{batch}/undo",
+            web::post().to(analysis::undo_batch),
+        )
+        .route(
+            "/organize/{slug}/rounds/{n}/analysis/taggings/{id}/undo",
+            web::post().to(analysis::undo_tagging),
+        )
+        .route(
+            "/organize/{slug}/rounds/{n}/analysis/texts/{kind}/{id}",
+            web::get().to(analysis::text),
+        )
+        .route(
+            "/organize/{slug}/rounds/{n}/analysis/texts/{kind}/{id}",
+            web::post().to(analysis::save_text),
+        );
 }

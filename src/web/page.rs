@@ -31,6 +31,8 @@ pub struct Flash {
 struct LayoutUser<'a> {
     display_name: &'a str,
     organizer: bool,
+    /// Names some consultation's analyst: the navigation leads to them.
+    analyst: bool,
 }
 
 #[derive(Serialize)]
@@ -109,6 +111,7 @@ pub fn html(status: StatusCode, body: String) -> Result<HttpResponse, AppError> 
 pub struct Ctx {
     pub locale: Locale,
     pub user: Option<User>,
+    analyst: bool,
     pub session: Session,
     pub state: web::Data<AppState>,
     path: String,
@@ -253,6 +256,7 @@ impl Ctx {
                 user: self.user.as_ref().map(|u| LayoutUser {
                     display_name: &u.display_name,
                     organizer: u.is_organizer(),
+                    analyst: self.analyst,
                 }),
                 csrf: if self.user.is_some() {
                     self.csrf()
@@ -280,19 +284,28 @@ impl FromRequest for Ctx {
                 .ok_or_else(|| AppError::internal(anyhow::anyhow!("no application state")))?;
             let session = req.get_session();
             let token = session.get::<String>(SESSION_TOKEN).ok().flatten();
-            let user = match token {
+            let (user, analyst) = match token {
                 Some(token) => {
                     let now = state.clock.now();
-                    let user = state
+                    let (user, analyst) = state
                         .db
-                        .query(move |c| sessions::user_for(c, &token, now))
+                        .query(move |c| {
+                            let user = sessions::user_for(c, &token, now)?;
+                            let analyst = match &user {
+                                Some(u) if !u.is_organizer() => {
+                                    crate::analysis::analysts::analyses_any(c, u.id)?
+                                }
+                                _ => false,
+                            };
+                            Ok((user, analyst))
+                        })
                         .await?;
                     if user.is_none() {
                         session.remove(SESSION_TOKEN);
                     }
-                    user
+                    (user, analyst)
                 }
-                None => None,
+                None => (None, false),
             };
             let flash = session.remove_as::<Flash>(FLASH).and_then(Result::ok);
             let cookie = req.cookie(locale::COOKIE);
@@ -309,6 +322,7 @@ impl FromRequest for Ctx {
             Ok(Ctx {
                 locale,
                 user,
+                analyst,
                 session,
                 state,
                 path: req.path().to_string(),

@@ -10,6 +10,7 @@ mod helpers;
 mod docx_fixture;
 
 mod accounts;
+mod analysis;
 mod attacks;
 mod cli;
 mod docs;

@@ -454,4 +454,51 @@ test('the admin finds participants with the keyboard, pages through them and ver
   }
 });
 
+test('an analyst searches, tags and moves on with the keyboard only', async (t) => {
+  const analystEmail = `e2e-en-${process.pid}-`.padEnd(64 - '@example.org'.length, 'x') + '@example.org';
+  const admin = await openPage(browser);
+  try {
+    await visit(admin.page, '/login?lang=en');
+    await signIn(admin.page, ADMIN.email, ADMIN.password);
+    await visit(admin.page, '/admin/consultations/additional-protocol');
+    await typeInto(admin.page, '#analyst_email', analystEmail);
+    assert.equal((await pressAndLoad(admin.page)).status(), 200);
+    await visit(admin.page, '/organize/additional-protocol/analysis');
+    await typeInto(admin.page, '#label', 'Clarity');
+    assert.equal((await pressAndLoad(admin.page)).status(), 200);
+    await checkPage(t, admin.page, 'analysis-workspace', 'en');
+  } finally {
+    await admin.context.close();
+  }
+  const analyst = await openPage(browser);
+  const page = analyst.page;
+  try {
+    await visit(page, '/login?lang=en');
+    await signIn(page, analystEmail, 'violet harbour lantern 42');
+    await visit(page, '/analysis');
+    await tabTo(page, 'main a[href="/organize/additional-protocol/analysis"]');
+    await pressAndLoad(page);
+    await tabTo(page, 'main a[href="/organize/additional-protocol/rounds/1/analysis"]');
+    await pressAndLoad(page);
+    await typeInto(page, '#q', 'usefulness');
+    assert.equal((await pressAndLoad(page)).status(), 200);
+    assert.ok(await page.locator('ul.comments > li mark').count() >= 1, 'the stemmed word is found and marked');
+    await checkPage(t, page, 'analysis-round', 'en');
+    await tabTo(page, 'ul.comments > li a[href*="/analysis/texts/"]');
+    await pressAndLoad(page);
+    await tabTo(page, 'input[name="tags"]');
+    await page.keyboard.press('Space');
+    await tabTo(page, 'button[value="next"]');
+    assert.equal((await pressAndLoad(page)).status(), 200);
+    await checkPage(t, page, 'analysis-queue', 'en');
+    await visit(page, '/organize/additional-protocol/rounds/1/analysis?coded=yes');
+    assert.ok(await page.locator('ul.comments > li').count() >= 1, 'the tagged text is coded');
+    await tabTo(page, 'ul.comments > li a[href*="/analysis/texts/"]');
+    await pressAndLoad(page);
+    await checkPage(t, page, 'analysis-text', 'en');
+  } finally {
+    await analyst.context.close();
+  }
+});
+
 test('the Nu Html Checker finds no error on any page', validateHtml);

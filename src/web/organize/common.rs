@@ -89,7 +89,16 @@ pub(super) struct ManagePage {
     pub(super) versions: Vec<VersionRow>,
     pub(super) rounds: Vec<RoundRow>,
     pub(super) round_form: RoundForm,
+    pub(super) analysts: Vec<AnalystRow>,
+    pub(super) analyst_email: String,
     pub(super) errors: FieldErrors,
+}
+
+#[derive(Serialize)]
+pub(super) struct AnalystRow {
+    pub(super) id: i64,
+    pub(super) name: String,
+    pub(super) email: String,
 }
 
 #[derive(Serialize)]
@@ -105,6 +114,7 @@ pub(super) struct Loaded {
     pub(super) groups: Vec<StakeholderGroup>,
     pub(super) versions: Vec<DraftVersion>,
     pub(super) rounds: Vec<(Round, bool)>,
+    pub(super) analysts: Vec<(crate::db::UserId, String, String)>,
 }
 
 pub(super) fn render_manage(
@@ -125,6 +135,7 @@ pub(super) async fn load(ctx: &Ctx, slug: Slug) -> Result<Loaded, AppError> {
                 groups: consultations::eligible_groups(c, consultation.id)?,
                 versions: drafts::versions_of(c, consultation.id)?,
                 rounds: rounds::with_publication(c, &[consultation.id])?,
+                analysts: crate::analysis::analysts::of(c, consultation.id)?,
                 consultation,
             })
         })
@@ -198,6 +209,16 @@ pub(super) fn manage_page(
             })
             .collect(),
         round_form,
+        analysts: loaded
+            .analysts
+            .iter()
+            .map(|(id, name, email)| AnalystRow {
+                id: id.0,
+                name: name.clone(),
+                email: email.clone(),
+            })
+            .collect(),
+        analyst_email: String::new(),
         errors,
     }
 }

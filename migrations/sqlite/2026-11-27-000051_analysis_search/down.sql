@@ -1,0 +1,28 @@
+CREATE TABLE audit_log_new (
+    id INTEGER PRIMARY KEY,
+    actor_id BIGINT REFERENCES users (id),
+    action TEXT NOT NULL CHECK (action IN (
+        'admin.create', 'user.promote', 'participant.verify',
+        'consultation.create', 'consultation.update', 'draft.import', 'draft.translate',
+        'round.create', 'round.open', 'round.close', 'round.extend', 'round.publish',
+        'response.update', 'moderation.hide', 'rule.create', 'rule.delete')),
+    consultation_id BIGINT REFERENCES consultations (id),
+    round_id BIGINT REFERENCES rounds (id),
+    subject TEXT NOT NULL DEFAULT '',
+    details TEXT NOT NULL DEFAULT '',
+    public BOOLEAN NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+INSERT INTO audit_log_new (id, actor_id, action, consultation_id, round_id, subject, details, public, created_at)
+    SELECT id, actor_id, action, consultation_id, round_id, subject, details, public, created_at
+    FROM audit_log
+    WHERE action NOT IN ('analyst.add', 'analyst.remove', 'tag.create', 'tag.update', 'tag.delete', 'analysis.assign');
+DROP TABLE audit_log;
+ALTER TABLE audit_log_new RENAME TO audit_log;
+CREATE INDEX audit_log_public ON audit_log (public, id);
+DROP TABLE analysis_indexed_rounds;
+DROP TRIGGER analysis_texts_fts_update;
+DROP TRIGGER analysis_texts_fts_delete;
+DROP TRIGGER analysis_texts_fts_insert;
+DROP TABLE analysis_texts_fts;
+DROP TABLE analysis_texts;

@@ -1,0 +1,194 @@
+//! The search documents of a round's submitted texts (see `words`), kept in
+//! `analysis_texts` with what the filters need.
+
+use super::TextKind;
+use super::words::document;
+use crate::db::schema::{analysis_indexed_rounds, analysis_texts, positions, submissions};
+use crate::db::{DbConnection, PositionId, ProvisionId, RoundId, SubmissionId};
+use crate::submissions::Status;
+use diesel::prelude::*;
+use time::PrimitiveDateTime;
+
+#[derive(Insertable)]
+#[diesel(table_name = analysis_texts, treat_none_as_default_value = false)]
+struct NewText {
+    round_id: RoundId,
+    submission_id: SubmissionId,
+    text_kind: &'static str,
+    text_id: i64,
+    provision_id: Option<ProvisionId>,
+    stance: Option<String>,
+    document: String,
+}
+
+type PositionRow = (
+    PositionId,
+    SubmissionId,
+    ProvisionId,
+    Option<String>,
+    String,
+    String,
+);
+
+fn position_text(
+    (id, submission, provision, stance, comment, proposed): PositionRow,
+    round: RoundId,
+) -> NewText {
+    NewText {
+        round_id: round,
+        submission_id: submission,
+        text_kind: TextKind::Position.as_str(),
+        text_id: id.0,
+        provision_id: Some(provision),
+        stance,
+        document: document([comment.as_str(), proposed.as_str()]),
+    }
+}
+
+fn general_text(round: RoundId, submission: SubmissionId, comment: &str) -> NewText {
+    NewText {
+        round_id: round,
+        submission_id: submission,
+        text_kind: TextKind::General.as_str(),
+        text_id: submission.0,
+        provision_id: None,
+        stance: None,
+        document: document([comment]),
+    }
+}
+
+fn insert(conn: &mut DbConnection, rows: &[NewText]) -> QueryResult<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    crate::per_backend!(conn, |c| diesel::insert_into(analysis_texts::table)
+        .values(rows)
+        .execute(c))?;
+    Ok(())
+}
+
+/// Rewrites the search rows of `submission` from what it holds now. Called
+/// in the transaction of each submit, so search never shows a text as it
+/// was before its last submit; empty texts get no row.
+pub fn index_submission(
+    conn: &mut DbConnection,
+    round: RoundId,
+    submission: SubmissionId,
+) -> QueryResult<()> {
+    diesel::delete(analysis_texts::table.filter(analysis_texts::submission_id.eq(submission)))
+        .execute(conn)?;
+    let general: String = submissions::table
+        .find(submission)
+        .select(submissions::general_comment)
+        .first(conn)?;
+    let list: Vec<PositionRow> = positions::table
+        .filter(positions::submission_id.eq(submission))
+        .filter(
+            positions::comment
+                .ne("")
+                .or(positions::proposed_text.ne("")),
+        )
+        .select((
+            positions::id,
+            positions::submission_id,
+            positions::provision_id,
+            positions::stance,
+            positions::comment,
+            positions::proposed_text,
+        ))
+        .load(conn)?;
+    let mut rows: Vec<NewText> = list.into_iter().map(|p| position_text(p, round)).collect();
+    if !general.trim().is_empty() {
+        rows.push(general_text(round, submission, &general));
+    }
+    insert(conn, &rows)
+}
+
+/// How many texts are indexed per statement when catching up.
+const BATCH: i64 = 2_000;
+
+/// Indexes the texts of `round` submitted before the search existed (or
+/// loaded without a submit, as synthetic data is), once per round: every
+/// later submit indexes its own texts. Returns how many it indexed.
+pub fn catch_up(
+    conn: &mut DbConnection,
+    round: RoundId,
+    now: PrimitiveDateTime,
+) -> QueryResult<usize> {
+    let done: i64 = analysis_indexed_rounds::table
+        .find(round)
+        .count()
+        .get_result(conn)?;
+    if done > 0 {
+        return Ok(0);
+    }
+    crate::db::write_transaction(conn, |conn| {
+        let mut indexed = 0;
+        let submitted = submissions::table
+            .filter(submissions::round_id.eq(round))
+            .filter(submissions::status.eq(Status::Submitted.as_str()));
+        let mut after = PositionId(0);
+        loop {
+            let list: Vec<PositionRow> = positions::table
+                .filter(positions::submission_id.eq_any(submitted.select(submissions::id)))
+                .filter(positions::id.gt(after))
+                .filter(
+                    positions::comment
+                        .ne("")
+                        .or(positions::proposed_text.ne("")),
+                )
+                .filter(diesel::dsl::not(diesel::dsl::exists(
+                    analysis_texts::table
+                        .filter(analysis_texts::text_kind.eq(TextKind::Position.as_str()))
+                        .filter(analysis_texts::text_id.eq(positions::id)),
+                )))
+                .order(positions::id)
+                .limit(BATCH)
+                .select((
+                    positions::id,
+                    positions::submission_id,
+                    positions::provision_id,
+                    positions::stance,
+                    positions::comment,
+                    positions::proposed_text,
+                ))
+                .load(conn)?;
+            let Some(last) = list.last() else { break };
+            after = last.0;
+            let rows: Vec<NewText> = list.into_iter().map(|p| position_text(p, round)).collect();
+            indexed += rows.len();
+            insert(conn, &rows)?;
+        }
+        let mut after = SubmissionId(0);
+        loop {
+            let list: Vec<(SubmissionId, String)> = submitted
+                .filter(submissions::id.gt(after))
+                .filter(submissions::general_comment.ne(""))
+                .filter(diesel::dsl::not(diesel::dsl::exists(
+                    analysis_texts::table
+                        .filter(analysis_texts::text_kind.eq(TextKind::General.as_str()))
+                        .filter(analysis_texts::text_id.eq(submissions::id)),
+                )))
+                .order(submissions::id)
+                .limit(BATCH)
+                .select((submissions::id, submissions::general_comment))
+                .load(conn)?;
+            let Some(last) = list.last() else { break };
+            after = last.0;
+            let rows: Vec<NewText> = list
+                .iter()
+                .filter(|(_, text)| !text.trim().is_empty())
+                .map(|(id, text)| general_text(round, *id, text))
+                .collect();
+            indexed += rows.len();
+            insert(conn, &rows)?;
+        }
+        diesel::insert_into(analysis_indexed_rounds::table)
+            .values((
+                analysis_indexed_rounds::round_id.eq(round),
+                analysis_indexed_rounds::indexed_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(indexed)
+    })
+}
