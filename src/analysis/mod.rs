@@ -4,6 +4,9 @@
 //! for each. Nothing here is public until a report publishes it.
 
 pub mod access;
+pub mod dispositions;
+#[cfg(feature = "bench")]
+pub mod fixtures;
 
 use crate::db::{PositionId, SubmissionId};
 

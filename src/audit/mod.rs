@@ -22,6 +22,8 @@ crate::text_enum! {
         RoundPublish => "round.publish",
         ResponseUpdate => "response.update",
         ModerationHide => "moderation.hide",
+        DispositionPropose => "disposition.propose",
+        DispositionConfirm => "disposition.confirm",
     }
 }
 
@@ -30,7 +32,12 @@ impl Action {
     pub fn is_public(self) -> bool {
         !matches!(
             self,
-            Action::AdminCreate | Action::UserPromote | Action::ParticipantVerify
+            Action::AdminCreate
+                | Action::UserPromote
+                | Action::ParticipantVerify
+                // About texts not yet published (some never will be).
+                | Action::DispositionPropose
+                | Action::DispositionConfirm
         )
     }
 }

@@ -242,6 +242,9 @@ diesel::table! {
         comment -> Text,
         proposed_text -> Text,
         hidden_reason -> Nullable<Text>,
+        disposition -> Nullable<Text>,
+        disposition_reason -> Nullable<Text>,
+        tags -> Text,
     }
 }
 

@@ -102,6 +102,9 @@ pub(super) fn published_text(
             comment: String::new(),
             proposed_text: String::new(),
             hidden_reason: Some(reason),
+            disposition: None,
+            disposition_reason: None,
+            tags: vec![],
         };
     }
     let Attributed {
@@ -120,5 +123,8 @@ pub(super) fn published_text(
         comment,
         proposed_text,
         hidden_reason: None,
+        disposition: None,
+        disposition_reason: None,
+        tags: vec![],
     }
 }

@@ -7,21 +7,23 @@ use super::figures::ProvisionFigures;
 use super::live::{aggregate, region_of};
 use super::output::{Output, spreadsheet_safe};
 use super::responses::responses_of_round;
+use super::themes::{self, TagLabel, Tally};
 use super::{
     CAMPAIGN_MIN_SIZE, CAMPAIGN_THRESHOLD, DivisionRef, DivisionReport, ProvisionReport,
     PublishedComment, ReportError, Snapshot,
 };
+use crate::analysis::{Disposition, dispositions};
 use crate::clock::rfc3339;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::Consultation;
 use crate::db::schema::{positions, submissions};
-use crate::db::{DbConnection, PositionId, ProvisionId, RoundId, SubmissionId};
+use crate::db::{DbConnection, PositionId, ProvisionId, RoundId, SubmissionId, TagId};
 use crate::drafts::{self, Provision};
 use crate::markdown;
 use crate::rounds::{Attribution, Round};
 use crate::submissions::{Disclosure, Stance};
 use diesel::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use time::PrimitiveDateTime;
 
 /// Computes the whole report from live data (the preview, and the snapshot at
@@ -52,12 +54,17 @@ pub fn build(
     let (figures, mut participation) = aggregate(conn, round, &provisions)?;
     let responses = responses_of_round(conn, round.id)?;
     let attribution = round.attribution();
+    let codebook = themes::live_tags(conn, consultation.id)?;
     let mut texts = Texts {
         conn,
         round,
         attribution,
         out,
         in_campaigns: HashSet::new(),
+        codebook,
+        decided: HashMap::new(),
+        tagged: HashMap::new(),
+        heard: Tally::default(),
     };
     let mut reports = Vec::with_capacity(provisions.len());
     for (p, figures) in provisions.iter().zip(figures) {
@@ -116,6 +123,7 @@ struct PositionRow {
 
 #[derive(Queryable)]
 struct GeneralRow {
+    submission: SubmissionId,
     comment: String,
     hidden_reason: Option<String>,
     author: Author,
@@ -132,6 +140,13 @@ struct Texts<'a> {
     out: &'a mut dyn Output,
     /// Submissions with a text in a campaign: participation counts each once.
     in_campaigns: HashSet<SubmissionId>,
+    /// The consultation's live tags.
+    codebook: HashMap<TagId, TagLabel>,
+    /// The provision being read: confirmed dispositions and live tags of its
+    /// positions, by position id, and what we heard so far.
+    decided: HashMap<i64, (Disposition, String)>,
+    tagged: HashMap<i64, Vec<TagId>>,
+    heard: Tally,
 }
 
 impl Texts<'_> {
@@ -143,9 +158,13 @@ impl Texts<'_> {
         response: Option<String>,
         division: Option<DivisionRef>,
     ) -> Result<ProvisionReport, ReportError> {
+        self.decided = dispositions::confirmed_on_provision(self.conn, self.round.id, p.id)?;
+        self.tagged = themes::tags_on_provision(self.conn, self.round.id, p.id)?;
         let texts = self.read_positions(p, figures.overall.total())?;
         let (campaigns, members) = campaigns_among(&texts, self.attribution);
         let (written, proposals) = self.write_texts(&p.provision_key, texts, &members)?;
+        let (dispositions, themes) = std::mem::take(&mut self.heard)
+            .finish(&self.codebook, i64::from(self.round.min_group_size));
         Ok(ProvisionReport {
             key: p.provision_key.clone(),
             label: p.label.clone(),
@@ -160,6 +179,8 @@ impl Texts<'_> {
             campaigns,
             texts: i64::from(written),
             proposals,
+            dispositions,
+            themes,
         })
     }
 
@@ -204,6 +225,14 @@ impl Texts<'_> {
             && self.attribution != Attribution::ChathamHouse
             && row.hidden_reason.is_none();
         let attributed = author.attributed(self.attribution, disclosure);
+        let group = StakeholderGroup::parse(&author.group);
+        let stance = row.stance.as_deref().and_then(Stance::parse);
+        let tags = self.tagged.remove(&row.id.0).unwrap_or_default();
+        if let (Some(group), Some(stance)) = (group, stance) {
+            self.heard.text(group, stance, &tags);
+        }
+        let tag_labels = themes::labels(&tags, &self.codebook);
+        let decided = self.decided.remove(&row.id.0);
         let shown = |v: &str| {
             if text_in_csv {
                 spreadsheet_safe(v)
@@ -225,19 +254,28 @@ impl Texts<'_> {
                 &shown(&row.comment),
                 &shown(&row.proposed_text),
                 p.division_key.as_deref().unwrap_or(""),
+                &shown(decided.as_ref().map_or("", |(d, _)| d.as_str())),
+                &shown(decided.as_ref().map_or("", |(_, reason)| reason.as_str())),
+                &shown(&tag_labels.join("; ")),
             ],
         )?;
         if !publishable || (row.comment.trim().is_empty() && row.proposed_text.trim().is_empty()) {
             return Ok(None);
         }
-        let text = published_text(
+        let mut text = published_text(
             attributed,
             Some(row.id),
-            row.stance.as_deref().and_then(Stance::parse),
+            stance,
             row.comment,
             row.proposed_text,
             row.hidden_reason,
         );
+        if text.hidden_reason.is_none() {
+            if let (Some(group), Some((disposition, _))) = (group, &decided) {
+                self.heard.disposition(group, *disposition);
+            }
+            with_decision(&mut text, decided, tag_labels);
+        }
         Ok(Some((row.submission, text)))
     }
 
@@ -276,11 +314,13 @@ impl Texts<'_> {
     /// how many there are.
     fn general_comments(&mut self) -> Result<i64, ReportError> {
         let general = general_comments(self.conn, self.round.id)?;
+        let mut decided = dispositions::confirmed_general(self.conn, self.round.id)?;
+        let mut tagged = themes::tags_on_general(self.conn, self.round.id)?;
         let count = general.len() as i64;
         for (seq, row) in general.into_iter().enumerate() {
             let disclosure =
                 Disclosure::parse(&row.author.disclosure).unwrap_or(Disclosure::Anonymous);
-            let text = published_text(
+            let mut text = published_text(
                 row.author.attributed(self.attribution, disclosure),
                 None,
                 None,
@@ -288,11 +328,32 @@ impl Texts<'_> {
                 String::new(),
                 row.hidden_reason,
             );
+            if text.hidden_reason.is_none() {
+                let tags = tagged.remove(&row.submission.0).unwrap_or_default();
+                with_decision(
+                    &mut text,
+                    decided.remove(&row.submission.0),
+                    themes::labels(&tags, &self.codebook),
+                );
+            }
             self.out
                 .text(self.conn, "", i32::try_from(seq).unwrap_or(i32::MAX), text)?;
         }
         Ok(count)
     }
+}
+
+/// A published (not hidden) text with its confirmed disposition and tags.
+fn with_decision(
+    text: &mut PublishedComment,
+    decided: Option<(Disposition, String)>,
+    tags: Vec<String>,
+) {
+    if let Some((disposition, reason)) = decided {
+        text.disposition = Some(disposition);
+        text.disposition_reason = Some(reason).filter(|r| !r.is_empty());
+    }
+    text.tags = tags;
 }
 
 /// The campaigns among a provision's visible comments, and the positions in
@@ -363,6 +424,7 @@ fn general_comments(conn: &mut DbConnection, round: RoundId) -> QueryResult<Vec<
         .filter(submissions::general_comment.ne(""))
         .order(submissions::id.asc())
         .select((
+            submissions::id,
             submissions::general_comment,
             submissions::general_comment_hidden_reason,
             AUTHOR_COLUMNS,

@@ -18,6 +18,7 @@ mod responses;
 mod search;
 mod snapshot;
 mod store;
+pub mod themes;
 
 pub use build::build;
 pub use live::aggregate;

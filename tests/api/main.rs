@@ -12,6 +12,7 @@ mod docx_fixture;
 mod accounts;
 mod attacks;
 mod cli;
+mod dispositions;
 mod docs;
 mod foundation;
 mod glance;

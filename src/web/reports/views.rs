@@ -1,6 +1,8 @@
 //! What report pages show, built from a stored snapshot.
 
+use super::heard;
 use crate::accounts::countries;
+use crate::analysis::Disposition;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::db::PositionId;
 use crate::drafts::structure;
@@ -11,6 +13,7 @@ use crate::reports::figures::{ConsensusLabel, ProvisionFigures, StanceCounts};
 use crate::reports::matrix;
 use crate::reports::{self, ProvisionReport, PublishedComment, Snapshot};
 use crate::rounds::Attribution;
+use crate::web::analysis_dispositions::DispositionForm;
 use crate::web::page::Ctx;
 use serde::Serialize;
 
@@ -63,6 +66,11 @@ pub(super) struct CommentView {
     pub(super) proposed_text: String,
     pub(super) hidden_reason: Option<String>,
     pub(super) position_id: Option<PositionId>,
+    pub(super) disposition_key: Option<&'static str>,
+    /// The reason as sanitized HTML.
+    pub(super) disposition_reason: Option<String>,
+    /// The draft report's form under the text.
+    pub(super) disposition_form: Option<DispositionForm>,
 }
 
 pub(super) fn comment_view(locale: Locale, c: &PublishedComment) -> CommentView {
@@ -75,6 +83,9 @@ pub(super) fn comment_view(locale: Locale, c: &PublishedComment) -> CommentView 
         proposed_text: c.proposed_text.clone(),
         hidden_reason: c.hidden_reason.clone(),
         position_id: c.position_id,
+        disposition_key: c.disposition.map(Disposition::label_key),
+        disposition_reason: c.disposition_reason.as_deref().map(markdown::to_html),
+        disposition_form: None,
     }
 }
 
@@ -409,6 +420,8 @@ pub(super) struct ReportView {
     pub(super) general_texts: i64,
     pub(super) general_more: bool,
     pub(super) has_divisions: bool,
+    pub(super) decisions: Vec<heard::DecisionRow>,
+    pub(super) disposition_columns: Vec<&'static str>,
 }
 
 pub(super) fn overview(
@@ -478,6 +491,8 @@ pub(super) fn overview(
         general_more: s.general_texts > general.len() as i64,
         general_texts: s.general_texts,
         has_divisions: !s.divisions.is_empty(),
+        decisions: heard::decisions(ctx, s),
+        disposition_columns: heard::disposition_columns(),
     }
 }
 
@@ -543,6 +558,17 @@ pub(super) struct ProvisionView {
     pub(super) texts: i64,
     pub(super) proposals: i64,
     pub(super) pages: Pages,
+    pub(super) heard: heard::Heard,
+    /// The draft report's confirmed dispositions, for the response to cite.
+    pub(super) citations: Vec<Citation>,
+}
+
+/// A disposition and the texts that got it, linked to their permalinks.
+#[derive(Serialize)]
+pub(super) struct Citation {
+    pub(super) label_key: &'static str,
+    pub(super) count: usize,
+    pub(super) links: Vec<String>,
 }
 
 /// A provision's page: everything the report says about it, and one page of
@@ -639,6 +665,8 @@ pub(super) fn provision_view(
         texts: p.texts,
         proposals: p.proposals,
         pages,
+        heard: heard::heard(ctx, s, p),
+        citations: vec![],
     }
 }
 
