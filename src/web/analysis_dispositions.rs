@@ -22,7 +22,10 @@ pub(crate) struct DispositionForm {
     csrf: String,
     /// Makes the form's ids unique on a page listing many texts.
     prefix: String,
+    /// Where to go once recorded ('' for the default).
     return_to: String,
+    /// The draft report's page the form is on (0 elsewhere).
+    pub(crate) page: i32,
     options: Vec<Choice>,
     reason: String,
     current_key: Option<&'static str>,
@@ -69,8 +72,9 @@ pub(crate) fn form_for(
     DispositionForm {
         action: action(slug, round, text),
         csrf: ctx.csrf(),
-        prefix: format!("{}{}-", text.kind.as_str(), text.id),
+        prefix: format!("{}{}-", &text.kind.as_str()[..1], text.id),
         return_to,
+        page: 0,
         options: Disposition::ALL
             .iter()
             .map(|d| Choice {
@@ -219,6 +223,9 @@ pub struct DispositionFields {
     reason: String,
     #[serde(default)]
     return_to: String,
+    /// The draft report's page the form was on.
+    #[serde(default)]
+    page: Option<i32>,
 }
 
 /// Records a disposition: confirmed when an organizer sends it, proposed
@@ -295,11 +302,18 @@ pub async fn record_disposition(
         Analysis::Organizer => "disposition-recorded",
         Analysis::Analyst => "disposition-proposed",
     });
-    let fallback = page_address(&slug, &round, text);
-    let back = if fields.return_to.is_empty() {
-        fallback.as_str()
-    } else {
-        safe_next(&fields.return_to)
+    let back = match (fields.return_to.as_str(), fields.page) {
+        ("", Some(page)) if role == Analysis::Organizer && text.kind == TextKind::Position => {
+            format!(
+                "/admin/consultations/{slug}/rounds/{}/report/provisions/{}?page={}#text-{}",
+                round.number,
+                found.provision_key,
+                page.max(1),
+                text.id
+            )
+        }
+        ("", _) => page_address(&slug, &round, text),
+        (to, _) => safe_next(to).to_string(),
     };
-    Ok(see_other(back))
+    Ok(see_other(&back))
 }

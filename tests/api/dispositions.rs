@@ -123,7 +123,7 @@ both_backends! {
 
         let (status, page) = analyst.get_text(&disposition_path(text)).await;
         assert_eq!(status, 200);
-        assert!(page.contains("Too vague.") && page.contains("Propose the disposition"), "{page}");
+        assert!(page.contains("Too vague.") && page.contains(">Propose</button>"), "{page}");
         let res = post_disposition(&analyst, text, "partly_accepted", "Article 2 now says *which* data.").await;
         assert_eq!(res.status(), 303);
         assert_eq!(stored(&app, text).await, Some(("partly_accepted".into(), "Article 2 now says *which* data.".into(), "proposed".into())));
@@ -357,5 +357,31 @@ both_backends! {
         assert!(!csv.contains("Privacy is fine here."), "the confidential text stays out");
         let confidential_tags: Vec<&str> = rows.iter().filter(|r| r[8].is_empty() && &r[0] == "art-1" && &r[1] == "government").map(|r| &r[n - 1]).collect();
         assert_eq!(confidential_tags, [""], "a confidential row carries no tags");
+    }
+}
+
+both_backends! {
+    async fn the_draft_report_page_with_a_form_under_each_text_stays_within_60_kb(app) {
+        let (_, round_id) = demo_round(&app).await;
+        let provisions = app.db.query(move |c| {
+            let round: polyphony::rounds::Round = rounds::table.find(round_id).select(polyphony::rounds::Round::as_select()).first(c)?;
+            polyphony::reports::provisions_of(c, &round)
+        }).await.unwrap();
+        let now = app.clock.now();
+        app.db.query(move |c| polyphony::synthetic::seed(c, round_id, &provisions, 2_000, now)).await.unwrap();
+        let admin = app.admin().await;
+        let (status, overview) = admin.get_text(&format!("{ADMIN_ROUND}/report")).await;
+        assert_eq!(status, 200);
+        let busiest = scraper::Html::parse_document(&overview)
+            .select(&scraper::Selector::parse("table.provisions a").unwrap())
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .next()
+            .unwrap();
+        let (status, page) = admin.get_text(&busiest).await;
+        assert_eq!(status, 200);
+        let forms = page.matches("class=\"disposition\"").count();
+        assert_eq!(forms, 20, "a form under each of the page's 20 texts");
+        println!("draft report provision page with 20 disposition forms: {} bytes", page.len());
+        assert!(page.len() <= 60 * 1024, "{} bytes", page.len());
     }
 }

@@ -43,9 +43,16 @@ pub async fn preview_provision(
 ) -> Result<HttpResponse, AppError> {
     let (slug, number, key) = path.into_inner();
     let page = query.page.unwrap_or(1).max(1);
-    let offset = (page - 1).saturating_mul(TEXTS_PER_PAGE);
-    let (snapshot, texts, response) =
-        live(&ctx, slug, number, key.as_str(), offset, TEXTS_PER_PAGE).await?;
+    let offset = (page - 1).saturating_mul(DRAFT_TEXTS_PER_PAGE);
+    let (snapshot, texts, response) = live(
+        &ctx,
+        slug,
+        number,
+        key.as_str(),
+        offset,
+        DRAFT_TEXTS_PER_PAGE,
+    )
+    .await?;
     let p = snapshot
         .provision(key.as_str())
         .ok_or(AppError::not_found())?;
@@ -57,7 +64,8 @@ pub async fn preview_provision(
         is_translated(&ctx, &snapshot, p),
     );
     let address = format!("{}/provisions/{key}", frame.base);
-    let pages = Pages::new(p.texts, Some(page), &address, "").ok_or(AppError::not_found())?;
+    let pages = Pages::of(DRAFT_TEXTS_PER_PAGE, p.texts, Some(page), &address, "")
+        .ok_or(AppError::not_found())?;
     let mut view = provision_view(
         &ctx,
         &snapshot,
@@ -106,21 +114,22 @@ async fn with_dispositions(
             Ok::<_, AppError>((round, current, confirmed))
         })
         .await?;
-    let (slug, key) = (view.frame.slug.clone(), view.key.clone());
-    let base = format!("/admin/consultations/{slug}/rounds/{}/report", round.number);
+    let slug = view.frame.slug.clone();
     for comment in &mut view.comments {
         let Some(id) = comment.position_id else {
             continue;
         };
         let text = TextRef::position(id);
-        comment.disposition_form = Some(form_for(
+        let mut form = form_for(
             ctx,
             (&slug, round.number),
             text,
             Analysis::Organizer,
             current.get(&text),
-            format!("{base}/provisions/{key}?page={page}#text-{id}"),
-        ));
+            String::new(),
+        );
+        form.page = page;
+        comment.disposition_form = Some(form);
     }
     let mut by_disposition: Vec<(Disposition, Vec<i64>)> =
         Disposition::ALL.iter().map(|d| (*d, vec![])).collect();

@@ -20,6 +20,9 @@ use serde::Serialize;
 /// Texts per page of a provision; the overview shows the first few general
 /// comments.
 pub(super) const TEXTS_PER_PAGE: i32 = 50;
+/// The draft report has a disposition form and a moderation form under each
+/// text, so fewer texts fit its pages' weight budget.
+pub(super) const DRAFT_TEXTS_PER_PAGE: i32 = 20;
 pub(super) const GENERAL_ON_OVERVIEW: i32 = 5;
 
 pub(super) fn pct(locale: Locale, share: Option<f64>) -> String {
@@ -513,7 +516,18 @@ impl Pages {
         address: &str,
         version_query: &str,
     ) -> Option<Self> {
-        let per = i64::from(TEXTS_PER_PAGE);
+        Self::of(TEXTS_PER_PAGE, total, page, address, version_query)
+    }
+
+    /// Pages of `per` texts.
+    pub(super) fn of(
+        per: i32,
+        total: i64,
+        page: Option<i32>,
+        address: &str,
+        version_query: &str,
+    ) -> Option<Self> {
+        let per = i64::from(per);
         let pages = i32::try_from((total + per - 1) / per).ok()?.max(1);
         let page = page.unwrap_or(1);
         if !(1..=pages).contains(&page) {
