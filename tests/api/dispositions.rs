@@ -274,6 +274,9 @@ both_backends! {
             .map(|r| r.text().collect::<Vec<_>>().join("|")).collect();
         assert_eq!(row, ["Accepted|2|2"], "accepted × government, and all groups");
         assert!(overview.contains("What the organizers decided"), "the overview has the counts per provision");
+        let vague_id = position_with(&app, "Too vague.").await;
+        let (_, permalink) = app.get_text(&format!("{ROUND}/report/texts/{vague_id}")).await;
+        assert!(permalink.contains("<em>narrowed</em>"), "the permalink a response cites shows the decision");
 
         let mut reader = csv::Reader::from_reader(csv.as_bytes());
         let header = reader.headers().unwrap().clone();
