@@ -272,8 +272,18 @@ impl Texts<'_> {
         );
         if text.hidden_reason.is_none() {
             if let (Some(group), Some((disposition, _))) = (group, &decided) {
-                self.heard.disposition(group, *disposition);
+                // Under the Chatham House Rule the texts carry no group: counts
+                // by group, or tags a group's theme counts could be matched
+                // with, would give it back.
+                let chatham = self.attribution == Attribution::ChathamHouse;
+                self.heard
+                    .disposition((!chatham).then_some(group), *disposition);
             }
+            let tag_labels = if self.attribution == Attribution::ChathamHouse {
+                vec![]
+            } else {
+                tag_labels
+            };
             with_decision(&mut text, decided, tag_labels);
         }
         Ok(Some((row.submission, text)))
@@ -330,6 +340,11 @@ impl Texts<'_> {
             );
             if text.hidden_reason.is_none() {
                 let tags = tagged.remove(&row.submission.0).unwrap_or_default();
+                let tags = if self.attribution == Attribution::ChathamHouse {
+                    vec![]
+                } else {
+                    tags
+                };
                 with_decision(
                     &mut text,
                     decided.remove(&row.submission.0),

@@ -17,11 +17,12 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-/// How many published texts of a group got a disposition.
+/// How many published texts of a group got a disposition; every group
+/// together (`group` None) under the Chatham House Rule.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct DispositionCount {
     pub disposition: Disposition,
-    pub group: StakeholderGroup,
+    pub group: Option<StakeholderGroup>,
     pub count: i64,
 }
 
@@ -140,7 +141,7 @@ pub fn labels(tags: &[TagId], codebook: &HashMap<TagId, TagLabel>) -> Vec<String
 #[derive(Default)]
 pub struct Tally {
     themes: BTreeMap<TagId, [StanceCounts; StakeholderGroup::ALL.len()]>,
-    dispositions: BTreeMap<(Disposition, StakeholderGroup), i64>,
+    dispositions: BTreeMap<(Disposition, Option<StakeholderGroup>), i64>,
 }
 
 impl Tally {
@@ -153,7 +154,7 @@ impl Tally {
     }
 
     /// A published text's confirmed disposition.
-    pub fn disposition(&mut self, group: StakeholderGroup, disposition: Disposition) {
+    pub fn disposition(&mut self, group: Option<StakeholderGroup>, disposition: Disposition) {
         *self.dispositions.entry((disposition, group)).or_default() += 1;
     }
 

@@ -31,6 +31,9 @@ enum Access {
     Organizer,
     /// Admins only.
     Admin,
+    /// Organizers and the consultation's analysts; anyone else gets 404 (as
+    /// for a text that does not exist), visitors are sent to sign in.
+    Analysis,
 }
 
 struct Route {
@@ -219,6 +222,16 @@ const ROUTES: &[Route] = &[
         Organizer,
     ),
     post("/admin/users/{id}/role", "/admin/users/{user}/role", Admin),
+    get(
+        "/admin/consultations/{slug}/rounds/{n}/texts/{kind}/{id}/disposition",
+        "/admin/consultations/additional-protocol/rounds/1/texts/position/{position}/disposition",
+        Analysis,
+    ),
+    post(
+        "/admin/consultations/{slug}/rounds/{n}/texts/{kind}/{id}/disposition",
+        "/admin/consultations/additional-protocol/rounds/1/texts/position/{position}/disposition",
+        Analysis,
+    ),
 ];
 
 /// (method, pattern) of every `.route(…)` in `src/web/mod.rs`.
@@ -655,7 +668,7 @@ both_backends! {
             let path = w.path(route.example);
             let who: &[&str] = match route.access {
                 Public | Link | Own => &["intruder", "anonymous"],
-                Organizer => &["owner", "intruder", "anonymous"],
+                Organizer | Analysis => &["owner", "intruder", "anonymous"],
                 Admin => &["owner", "intruder", "anonymous", "organizer"],
             };
             for &who in who {
@@ -684,6 +697,11 @@ both_backends! {
                         assert_eq!(status, 403, "{what}");
                         assert!(body.contains("You cannot do this"), "{what}");
                     }
+                    (Analysis, "anonymous") => {
+                        assert_eq!(status, 303, "{what}");
+                        assert!(to.starts_with("/login?next=%2F"), "{what}: sent to {to}");
+                    }
+                    (Analysis, _) => assert_eq!(status, 404, "{what}"),
                     (Own, "anonymous") => {
                         assert_eq!(status, 303, "{what}");
                         assert!(to.starts_with("/login?next=%2F"), "{what}: sent to {to}");
@@ -1247,6 +1265,9 @@ fn effective_fields(pattern: &str) -> Vec<(&'static str, &'static str)> {
         ],
         "/admin/consultations/{slug}/rounds/{n}/{action}" => vec![],
         "/admin/users/{id}/role" => vec![("role", "organizer")],
+        "/admin/consultations/{slug}/rounds/{n}/texts/{kind}/{id}/disposition" => {
+            vec![("disposition", "accepted"), ("reason", "Once.")]
+        }
         _ => vec![],
     }
 }
@@ -1260,7 +1281,7 @@ both_backends! {
         let mut moved = std::collections::BTreeMap::new();
         for route in posts {
             let path = w.path(route.example);
-            let b = w.browser(match route.access { Admin | Organizer => "admin", _ if route.pattern == "/register" => "anonymous", _ => "owner" });
+            let b = w.browser(match route.access { Admin | Organizer | Analysis => "admin", _ if route.pattern == "/register" => "anonymous", _ => "owner" });
             let csrf = token(b).await;
             let form_token = polyphony::accounts::tokens::generate();
             let send = || async {

@@ -243,7 +243,7 @@ both_backends! {
 
         let (s, json) = snapshot(&app).await;
         let art1 = s.provision("art-1").unwrap();
-        let counts: Vec<(String, String, i64)> = art1.dispositions.iter().map(|d| (d.disposition.as_str().into(), d.group.as_str().into(), d.count)).collect();
+        let counts: Vec<(String, String, i64)> = art1.dispositions.iter().map(|d| (d.disposition.as_str().into(), d.group.unwrap().as_str().into(), d.count)).collect();
         assert_eq!(counts, [("accepted".to_string(), "government".to_string(), 2)], "published texts only: not hidden, confidential or merely proposed");
         let texts = json["texts"].as_array().unwrap();
         let vague = texts.iter().find(|t| t["comment"] == "Too vague.").unwrap();
@@ -386,5 +386,35 @@ both_backends! {
         assert_eq!(forms, 20, "a form under each of the page's 20 texts");
         println!("draft report provision page with 20 disposition forms: {} bytes", page.len());
         assert!(page.len() <= 60 * 1024, "{} bytes", page.len());
+    }
+}
+
+both_backends! {
+    async fn under_the_chatham_house_rule_neither_counts_nor_tags_give_a_text_its_group_back(app) {
+        let (consultation, round) = demo_round(&app).await;
+        app.db.query(|c| diesel::update(rounds::table).set(rounds::attribution.eq("chatham_house")).execute(c)).await.unwrap();
+        let b = app.participant("p@example.org", "platform", "US", false).await;
+        answer(&b, &[("stance[art-1]", "oppose"), ("comment[art-1]", "Unworkable for us."), ("disclosure", "anonymous")]).await;
+        let text = position_with(&app, "Unworkable for us.").await;
+        let now = app.clock.now();
+        app.db.query(move |c| {
+            let cost = fixtures::tag(c, consultation, "Cost", None, None, now)?;
+            fixtures::tag_text(c, round, TextRef::position(text), cost, now)
+        }).await.unwrap();
+        let admin = app.admin().await;
+        assert_eq!(post_disposition(&admin, text, "not_accepted", "Proportionate.").await.status(), 303);
+        close_and_publish(&app).await;
+        let (s, json) = snapshot(&app).await;
+        let counts = &s.provision("art-1").unwrap().dispositions;
+        assert_eq!(counts.len(), 1);
+        assert_eq!((counts[0].group, counts[0].count), (None, 1), "every group together");
+        let published = json["texts"].as_array().unwrap().iter().find(|t| t["comment"] == "Unworkable for us.").unwrap().clone();
+        assert_eq!(published["disposition"], "not_accepted", "the decision is still published");
+        assert_eq!(published["tags"], serde_json::json!([]), "no tags to match with the themes' groups");
+        let (_, page) = app.get_text(&format!("{ROUND}/report/provisions/art-1")).await;
+        let doc = scraper::Html::parse_document(&page);
+        let header: Vec<String> = doc.select(&scraper::Selector::parse("table.dispositions thead th").unwrap())
+            .map(|h| h.text().collect::<String>()).collect();
+        assert_eq!(header, ["Disposition", "All groups"]);
     }
 }

@@ -57,7 +57,7 @@ fn dispositions(ctx: &Ctx, p: &ProvisionReport) -> Option<Table> {
         return None;
     }
     let locale = ctx.locale;
-    let groups = groups_in(p.dispositions.iter().map(|d| d.group));
+    let groups = groups_in(p.dispositions.iter().filter_map(|d| d.group));
     let mut columns: Vec<String> = groups.iter().map(|g| group_label(locale, *g)).collect();
     columns.push(ctx.t("report-all-groups"));
     let rows = Disposition::ALL
@@ -67,7 +67,7 @@ fn dispositions(ctx: &Ctx, p: &ProvisionReport) -> Option<Table> {
             let count = |g: StakeholderGroup| {
                 p.dispositions
                     .iter()
-                    .find(|c| c.disposition == *d && c.group == g)
+                    .find(|c| c.disposition == *d && c.group == Some(g))
                     .map_or(0, |c| c.count)
             };
             let mut cells: Vec<String> = groups
