@@ -6,6 +6,9 @@
 pub mod access;
 pub mod analysts;
 pub mod assignments;
+pub mod dispositions;
+#[cfg(feature = "bench")]
+pub mod fixtures;
 pub mod index;
 pub mod search;
 pub mod tags;

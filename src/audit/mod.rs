@@ -30,6 +30,8 @@ crate::text_enum! {
         TagUpdate => "tag.update",
         TagDelete => "tag.delete",
         AnalysisAssign => "analysis.assign",
+        DispositionPropose => "disposition.propose",
+        DispositionConfirm => "disposition.confirm",
     }
 }
 
@@ -46,6 +48,9 @@ impl Action {
                 | Action::AnalystAdd
                 | Action::AnalystRemove
                 | Action::AnalysisAssign
+                // About texts not yet published (some never will be).
+                | Action::DispositionPropose
+                | Action::DispositionConfirm
         )
     }
 }

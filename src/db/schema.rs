@@ -244,6 +244,9 @@ diesel::table! {
         proposed_text -> Text,
         hidden_reason -> Nullable<Text>,
         public_id -> Nullable<Text>,
+        disposition -> Nullable<Text>,
+        disposition_reason -> Nullable<Text>,
+        tags -> Text,
     }
 }
 
@@ -400,6 +403,9 @@ diesel::table! {
         proposed_text -> Text,
         hidden_reason -> Nullable<Text>,
         public_id -> Nullable<Text>,
+        disposition -> Nullable<Text>,
+        disposition_reason -> Nullable<Text>,
+        tags -> Text,
     }
 }
 

@@ -103,6 +103,9 @@ pub(super) fn published_text(
             comment: String::new(),
             proposed_text: String::new(),
             hidden_reason: Some(reason),
+            disposition: None,
+            disposition_reason: None,
+            tags: vec![],
         };
     }
     let Attributed {
@@ -122,5 +125,8 @@ pub(super) fn published_text(
         comment,
         proposed_text,
         hidden_reason: None,
+        disposition: None,
+        disposition_reason: None,
+        tags: vec![],
     }
 }

@@ -7,22 +7,25 @@ use super::figures::ProvisionFigures;
 use super::live::{aggregate, region_of};
 use super::output::{CSV_COLUMNS, Output, spreadsheet_safe};
 use super::privacy::{Privacy, Source};
+use super::published::TAG_SEPARATOR;
 use super::responses::responses_of_round;
+use super::themes::{self, TagLabel, Tally};
 use super::{
     CAMPAIGN_MIN_SIZE, CAMPAIGN_THRESHOLD, DivisionRef, DivisionReport, ProvisionReport,
     PublishedComment, ReportError, Snapshot,
 };
+use crate::analysis::{Disposition, dispositions};
 use crate::clock::rfc3339;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::Consultation;
 use crate::db::schema::{positions, submissions};
-use crate::db::{DbConnection, PositionId, ProvisionId, RoundId, SubmissionId};
+use crate::db::{DbConnection, PositionId, ProvisionId, RoundId, SubmissionId, TagId};
 use crate::drafts::{self, Provision};
 use crate::markdown;
 use crate::rounds::{Attribution, Round};
 use crate::submissions::{Disclosure, Stance};
 use diesel::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use time::PrimitiveDateTime;
 
 /// Computes the whole report from live data (the preview, and the snapshot at
@@ -54,6 +57,7 @@ pub fn build(
     let responses = responses_of_round(conn, round.id)?;
     let attribution = round.attribution();
     let privacy = Privacy::load(conn, round)?;
+    let codebook = themes::live_tags(conn, consultation.id)?;
     let mut texts = Texts {
         conn,
         round,
@@ -61,6 +65,10 @@ pub fn build(
         privacy,
         out,
         in_campaigns: HashSet::new(),
+        codebook,
+        decided: HashMap::new(),
+        tagged: HashMap::new(),
+        heard: Tally::default(),
     };
     let mut reports = Vec::with_capacity(provisions.len());
     let total = provisions.len();
@@ -139,8 +147,9 @@ struct CsvRow {
     region: &'static str,
     verified: bool,
     stance: Option<Stance>,
-    /// Name, organization, comment and proposed wording, when shown.
-    text: Option<Box<[String; 4]>>,
+    /// Name, organization, comment, proposed wording, disposition, its
+    /// reason and tags, when shown.
+    text: Option<Box<[String; 7]>>,
 }
 
 /// A country code as two bytes ("" when the country is withheld).
@@ -160,6 +169,13 @@ struct Texts<'a> {
     out: &'a mut dyn Output,
     /// Submissions with a text in a campaign: participation counts each once.
     in_campaigns: HashSet<SubmissionId>,
+    /// The consultation's live tags.
+    codebook: HashMap<TagId, TagLabel>,
+    /// The provision being read: confirmed dispositions and live tags of its
+    /// positions, by position id, and what we heard so far.
+    decided: HashMap<i64, (Disposition, String)>,
+    tagged: HashMap<i64, Vec<TagId>>,
+    heard: Tally,
 }
 
 impl Texts<'_> {
@@ -171,10 +187,14 @@ impl Texts<'_> {
         response: Option<String>,
         division: Option<DivisionRef>,
     ) -> Result<ProvisionReport, ReportError> {
+        self.decided = dispositions::confirmed_on_provision(self.conn, self.round.id, p.id)?;
+        self.tagged = themes::tags_on_provision(self.conn, self.round.id, p.id)?;
         let mut texts = self.read_positions(p, figures.overall.total())?;
         texts.sort_by_cached_key(|(_, t)| t.id.clone());
         let (campaigns, members) = campaigns_among(&texts, self.attribution);
         let (written, proposals) = self.write_texts(&p.provision_key, texts, &members)?;
+        let (dispositions, themes) = std::mem::take(&mut self.heard)
+            .finish(&self.codebook, i64::from(self.round.min_group_size));
         Ok(ProvisionReport {
             key: p.provision_key.clone(),
             label: p.label.clone(),
@@ -189,6 +209,8 @@ impl Texts<'_> {
             campaigns,
             texts: i64::from(written),
             proposals,
+            dispositions,
+            themes,
         })
     }
 
@@ -232,7 +254,15 @@ impl Texts<'_> {
         let country = std::str::from_utf8(&row.country)
             .unwrap_or("")
             .trim_matches('\0');
-        let [name, organization, comment, proposed] = match row.text {
+        let [
+            name,
+            organization,
+            comment,
+            proposed,
+            disposition,
+            reason,
+            tags,
+        ] = match row.text {
             Some(text) => *text,
             None => Default::default(),
         };
@@ -248,12 +278,15 @@ impl Texts<'_> {
             &comment,
             &proposed,
             p.division_key.as_deref().unwrap_or(""),
+            &disposition,
+            &reason,
+            &tags,
         ];
         self.out.csv_row(self.conn, record)
     }
 
     /// A position's CSV row, and its text when it is published.
-    fn position(&self, row: PositionRow) -> (CsvRow, Option<Text>) {
+    fn position(&mut self, row: PositionRow) -> (CsvRow, Option<Text>) {
         let author = &row.author;
         let disclosure = Disclosure::parse(&author.disclosure).unwrap_or(Disclosure::Confidential);
         let publishable = disclosure != Disclosure::Confidential;
@@ -270,10 +303,18 @@ impl Texts<'_> {
         if !country_shown {
             attributed.country = None;
         }
+        let group = StakeholderGroup::parse(&author.group);
+        let stance = row.stance.as_deref().and_then(Stance::parse);
+        let tags = self.tagged.remove(&row.id.0).unwrap_or_default();
+        if let (Some(group), Some(stance)) = (group, stance) {
+            self.heard.text(group, stance, &tags);
+        }
+        let tag_labels = themes::labels(&tags, &self.codebook);
+        let decided = self.decided.remove(&row.id.0);
         let source = Source::Position(row.id.0);
         let csv = CsvRow {
             order: self.privacy.order(source),
-            group: StakeholderGroup::parse(&author.group),
+            group,
             country: if country_shown {
                 country_bytes(&author.country)
             } else {
@@ -281,13 +322,20 @@ impl Texts<'_> {
             },
             region: region_of(&author.country),
             verified: row.verified,
-            stance: row.stance.as_deref().and_then(Stance::parse),
+            stance,
             text: text_in_csv.then(|| {
                 Box::new([
                     spreadsheet_safe(attributed.name.as_deref().unwrap_or("")),
                     spreadsheet_safe(attributed.organization.as_deref().unwrap_or("")),
                     spreadsheet_safe(&row.comment),
                     spreadsheet_safe(&row.proposed_text),
+                    decided
+                        .as_ref()
+                        .map_or(String::new(), |(d, _)| d.as_str().to_string()),
+                    decided
+                        .as_ref()
+                        .map_or(String::new(), |(_, reason)| spreadsheet_safe(reason)),
+                    spreadsheet_safe(&tag_labels.join(TAG_SEPARATOR)),
                 ])
             }),
         };
@@ -297,11 +345,27 @@ impl Texts<'_> {
         let mut text = published_text(
             attributed,
             Some(row.id),
-            row.stance.as_deref().and_then(Stance::parse),
+            stance,
             row.comment,
             row.proposed_text,
             row.hidden_reason,
         );
+        if text.hidden_reason.is_none() {
+            if let (Some(group), Some((disposition, _))) = (group, &decided) {
+                // Under the Chatham House Rule the texts carry no group: counts
+                // by group, or tags a group's theme counts could be matched
+                // with, would give it back.
+                let chatham = self.attribution == Attribution::ChathamHouse;
+                self.heard
+                    .disposition((!chatham).then_some(group), *disposition);
+            }
+            let tag_labels = if self.attribution == Attribution::ChathamHouse {
+                vec![]
+            } else {
+                tag_labels
+            };
+            with_decision(&mut text, decided, tag_labels);
+        }
         text.id = Some(self.privacy.public_id(source));
         (csv, Some((row.submission, text)))
     }
@@ -342,6 +406,8 @@ impl Texts<'_> {
     fn general_comments(&mut self) -> Result<i64, ReportError> {
         let mut general = general_comments(self.conn, self.round.id)?;
         general.sort_by_cached_key(|row| self.privacy.order(Source::General(row.submission.0)));
+        let mut decided = dispositions::confirmed_general(self.conn, self.round.id)?;
+        let mut tagged = themes::tags_on_general(self.conn, self.round.id)?;
         let count = general.len() as i64;
         for (seq, row) in general.into_iter().enumerate() {
             let disclosure =
@@ -364,11 +430,37 @@ impl Texts<'_> {
                 row.hidden_reason,
             );
             text.id = Some(self.privacy.public_id(Source::General(row.submission.0)));
+            if text.hidden_reason.is_none() {
+                let tags = tagged.remove(&row.submission.0).unwrap_or_default();
+                let tags = if self.attribution == Attribution::ChathamHouse {
+                    vec![]
+                } else {
+                    tags
+                };
+                with_decision(
+                    &mut text,
+                    decided.remove(&row.submission.0),
+                    themes::labels(&tags, &self.codebook),
+                );
+            }
             self.out
                 .text(self.conn, "", i32::try_from(seq).unwrap_or(i32::MAX), text)?;
         }
         Ok(count)
     }
+}
+
+/// A published (not hidden) text with its confirmed disposition and tags.
+fn with_decision(
+    text: &mut PublishedComment,
+    decided: Option<(Disposition, String)>,
+    tags: Vec<String>,
+) {
+    if let Some((disposition, reason)) = decided {
+        text.disposition = Some(disposition);
+        text.disposition_reason = Some(reason).filter(|r| !r.is_empty());
+    }
+    text.tags = tags;
 }
 
 /// The campaigns among a provision's visible comments, and the positions in

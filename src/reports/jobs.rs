@@ -220,17 +220,24 @@ macro_rules! job_columns {
 macro_rules! job_text_columns {
     () => {
         (
-            report_job_texts::provision_key,
-            report_job_texts::position_id,
-            report_job_texts::name,
-            report_job_texts::organization,
-            report_job_texts::stakeholder_group,
-            report_job_texts::country,
-            report_job_texts::stance,
-            report_job_texts::comment,
-            report_job_texts::proposed_text,
-            report_job_texts::hidden_reason,
-            report_job_texts::public_id,
+            (
+                report_job_texts::provision_key,
+                report_job_texts::position_id,
+                report_job_texts::name,
+                report_job_texts::organization,
+                report_job_texts::stakeholder_group,
+                report_job_texts::country,
+                report_job_texts::stance,
+                report_job_texts::comment,
+                report_job_texts::proposed_text,
+                report_job_texts::hidden_reason,
+            ),
+            (
+                report_job_texts::disposition,
+                report_job_texts::disposition_reason,
+                report_job_texts::tags,
+                report_job_texts::public_id,
+            ),
         )
     };
 }
@@ -727,6 +734,9 @@ struct NewText {
     proposed_text: String,
     hidden_reason: Option<String>,
     public_id: Option<String>,
+    disposition: Option<String>,
+    disposition_reason: Option<String>,
+    tags: String,
 }
 
 /// Where a job's texts and CSV go: a connection of its own that writes a
@@ -835,6 +845,9 @@ impl Output for JobOutput {
             proposed_text: text.proposed_text,
             hidden_reason: text.hidden_reason,
             public_id: text.id,
+            disposition: text.disposition.map(|d| d.as_str().to_string()),
+            disposition_reason: text.disposition_reason,
+            tags: text.tags.join(super::published::TAG_SEPARATOR),
         });
         if self.texts.len() >= INSERT_BATCH {
             self.flush_texts()?;
@@ -890,9 +903,10 @@ pub(super) fn publish_stored(
     conn.batch_execute(&format!(
         "INSERT INTO report_texts (report_id, provision_key, seq, position_id, name, \
          organization, stakeholder_group, country, stance, comment, proposed_text, hidden_reason, \
-         public_id) \
+         public_id, disposition, disposition_reason, tags) \
          SELECT {report}, provision_key, seq, position_id, name, organization, stakeholder_group, \
-         country, stance, comment, proposed_text, hidden_reason, public_id FROM report_job_texts \
+         country, stance, comment, proposed_text, hidden_reason, public_id, disposition, \
+         disposition_reason, tags FROM report_job_texts \
          WHERE job_id = {job} AND attempt = {attempt} ORDER BY id;
          INSERT INTO report_csv_chunks (report_id, seq, data) \
          SELECT {report}, seq, data FROM report_job_csv_chunks \

@@ -20,6 +20,7 @@ mod responses;
 mod search;
 mod snapshot;
 mod store;
+pub mod themes;
 
 pub use build::build;
 pub use jobs::round_changed;

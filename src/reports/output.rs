@@ -29,9 +29,12 @@ pub(super) const CSV_HEADER: [&str; CSV_COLUMNS] = [
     "comment",
     "proposed_text",
     "division_key",
+    "disposition",
+    "disposition_reason",
+    "tags",
 ];
 
-pub(super) const CSV_COLUMNS: usize = 11;
+pub(super) const CSV_COLUMNS: usize = 14;
 
 /// Where a report's texts and CSV rows go while it is computed: the preview
 /// keeps the first few texts of each provision in memory; a publication

@@ -2,6 +2,7 @@
 //! time, its CSV a chunk at a time.
 
 use super::PublishedComment;
+use crate::analysis::Disposition;
 use crate::codes::StakeholderGroup;
 use crate::db::schema::{report_csv_chunks, report_texts, reports};
 use crate::db::{DbConnection, PositionId, ReportId, RoundId};
@@ -45,32 +46,28 @@ pub fn stored(
 }
 
 pub(super) type TextRow = (
-    String,
-    Option<PositionId>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
+    (
+        String,
+        Option<PositionId>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+    ),
+    (Option<String>, Option<String>, String, Option<String>),
 );
+
+/// How a published text's tag labels are joined in storage and in report.csv.
+pub(super) const TAG_SEPARATOR: &str = "; ";
 
 pub(super) fn text_of(row: TextRow) -> (String, PublishedComment) {
     let (
-        key,
-        position_id,
-        name,
-        organization,
-        group,
-        country,
-        stance,
-        comment,
-        proposed,
-        hidden,
-        id,
+        (key, position_id, name, organization, group, country, stance, comment, proposed, hidden),
+        (disposition, disposition_reason, tags, id),
     ) = row;
     (
         key,
@@ -85,6 +82,13 @@ pub(super) fn text_of(row: TextRow) -> (String, PublishedComment) {
             comment,
             proposed_text: proposed,
             hidden_reason: hidden,
+            disposition: disposition.as_deref().and_then(Disposition::parse),
+            disposition_reason,
+            tags: tags
+                .split(TAG_SEPARATOR)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
         },
     )
 }
@@ -92,17 +96,24 @@ pub(super) fn text_of(row: TextRow) -> (String, PublishedComment) {
 macro_rules! text_columns {
     () => {
         (
-            report_texts::provision_key,
-            report_texts::position_id,
-            report_texts::name,
-            report_texts::organization,
-            report_texts::stakeholder_group,
-            report_texts::country,
-            report_texts::stance,
-            report_texts::comment,
-            report_texts::proposed_text,
-            report_texts::hidden_reason,
-            report_texts::public_id,
+            (
+                report_texts::provision_key,
+                report_texts::position_id,
+                report_texts::name,
+                report_texts::organization,
+                report_texts::stakeholder_group,
+                report_texts::country,
+                report_texts::stance,
+                report_texts::comment,
+                report_texts::proposed_text,
+                report_texts::hidden_reason,
+            ),
+            (
+                report_texts::disposition,
+                report_texts::disposition_reason,
+                report_texts::tags,
+                report_texts::public_id,
+            ),
         )
     };
 }

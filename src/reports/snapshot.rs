@@ -2,6 +2,8 @@
 
 use super::campaigns::Campaign;
 use super::figures::ProvisionFigures;
+use super::themes::{DispositionCount, ThemeRow};
+use crate::analysis::Disposition;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::db::PositionId;
 use crate::rounds::Attribution;
@@ -51,6 +53,15 @@ pub struct PublishedComment {
     pub comment: String,
     pub proposed_text: String,
     pub hidden_reason: Option<String>,
+    /// The organizers' confirmed disposition, and its reason as written
+    /// (Markdown); never set on a hidden text.
+    #[serde(default)]
+    pub disposition: Option<Disposition>,
+    #[serde(default)]
+    pub disposition_reason: Option<String>,
+    /// The labels of the codebook's themes it was tagged with.
+    #[serde(default)]
+    pub tags: Vec<String>,
 }
 
 /// A part, chapter, section or annex of the draft the round commented on.
@@ -108,6 +119,12 @@ pub struct ProvisionReport {
     pub texts: i64,
     /// Of which with proposed wording.
     pub proposals: i64,
+    /// Published texts by confirmed disposition and group.
+    #[serde(default)]
+    pub dispositions: Vec<DispositionCount>,
+    /// What we heard: the themes × stakeholder groups matrix.
+    #[serde(default)]
+    pub themes: Vec<ThemeRow>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug)]

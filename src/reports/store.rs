@@ -2,6 +2,7 @@
 //! version a batch at a time.
 
 use super::output::{CSV_COLUMNS, CSV_HEADER, Output};
+use super::published::TAG_SEPARATOR;
 use super::{PublishedComment, ReportError};
 use crate::db::schema::{report_csv_chunks, report_texts};
 use crate::db::{DbConnection, PositionId, ReportId};
@@ -24,6 +25,9 @@ struct NewText {
     proposed_text: String,
     hidden_reason: Option<String>,
     public_id: Option<String>,
+    disposition: Option<String>,
+    disposition_reason: Option<String>,
+    tags: String,
 }
 
 const CSV_CHUNK_BYTES: usize = 1 << 20;
@@ -115,6 +119,9 @@ impl Output for Store {
             proposed_text: text.proposed_text,
             hidden_reason: text.hidden_reason,
             public_id: text.id,
+            disposition: text.disposition.map(|d| d.as_str().to_string()),
+            disposition_reason: text.disposition_reason,
+            tags: text.tags.join(TAG_SEPARATOR),
         });
         if self.texts.len() >= INSERT_BATCH {
             self.flush_texts(conn)?;

@@ -17,6 +17,7 @@ mod state;
 mod accounts;
 mod admin;
 mod analysis;
+mod analysis_dispositions;
 mod assets;
 mod audit;
 mod encoded;
@@ -98,6 +99,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(reports::respond),
         )
         .route("/admin/moderation/{id}/hide", web::post().to(reports::hide))
+        .route(
+            "/admin/consultations/{slug}/rounds/{n}/texts/{kind}/{id}/disposition",
+            web::get().to(analysis_dispositions::disposition_page),
+        )
+        .route(
+            "/admin/consultations/{slug}/rounds/{n}/texts/{kind}/{id}/disposition",
+            web::post().to(analysis_dispositions::record_disposition),
+        )
         .route("/register", web::get().to(accounts::register_form))
         .route("/register", web::post().to(accounts::register))
         .route(

@@ -31,6 +31,9 @@ enum Access {
     Organizer,
     /// Admins only.
     Admin,
+    /// Organizers and the consultation's analysts; anyone else gets 404 (as
+    /// for a text that does not exist), visitors are sent to sign in.
+    Analysis,
 }
 
 struct Route {
@@ -250,6 +253,87 @@ const ROUTES: &[Route] = &[
         Organizer,
     ),
     post("/admin/users/{id}/role", "/admin/users/{user}/role", Admin),
+    get("/analysis", "/analysis", Own),
+    get(
+        "/organize/{slug}/analysis",
+        "/organize/additional-protocol/analysis",
+        Analysis,
+    ),
+    get(
+        "/organize/{slug}/rounds/{n}/analysis",
+        "/organize/additional-protocol/rounds/1/analysis",
+        Analysis,
+    ),
+    get(
+        "/organize/{slug}/rounds/{n}/analysis/batches/{batch}",
+        "/organize/additional-protocol/rounds/1/analysis/batches/0123456789abcdef",
+        Analysis,
+    ),
+    get(
+        "/organize/{slug}/rounds/{n}/analysis/queue",
+        "/organize/additional-protocol/rounds/1/analysis/queue",
+        Analysis,
+    ),
+    get(
+        "/organize/{slug}/rounds/{n}/analysis/texts/{kind}/{id}",
+        "/organize/additional-protocol/rounds/1/analysis/texts/position/{position}",
+        Analysis,
+    ),
+    post(
+        "/admin/consultations/{slug}/analysts",
+        "/admin/consultations/additional-protocol/analysts",
+        Organizer,
+    ),
+    post(
+        "/admin/consultations/{slug}/analysts/{id}/remove",
+        "/admin/consultations/additional-protocol/analysts/{user}/remove",
+        Organizer,
+    ),
+    post(
+        "/organize/{slug}/analysis/tags",
+        "/organize/additional-protocol/analysis/tags",
+        Analysis,
+    ),
+    post(
+        "/organize/{slug}/analysis/tags/{id}/delete",
+        "/organize/additional-protocol/analysis/tags/1/delete",
+        Analysis,
+    ),
+    post(
+        "/organize/{slug}/rounds/{n}/analysis/assign",
+        "/organize/additional-protocol/rounds/1/analysis/assign",
+        Analysis,
+    ),
+    post(
+        "/organize/{slug}/rounds/{n}/analysis/batches/{batch}/undo",
+        "/organize/additional-protocol/rounds/1/analysis/batches/0123456789abcdef/undo",
+        Analysis,
+    ),
+    post(
+        "/organize/{slug}/rounds/{n}/analysis/tag",
+        "/organize/additional-protocol/rounds/1/analysis/tag",
+        Analysis,
+    ),
+    post(
+        "/organize/{slug}/rounds/{n}/analysis/taggings/{id}/undo",
+        "/organize/additional-protocol/rounds/1/analysis/taggings/1/undo",
+        Analysis,
+    ),
+    post(
+        "/organize/{slug}/rounds/{n}/analysis/texts/{kind}/{id}",
+        "/organize/additional-protocol/rounds/1/analysis/texts/position/{position}",
+        Analysis,
+    ),
+    get(
+        "/admin/consultations/{slug}/rounds/{n}/texts/{kind}/{id}/disposition",
+        "/admin/consultations/additional-protocol/rounds/1/texts/position/{position}/disposition",
+        Analysis,
+    ),
+    post(
+        "/admin/consultations/{slug}/rounds/{n}/texts/{kind}/{id}/disposition",
+        "/admin/consultations/additional-protocol/rounds/1/texts/position/{position}/disposition",
+        Analysis,
+    ),
 ];
 
 /// (method, pattern) of every `.route(…)` in `src/web/mod.rs`.
@@ -686,7 +770,7 @@ both_backends! {
             let path = w.path(route.example);
             let who: &[&str] = match route.access {
                 Public | Link | Own => &["intruder", "anonymous"],
-                Organizer => &["owner", "intruder", "anonymous"],
+                Organizer | Analysis => &["owner", "intruder", "anonymous"],
                 Admin => &["owner", "intruder", "anonymous", "organizer"],
             };
             for &who in who {
@@ -715,6 +799,11 @@ both_backends! {
                         assert_eq!(status, 403, "{what}");
                         assert!(body.contains("You cannot do this"), "{what}");
                     }
+                    (Analysis, "anonymous") => {
+                        assert_eq!(status, 303, "{what}");
+                        assert!(to.starts_with("/login?next=%2F"), "{what}: sent to {to}");
+                    }
+                    (Analysis, _) => assert_eq!(status, 404, "{what}"),
                     (Own, "anonymous") => {
                         assert_eq!(status, 303, "{what}");
                         assert!(to.starts_with("/login?next=%2F"), "{what}: sent to {to}");
@@ -1285,6 +1374,9 @@ fn effective_fields(pattern: &str) -> Vec<(&'static str, &'static str)> {
             ("country", "FR"),
             ("action", "confirm"),
         ],
+        "/admin/consultations/{slug}/rounds/{n}/texts/{kind}/{id}/disposition" => {
+            vec![("disposition", "accepted"), ("reason", "Once.")]
+        }
         _ => vec![],
     }
 }
@@ -1298,7 +1390,7 @@ both_backends! {
         let mut moved = std::collections::BTreeMap::new();
         for route in posts {
             let path = w.path(route.example);
-            let b = w.browser(match route.access { Admin | Organizer => "admin", _ if route.pattern == "/register" => "anonymous", _ => "owner" });
+            let b = w.browser(match route.access { Admin | Organizer | Analysis => "admin", _ if route.pattern == "/register" => "anonymous", _ => "owner" });
             let csrf = token(b).await;
             let form_token = polyphony::accounts::tokens::generate();
             let send = || async {

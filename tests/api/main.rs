@@ -13,6 +13,7 @@ mod accounts;
 mod analysis;
 mod attacks;
 mod cli;
+mod dispositions;
 mod docs;
 mod foundation;
 mod glance;

@@ -322,6 +322,21 @@ test('the admin closes the round and publishes the report; a visitor reads it in
     await visit(admin.page, '/admin/consultations/additional-protocol/rounds/1/report/provisions/art-1');
     assert.equal(await admin.page.locator('textarea[name="response"]').count(), 1, 'the response form');
     await checkPage(t, admin.page, 'report-preview-provision', 'en');
+    // A disposition recorded with the keyboard under the first text, then published.
+    await tabTo(admin.page, 'details.disposition summary', 200);
+    await admin.page.keyboard.press('Enter');
+    await tabTo(admin.page, 'details.disposition[open] select[name="disposition"]', 10);
+    await admin.page.keyboard.press('ArrowDown');
+    assert.equal(await admin.page.locator('details.disposition[open] select').inputValue(), 'partly_accepted');
+    await tabTo(admin.page, 'details.disposition[open] textarea[name="reason"]', 5);
+    await admin.page.keyboard.type('Article 1 now names *which* platforms.');
+    await tabTo(admin.page, 'details.disposition[open] button', 5);
+    assert.equal((await pressAndLoad(admin.page)).status(), 200);
+    assert.match(await admin.page.locator('details.disposition summary').first().innerText(), /Partly accepted \(confirmed\)/);
+    await checkPage(t, admin.page, 'report-preview-disposition', 'en');
+    await visit(admin.page, '/admin/consultations/additional-protocol/rounds/1/publish');
+    await tabTo(admin.page, 'main form button[type="submit"]', 50);
+    assert.equal((await pressAndLoad(admin.page)).status(), 200);
   } finally {
     await admin.context.close();
   }
@@ -362,6 +377,7 @@ test('the admin closes the round and publishes the report; a visitor reads it in
       await reader.page.waitForLoadState();
       assert.match(reader.page.url(), /\/report\/provisions\/art-1/);
       assert.equal(await reader.page.locator('svg[role="img"]').count(), 1, 'the provision\'s chart');
+      assert.equal(await reader.page.locator('ul.comments .decision').count(), 1, 'the disposition under its text');
       await checkPage(t, reader.page, 'report-provision', lang);
     } finally {
       await reader.context.close();

@@ -46,6 +46,9 @@ CREATE TABLE report_job_texts (
     proposed_text TEXT NOT NULL,
     hidden_reason TEXT,
     public_id TEXT,
+    disposition TEXT,
+    disposition_reason TEXT,
+    tags TEXT NOT NULL DEFAULT '',
     UNIQUE (job_id, attempt, provision_key, seq)
 );
 

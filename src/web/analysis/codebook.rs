@@ -168,6 +168,9 @@ pub async fn save_tag(
 pub async fn delete_tag(
     ctx: Ctx,
     path: web::Path<(Slug, TagId)>,
+    // The body holds only the form's tokens; a body that is not a form is
+    // refused as malformed, as on every other form.
+    _tokens: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, tag) = path.into_inner();
     let w = workspace_of(&ctx, slug).await?;

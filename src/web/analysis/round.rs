@@ -658,6 +658,9 @@ pub async fn tag(
 pub async fn undo_batch(
     ctx: Ctx,
     path: web::Path<(Slug, RoundNumber, String)>,
+    // The body holds only the form's tokens; a body that is not a form is
+    // refused as malformed, as on every other form.
+    _tokens: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number, batch) = path.into_inner();
     let (w, round) = round_of(&ctx, slug, number).await?;

@@ -53,6 +53,9 @@ pub async fn add_analyst(
 pub async fn remove_analyst(
     ctx: Ctx,
     path: web::Path<(Slug, UserId)>,
+    // The body holds only the form's tokens; a body that is not a form is
+    // refused as malformed, as on every other form.
+    _tokens: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let actor = ctx.organizer()?.id;
     let (slug, who) = path.into_inner();

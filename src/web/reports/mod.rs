@@ -7,6 +7,7 @@
 //! time), so every page stays light whatever the round's size.
 
 mod exports;
+mod heard;
 mod load;
 mod preview;
 mod public;

@@ -3,11 +3,15 @@
 
 use super::load::*;
 use super::views::*;
+use crate::analysis::access::Analysis;
+use crate::analysis::dispositions;
+use crate::analysis::{Disposition, TextRef};
 use crate::consultations::Slug;
 use crate::db::{PositionId, ReportJobId};
 use crate::drafts::ProvisionKey;
 use crate::reports::{self};
 use crate::rounds::RoundNumber;
+use crate::web::analysis_dispositions::form_for;
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::StatusCode;
@@ -70,14 +74,14 @@ pub async fn preview_provision(
 ) -> Result<HttpResponse, AppError> {
     let (slug, number, key) = path.into_inner();
     let page = query.page.unwrap_or(1).max(1);
-    let offset = (page - 1).saturating_mul(TEXTS_PER_PAGE);
+    let offset = (page - 1).saturating_mul(DRAFT_TEXTS_PER_PAGE);
     let shown = draft(
         &ctx,
         slug,
         number,
         key.as_str(),
         offset,
-        TEXTS_PER_PAGE,
+        DRAFT_TEXTS_PER_PAGE,
         query.previous(),
     )
     .await?;
@@ -103,8 +107,9 @@ pub async fn preview_provision(
     let address = format!("{}/provisions/{key}", frame.base);
     let suffix = if as_of.is_some() { "previous=1" } else { "" };
     frame.as_of = as_of;
-    let pages = Pages::new(p.texts, Some(page), &address, suffix).ok_or(AppError::not_found())?;
-    let view = provision_view(
+    let pages = Pages::of(DRAFT_TEXTS_PER_PAGE, p.texts, Some(page), &address, suffix)
+        .ok_or(AppError::not_found())?;
+    let mut view = provision_view(
         &ctx,
         &snapshot,
         p,
@@ -113,6 +118,7 @@ pub async fn preview_provision(
         pages,
         response.unwrap_or_default(),
     );
+    with_dispositions(&ctx, &mut view, number, page).await?;
     let title = format!(
         "{} {} – {}",
         view.label,
@@ -121,6 +127,87 @@ pub async fn preview_provision(
     );
     ctx.render(StatusCode::OK, "reports/provision", &title, &view)
 }
+
+/// The form under each text, and the provision's confirmed dispositions
+/// for its response to cite.
+async fn with_dispositions(
+    ctx: &Ctx,
+    view: &mut ProvisionView,
+    number: RoundNumber,
+    page: i32,
+) -> Result<(), AppError> {
+    let slug = Slug::parse(&view.frame.slug).ok_or(AppError::not_found())?;
+    let texts: Vec<TextRef> = view
+        .comments
+        .iter()
+        .filter_map(|c| c.position_id.map(TextRef::position))
+        .collect();
+    let key = view.key.clone();
+    let (round, current, confirmed) = ctx
+        .state
+        .db
+        .run(move |c| {
+            let (_, round, _) = round_named(c, &slug, number)?;
+            let current = dispositions::of_texts(c, &texts)?;
+            let provision = reports::provisions_of(c, &round)?
+                .into_iter()
+                .find(|p| p.provision_key == key)
+                .ok_or(AppError::not_found())?;
+            let confirmed = dispositions::confirmed_on_provision(c, round.id, provision.id)?;
+            Ok::<_, AppError>((round, current, confirmed))
+        })
+        .await?;
+    let slug = view.frame.slug.clone();
+    for comment in &mut view.comments {
+        let Some(id) = comment.position_id else {
+            continue;
+        };
+        let text = TextRef::position(id);
+        let mut form = form_for(
+            ctx,
+            (&slug, round.number),
+            text,
+            Analysis::Organizer,
+            current.get(&text),
+            String::new(),
+        );
+        form.page = page;
+        comment.disposition_form = Some(form);
+    }
+    let mut by_disposition: Vec<(Disposition, Vec<i64>)> =
+        Disposition::ALL.iter().map(|d| (*d, vec![])).collect();
+    for (id, (disposition, _)) in confirmed {
+        if let Some((_, ids)) = by_disposition.iter_mut().find(|(d, _)| *d == disposition) {
+            ids.push(id);
+        }
+    }
+    view.citations = by_disposition
+        .into_iter()
+        .filter(|(_, ids)| !ids.is_empty())
+        .map(|(d, mut ids)| {
+            ids.sort_unstable();
+            Citation {
+                label_key: d.label_key(),
+                count: ids.len(),
+                links: ids
+                    .iter()
+                    .take(CITED_PER_DISPOSITION)
+                    .map(|id| {
+                        format!(
+                            "/consultations/{slug}/rounds/{}/report/texts/{id}",
+                            round.number
+                        )
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Ok(())
+}
+
+/// Links listed per disposition next to the response form: enough to cite,
+/// few enough to keep the page light.
+const CITED_PER_DISPOSITION: usize = 20;
 
 #[derive(Deserialize)]
 pub struct DraftQuery {

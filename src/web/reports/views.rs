@@ -1,6 +1,8 @@
 //! What report pages show, built from a stored snapshot.
 
+use super::heard;
 use crate::accounts::countries;
+use crate::analysis::Disposition;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::db::PositionId;
 use crate::drafts::structure;
@@ -11,12 +13,16 @@ use crate::reports::figures::{ConsensusLabel, ProvisionFigures, StanceCounts};
 use crate::reports::matrix;
 use crate::reports::{self, ProvisionReport, PublishedComment, Snapshot};
 use crate::rounds::Attribution;
+use crate::web::analysis_dispositions::DispositionForm;
 use crate::web::page::Ctx;
 use serde::Serialize;
 
 /// Texts per page of a provision; the overview shows the first few general
 /// comments.
 pub(super) const TEXTS_PER_PAGE: i32 = 50;
+/// The draft report has a disposition form and a moderation form under each
+/// text, so fewer texts fit its pages' weight budget.
+pub(super) const DRAFT_TEXTS_PER_PAGE: i32 = 20;
 pub(super) const GENERAL_ON_OVERVIEW: i32 = 5;
 
 pub(super) fn pct(locale: Locale, share: Option<f64>) -> String {
@@ -63,6 +69,11 @@ pub(super) struct CommentView {
     pub(super) proposed_text: String,
     pub(super) hidden_reason: Option<String>,
     pub(super) position_id: Option<PositionId>,
+    pub(super) disposition_key: Option<&'static str>,
+    /// The reason as sanitized HTML.
+    pub(super) disposition_reason: Option<String>,
+    /// The draft report's form under the text.
+    pub(super) disposition_form: Option<DispositionForm>,
 }
 
 pub(super) fn comment_view(locale: Locale, c: &PublishedComment) -> CommentView {
@@ -75,6 +86,9 @@ pub(super) fn comment_view(locale: Locale, c: &PublishedComment) -> CommentView 
         proposed_text: c.proposed_text.clone(),
         hidden_reason: c.hidden_reason.clone(),
         position_id: c.position_id,
+        disposition_key: c.disposition.map(Disposition::label_key),
+        disposition_reason: c.disposition_reason.as_deref().map(markdown::to_html),
+        disposition_form: None,
     }
 }
 
@@ -416,6 +430,8 @@ pub(super) struct ReportView {
     /// A long draft's overview is shown a part at a time (the parts of the
     /// round's form); empty when it fits on one page.
     pub(super) parts: Vec<PartLink>,
+    pub(super) decisions: Vec<heard::DecisionRow>,
+    pub(super) disposition_columns: Vec<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -571,6 +587,8 @@ pub(super) fn overview(
         general_more: s.general_texts > general.len() as i64,
         general_texts: s.general_texts,
         has_divisions: !s.divisions.is_empty(),
+        decisions: heard::decisions(ctx, s),
+        disposition_columns: heard::disposition_columns(),
         parts,
     })
 }
@@ -592,7 +610,18 @@ impl Pages {
         address: &str,
         version_query: &str,
     ) -> Option<Self> {
-        let per = i64::from(TEXTS_PER_PAGE);
+        Self::of(TEXTS_PER_PAGE, total, page, address, version_query)
+    }
+
+    /// Pages of `per` texts.
+    pub(super) fn of(
+        per: i32,
+        total: i64,
+        page: Option<i32>,
+        address: &str,
+        version_query: &str,
+    ) -> Option<Self> {
+        let per = i64::from(per);
         let pages = i32::try_from((total + per - 1) / per).ok()?.max(1);
         let page = page.unwrap_or(1);
         if !(1..=pages).contains(&page) {
@@ -637,6 +666,17 @@ pub(super) struct ProvisionView {
     pub(super) texts: i64,
     pub(super) proposals: i64,
     pub(super) pages: Pages,
+    pub(super) heard: heard::Heard,
+    /// The draft report's confirmed dispositions, for the response to cite.
+    pub(super) citations: Vec<Citation>,
+}
+
+/// A disposition and the texts that got it, linked to their permalinks.
+#[derive(Serialize)]
+pub(super) struct Citation {
+    pub(super) label_key: &'static str,
+    pub(super) count: usize,
+    pub(super) links: Vec<String>,
 }
 
 /// A provision's page: everything the report says about it, and one page of
@@ -733,6 +773,8 @@ pub(super) fn provision_view(
         texts: p.texts,
         proposals: p.proposals,
         pages,
+        heard: heard::heard(ctx, s, p),
+        citations: vec![],
     }
 }
 
