@@ -17,13 +17,50 @@
 //!   by it); the region stays. A minimum group size of 1 shows every
 //!   country.
 
-use crate::db::DbConnection;
 use crate::db::schema::{rounds, submissions};
+use crate::db::{DbConnection, RoundId};
 use crate::rounds::Round;
 use crate::submissions::Status;
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+
+fn digest(salt: &str, source: Source) -> [u8; 32] {
+    let (kind, id) = match source {
+        Source::Position(id) => ("position", id),
+        Source::General(id) => ("general", id),
+    };
+    Sha256::new()
+        .chain_update(salt.as_bytes())
+        .chain_update([0])
+        .chain_update(kind.as_bytes())
+        .chain_update(id.to_be_bytes())
+        .finalize()
+        .into()
+}
+
+fn public_id(salt: &str, source: Source) -> String {
+    digest(salt, source)[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The public ids of positions of `round`, for links to their permalinks.
+pub fn position_public_ids(
+    conn: &mut DbConnection,
+    round: RoundId,
+    positions: &[i64],
+) -> QueryResult<Vec<String>> {
+    let salt: String = rounds::table
+        .find(round)
+        .select(rounds::report_salt)
+        .first(conn)?;
+    Ok(positions
+        .iter()
+        .map(|&id| public_id(&salt, Source::Position(id)))
+        .collect())
+}
 
 /// A new round's salt: 128 random bits, hex.
 pub fn new_salt() -> String {
@@ -76,32 +113,15 @@ impl Privacy {
         }
     }
 
-    fn digest(&self, source: Source) -> [u8; 32] {
-        let (kind, id) = match source {
-            Source::Position(id) => ("position", id),
-            Source::General(id) => ("general", id),
-        };
-        Sha256::new()
-            .chain_update(self.salt.as_bytes())
-            .chain_update([0])
-            .chain_update(kind.as_bytes())
-            .chain_update(id.to_be_bytes())
-            .finalize()
-            .into()
-    }
-
     /// A text's public id: 16 hex digits (64 bits: a collision among a
     /// million texts has odds of about one in 36 million).
     pub(super) fn public_id(&self, source: Source) -> String {
-        self.digest(source)[..8]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        public_id(&self.salt, source)
     }
 
     /// Where a text or CSV row is listed: the public id's order.
     pub(super) fn order(&self, source: Source) -> u64 {
-        let d = self.digest(source);
+        let d = digest(&self.salt, source);
         u64::from_be_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
     }
 

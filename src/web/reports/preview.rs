@@ -154,7 +154,13 @@ async fn with_dispositions(
                 .find(|p| p.provision_key == key)
                 .ok_or(AppError::not_found())?;
             let confirmed = dispositions::confirmed_on_provision(c, round.id, provision.id)?;
-            Ok::<_, AppError>((round, current, confirmed))
+            let ids: Vec<i64> = confirmed.keys().copied().collect();
+            let public: std::collections::HashMap<i64, String> = ids
+                .iter()
+                .copied()
+                .zip(reports::position_public_ids(c, round.id, &ids)?)
+                .collect();
+            Ok::<_, AppError>((round, current, (confirmed, public)))
         })
         .await?;
     let slug = view.frame.slug.clone();
@@ -174,11 +180,15 @@ async fn with_dispositions(
         form.page = page;
         comment.disposition_form = Some(form);
     }
-    let mut by_disposition: Vec<(Disposition, Vec<i64>)> =
+    let (confirmed, public) = confirmed;
+    let mut by_disposition: Vec<(Disposition, Vec<String>)> =
         Disposition::ALL.iter().map(|d| (*d, vec![])).collect();
     for (id, (disposition, _)) in confirmed {
-        if let Some((_, ids)) = by_disposition.iter_mut().find(|(d, _)| *d == disposition) {
-            ids.push(id);
+        if let (Some((_, ids)), Some(public)) = (
+            by_disposition.iter_mut().find(|(d, _)| *d == disposition),
+            public.get(&id),
+        ) {
+            ids.push(public.clone());
         }
     }
     view.citations = by_disposition
