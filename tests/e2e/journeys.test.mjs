@@ -370,7 +370,7 @@ test('the admin closes the round and publishes the report; a visitor reads it in
       await checkPage(t, reader.page, 'report-search', lang);
       const permalink = reader.page.locator('ul.comments a[href*="/report/texts/"]').first();
       await permalink.click();
-      await reader.page.waitForURL(/\/report\/texts\/\d+$/);
+      await reader.page.waitForURL(/\/report\/texts\/[0-9a-f]{16}$/);
       await checkPage(t, reader.page, 'report-text', lang);
       await visit(reader.page, `/consultations/additional-protocol/rounds/1/report?lang=${lang}`);
       await reader.page.locator('table.provisions a').first().click();
