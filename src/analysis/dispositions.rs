@@ -209,6 +209,8 @@ pub fn record(
                 ))
                 .execute(conn)?;
         }
+        // The draft report shows confirmed dispositions: a stored one is stale.
+        crate::reports::round_changed(conn, round.id, now)?;
         audit::record(
             conn,
             &audit::Entry {

@@ -310,6 +310,8 @@ pub fn set_for_text(
                 ))
                 .execute(conn)?;
         }
+        // The draft report shows the themes: a stored one is stale.
+        crate::reports::round_changed(conn, round, now)?;
         Ok((applied, undone))
     })
 }
@@ -342,6 +344,7 @@ pub fn tag_texts(
             };
             made += search::tag_matching(conn, round, &filters, tag, batch, by, now)?;
         }
+        crate::reports::round_changed(conn, round, now)?;
         Ok(made)
     })
 }
@@ -357,6 +360,7 @@ pub fn tag_search(
     now: PrimitiveDateTime,
 ) -> QueryResult<usize> {
     crate::db::write_transaction(conn, |conn| {
+        crate::reports::round_changed(conn, round, now)?;
         search::tag_matching(conn, round, f, tag, batch, by, now)
     })
 }
@@ -369,15 +373,18 @@ pub fn undo(
     by: UserId,
     now: PrimitiveDateTime,
 ) -> QueryResult<bool> {
-    let n = diesel::update(
-        text_tags::table
-            .find(tagging)
-            .filter(text_tags::round_id.eq(round))
-            .filter(text_tags::removed_at.is_null()),
-    )
-    .set((text_tags::removed_at.eq(now), text_tags::removed_by.eq(by)))
-    .execute(conn)?;
-    Ok(n == 1)
+    crate::db::write_transaction(conn, |conn| {
+        let n = diesel::update(
+            text_tags::table
+                .find(tagging)
+                .filter(text_tags::round_id.eq(round))
+                .filter(text_tags::removed_at.is_null()),
+        )
+        .set((text_tags::removed_at.eq(now), text_tags::removed_by.eq(by)))
+        .execute(conn)?;
+        crate::reports::round_changed(conn, round, now)?;
+        Ok(n == 1)
+    })
 }
 
 /// Undoes every live tagging of a batch in `round`; returns how many.
@@ -388,14 +395,18 @@ pub fn undo_batch(
     by: UserId,
     now: PrimitiveDateTime,
 ) -> QueryResult<usize> {
-    diesel::update(
-        text_tags::table
-            .filter(text_tags::batch.eq(batch))
-            .filter(text_tags::round_id.eq(round))
-            .filter(text_tags::removed_at.is_null()),
-    )
-    .set((text_tags::removed_at.eq(now), text_tags::removed_by.eq(by)))
-    .execute(conn)
+    crate::db::write_transaction(conn, |conn| {
+        let n = diesel::update(
+            text_tags::table
+                .filter(text_tags::batch.eq(batch))
+                .filter(text_tags::round_id.eq(round))
+                .filter(text_tags::removed_at.is_null()),
+        )
+        .set((text_tags::removed_at.eq(now), text_tags::removed_by.eq(by)))
+        .execute(conn)?;
+        crate::reports::round_changed(conn, round, now)?;
+        Ok(n)
+    })
 }
 
 /// One tagging of a text: (tagging id, tag label, who, when, removed when).

@@ -397,3 +397,48 @@ both_backends! {
         assert!(page.contains("&lt;b&gt;<mark>plateformes</mark>&lt;/b&gt;") && page.contains("Read the whole text and tag it"));
     }
 }
+
+both_backends! {
+    async fn tagging_and_undoing_make_a_stored_draft_report_stale(app) {
+        three_texts(&app).await;
+        let position = position_id(&app, "La réglementation des plateformes protège la diversité.").await;
+        let now = app.clock.now();
+        let changes = |c: &mut polyphony::db::DbConnection| -> diesel::QueryResult<i64> {
+            use polyphony::db::schema::round_changes;
+            Ok(round_changes::table
+                .select(round_changes::changes)
+                .first::<i64>(c)
+                .optional()?
+                .unwrap_or(0))
+        };
+        let (before, tagged, undone) = app
+            .db
+            .query(move |c| {
+                use polyphony::analysis::{TextRef, tags};
+                let round: polyphony::rounds::Round = polyphony::db::schema::rounds::table
+                    .select(polyphony::rounds::Round::as_select())
+                    .first(c)?;
+                let admin: polyphony::db::UserId = polyphony::db::schema::users::table
+                    .filter(polyphony::db::schema::users::role.eq("admin"))
+                    .select(polyphony::db::schema::users::id)
+                    .first(c)?;
+                let input = tags::TagInput {
+                    label: "Diversity".into(),
+                    translated_label: "Diversité".into(),
+                    description: String::new(),
+                    parent: None,
+                };
+                let tag = tags::save(c, round.consultation_id, None, &input, admin, now)?.unwrap();
+                let before = changes(c)?;
+                let text = TextRef::position(polyphony::db::PositionId(position));
+                tags::set_for_text(c, round.id, text, &[tag], admin, now)?;
+                let tagged = changes(c)?;
+                tags::set_for_text(c, round.id, text, &[], admin, now)?;
+                Ok((before, tagged, changes(c)?))
+            })
+            .await
+            .unwrap();
+        assert!(tagged > before, "a tagging moves the round's data stamp");
+        assert!(undone > tagged, "so does undoing it");
+    }
+}
