@@ -376,3 +376,22 @@ mod tests {
         }
     }
 }
+
+/// One option of a select list in a filter form.
+#[derive(Serialize)]
+pub struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// The options of a select list, (value, label) each, `chosen` selected.
+pub fn choices(chosen: &str, list: impl IntoIterator<Item = (String, String)>) -> Vec<Choice> {
+    list.into_iter()
+        .map(|(value, label)| Choice {
+            selected: value == chosen,
+            value,
+            label,
+        })
+        .collect()
+}

@@ -13,7 +13,7 @@ use crate::drafts::Provision;
 use crate::rounds::{Round, RoundNumber};
 use crate::submissions::{Disclosure, Stance};
 use crate::web::errors::AppError;
-use crate::web::page::{Ctx, see_other};
+use crate::web::page::{Choice, Ctx, choices, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -173,23 +173,6 @@ impl SearchForm {
         }
         f.encoded()
     }
-}
-
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
-fn choices(chosen: &str, list: impl IntoIterator<Item = (String, String)>) -> Vec<Choice> {
-    list.into_iter()
-        .map(|(value, label)| Choice {
-            selected: value == chosen,
-            value,
-            label,
-        })
-        .collect()
 }
 
 #[derive(Serialize)]

@@ -11,7 +11,7 @@ use crate::rounds::RoundNumber;
 use crate::search::Words;
 use crate::submissions::Stance;
 use crate::web::errors::AppError;
-use crate::web::page::Ctx;
+use crate::web::page::{Choice, Ctx, choices};
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
@@ -84,23 +84,6 @@ impl SearchForm {
         }
         out.finish()
     }
-}
-
-#[derive(Serialize)]
-struct Choice {
-    value: String,
-    label: String,
-    selected: bool,
-}
-
-fn choices(chosen: &str, list: impl IntoIterator<Item = (String, String)>) -> Vec<Choice> {
-    list.into_iter()
-        .map(|(value, label)| Choice {
-            selected: value == chosen,
-            value,
-            label,
-        })
-        .collect()
 }
 
 /// A text as a search result or a permalink: where it was said, and what.
