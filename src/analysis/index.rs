@@ -19,7 +19,34 @@ struct NewText {
     provision_id: Option<ProvisionId>,
     stance: Option<String>,
     document: String,
+    #[diesel(embed)]
+    author: Author,
 }
+
+/// What the filters read of a text's submission, as it was submitted.
+#[derive(Insertable, Queryable, Clone)]
+#[diesel(table_name = analysis_texts)]
+struct Author {
+    stakeholder_group: String,
+    country: String,
+    disclosure: String,
+    verified: bool,
+}
+
+/// The submission's columns that make an `Author`.
+type AuthorColumns = (
+    submissions::stakeholder_group,
+    submissions::country,
+    submissions::disclosure,
+    submissions::affiliation_verified,
+);
+
+const AUTHOR: AuthorColumns = (
+    submissions::stakeholder_group,
+    submissions::country,
+    submissions::disclosure,
+    submissions::affiliation_verified,
+);
 
 type PositionRow = (
     PositionId,
@@ -28,10 +55,11 @@ type PositionRow = (
     Option<String>,
     String,
     String,
+    Author,
 );
 
 fn position_text(
-    (id, submission, provision, stance, comment, proposed): PositionRow,
+    (id, submission, provision, stance, comment, proposed, author): PositionRow,
     round: RoundId,
 ) -> NewText {
     NewText {
@@ -42,10 +70,16 @@ fn position_text(
         provision_id: Some(provision),
         stance,
         document: document([comment.as_str(), proposed.as_str()]),
+        author,
     }
 }
 
-fn general_text(round: RoundId, submission: SubmissionId, comment: &str) -> NewText {
+fn general_text(
+    round: RoundId,
+    submission: SubmissionId,
+    comment: &str,
+    author: Author,
+) -> NewText {
     NewText {
         round_id: round,
         submission_id: submission,
@@ -54,6 +88,7 @@ fn general_text(round: RoundId, submission: SubmissionId, comment: &str) -> NewT
         provision_id: None,
         stance: None,
         document: document([comment]),
+        author,
     }
 }
 
@@ -75,13 +110,13 @@ pub fn index_submission(
     round: RoundId,
     submission: SubmissionId,
 ) -> QueryResult<()> {
-    diesel::delete(analysis_texts::table.filter(analysis_texts::submission_id.eq(submission)))
-        .execute(conn)?;
-    let general: String = submissions::table
+    remove_submission(conn, submission)?;
+    let (general, author): (String, Author) = submissions::table
         .find(submission)
-        .select(submissions::general_comment)
+        .select((submissions::general_comment, AUTHOR))
         .first(conn)?;
     let list: Vec<PositionRow> = positions::table
+        .inner_join(submissions::table)
         .filter(positions::submission_id.eq(submission))
         .filter(
             positions::comment
@@ -95,13 +130,21 @@ pub fn index_submission(
             positions::stance,
             positions::comment,
             positions::proposed_text,
+            AUTHOR,
         ))
         .load(conn)?;
     let mut rows: Vec<NewText> = list.into_iter().map(|p| position_text(p, round)).collect();
     if !general.trim().is_empty() {
-        rows.push(general_text(round, submission, &general));
+        rows.push(general_text(round, submission, &general, author));
     }
     insert(conn, &rows)
+}
+
+/// Takes a withdrawn submission's texts out of the search.
+pub fn remove_submission(conn: &mut DbConnection, submission: SubmissionId) -> QueryResult<()> {
+    diesel::delete(analysis_texts::table.filter(analysis_texts::submission_id.eq(submission)))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// How many texts are indexed per statement when catching up.
@@ -130,7 +173,9 @@ pub fn catch_up(
         let mut after = PositionId(0);
         loop {
             let list: Vec<PositionRow> = positions::table
-                .filter(positions::submission_id.eq_any(submitted.select(submissions::id)))
+                .inner_join(submissions::table)
+                .filter(submissions::round_id.eq(round))
+                .filter(submissions::status.eq(Status::Submitted.as_str()))
                 .filter(positions::id.gt(after))
                 .filter(
                     positions::comment
@@ -151,6 +196,7 @@ pub fn catch_up(
                     positions::stance,
                     positions::comment,
                     positions::proposed_text,
+                    AUTHOR,
                 ))
                 .load(conn)?;
             let Some(last) = list.last() else { break };
@@ -161,7 +207,7 @@ pub fn catch_up(
         }
         let mut after = SubmissionId(0);
         loop {
-            let list: Vec<(SubmissionId, String)> = submitted
+            let list: Vec<(SubmissionId, String, Author)> = submitted
                 .filter(submissions::id.gt(after))
                 .filter(submissions::general_comment.ne(""))
                 .filter(diesel::dsl::not(diesel::dsl::exists(
@@ -171,14 +217,14 @@ pub fn catch_up(
                 )))
                 .order(submissions::id)
                 .limit(BATCH)
-                .select((submissions::id, submissions::general_comment))
+                .select((submissions::id, submissions::general_comment, AUTHOR))
                 .load(conn)?;
             let Some(last) = list.last() else { break };
             after = last.0;
             let rows: Vec<NewText> = list
-                .iter()
-                .filter(|(_, text)| !text.trim().is_empty())
-                .map(|(id, text)| general_text(round, *id, text))
+                .into_iter()
+                .filter(|(_, text, _)| !text.trim().is_empty())
+                .map(|(id, text, author)| general_text(round, id, &text, author))
                 .collect();
             indexed += rows.len();
             insert(conn, &rows)?;

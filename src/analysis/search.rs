@@ -2,17 +2,17 @@
 //! (see `words`), the workspace's filters, counts per facet, and one page of
 //! results with everything a reader of the list needs.
 
-use super::TextKind;
 use super::words::Query;
+use super::{Disposition, TextKind};
 use crate::codes::StakeholderGroup;
 use crate::db::schema::{analysis_texts, positions, submissions, text_assignments, text_tags};
-use crate::db::{DbConnection, ProvisionId, RoundId, TagId, UserId};
+use crate::db::{DbConnection, ProvisionId, RoundId, SubmissionId, TagId, UserId};
 use crate::search::{Index, condition_any};
-use crate::submissions::{Disclosure, Stance, Status};
+use crate::submissions::{Disclosure, Stance};
 use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The analysis texts' index (see the analysis_search migrations).
 const ANALYSIS_TEXTS: Index = Index {
@@ -30,6 +30,10 @@ const ANALYSIS_TEXTS: Index = Index {
 /// both backends read alike.
 const TAGGED: &str = "EXISTS (SELECT 1 FROM text_tags t WHERE t.text_kind = analysis_texts.text_kind \
      AND t.text_id = analysis_texts.text_id AND t.removed_at IS NULL";
+
+/// Texts with the disposition whose code follows.
+const DISPOSED: &str = "EXISTS (SELECT 1 FROM text_dispositions d WHERE d.text_kind = analysis_texts.text_kind \
+     AND d.text_id = analysis_texts.text_id";
 
 /// Texts assigned to the analyst whose id follows.
 const ASSIGNED: &str = "EXISTS (SELECT 1 FROM text_assignments a WHERE a.text_kind = analysis_texts.text_kind \
@@ -50,28 +54,22 @@ pub struct Filters {
     pub disclosure: Option<Disclosure>,
     pub verified: Option<bool>,
     pub tag: Option<TagId>,
+    /// `Some(None)`: texts without a disposition.
+    pub disposition: Option<Option<Disposition>>,
     pub analyst: Option<UserId>,
     /// Coded: carries at least one live tag.
     pub coded: Option<bool>,
     /// Only these texts (of one kind): the rows chosen in a list.
     pub only: Option<(TextKind, Vec<i64>)>,
-    // A disposition filter belongs here with the dispositions' code: an
-    // EXISTS over text_dispositions like the tag's.
 }
 
-/// Applies `f` to the boxed query `$base` (analysis_texts joined with
-/// submissions), per backend: the same filters for the page, the counts,
-/// the facets and bulk actions.
+/// Applies `f` to the boxed query `$base` (analysis_texts), per backend: the
+/// same filters for the page, the counts and bulk actions.
 macro_rules! filtered {
     ($m:expr, $c:expr, $base:expr) => {{
         let (f, round, before, words, after): (&Filters, RoundId, &str, &String, &str) = $m;
         {
-            let mut q = boxed_for(
-                $base
-                    .filter(analysis_texts::round_id.eq(round))
-                    .filter(submissions::status.eq(Status::Submitted.as_str())),
-                $c,
-            );
+            let mut q = boxed_for($base.filter(analysis_texts::round_id.eq(round)), $c);
             if let Some(ids) = &f.provisions {
                 q = q.filter(analysis_texts::provision_id.eq_any(ids.clone()));
             }
@@ -84,19 +82,19 @@ macro_rules! filtered {
                 q = q.filter(analysis_texts::text_kind.eq(TextKind::General.as_str()));
             }
             if let Some(group) = f.group {
-                q = q.filter(submissions::stakeholder_group.eq(group.as_str()));
+                q = q.filter(analysis_texts::stakeholder_group.eq(group.as_str()));
             }
             if let Some(countries) = &f.countries {
-                q = q.filter(submissions::country.eq_any(countries.clone()));
+                q = q.filter(analysis_texts::country.eq_any(countries.clone()));
             }
             if let Some(stance) = f.stance {
                 q = q.filter(analysis_texts::stance.eq(stance.as_str()));
             }
             if let Some(disclosure) = f.disclosure {
-                q = q.filter(submissions::disclosure.eq(disclosure.as_str()));
+                q = q.filter(analysis_texts::disclosure.eq(disclosure.as_str()));
             }
             if let Some(verified) = f.verified {
-                q = q.filter(submissions::affiliation_verified.eq(verified));
+                q = q.filter(analysis_texts::verified.eq(verified));
             }
             if let Some(tag) = f.tag {
                 q = q.filter(
@@ -105,6 +103,18 @@ macro_rules! filtered {
                         .bind::<BigInt, _>(tag.0)
                         .sql(")"),
                 );
+            }
+            match f.disposition {
+                Some(Some(d)) => {
+                    q = q.filter(
+                        sql::<Bool>(DISPOSED)
+                            .sql(" AND d.disposition = ")
+                            .bind::<Text, _>(d.as_str())
+                            .sql(")"),
+                    )
+                }
+                Some(None) => q = q.filter(sql::<Bool>("NOT ").sql(DISPOSED).sql(")")),
+                None => {}
             }
             match f.coded {
                 Some(true) => q = q.filter(sql::<Bool>(TAGGED).sql(")")),
@@ -169,15 +179,13 @@ pub struct Hit {
 }
 
 type HitRow = (
-    i64,
     String,
     i64,
     Option<ProvisionId>,
     Option<String>,
     String,
     String,
-    String,
-    String,
+    SubmissionId,
     String,
     bool,
 );
@@ -198,25 +206,23 @@ pub fn search(
     let mut words = String::new();
     let m = matching_in(conn, f, round, &mut words);
     let (total, rows): (i64, Vec<HitRow>) = crate::per_backend!(conn, |c| {
-        let total = filtered!(m, c, analysis_texts::table.inner_join(submissions::table))
+        let total = filtered!(m, c, analysis_texts::table)
             .count()
             .get_result(c)?;
-        let rows = filtered!(m, c, analysis_texts::table.inner_join(submissions::table))
+        let rows = filtered!(m, c, analysis_texts::table)
             .order(analysis_texts::id.asc())
             .offset(offset)
             .limit(limit)
             .select((
-                analysis_texts::id,
                 analysis_texts::text_kind,
                 analysis_texts::text_id,
                 analysis_texts::provision_id,
                 analysis_texts::stance,
-                submissions::stakeholder_group,
-                submissions::country,
-                submissions::organization,
-                submissions::display_name,
-                submissions::disclosure,
-                submissions::affiliation_verified,
+                analysis_texts::stakeholder_group,
+                analysis_texts::country,
+                analysis_texts::submission_id,
+                analysis_texts::disclosure,
+                analysis_texts::verified,
             ))
             .load(c)?;
         (total, rows)
@@ -228,10 +234,20 @@ pub fn search(
 fn with_texts(conn: &mut DbConnection, rows: Vec<HitRow>) -> QueryResult<Vec<Hit>> {
     let ids_of = |kind: TextKind| -> Vec<i64> {
         rows.iter()
-            .filter(|r| r.1 == kind.as_str())
-            .map(|r| r.2)
+            .filter(|r| r.0 == kind.as_str())
+            .map(|r| r.1)
             .collect()
     };
+    let submission_ids: Vec<SubmissionId> = rows.iter().map(|r| r.6).collect();
+    let authors: HashMap<SubmissionId, (String, String)> = submissions::table
+        .filter(submissions::id.eq_any(&submission_ids))
+        .select((
+            submissions::id,
+            (submissions::organization, submissions::display_name),
+        ))
+        .load(conn)?
+        .into_iter()
+        .collect();
     let (position_ids, general_ids) = (ids_of(TextKind::Position), ids_of(TextKind::General));
     let position_texts: HashMap<i64, (String, String)> = positions::table
         .filter(positions::id.eq_any(&position_ids))
@@ -248,7 +264,7 @@ fn with_texts(conn: &mut DbConnection, rows: Vec<HitRow>) -> QueryResult<Vec<Hit
         .map(|(id, c)| (id.0, c))
         .collect();
     let mut tags: HashMap<(String, i64), Vec<(i64, TagId)>> = HashMap::new();
-    let all_ids: Vec<i64> = rows.iter().map(|r| r.2).collect();
+    let all_ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
     let live: Vec<(i64, String, i64, TagId)> = text_tags::table
         .filter(text_tags::text_id.eq_any(&all_ids))
         .filter(text_tags::removed_at.is_null())
@@ -266,19 +282,9 @@ fn with_texts(conn: &mut DbConnection, rows: Vec<HitRow>) -> QueryResult<Vec<Hit
     Ok(rows
         .into_iter()
         .map(
-            |(
-                _,
-                kind,
-                id,
-                provision,
-                stance,
-                group,
-                country,
-                organization,
-                name,
-                disclosure,
-                verified,
-            )| {
+            |(kind, id, provision, stance, group, country, submission, disclosure, verified)| {
+                let (organization, display_name) =
+                    authors.get(&submission).cloned().unwrap_or_default();
                 let kind = TextKind::parse(&kind).unwrap_or(TextKind::Position);
                 let (comment, proposed_text) = match kind {
                     TextKind::Position => position_texts.get(&id).cloned().unwrap_or_default(),
@@ -298,7 +304,7 @@ fn with_texts(conn: &mut DbConnection, rows: Vec<HitRow>) -> QueryResult<Vec<Hit
                     group: StakeholderGroup::parse(&group),
                     country,
                     organization,
-                    display_name: name,
+                    display_name,
                     disclosure: Disclosure::parse(&disclosure),
                     verified,
                     comment,
@@ -319,20 +325,36 @@ pub struct Facets {
 }
 
 pub fn facets(conn: &mut DbConnection, round: RoundId, f: &Filters) -> QueryResult<Facets> {
-    let id_of = |v: Option<String>| v.and_then(|v| v.parse::<i64>().ok());
+    let id_of = |v: &Option<String>| v.as_deref().and_then(|v| v.parse::<i64>().ok());
+    // One pass over the matching texts for the three columns of the text,
+    // summed up here, and one for the tags, which a text has several of.
+    let mut groups = BTreeMap::<String, i64>::new();
+    let mut stances = BTreeMap::<Option<String>, i64>::new();
+    let mut provisions = BTreeMap::<Option<i64>, i64>::new();
+    for row in count_by(
+        conn,
+        round,
+        f,
+        &[
+            "analysis_texts.stakeholder_group",
+            "analysis_texts.stance",
+            "analysis_texts.provision_id",
+        ],
+    )? {
+        *groups.entry(row.a.clone().unwrap_or_default()).or_default() += row.n;
+        *provisions.entry(id_of(&row.c)).or_default() += row.n;
+        *stances.entry(row.b).or_default() += row.n;
+    }
     Ok(Facets {
-        groups: count_by(conn, round, f, "submissions.stakeholder_group")?
+        groups: groups.into_iter().collect(),
+        stances: stances.into_iter().collect(),
+        provisions: provisions
             .into_iter()
-            .map(|(v, n)| (v.unwrap_or_default(), n))
+            .map(|(p, n)| (p.map(ProvisionId), n))
             .collect(),
-        stances: count_by(conn, round, f, "analysis_texts.stance")?,
-        provisions: count_by(conn, round, f, "analysis_texts.provision_id")?
+        tags: count_by(conn, round, f, &["tt.tag_id"])?
             .into_iter()
-            .map(|(v, n)| (id_of(v).map(ProvisionId), n))
-            .collect(),
-        tags: count_by(conn, round, f, "tt.tag_id")?
-            .into_iter()
-            .filter_map(|(v, n)| Some((TagId(id_of(v)?), n)))
+            .filter_map(|row| Some((TagId(id_of(&row.a)?), row.n)))
             .collect(),
     })
 }
@@ -344,60 +366,67 @@ pub fn progress(
 ) -> QueryResult<HashMap<Option<ProvisionId>, (i64, i64)>> {
     let id_of = |v: Option<String>| v.and_then(|v| v.parse::<i64>().ok()).map(ProvisionId);
     let mut out: HashMap<Option<ProvisionId>, (i64, i64)> = HashMap::new();
-    for (v, n) in count_by(
-        conn,
-        round,
-        &Filters::default(),
-        "analysis_texts.provision_id",
-    )? {
-        out.entry(id_of(v)).or_default().0 = n;
+    let by_provision = ["analysis_texts.provision_id"];
+    for row in count_by(conn, round, &Filters::default(), &by_provision)? {
+        out.entry(id_of(row.a)).or_default().0 = row.n;
     }
     let coded = Filters {
         coded: Some(true),
         ..Filters::default()
     };
-    for (v, n) in count_by(conn, round, &coded, "analysis_texts.provision_id")? {
-        out.entry(id_of(v)).or_default().1 = n;
+    for row in count_by(conn, round, &coded, &by_provision)? {
+        out.entry(id_of(row.a)).or_default().1 = row.n;
     }
     Ok(out)
 }
 
-/// How many matching texts have each value of `value` (a column; `tt.` one
-/// of their live taggings').
+/// How many matching texts have each combination of `values` (one to three
+/// columns; `tt.` one of their live taggings').
 fn count_by(
     conn: &mut DbConnection,
     round: RoundId,
     f: &Filters,
-    value: &str,
-) -> QueryResult<Vec<(Option<String>, i64)>> {
+    values: &[&str],
+) -> QueryResult<Vec<CountRow>> {
     let (before, words, after) = condition_any(conn, &ANALYSIS_TEXTS, f.query.alternatives());
     let condition = where_sql(f, round, before, after);
-    let mut from = String::from(
-        "analysis_texts JOIN submissions ON submissions.id = analysis_texts.submission_id",
-    );
-    if value.starts_with("tt.") {
+    let mut from = String::from("analysis_texts");
+    if values.iter().any(|v| v.starts_with("tt.")) {
         from.push_str(
             " JOIN text_tags tt ON tt.text_kind = analysis_texts.text_kind \
              AND tt.text_id = analysis_texts.text_id AND tt.removed_at IS NULL",
         );
     }
+    let selected: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| match values.get(i) {
+            Some(v) => format!("CAST({v} AS TEXT) AS {name}"),
+            None => format!("CAST(NULL AS TEXT) AS {name}"),
+        })
+        .collect();
     let statement = format!(
-        "SELECT CAST({value} AS TEXT) AS value, COUNT(*) AS n FROM {from} WHERE {condition} GROUP BY {value}"
+        "SELECT {}, COUNT(*) AS n FROM {from} WHERE {condition} GROUP BY {}",
+        selected.join(", "),
+        values.join(", ")
     );
-    let rows: Vec<FacetRow> = crate::per_backend!(conn, |c| {
+    crate::per_backend!(conn, |c| {
         let mut q = diesel::sql_query(statement).into_boxed();
         if !f.query.is_empty() {
             q = q.bind::<Text, _>(words);
         }
         q.load(c)
-    })?;
-    Ok(rows.into_iter().map(|r| (r.value, r.n)).collect())
+    })
 }
 
 #[derive(QueryableByName)]
-struct FacetRow {
+struct CountRow {
     #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
-    value: Option<String>,
+    a: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    b: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    c: Option<String>,
     #[diesel(sql_type = BigInt)]
     n: i64,
 }
@@ -407,10 +436,7 @@ struct FacetRow {
 /// the codes of closed lists and two-letter country codes; the words are
 /// bound, as the one `?`/`$1` at `before … after`.
 fn where_sql(f: &Filters, round: RoundId, before: &str, after: &str) -> String {
-    let mut parts = vec![
-        format!("analysis_texts.round_id = {}", round.0),
-        format!("submissions.status = '{}'", Status::Submitted.as_str()),
-    ];
+    let mut parts = vec![format!("analysis_texts.round_id = {}", round.0)];
     let list = |items: Vec<String>| {
         if items.is_empty() {
             "NULL".to_string()
@@ -439,7 +465,7 @@ fn where_sql(f: &Filters, round: RoundId, before: &str, after: &str) -> String {
     }
     if let Some(group) = f.group {
         parts.push(format!(
-            "submissions.stakeholder_group = '{}'",
+            "analysis_texts.stakeholder_group = '{}'",
             group.as_str()
         ));
     }
@@ -449,22 +475,27 @@ fn where_sql(f: &Filters, round: RoundId, before: &str, after: &str) -> String {
             .filter(|c| c.len() == 2 && c.chars().all(|x| x.is_ascii_uppercase()))
             .map(|c| format!("'{c}'"))
             .collect();
-        parts.push(format!("submissions.country IN ({})", list(codes)));
+        parts.push(format!("analysis_texts.country IN ({})", list(codes)));
     }
     if let Some(stance) = f.stance {
         parts.push(format!("analysis_texts.stance = '{}'", stance.as_str()));
     }
     if let Some(disclosure) = f.disclosure {
         parts.push(format!(
-            "submissions.disclosure = '{}'",
+            "analysis_texts.disclosure = '{}'",
             disclosure.as_str()
         ));
     }
     if let Some(verified) = f.verified {
-        parts.push(format!("submissions.affiliation_verified = {verified}"));
+        parts.push(format!("analysis_texts.verified = {verified}"));
     }
     if let Some(tag) = f.tag {
         parts.push(format!("{TAGGED} AND t.tag_id = {})", tag.0));
+    }
+    match f.disposition {
+        Some(Some(d)) => parts.push(format!("{DISPOSED} AND d.disposition = '{}')", d.as_str())),
+        Some(None) => parts.push(format!("NOT {DISPOSED})")),
+        None => {}
     }
     match f.coded {
         Some(true) => parts.push(format!("{TAGGED})")),
@@ -493,14 +524,10 @@ pub fn all_matching(
 ) -> QueryResult<Vec<(String, i64)>> {
     let mut words = String::new();
     let m = matching_in(conn, f, round, &mut words);
-    crate::per_backend!(conn, |c| filtered!(
-        m,
-        c,
-        analysis_texts::table.inner_join(submissions::table)
-    )
-    .order(analysis_texts::id.asc())
-    .select((analysis_texts::text_kind, analysis_texts::text_id))
-    .load(c))
+    crate::per_backend!(conn, |c| filtered!(m, c, analysis_texts::table)
+        .order(analysis_texts::id.asc())
+        .select((analysis_texts::text_kind, analysis_texts::text_id))
+        .load(c))
 }
 
 /// Tags every text matching `f` that does not carry `tag` yet, in one
@@ -519,7 +546,7 @@ pub fn tag_matching(
     let m = matching_in(conn, f, round, &mut words);
     let batch = batch.to_string();
     crate::per_backend!(conn, |c| {
-        let rows = filtered!(m, c, analysis_texts::table.inner_join(submissions::table))
+        let rows = filtered!(m, c, analysis_texts::table)
             .filter(
                 sql::<Bool>("NOT ")
                     .sql(TAGGED)
@@ -561,17 +588,13 @@ pub fn unassigned_uncoded(
     f.coded = Some(false);
     let mut words = String::new();
     let m = matching_in(conn, &f, round, &mut words);
-    crate::per_backend!(conn, |c| filtered!(
-        m,
-        c,
-        analysis_texts::table.inner_join(submissions::table)
-    )
-    .filter(diesel::dsl::not(diesel::dsl::exists(
-        text_assignments::table
-            .filter(text_assignments::text_kind.eq(analysis_texts::text_kind))
-            .filter(text_assignments::text_id.eq(analysis_texts::text_id)),
-    )))
-    .order(analysis_texts::id.asc())
-    .select((analysis_texts::text_kind, analysis_texts::text_id))
-    .load(c))
+    crate::per_backend!(conn, |c| filtered!(m, c, analysis_texts::table)
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            text_assignments::table
+                .filter(text_assignments::text_kind.eq(analysis_texts::text_kind))
+                .filter(text_assignments::text_id.eq(analysis_texts::text_id)),
+        )))
+        .order(analysis_texts::id.asc())
+        .select((analysis_texts::text_kind, analysis_texts::text_id))
+        .load(c))
 }

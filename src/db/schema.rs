@@ -436,6 +436,10 @@ diesel::table! {
         provision_id -> Nullable<BigInt>,
         stance -> Nullable<Text>,
         document -> Text,
+        stakeholder_group -> Text,
+        country -> Text,
+        disclosure -> Text,
+        verified -> Bool,
     }
 }
 

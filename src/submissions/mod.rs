@@ -365,6 +365,7 @@ pub fn save(
     let stored_positions = if save_pending {
         input.positions.clone()
     } else if action == RevisionAction::Withdraw {
+        crate::analysis::index::remove_submission(conn, id)?;
         load(conn, round.id, user.id)?
             .map(|s| s.input.positions)
             .unwrap_or_default()

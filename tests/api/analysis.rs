@@ -223,6 +223,14 @@ both_backends! {
         assert_eq!(search(&admin, "verified=no").await.len(), 2);
         assert_eq!(search(&admin, "coded=no").await.len(), 3);
         assert_eq!(search(&admin, "coded=yes").await.len(), 0);
+        let id = position_id(&app, "Platform regulations harm small creators.").await;
+        let path = format!("/admin/consultations/{SLUG}/rounds/1/texts/position/{id}/disposition");
+        let res = admin.submit(&path, &path, &[("disposition", "not_accepted"), ("reason", "")]).await;
+        assert_eq!(res.status(), 303);
+        let found = search(&admin, "disposition=not_accepted").await;
+        assert!(found.len() == 1 && found[0].contains("small creators"), "{found:?}");
+        assert_eq!(search(&admin, "disposition=accepted").await.len(), 0);
+        assert_eq!(search(&admin, "disposition=none").await.len(), 2);
         let (_, page) = admin.get_text(ANALYSIS).await;
         assert!(page.contains("Civil society (1)") && page.contains("Government (1)") && page.contains("Academia and research (1)"), "group facet: {page}");
         let (_, page) = admin.get_text(&format!("{ANALYSIS}?q=creators")).await;
@@ -230,6 +238,21 @@ both_backends! {
         assert!(page.contains("Oppose (1)") && !page.contains("Support (1)"), "stance facet");
         let (_, all) = admin.get_text(ANALYSIS).await;
         assert!(all.contains("3 texts found"));
+    }
+
+    async fn a_withdrawn_submission_leaves_the_search_and_comes_back_when_submitted_again(app) {
+        let b = app.participant("w@example.org", "academia", "FR", false).await;
+        let fields = [("comment[art-1]", "Withdrawable thoughts on quotas."), ("disclosure", "anonymous")];
+        answer(&b, &fields).await;
+        let admin = app.admin().await;
+        assert_eq!(search(&admin, "q=quotas").await.len(), 1);
+        let res = b.submit("/consultations/additional-protocol/rounds/1", "/consultations/additional-protocol/rounds/1/submission", &[("action", "withdraw")]).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(search(&admin, "q=quotas").await.len(), 0, "withdrawn texts are not analysed");
+        let (_, page) = admin.get_text(ANALYSIS).await;
+        assert!(page.contains("0 texts found"));
+        answer(&b, &fields).await;
+        assert_eq!(search(&admin, "q=quotas").await.len(), 1);
     }
 
     async fn highlighting_escapes_a_text_before_marking_its_words(app) {

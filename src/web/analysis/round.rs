@@ -5,7 +5,7 @@ use super::{Workspace, round_of};
 use crate::accounts::countries;
 use crate::analysis::search::{self, Filters, Hit};
 use crate::analysis::words::{Query, highlight};
-use crate::analysis::{TextKind, TextRef, analysts, assignments, tags};
+use crate::analysis::{Disposition, TextKind, TextRef, analysts, assignments, tags};
 use crate::codes::StakeholderGroup;
 use crate::consultations::Slug;
 use crate::db::{ProvisionId, TagId, UserId};
@@ -52,6 +52,9 @@ pub struct SearchForm {
     analyst: String,
     #[serde(default)]
     coded: String,
+    /// A disposition's code, or `none`.
+    #[serde(default)]
+    disposition: String,
 }
 
 fn yes_no(v: &str) -> Option<bool> {
@@ -82,6 +85,7 @@ impl SearchForm {
             tag: get("tag"),
             analyst: get("analyst"),
             coded: get("coded"),
+            disposition: get("disposition"),
         }
     }
 
@@ -130,6 +134,10 @@ impl SearchForm {
             tag: self.tag.parse().ok(),
             analyst: self.analyst.parse().ok(),
             coded: yes_no(&self.coded),
+            disposition: match self.disposition.as_str() {
+                "none" => Some(None),
+                code => Disposition::parse(code).map(Some),
+            },
             only: None,
         }
     }
@@ -156,6 +164,7 @@ impl SearchForm {
             ("tag", &self.tag),
             ("analyst", &self.analyst),
             ("coded", &self.coded),
+            ("disposition", &self.disposition),
         ]
         .into_iter()
         .filter(|(_, v)| !v.trim().is_empty())
@@ -228,6 +237,7 @@ struct RoundPage {
     tags: Vec<Choice>,
     analysts: Vec<Choice>,
     coded: Vec<Choice>,
+    dispositions: Vec<Choice>,
     facet_groups: Vec<Facet>,
     facet_stances: Vec<Facet>,
     facet_tags: Vec<Facet>,
@@ -489,6 +499,14 @@ fn render(
                 ("yes".into(), t("analysis-coded")),
                 ("no".into(), t("analysis-uncoded")),
             ],
+        ),
+        dispositions: choices(
+            &form.disposition,
+            std::iter::once(("none".into(), t("analysis-disposition-none"))).chain(
+                Disposition::ALL
+                    .iter()
+                    .map(|d| (d.as_str().into(), t(d.label_key()))),
+            ),
         ),
         facet_groups: loaded
             .facets

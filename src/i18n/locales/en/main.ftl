@@ -727,6 +727,8 @@ analysis-no = No
 analysis-tag = Tag
 analysis-analyst = Assigned to
 analysis-coded-filter = Coded or not
+analysis-disposition-filter = Disposition
+analysis-disposition-none = No disposition yet
 analysis-division = Division
 analysis-results = { $total ->
     [one] 1 text found

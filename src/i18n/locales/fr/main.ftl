@@ -727,6 +727,8 @@ analysis-no = Non
 analysis-tag = Étiquette
 analysis-analyst = Attribué à
 analysis-coded-filter = Codé ou non
+analysis-disposition-filter = Suite donnée
+analysis-disposition-none = Pas encore de suite donnée
 analysis-division = Division
 analysis-results = { $total ->
     [one] 1 texte trouvé
