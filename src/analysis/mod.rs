@@ -6,6 +6,7 @@
 pub mod access;
 pub mod analysts;
 pub mod assignments;
+pub mod campaigns;
 pub mod dispositions;
 #[cfg(feature = "bench")]
 pub mod fixtures;

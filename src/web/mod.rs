@@ -242,6 +242,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(analysis::queue),
         )
         .route(
+            "/organize/{slug}/rounds/{n}/analysis/campaigns",
+            web::get().to(analysis::campaigns),
+        )
+        .route(
             "/organize/{slug}/rounds/{n}/analysis/batches/{batch}",
             web::get().to(analysis::batch),
         )

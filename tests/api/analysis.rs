@@ -255,6 +255,35 @@ both_backends! {
         assert_eq!(search(&admin, "q=quotas").await.len(), 1);
     }
 
+    async fn a_campaign_is_listed_once_and_its_copies_are_tagged_together(app) {
+        let letter = "We the undersigned ask that streaming services fund local music in every member state.";
+        for (email, group) in [("c1@example.org", "civil_society"), ("c2@example.org", "civil_society"), ("c3@example.org", "individual")] {
+            submits(&app, email, group, "FR", false, &[("comment[art-1]", letter), ("disclosure", "anonymous")]).await;
+        }
+        submits(&app, "own@example.org", "academia", "FR", false, &[("comment[art-1]", "A text of our own about local music funding."), ("disclosure", "anonymous")]).await;
+        let admin = app.admin().await;
+        let (_, page) = admin.get_text(&format!("{ANALYSIS}?provision=p%3Aart-1")).await;
+        let link = format!("{ANALYSIS}/campaigns?provision&#x3D;p%3Aart-1");
+        assert!(page.contains(&link), "a chosen provision links to its campaigns");
+        let (status, list) = admin.get_text(&format!("{ANALYSIS}/campaigns?provision=p%3Aart-1")).await;
+        assert_eq!(status, 200);
+        assert_eq!(list.matches("Sent 3 times").count(), 1, "{list}");
+        assert!(list.contains("Civil society (2), Individual (1)") && !list.contains("A text of our own"));
+        let first = position_id(&app, letter).await;
+        let copies = search(&admin, &format!("campaign={first}")).await;
+        assert_eq!(copies.len(), 3, "{copies:?}");
+        assert!(copies.iter().all(|c| c.contains("We the undersigned")));
+
+        assert_eq!(admin.submit(WORKSPACE, &format!("{WORKSPACE}/tags"), &[("label", "Music quotas")]).await.status(), 303);
+        let tag: i64 = app.db.query(|c| polyphony::db::schema::analysis_tags::table.select(polyphony::db::schema::analysis_tags::id).first(c)).await.unwrap();
+        let page = format!("{ANALYSIS}?campaign={first}");
+        let res = admin.submit(&page, &format!("{ANALYSIS}/tag"), &[("campaign", &first.to_string()), ("apply_tag", &tag.to_string()), ("scope", "all")]).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(search(&admin, &format!("tag={tag}")).await.len(), 3, "every copy and nothing else");
+        assert_eq!(search(&admin, "campaign=999999").await.len(), 0, "a text in no campaign names none");
+        assert_eq!(admin.get(&format!("{ANALYSIS}/campaigns?provision=p%3Anone")).await.status(), 404);
+    }
+
     async fn highlighting_escapes_a_text_before_marking_its_words(app) {
         submits(&app, "x@example.org", "academia", "FR", false, &[
             ("comment[art-1]", "<script>alert(1)</script> platforms & <b>more</b>"),

@@ -270,6 +270,11 @@ const ROUTES: &[Route] = &[
         Analysis,
     ),
     get(
+        "/organize/{slug}/rounds/{n}/analysis/campaigns",
+        "/organize/additional-protocol/rounds/1/analysis/campaigns?provision=art-1",
+        Analysis,
+    ),
+    get(
         "/organize/{slug}/rounds/{n}/analysis/queue",
         "/organize/additional-protocol/rounds/1/analysis/queue",
         Analysis,

@@ -3,10 +3,12 @@
 //! not exist. Analysts read and code; only organizers change the codebook
 //! and split the work.
 
+mod campaigns;
 mod codebook;
 mod round;
 mod text;
 
+pub use campaigns::campaigns;
 pub use codebook::{delete_tag, mine, save_tag, workspace};
 pub use round::{assign, round, tag, undo_batch};
 pub use text::{batch, queue, save_text, text, undo_tagging};

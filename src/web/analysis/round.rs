@@ -5,10 +5,10 @@ use super::{Workspace, round_of};
 use crate::accounts::countries;
 use crate::analysis::search::{self, Filters, Hit};
 use crate::analysis::words::{Query, highlight};
-use crate::analysis::{Disposition, TextKind, TextRef, analysts, assignments, tags};
+use crate::analysis::{Disposition, TextKind, TextRef, analysts, assignments, campaigns, tags};
 use crate::codes::StakeholderGroup;
 use crate::consultations::Slug;
-use crate::db::{ProvisionId, TagId, UserId};
+use crate::db::{DbConnection, ProvisionId, RoundId, TagId, UserId};
 use crate::drafts::Provision;
 use crate::rounds::{Round, RoundNumber};
 use crate::submissions::{Disclosure, Stance};
@@ -16,6 +16,7 @@ use crate::web::errors::AppError;
 use crate::web::page::{Choice, Ctx, choices, see_other};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
+use diesel::QueryResult;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -55,6 +56,9 @@ pub struct SearchForm {
     /// A disposition's code, or `none`.
     #[serde(default)]
     disposition: String,
+    /// A position of a campaign: the search is that campaign's copies.
+    #[serde(default)]
+    campaign: String,
 }
 
 fn yes_no(v: &str) -> Option<bool> {
@@ -86,7 +90,27 @@ impl SearchForm {
             analyst: get("analyst"),
             coded: get("coded"),
             disposition: get("disposition"),
+            campaign: get("campaign"),
         }
+    }
+
+    /// The filters, with a campaign's copies found anew: a campaign is
+    /// detected, never stored, so one text of it names it.
+    fn filters_in(
+        &self,
+        conn: &mut DbConnection,
+        round: RoundId,
+        provisions: &[Provision],
+    ) -> QueryResult<Filters> {
+        let mut filters = self.filters(provisions);
+        if !self.campaign.trim().is_empty() {
+            let members = match self.campaign.trim().parse::<i64>() {
+                Ok(member) => campaigns::members_of(conn, round, member)?,
+                Err(_) => vec![],
+            };
+            filters.only = Some((TextKind::Position, members));
+        }
+        Ok(filters)
     }
 
     /// A provision (`p:art-1`), a division (`d:part-2`, every provision in
@@ -165,6 +189,7 @@ impl SearchForm {
             ("analyst", &self.analyst),
             ("coded", &self.coded),
             ("disposition", &self.disposition),
+            ("campaign", &self.campaign),
         ]
         .into_iter()
         .filter(|(_, v)| !v.trim().is_empty())
@@ -178,9 +203,19 @@ impl SearchForm {
             "group" => f.group = value.into(),
             "stance" => f.stance = value.into(),
             "tag" => f.tag = value.into(),
+            "campaign" => f.campaign = value.into(),
             _ => f.provision = value.into(),
         }
         f.encoded()
+    }
+
+    /// The chosen provision alone, as a query string.
+    fn only_provision(&self) -> String {
+        SearchForm {
+            provision: self.provision.clone(),
+            ..SearchForm::default()
+        }
+        .encoded()
     }
 }
 
@@ -244,6 +279,10 @@ struct RoundPage {
     total: i64,
     results: Vec<ResultView>,
     hidden: Vec<HiddenField>,
+    /// The campaign whose copies are shown, kept by the search form.
+    campaign: String,
+    campaigns_link: Option<String>,
+    without_campaign: String,
     page: i64,
     pages: i64,
     previous: Option<String>,
@@ -345,7 +384,7 @@ pub async fn round(
         .db
         .query(move |c| {
             let provisions = crate::reports::provisions_of(c, &r)?;
-            let filters = form_for_db.filters(&provisions);
+            let filters = form_for_db.filters_in(c, r.id, &provisions)?;
             let found = search::search(c, r.id, &filters, (page - 1) * PER_PAGE, PER_PAGE)?;
             let facets = search::facets(c, r.id, &filters)?;
             Ok(Loaded {
@@ -570,6 +609,12 @@ fn render(
                 value: value.clone(),
             })
             .collect(),
+        campaign: form.campaign.clone(),
+        campaigns_link: form
+            .provision
+            .starts_with("p:")
+            .then(|| format!("{base}/campaigns?{}", form.only_provision())),
+        without_campaign: format!("{base}?{}", form.with("campaign", "")),
         page,
         pages,
         previous: (page > 1).then(|| link(page - 1)),
@@ -639,15 +684,8 @@ pub async fn tag(
             }
             if all {
                 let provisions = crate::reports::provisions_of(c, &r)?;
-                Ok(tags::tag_search(
-                    c,
-                    r.id,
-                    &form.filters(&provisions),
-                    tag,
-                    &b,
-                    by,
-                    now,
-                )?)
+                let filters = form.filters_in(c, r.id, &provisions)?;
+                Ok(tags::tag_search(c, r.id, &filters, tag, &b, by, now)?)
             } else {
                 Ok(tags::tag_texts(c, r.id, &texts, tag, &b, by, now)?)
             }
@@ -721,11 +759,12 @@ pub async fn assign(
                 return Ok(None);
             }
             let provisions = crate::reports::provisions_of(c, &r)?;
+            let filters = form.filters_in(c, r.id, &provisions)?;
             Ok(Some(assignments::split(
                 c,
                 consultation,
                 r.id,
-                &form.filters(&provisions),
+                &filters,
                 &chosen,
                 by,
                 now,

@@ -729,6 +729,12 @@ analysis-analyst = Assigned to
 analysis-coded-filter = Coded or not
 analysis-disposition-filter = Disposition
 analysis-disposition-none = No disposition yet
+analysis-campaigns-link = Campaigns among this provision’s comments
+analysis-campaigns-hint = Comments that are identical or nearly so (80 % of their word sequences shared), found anew each time this page is opened. Open a campaign to read its copies and tag them all at once.
+analysis-campaigns-none = No campaign among this provision’s comments.
+analysis-campaign-open = Show and tag the { $count } copies
+analysis-campaign-active = These are the copies of one campaign.
+analysis-campaign-clear = Show every text
 analysis-division = Division
 analysis-results = { $total ->
     [one] 1 text found

@@ -729,6 +729,12 @@ analysis-analyst = Attribué à
 analysis-coded-filter = Codé ou non
 analysis-disposition-filter = Suite donnée
 analysis-disposition-none = Pas encore de suite donnée
+analysis-campaigns-link = Campagnes parmi les commentaires de cette disposition
+analysis-campaigns-hint = Commentaires identiques ou presque (80 % de leurs suites de mots en commun), recherchés à chaque ouverture de cette page. Ouvrez une campagne pour en lire les copies et les étiqueter toutes à la fois.
+analysis-campaigns-none = Aucune campagne parmi les commentaires de cette disposition.
+analysis-campaign-open = Afficher et étiqueter les { $count } copies
+analysis-campaign-active = Voici les copies d’une campagne.
+analysis-campaign-clear = Afficher tous les textes
 analysis-division = Division
 analysis-results = { $total ->
     [one] 1 texte trouvé

@@ -1,0 +1,64 @@
+//! The campaigns among one provision's comments, as the report detects them
+//! (`reports::campaigns`), for the workspace: there a campaign is a set of
+//! texts to read once and tag once for every copy. Every submitted comment
+//! counts, hidden ones too: a hidden copy is still a copy to code.
+
+use crate::codes::StakeholderGroup;
+use crate::db::schema::{positions, submissions};
+use crate::db::{DbConnection, ProvisionId, RoundId};
+use crate::reports::campaigns::{self, Campaign, CommentRef};
+use crate::reports::{CAMPAIGN_MIN_SIZE, CAMPAIGN_THRESHOLD};
+use crate::submissions::Status;
+use diesel::prelude::*;
+
+/// The provision's campaigns, largest first; each one's members are
+/// position ids, ascending, and the first names the campaign.
+pub fn of_provision(
+    conn: &mut DbConnection,
+    round: RoundId,
+    provision: ProvisionId,
+) -> QueryResult<Vec<Campaign>> {
+    let rows: Vec<(crate::db::PositionId, String, String)> = positions::table
+        .inner_join(submissions::table)
+        .filter(submissions::round_id.eq(round))
+        .filter(submissions::status.eq(Status::Submitted.as_str()))
+        .filter(positions::provision_id.eq(provision))
+        .filter(positions::comment.ne(""))
+        .select((
+            positions::id,
+            positions::comment,
+            submissions::stakeholder_group,
+        ))
+        .load(conn)?;
+    let refs: Vec<CommentRef> = rows
+        .into_iter()
+        .map(|(id, text, group)| CommentRef {
+            id: id.0,
+            text,
+            group: StakeholderGroup::parse(&group).unwrap_or(StakeholderGroup::Individual),
+        })
+        .collect();
+    let mut found = campaigns::detect(&refs, CAMPAIGN_THRESHOLD, CAMPAIGN_MIN_SIZE);
+    found.sort_by(|a, b| b.count.cmp(&a.count).then(a.members.cmp(&b.members)));
+    Ok(found)
+}
+
+/// The members of the campaign that the position `member` of `round`
+/// belongs to; none when it is in no campaign (any more).
+pub fn members_of(conn: &mut DbConnection, round: RoundId, member: i64) -> QueryResult<Vec<i64>> {
+    let provision: Option<ProvisionId> = positions::table
+        .inner_join(submissions::table)
+        .filter(positions::id.eq(crate::db::PositionId(member)))
+        .filter(submissions::round_id.eq(round))
+        .select(positions::provision_id)
+        .first(conn)
+        .optional()?;
+    let Some(provision) = provision else {
+        return Ok(vec![]);
+    };
+    Ok(of_provision(conn, round, provision)?
+        .into_iter()
+        .find(|c| c.members.contains(&member))
+        .map(|c| c.members)
+        .unwrap_or_default())
+}
