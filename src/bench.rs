@@ -134,6 +134,11 @@ pub fn run(settings: &Settings, command: Command) -> anyhow::Result<()> {
             db.migrate()?;
             let rate = direct_submits(&db, &target.consultation, target.round, count, threads)?;
             println!("direct_submits_per_s {rate:.0}");
+            let index_ms = reindex_ms(&mut *db.get()?, &target.consultation, target.round)?;
+            println!(
+                "analysis_index_ms_per_submit {index_ms:.3} share_of_submit_pct {:.1}",
+                index_ms * rate / 10.0
+            );
         }
         Command::BenchAnalysis { target } => {
             bench_analysis(&mut *db.get()?, &target.consultation, target.round)?;
@@ -352,6 +357,28 @@ pub fn direct_submits(
         Ok(())
     })?;
     Ok(count as f64 / started.elapsed().as_secs_f64())
+}
+
+/// What indexing a submission's texts for the analysis search adds to each
+/// submit's transaction: the round's submissions re-indexed in one
+/// transaction, in milliseconds per submission.
+fn reindex_ms(conn: &mut DbConnection, slug: &str, number: i32) -> anyhow::Result<f64> {
+    use crate::db::schema::submissions;
+    let c = consultations::find_by_slug(conn, slug)?;
+    let (round, _) = rounds::find(conn, c.id, number)?;
+    let ids: Vec<crate::db::SubmissionId> = submissions::table
+        .filter(submissions::round_id.eq(round.id))
+        .filter(submissions::status.eq("submitted"))
+        .select(submissions::id)
+        .load(conn)?;
+    let started = std::time::Instant::now();
+    crate::db::write_transaction(conn, |c| {
+        for id in &ids {
+            crate::analysis::index::index_submission(c, round.id, *id)?;
+        }
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    Ok(started.elapsed().as_secs_f64() * 1000.0 / ids.len().max(1) as f64)
 }
 
 /// Times `reports::aggregate` on round `number` (after one warm-up run);

@@ -106,9 +106,12 @@ impl Query {
 
 /// `text` escaped for HTML, at most `limit` characters of it (with "…" when
 /// cut), the words that match `query` in `<mark>`. Escaping comes first, per
-/// piece, so nothing a participant wrote can become markup.
+/// piece, so nothing a participant wrote can become markup. The result stays
+/// under `limit` × 4 bytes, however much escaping and marking lengthen it, so
+/// that a list of texts full of markup keeps to the page budget.
 pub fn highlight(text: &str, query: &Query, limit: usize) -> (String, bool) {
-    let cut = text.chars().count() > limit;
+    let budget = limit.saturating_mul(4);
+    let mut cut = text.chars().count() > limit;
     let shown: String = if cut {
         text.chars().take(limit).collect()
     } else {
@@ -129,6 +132,10 @@ pub fn highlight(text: &str, query: &Query, limit: usize) -> (String, bool) {
             let (english, french) = stems(piece);
             wanted.contains(english.as_str()) || french.is_some_and(|f| wanted.contains(f.as_str()))
         };
+        if out.len() + escaped.len() + if matches { 13 } else { 0 } > budget {
+            cut = true;
+            break;
+        }
         if matches {
             out.push_str("<mark>");
             out.push_str(&escaped);
@@ -154,6 +161,24 @@ mod tests {
             .alternatives()
             .iter()
             .all(|alts| alts.iter().any(|a| doc.contains(a)))
+    }
+
+    #[test]
+    fn markup_that_escaping_lengthens_is_cut_to_the_byte_budget() {
+        let text = "<b>plateformes</b> ".repeat(40);
+        let (shown, cut) = highlight(&text, &Query::parse("plateforme"), 100);
+        assert!(
+            cut && shown.len() <= 100 * 4 + '…'.len_utf8(),
+            "{}",
+            shown.len()
+        );
+        assert!(
+            shown.starts_with("&lt;b&gt;<mark>plateformes</mark>&lt;/b&gt;")
+                && shown.ends_with('…'),
+            "{shown}"
+        );
+        let (short, cut) = highlight("Short & sweet.", &Query::default(), 100);
+        assert_eq!((short.as_str(), cut), ("Short &amp; sweet.", false));
     }
 
     #[test]

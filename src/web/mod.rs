@@ -246,6 +246,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(analysis::campaigns),
         )
         .route(
+            "/organize/{slug}/rounds/{n}/analysis/progress",
+            web::get().to(analysis::progress),
+        )
+        .route(
             "/organize/{slug}/rounds/{n}/analysis/batches/{batch}",
             web::get().to(analysis::batch),
         )

@@ -275,6 +275,11 @@ const ROUTES: &[Route] = &[
         Analysis,
     ),
     get(
+        "/organize/{slug}/rounds/{n}/analysis/progress",
+        "/organize/additional-protocol/rounds/1/analysis/progress",
+        Analysis,
+    ),
+    get(
         "/organize/{slug}/rounds/{n}/analysis/queue",
         "/organize/additional-protocol/rounds/1/analysis/queue",
         Analysis,

@@ -5,11 +5,13 @@
 
 mod campaigns;
 mod codebook;
+mod progress;
 mod round;
 mod text;
 
 pub use campaigns::campaigns;
 pub use codebook::{delete_tag, mine, save_tag, workspace};
+pub use progress::progress;
 pub use round::{assign, round, tag, undo_batch};
 pub use text::{batch, queue, save_text, text, undo_tagging};
 

@@ -1,4 +1,4 @@
-//! A round's workspace: progress per provision, the search with its filters
+//! A round's workspace: the search with its filters
 //! and facets, tagging from the results, and splitting texts among analysts.
 
 use super::{Workspace, round_of};
@@ -227,13 +227,6 @@ struct Facet {
 }
 
 #[derive(Serialize)]
-struct Progress {
-    label: String,
-    coded: i64,
-    total: i64,
-}
-
-#[derive(Serialize)]
 pub(super) struct ResultView {
     pub(super) key: String,
     pub(super) href: String,
@@ -261,7 +254,6 @@ struct RoundPage {
     number: i32,
     base: String,
     organizer: bool,
-    progress: Vec<Progress>,
     q: String,
     provisions: Vec<Choice>,
     groups: Vec<Choice>,
@@ -357,7 +349,6 @@ struct Loaded {
     analysts: Vec<(UserId, String, String)>,
     found: search::Found,
     facets: search::Facets,
-    progress: HashMap<Option<ProvisionId>, (i64, i64)>,
     queue: i64,
 }
 
@@ -390,7 +381,6 @@ pub async fn round(
             Ok(Loaded {
                 codebook: tags::codebook(c, consultation)?,
                 analysts: analysts::of(c, consultation)?,
-                progress: search::progress(c, r.id)?,
                 queue: assignments::queue_size(c, r.id, user)?.0,
                 provisions,
                 found,
@@ -450,28 +440,6 @@ fn render(
         ));
     }
     provision_choices.push((GENERAL.into(), t("report-general-comments")));
-    let mut progress: Vec<Progress> = loaded
-        .provisions
-        .iter()
-        .map(|p| {
-            let (total, coded) = loaded
-                .progress
-                .get(&Some(p.id))
-                .copied()
-                .unwrap_or_default();
-            Progress {
-                label: format!("{} {}", p.label, p.heading),
-                coded,
-                total,
-            }
-        })
-        .collect();
-    let (total, coded) = loaded.progress.get(&None).copied().unwrap_or_default();
-    progress.push(Progress {
-        label: t("report-general-comments"),
-        coded,
-        total,
-    });
     let region_codes = ["africa", "americas", "asia", "europe", "oceania"];
     let view = RoundPage {
         csrf: ctx.csrf(),
@@ -479,7 +447,6 @@ fn render(
         title: w.consultation.title.clone(),
         number: round.number,
         organizer: w.organizer().is_ok(),
-        progress,
         q: form.q.clone(),
         provisions: choices(&form.provision, provision_choices),
         groups: choices(

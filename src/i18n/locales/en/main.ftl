@@ -714,6 +714,7 @@ analysis-queue-count = { $undone } texts to code, { $done } done.
 analysis-queue-empty = Nothing left in your queue.
 analysis-next-text = Next text
 analysis-progress = Progress by provision
+analysis-progress-total = { $coded } of { $total } texts coded.
 analysis-coded = Coded
 analysis-uncoded = Not coded
 analysis-total = Texts

@@ -714,6 +714,7 @@ analysis-queue-count = { $undone } textes à coder, { $done } faits.
 analysis-queue-empty = Il ne reste rien dans votre file.
 analysis-next-text = Texte suivant
 analysis-progress = Avancement par disposition
+analysis-progress-total = { $coded } textes codés sur { $total }.
 analysis-coded = Codés
 analysis-uncoded = Non codés
 analysis-total = Textes
