@@ -289,6 +289,8 @@ pub enum ActionRefused {
     StillOpen,
     #[error("the new closing time is not later than now and the opening")]
     BadClosingTime,
+    #[error("the report is not published")]
+    NotPublished,
 }
 
 impl ActionRefused {
@@ -299,6 +301,7 @@ impl ActionRefused {
             Self::AlreadyPublished => "action-refused-published",
             Self::StillOpen => "action-refused-still-open",
             Self::BadClosingTime => "action-refused-closing-time",
+            Self::NotPublished => "action-refused-not-published",
         }
     }
 }
