@@ -1,3 +1,8 @@
+DELETE FROM outbox WHERE kind IN ('answers_open', 'formal_objection');
+ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
+ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN (
+        'verify_email', 'password_reset', 'account_exists', 'password_changed',
+        'round_opened', 'round_reminder', 'round_extended', 'report_published', 'receipt'));
 DELETE FROM audit_log WHERE action = 'round.answers';
 ALTER TABLE audit_log DROP CONSTRAINT audit_log_action_check;
 ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check CHECK (action IN (

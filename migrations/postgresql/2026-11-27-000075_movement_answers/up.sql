@@ -33,3 +33,9 @@ ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check CHECK (action IN (
     'response.update', 'moderation.hide', 'rule.create', 'rule.delete', 'analyst.add', 'analyst.remove', 'tag.create', 'tag.update', 'tag.delete', 'analysis.assign',
     'disposition.propose', 'disposition.confirm',
     'round.answers'));
+
+ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;
+ALTER TABLE outbox ADD CONSTRAINT outbox_kind_check CHECK (kind IN (
+        'verify_email', 'password_reset', 'account_exists', 'password_changed',
+        'round_opened', 'round_reminder', 'round_extended', 'report_published', 'receipt',
+        'answers_open', 'formal_objection'));

@@ -26,3 +26,30 @@ ALTER TABLE rounds DROP COLUMN answers_notice_at;
 ALTER TABLE rounds DROP COLUMN answers_close_at;
 ALTER TABLE report_jobs DROP COLUMN movement_csv;
 ALTER TABLE reports DROP COLUMN movement_csv;
+
+CREATE TABLE outbox_old (
+    id INTEGER PRIMARY KEY,
+    -- One message per (round, kind, recipient) and the like, even with several
+    -- instances or restarts.
+    dedup_key TEXT UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN (
+        'verify_email', 'password_reset', 'account_exists', 'password_changed',
+        'round_opened', 'round_reminder', 'round_extended', 'report_published', 'receipt')),
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body_text TEXT NOT NULL,
+    body_html TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TIMESTAMP NOT NULL,
+    locked_until TIMESTAMP,
+    last_error TEXT,
+    created_at TIMESTAMP NOT NULL,
+    sent_at TIMESTAMP
+);
+INSERT INTO outbox_old (id, dedup_key, kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, locked_until, last_error, created_at, sent_at)
+    SELECT id, dedup_key, kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, locked_until, last_error, created_at, sent_at
+    FROM outbox WHERE kind NOT IN ('answers_open', 'formal_objection');
+DROP TABLE outbox;
+ALTER TABLE outbox_old RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);

@@ -49,3 +49,32 @@ INSERT INTO audit_log_new (id, actor_id, action, consultation_id, round_id, subj
 DROP TABLE audit_log;
 ALTER TABLE audit_log_new RENAME TO audit_log;
 CREATE INDEX audit_log_public ON audit_log (public, id);
+
+-- The outbox is rebuilt the same way, for the two new e-mails.
+CREATE TABLE outbox_new (
+    id INTEGER PRIMARY KEY,
+    -- One message per (round, kind, recipient) and the like, even with several
+    -- instances or restarts.
+    dedup_key TEXT UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN (
+        'verify_email', 'password_reset', 'account_exists', 'password_changed',
+        'round_opened', 'round_reminder', 'round_extended', 'report_published', 'receipt',
+        'answers_open', 'formal_objection')),
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body_text TEXT NOT NULL,
+    body_html TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TIMESTAMP NOT NULL,
+    locked_until TIMESTAMP,
+    last_error TEXT,
+    created_at TIMESTAMP NOT NULL,
+    sent_at TIMESTAMP
+);
+INSERT INTO outbox_new (id, dedup_key, kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, locked_until, last_error, created_at, sent_at)
+    SELECT id, dedup_key, kind, recipient, subject, body_text, body_html, status, attempts, next_attempt_at, locked_until, last_error, created_at, sent_at
+    FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
