@@ -57,8 +57,19 @@ async fn open_round(
     assert_eq!(res.status(), 303);
 }
 
-async fn close_and_publish(admin: &Browser, n: i32) {
+/// Closes round `n` and publishes it; where draft reports are computed in
+/// the background, once its job is done (what is published is then the
+/// stored result).
+async fn close_and_publish(app: &TestApp, admin: &Browser, n: i32) {
     assert_eq!(act(admin, n, "close", &[]).await.status(), 303);
+    let (status, _) = admin
+        .get_text(&format!("/admin/consultations/{SLUG}/rounds/{n}/report"))
+        .await;
+    assert_eq!(status, 200);
+    while polyphony::reports::jobs::work_once(&app.db, &app.clock)
+        .await
+        .unwrap()
+    {}
     assert_eq!(
         act(admin, n, "publish", &[("note", "")]).await.status(),
         303
@@ -190,7 +201,7 @@ async fn two_rounds(app: &TestApp, attribution_2: &str) {
         )
         .await;
     }
-    close_and_publish(&admin, 1).await;
+    close_and_publish(app, &admin, 1).await;
     open_round(app, &admin, V2, "2", attribution_2).await;
     link_rounds(app).await;
     let only_second = app
@@ -217,7 +228,7 @@ async fn two_rounds(app: &TestApp, attribution_2: &str) {
         )
         .await;
     }
-    close_and_publish(&admin, 2).await;
+    close_and_publish(app, &admin, 2).await;
 }
 
 async fn snapshot(app: &TestApp, n: i32) -> Snapshot {
@@ -422,7 +433,7 @@ async fn answered_round(app: &TestApp) -> (Browser, Vec<Browser>) {
         .await;
         people.push(b);
     }
-    close_and_publish(&admin, 1).await;
+    close_and_publish(app, &admin, 1).await;
     let page = format!("/admin/consultations/{SLUG}/rounds/1/report/provisions/art-1");
     let res = admin
         .submit(
@@ -504,6 +515,8 @@ both_backends! {
         assert_eq!(answer(&people[0], "not_satisfied", "Too vague.").await.status(), 303);
         let (_, page) = people[0].get_text(&format!("{}/answers", round_path(1))).await;
         assert!(page.contains("Too vague.") && page.contains("We kept it."));
+        let (_, mine) = people[0].get_text(&format!("{}/submission", round_path(1))).await;
+        assert!(mine.contains(&format!("{}/answers", round_path(1))), "the participant's page leads to the answers");
         let stranger = app.participant("x@example.org", "academia", "FR", false).await;
         let (status, page) = stranger.get_text(&format!("{}/answers", round_path(1))).await;
         assert_eq!(status, 200);
@@ -537,4 +550,33 @@ both_backends! {
         let mail = app.wait_for_mail(&organizers[0], "formal objection").await;
         assert!(mail.subject_and_body.contains("/admin/consultations/delphi/rounds/1/report/provisions/art-1"));
     }
+}
+
+/// Every round counts as large: its draft report is computed by a job, and
+/// publishing copies the stored result.
+async fn movement_survives_the_background_computation(backend: Backend) {
+    let Some(database) = TestDatabase::create(backend) else {
+        return;
+    };
+    let mut settings = test_settings(&database);
+    settings.reports.inline_below = 0;
+    settings.reports.worker = false;
+    let app = spawn_with(database, settings, backend).await;
+    two_rounds(&app, "open").await;
+    let (status, text) = app
+        .get_text(&format!("{}/report/movement.csv", round_path(2)))
+        .await;
+    assert_eq!(status, 200);
+    let csv = read_movement(&text);
+    assert_eq!(csv.participant_rows.len(), 4);
+    let s = snapshot(&app, 2).await;
+    let art1 = s.movement.unwrap();
+    assert_eq!(
+        art1.provision("art-1").unwrap().convergence,
+        Convergence::Converging
+    );
+}
+
+on_both_backends! {
+    movement_survives_the_background_computation_case => movement_survives_the_background_computation;
 }
