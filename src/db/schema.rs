@@ -154,6 +154,9 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         report_salt -> Text,
+        follows_round_id -> Nullable<BigInt>,
+        answers_close_at -> Nullable<Timestamp>,
+        answers_notice_at -> Nullable<Timestamp>,
     }
 }
 
@@ -217,6 +220,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    response_answers (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        position_id -> BigInt,
+        participant_id -> BigInt,
+        answer -> Text,
+        reason -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        objection_notice_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     reports (id) {
         id -> BigInt,
         round_id -> BigInt,
@@ -225,6 +242,7 @@ diesel::table! {
         snapshot -> Text,
         published_by -> Nullable<BigInt>,
         published_at -> Timestamp,
+        movement_csv -> Nullable<Text>,
     }
 }
 
@@ -383,6 +401,7 @@ diesel::table! {
         created_at -> Timestamp,
         started_at -> Nullable<Timestamp>,
         finished_at -> Nullable<Timestamp>,
+        movement_csv -> Nullable<Text>,
     }
 }
 
@@ -478,6 +497,7 @@ diesel::joinable!(text_tags -> rounds (round_id));
 diesel::joinable!(text_dispositions -> rounds (round_id));
 diesel::joinable!(text_assignments -> rounds (round_id));
 diesel::joinable!(analysis_texts -> submissions (submission_id));
+diesel::joinable!(response_answers -> positions (position_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -495,6 +515,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     positions,
     submission_revisions,
     provision_responses,
+    response_answers,
     reports,
     report_texts,
     report_csv_chunks,

@@ -27,6 +27,8 @@ crate::text_enum! {
         RoundExtended => "round_extended",
         ReportPublished => "report_published",
         Receipt => "receipt",
+        AnswersOpen => "answers_open",
+        FormalObjection => "formal_objection",
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::attribution::{AUTHOR_COLUMNS, Author, published_text};
 use super::campaigns::{self, Campaign, CommentRef};
-use super::figures::ProvisionFigures;
+use super::figures::{ConsensusLabel, ProvisionFigures};
 use super::live::{aggregate, region_of};
 use super::output::{CSV_COLUMNS, Output, spreadsheet_safe};
 use super::privacy::{Privacy, Source};
@@ -15,6 +15,7 @@ use super::{
     PublishedComment, ReportError, Snapshot,
 };
 use crate::analysis::{Disposition, dispositions};
+use crate::answers::{self, AnswerCount};
 use crate::clock::rfc3339;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::Consultation;
@@ -57,6 +58,14 @@ pub fn build(
     let responses = responses_of_round(conn, round.id)?;
     let attribution = round.attribution();
     let privacy = Privacy::load(conn, round)?;
+    let movement = match super::movement::of_round(conn, round, &provisions, &privacy)? {
+        Some((movement, csv)) => {
+            out.movement_csv(conn, csv)?;
+            Some(movement)
+        }
+        None => None,
+    };
+    let mut answers = answers::counts(conn, round.id)?;
     let codebook = themes::live_tags(conn, consultation.id)?;
     let mut texts = Texts {
         conn,
@@ -87,7 +96,12 @@ pub fn build(
                     heading: d.heading.clone(),
                 })
         });
-        reports.push(texts.provision(p, figures, response, division)?);
+        let mut report = texts.provision(p, figures, response, division)?;
+        with_answers(
+            &mut report,
+            answers.remove(&p.provision_key).unwrap_or_default(),
+        );
+        reports.push(report);
     }
     participation.in_campaigns = texts.in_campaigns.len() as i64;
     let general_texts = texts.general_comments()?;
@@ -111,7 +125,25 @@ pub fn build(
         divisions,
         provisions: reports,
         general_texts,
+        movement,
     })
+}
+
+/// The commenters' answers on a provision, and the label they qualify: a
+/// group objecting as a whole (see `answers::objecting_groups`) turns
+/// "consensus" into "consensus with objections".
+fn with_answers(report: &mut ProvisionReport, answers: Vec<AnswerCount>) {
+    let groups = &report.figures.groups;
+    report.objecting_groups = answers::objecting_groups(&answers, |g| {
+        groups
+            .iter()
+            .find(|f| f.group == g && f.counted_in_balance)
+            .map(|f| f.counts.total())
+    });
+    if !report.objecting_groups.is_empty() && report.figures.label == ConsensusLabel::Consensus {
+        report.figures.label = ConsensusLabel::ConsensusWithObjections;
+    }
+    report.answers = answers;
 }
 
 /// A counted position with what its submission allows to be published.
@@ -211,6 +243,8 @@ impl Texts<'_> {
             proposals,
             dispositions,
             themes,
+            answers: vec![],
+            objecting_groups: vec![],
         })
     }
 

@@ -105,6 +105,9 @@ pub struct GroupFigures {
 #[serde(rename_all = "snake_case")]
 pub enum ConsensusLabel {
     Consensus,
+    /// Consensus by the figures, but a whole group filed a formal objection
+    /// to the response (see answers/).
+    ConsensusWithObjections,
     BroadSupport,
     Divided,
     Opposed,

@@ -138,7 +138,7 @@ pub fn stamp(conn: &mut DbConnection, round: &Round, now: PrimitiveDateTime) -> 
         .first(conn)?;
     let time = |t: Option<PrimitiveDateTime>| t.map(rfc3339).unwrap_or_default();
     let key = format!(
-        "{version}|{number}:{opens}:{close}:{attribution}:{min}:{draft}:{settled}|{updated}:{texts:016x}|s{subs}|e{erased}|c{changes}{RESPONSES}{responses}:{responded}",
+        "{version}|{number}:{opens}:{close}:{attribution}:{min}:{draft}:{settled}:f{follows}|{updated}:{texts:016x}|s{subs}|e{erased}|c{changes}{RESPONSES}{responses}:{responded}",
         responded = time(responded),
         version = env!("CARGO_PKG_VERSION"),
         number = round.number,
@@ -147,6 +147,7 @@ pub fn stamp(conn: &mut DbConnection, round: &Round, now: PrimitiveDateTime) -> 
         attribution = round.attribution,
         min = round.min_group_size,
         draft = round.draft_version_id,
+        follows = round.follows_round_id.map_or(0, |r| r.0),
         updated = rfc3339(updated_at),
         subs = time(submissions_as_of),
         erased = time(erased),
@@ -634,6 +635,7 @@ fn compute_and_store(db: &Db, clock: &Clock, job: Claimed) -> Result<(), ReportE
         Ok::<_, ReportError>((snapshot, stamp))
     })?;
     let json = serde_json::to_string(&snapshot)?;
+    let movement = out.movement.take();
     let now = clock.now();
     crate::db::write_transaction(&mut out.conn, |c| {
         let done = diesel::update(
@@ -647,6 +649,7 @@ fn compute_and_store(db: &Db, clock: &Clock, job: Claimed) -> Result<(), ReportE
             report_jobs::stamp.eq(&stamp.key),
             report_jobs::submissions_as_of.eq(stamp.submissions_as_of),
             report_jobs::snapshot.eq(&json),
+            report_jobs::movement_csv.eq(&movement),
             report_jobs::progress.eq(100),
             report_jobs::locked_until.eq(None::<PrimitiveDateTime>),
             report_jobs::error.eq(None::<String>),
@@ -749,6 +752,8 @@ struct JobOutput {
     csv: csv::Writer<Vec<u8>>,
     chunk: i32,
     texts: Vec<NewText>,
+    /// Stored with the result, in the same statement as its snapshot.
+    movement: Option<String>,
 }
 
 impl JobOutput {
@@ -762,6 +767,7 @@ impl JobOutput {
             csv,
             chunk: 0,
             texts: Vec::with_capacity(INSERT_BATCH),
+            movement: None,
         }
     }
 
@@ -884,6 +890,11 @@ impl Output for JobOutput {
         self.flush_csv()?;
         self.flush_texts()
     }
+
+    fn movement_csv(&mut self, _: &mut DbConnection, csv: String) -> Result<(), ReportError> {
+        self.movement = Some(csv);
+        Ok(())
+    }
 }
 
 /// Stores a current result as the publication `report`: its texts and CSV
@@ -910,7 +921,9 @@ pub(super) fn publish_stored(
          WHERE job_id = {job} AND attempt = {attempt} ORDER BY id;
          INSERT INTO report_csv_chunks (report_id, seq, data) \
          SELECT {report}, seq, data FROM report_job_csv_chunks \
-         WHERE job_id = {job} AND attempt = {attempt};"
+         WHERE job_id = {job} AND attempt = {attempt};
+         UPDATE reports SET movement_csv = (SELECT movement_csv FROM report_jobs WHERE id = {job}) \
+         WHERE id = {report};"
     ))?;
     publication_json(&stored.snapshot, version, note, &rfc3339(now))
 }

@@ -12,6 +12,7 @@ pub mod jobs;
 mod live;
 pub mod matrix;
 pub mod moderation;
+pub mod movement;
 mod output;
 mod privacy;
 mod publish;
@@ -30,7 +31,8 @@ pub use output::{Output, Preview};
 pub use privacy::{new_salt, position_public_ids};
 pub use publish::publish;
 pub use published::{
-    Published, csv_chunk, published_times, stored, text_by_public_id, texts_batch, texts_page,
+    Published, csv_chunk, movement_csv, published_times, stored, text_by_public_id, texts_batch,
+    texts_page,
 };
 pub use responses::{response_of, set_response};
 pub use search::{Found, TextQuery, search_texts};

@@ -55,6 +55,10 @@ pub trait Output {
         text: PublishedComment,
     ) -> Result<(), ReportError>;
     fn finish(&mut self, conn: &mut DbConnection) -> Result<(), ReportError>;
+    /// movement.csv, whole (see reports/movement.rs); the preview keeps none.
+    fn movement_csv(&mut self, _conn: &mut DbConnection, _csv: String) -> Result<(), ReportError> {
+        Ok(())
+    }
     /// Called once a provision's texts are written (`done` of `total`): a
     /// background job reports its progress here.
     fn progress(&mut self, _done: usize, _total: usize) -> Result<(), ReportError> {

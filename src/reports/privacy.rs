@@ -29,6 +29,7 @@ fn digest(salt: &str, source: Source) -> [u8; 32] {
     let (kind, id) = match source {
         Source::Position(id) => ("position", id),
         Source::General(id) => ("general", id),
+        Source::Participant(id) => ("participant", id),
     };
     Sha256::new()
         .chain_update(salt.as_bytes())
@@ -73,6 +74,9 @@ pub fn new_salt() -> String {
 pub(super) enum Source {
     Position(i64),
     General(i64),
+    /// A participant's pseudonym in movement.csv: unrelated to their texts'
+    /// ids, so their stances there cannot be joined to a quote.
+    Participant(i64),
 }
 
 pub(super) struct Privacy {

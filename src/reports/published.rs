@@ -171,6 +171,14 @@ pub fn csv_chunk(
         .optional()
 }
 
+/// A stored version's movement.csv; None when its round follows none.
+pub fn movement_csv(conn: &mut DbConnection, report: ReportId) -> QueryResult<Option<String>> {
+    reports::table
+        .find(report)
+        .select(reports::movement_csv)
+        .first(conn)
+}
+
 /// A batch of texts in storage order (every provision, then the general
 /// comments), after the text `after` (its row id): report.json streams them.
 pub fn texts_batch(

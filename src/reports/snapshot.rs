@@ -2,8 +2,10 @@
 
 use super::campaigns::Campaign;
 use super::figures::ProvisionFigures;
+use super::movement::Movement;
 use super::themes::{DispositionCount, ThemeRow};
 use crate::analysis::Disposition;
+pub use crate::answers::AnswerCount;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::db::PositionId;
 use crate::rounds::Attribution;
@@ -125,6 +127,13 @@ pub struct ProvisionReport {
     /// What we heard: the themes × stakeholder groups matrix.
     #[serde(default)]
     pub themes: Vec<ThemeRow>,
+    /// Commenters' answers to the response, by group.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<AnswerCount>,
+    /// Groups whose every participant on the provision filed a formal
+    /// objection: the label cannot be "consensus" while there are any.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objecting_groups: Vec<StakeholderGroup>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -152,6 +161,9 @@ pub struct Snapshot {
     pub provisions: Vec<ProvisionReport>,
     /// How many general comments are published.
     pub general_texts: i64,
+    /// How stances moved since the round this one follows, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub movement: Option<Movement>,
 }
 
 impl Snapshot {

@@ -4,7 +4,7 @@
 use super::output::{CSV_COLUMNS, CSV_HEADER, Output};
 use super::published::TAG_SEPARATOR;
 use super::{PublishedComment, ReportError};
-use crate::db::schema::{report_csv_chunks, report_texts};
+use crate::db::schema::{report_csv_chunks, report_texts, reports};
 use crate::db::{DbConnection, PositionId, ReportId};
 use diesel::prelude::*;
 
@@ -132,5 +132,12 @@ impl Output for Store {
     fn finish(&mut self, conn: &mut DbConnection) -> Result<(), ReportError> {
         self.flush_csv(conn)?;
         self.flush_texts(conn)
+    }
+
+    fn movement_csv(&mut self, conn: &mut DbConnection, csv: String) -> Result<(), ReportError> {
+        diesel::update(reports::table.find(self.report))
+            .set(reports::movement_csv.eq(csv))
+            .execute(conn)?;
+        Ok(())
     }
 }

@@ -57,6 +57,7 @@ pub struct Round {
     pub min_group_size: i32,
     pub opened_notice_at: Option<PrimitiveDateTime>,
     pub reminder_notice_at: Option<PrimitiveDateTime>,
+    pub follows_round_id: Option<RoundId>,
 }
 
 impl Round {
@@ -223,6 +224,7 @@ mod tests {
             min_group_size: 3,
             opened_notice_at: None,
             reminder_notice_at: None,
+            follows_round_id: None,
         }
     }
 
@@ -287,6 +289,8 @@ pub enum ActionRefused {
     StillOpen,
     #[error("the new closing time is not later than now and the opening")]
     BadClosingTime,
+    #[error("the report is not published")]
+    NotPublished,
 }
 
 impl ActionRefused {
@@ -297,6 +301,7 @@ impl ActionRefused {
             Self::AlreadyPublished => "action-refused-published",
             Self::StillOpen => "action-refused-still-open",
             Self::BadClosingTime => "action-refused-closing-time",
+            Self::NotPublished => "action-refused-not-published",
         }
     }
 }

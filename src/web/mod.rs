@@ -18,6 +18,7 @@ mod accounts;
 mod admin;
 mod analysis;
 mod analysis_dispositions;
+mod answers;
 mod assets;
 mod audit;
 mod encoded;
@@ -65,6 +66,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/consultations/{slug}/rounds/{n}/report.csv",
             web::get().to(reports::report_csv),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/report/movement.csv",
+            web::get().to(reports::movement_csv),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/answers",
+            web::get().to(answers::answers_page),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/answers/{key}",
+            web::post().to(answers::answer),
         )
         .route(
             "/consultations/{slug}/rounds/{n}/report/general",

@@ -100,6 +100,21 @@ const ROUTES: &[Route] = &[
         Public,
     ),
     get(
+        "/consultations/{slug}/rounds/{n}/report/movement.csv",
+        "/consultations/additional-protocol/rounds/1/report/movement.csv",
+        Public,
+    ),
+    get(
+        "/consultations/{slug}/rounds/{n}/answers",
+        "/consultations/additional-protocol/rounds/1/answers",
+        Own,
+    ),
+    post(
+        "/consultations/{slug}/rounds/{n}/answers/{key}",
+        "/consultations/additional-protocol/rounds/1/answers/art-1",
+        Own,
+    ),
+    get(
         "/consultations/{slug}/rounds/{n}/report/general",
         "/consultations/additional-protocol/rounds/1/report/general",
         Public,

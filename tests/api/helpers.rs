@@ -484,6 +484,18 @@ impl TestApp {
     }
 }
 
+/// A time as the organizers' forms take it (UTC, to the minute).
+pub fn form_time(t: time::PrimitiveDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
 /// A two-article draft, short enough to read in a failing assertion.
 pub const DRAFT: &str = "# Protocol\n\nPreamble.\n\n## Article 1 — Scope\nParties shall encourage platforms.\n\n## Article 2 — Data\nSame text.\n";
 

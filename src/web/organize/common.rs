@@ -148,7 +148,7 @@ pub(super) fn actions_for(state: rounds::RoundState) -> Vec<&'static str> {
         Draft | Scheduled => vec!["open", "extend"],
         Open => vec!["close", "extend"],
         Closed => vec!["extend", "publish"],
-        Published => vec!["publish"],
+        Published => vec!["publish", "answers"],
     }
 }
 

@@ -92,7 +92,7 @@ async fn load_round(
     number: RoundNumber,
     action: &str,
 ) -> Result<(Loaded, Round, bool), AppError> {
-    if !matches!(action, "open" | "close" | "extend" | "publish") {
+    if !matches!(action, "open" | "close" | "extend" | "publish" | "answers") {
         return Err(AppError::not_found());
     }
     let number = number.get();
@@ -153,6 +153,23 @@ pub async fn round_action(
             ctx.state
                 .db
                 .query(move |c| rounds::close_now(c, &round, published, actor, now))
+                .await?
+        }
+        "answers" => {
+            let Some(until) = rounds::parse_time(field(&body, "answers_close_at")) else {
+                ctx.flash_error("field-time-invalid");
+                return Ok(see_other(&format!(
+                    "{back}/rounds/{}/answers",
+                    round.number
+                )));
+            };
+            ctx.state
+                .db
+                .run(move |c| -> Result<_, AppError> {
+                    Ok(crate::answers::set_window(
+                        c, &notifier, &round, published, until, actor, now,
+                    )?)
+                })
                 .await?
         }
         "extend" => {

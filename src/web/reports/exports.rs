@@ -1,4 +1,4 @@
-//! The published report's open data: report.json and report.csv.
+//! The published report's open data: report.json, report.csv and movement.csv.
 
 use super::load::*;
 use crate::consultations::Slug;
@@ -109,4 +109,31 @@ pub async fn report_csv(
         ))
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
         .streaming(chunks))
+}
+
+/// The frozen movement.csv; 404 for a round that follows none.
+pub async fn movement_csv(
+    ctx: Ctx,
+    path: web::Path<(Slug, RoundNumber)>,
+    query: web::Query<VersionQuery>,
+) -> Result<HttpResponse, AppError> {
+    let published = stored(&ctx, path.into_inner(), query.version).await?;
+    let report = published.id;
+    let csv = ctx
+        .state
+        .db
+        .query(move |c| reports::movement_csv(c, report))
+        .await?
+        .ok_or(AppError::not_found())?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!(
+                "attachment; filename=\"movement-v{}.csv\"",
+                published.version
+            ),
+        ))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
+        .body(csv))
 }

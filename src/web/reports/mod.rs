@@ -9,12 +9,13 @@
 mod exports;
 mod heard;
 mod load;
+mod movement;
 mod preview;
 mod public;
 mod search;
 mod views;
 
-pub use exports::{report_csv, report_json};
+pub use exports::{movement_csv, report_csv, report_json};
 pub use preview::{hide, preview, preview_provision, respond, retry};
 pub use public::{general_texts, provision, report};
 pub use search::{search, text};

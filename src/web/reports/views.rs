@@ -1,6 +1,7 @@
 //! What report pages show, built from a stored snapshot.
 
 use super::heard;
+use super::movement;
 use crate::accounts::countries;
 use crate::analysis::Disposition;
 use crate::codes::{Locale, StakeholderGroup};
@@ -115,6 +116,7 @@ pub(super) struct CampaignView {
 pub(super) fn label_key(l: &ConsensusLabel) -> &'static str {
     match l {
         ConsensusLabel::Consensus => "label-consensus",
+        ConsensusLabel::ConsensusWithObjections => "label-consensus-with-objections",
         ConsensusLabel::BroadSupport => "label-broad-support",
         ConsensusLabel::Divided => "label-divided",
         ConsensusLabel::Opposed => "label-opposed",
@@ -338,6 +340,9 @@ pub(super) struct ProvisionRow {
     pub(super) responses: i64,
     pub(super) texts: i64,
     pub(super) answered: bool,
+    /// Groups objecting as a whole to the response, named.
+    pub(super) objecting: Option<String>,
+    pub(super) convergence: Option<movement::ConvergenceLine>,
     /// The divisions that open just before this provision, outermost first.
     pub(super) divisions: Vec<DivisionRow>,
 }
@@ -432,6 +437,8 @@ pub(super) struct ReportView {
     pub(super) parts: Vec<PartLink>,
     pub(super) decisions: Vec<heard::DecisionRow>,
     pub(super) disposition_columns: Vec<&'static str>,
+    /// The round this one follows, when the report shows movement.
+    pub(super) follows_round: Option<i32>,
 }
 
 #[derive(Serialize)]
@@ -578,6 +585,8 @@ pub(super) fn overview(
                     responses: f.overall.total(),
                     texts: p.texts,
                     answered: p.response.is_some(),
+                    objecting: movement::objecting(ctx, p),
+                    convergence: movement::convergence_line(ctx, s, &p.key),
                     divisions,
                 }
             })
@@ -589,6 +598,7 @@ pub(super) fn overview(
         has_divisions: !s.divisions.is_empty(),
         decisions: heard::decisions(ctx, s),
         disposition_columns: heard::disposition_columns(),
+        follows_round: s.movement.as_ref().map(|m| m.follows_round),
         parts,
     })
 }
@@ -669,6 +679,9 @@ pub(super) struct ProvisionView {
     pub(super) heard: heard::Heard,
     /// The draft report's confirmed dispositions, for the response to cite.
     pub(super) citations: Vec<Citation>,
+    pub(super) objecting: Option<String>,
+    pub(super) movement: Option<movement::MovementView>,
+    pub(super) answers: Vec<movement::AnswerRow>,
 }
 
 /// A disposition and the texts that got it, linked to their permalinks.
@@ -775,6 +788,9 @@ pub(super) fn provision_view(
         pages,
         heard: heard::heard(ctx, s, p),
         citations: vec![],
+        objecting: movement::objecting(ctx, p),
+        movement: movement::movement_view(ctx, s, &p.key),
+        answers: movement::answer_rows(ctx, p),
     }
 }
 

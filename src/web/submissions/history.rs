@@ -32,6 +32,8 @@ struct MinePage {
     receipt_code: Option<String>,
     just_submitted: bool,
     open: bool,
+    /// The report is out: the participant may have the response to answer.
+    published: bool,
     csrf: String,
     revisions: Vec<RevisionRow>,
 }
@@ -65,6 +67,7 @@ pub async fn mine(
         receipt_code: stored.receipt_code.clone(),
         just_submitted: query.receipt.is_some() && query.receipt == stored.receipt_code,
         open: data.state == RoundState::Open,
+        published: data.state == RoundState::Published,
         csrf: ctx.csrf(),
         revisions: revisions
             .into_iter()
