@@ -32,6 +32,9 @@ crate::text_enum! {
         AnalysisAssign => "analysis.assign",
         DispositionPropose => "disposition.propose",
         DispositionConfirm => "disposition.confirm",
+        OrganizationCreate => "organization.create",
+        OrganizationVerify => "organization.verify",
+        RoundCounting => "round.counting",
     }
 }
 
@@ -51,6 +54,8 @@ impl Action {
                 // About texts not yet published (some never will be).
                 | Action::DispositionPropose
                 | Action::DispositionConfirm
+                // A participant's pending organization names its creator.
+                | Action::OrganizationCreate
         )
     }
 }

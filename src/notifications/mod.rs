@@ -27,6 +27,8 @@ crate::text_enum! {
         RoundExtended => "round_extended",
         ReportPublished => "report_published",
         Receipt => "receipt",
+        OrganizationInvitation => "organization_invitation",
+        OrganizationRequest => "organization_request",
     }
 }
 

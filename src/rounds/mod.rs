@@ -20,6 +20,34 @@ crate::text_enum! {
     }
 }
 
+crate::text_enum! {
+    /// What a round's figures count: each person's submission once, each
+    /// organization's official submission once (and each person in no
+    /// organization once), or both sets side by side.
+    pub enum Counting {
+        PerPerson => "per_person",
+        PerOrganization => "per_organization",
+        Both => "both",
+    }
+}
+
+impl Counting {
+    /// Whether a submission that `counts_for` so enters the round's figures
+    /// (either set, under `both`).
+    pub fn counts(self, counts_for: crate::submissions::CountsFor) -> bool {
+        match self {
+            Counting::PerPerson => counts_for.per_person(),
+            Counting::PerOrganization => counts_for.per_organization(),
+            Counting::Both => counts_for.per_person() || counts_for.per_organization(),
+        }
+    }
+
+    /// The catalog key of its name ("counting-per-organization").
+    pub fn label_key(self) -> String {
+        format!("counting-{}", self.as_str().replace('_', "-"))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundState {
@@ -57,6 +85,7 @@ pub struct Round {
     pub min_group_size: i32,
     pub opened_notice_at: Option<PrimitiveDateTime>,
     pub reminder_notice_at: Option<PrimitiveDateTime>,
+    pub counting: String,
 }
 
 impl Round {
@@ -86,6 +115,10 @@ impl Round {
     pub fn attribution(&self) -> Attribution {
         Attribution::parse(&self.attribution).unwrap_or(Attribution::Open)
     }
+
+    pub fn counting(&self) -> Counting {
+        Counting::parse(&self.counting).unwrap_or(Counting::PerPerson)
+    }
 }
 
 pub struct NewRound {
@@ -94,6 +127,7 @@ pub struct NewRound {
     pub opens_at: PrimitiveDateTime,
     pub closes_at: PrimitiveDateTime,
     pub attribution: Attribution,
+    pub counting: Counting,
     pub announce: bool,
 }
 
@@ -116,6 +150,7 @@ pub fn create(
                 rounds::opens_at.eq(new.opens_at),
                 rounds::closes_at.eq(new.closes_at),
                 rounds::attribution.eq(new.attribution.as_str()),
+                rounds::counting.eq(new.counting.as_str()),
                 rounds::announced_at.eq(new.announce.then_some(now)),
                 rounds::created_by.eq(author),
                 rounds::created_at.eq(now),
@@ -136,7 +171,12 @@ pub fn create(
                     consultation: Some(round.consultation_id),
                     round: Some(round.id),
                     subject: &format!("round {}", round.number),
-                    details: &format!("{} to {}", rfc3339(new.opens_at), rfc3339(new.closes_at)),
+                    details: &format!(
+                        "{} to {}, counting {}",
+                        rfc3339(new.opens_at),
+                        rfc3339(new.closes_at),
+                        new.counting.as_str()
+                    ),
                 },
                 now,
             )?;
@@ -223,6 +263,7 @@ mod tests {
             min_group_size: 3,
             opened_notice_at: None,
             reminder_notice_at: None,
+            counting: "per_person".into(),
         }
     }
 

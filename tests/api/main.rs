@@ -19,6 +19,7 @@ mod foundation;
 mod glance;
 mod instances;
 mod observability;
+mod organizations;
 mod organize;
 mod paging;
 mod participants;

@@ -74,6 +74,7 @@ pub(super) struct RoundForm {
     pub(super) opens_at: String,
     pub(super) closes_at: String,
     pub(super) attribution: String,
+    pub(super) counting: String,
 }
 
 #[derive(Serialize)]

@@ -7,7 +7,7 @@ use crate::consultations::Slug;
 use crate::forms::FieldErrors;
 use crate::notifications::schedule;
 use crate::rounds::RoundNumber;
-use crate::rounds::{self, Attribution, NewRound, Round};
+use crate::rounds::{self, Attribution, Counting, NewRound, Round};
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::StatusCode;
@@ -26,6 +26,7 @@ pub async fn create_round(
         opens_at: field(&body, "opens_at").to_string(),
         closes_at: field(&body, "closes_at").to_string(),
         attribution: field(&body, "attribution").to_string(),
+        counting: field(&body, "counting").to_string(),
     };
     let mut errors = FieldErrors::default();
     let version = form
@@ -50,9 +51,22 @@ pub async fn create_round(
     if attribution.is_none() {
         errors.add("attribution", "field-attribution-missing");
     }
-    let (Some(version), Some(opens), Some(closes), Some(attribution), true) =
-        (version, opens, closes, attribution, errors.is_empty())
-    else {
+    // Rounds created before organizations existed counted per person.
+    let counting = match form.counting.as_str() {
+        "" => Some(Counting::PerPerson),
+        code => Counting::parse(code),
+    };
+    if counting.is_none() {
+        errors.add("counting", "field-counting-missing");
+    }
+    let (Some(version), Some(opens), Some(closes), Some(attribution), Some(counting), true) = (
+        version,
+        opens,
+        closes,
+        attribution,
+        counting,
+        errors.is_empty(),
+    ) else {
         let page = manage_page(&ctx, &loaded, form, errors);
         return render_manage(&ctx, &loaded, StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
@@ -62,6 +76,7 @@ pub async fn create_round(
         opens_at: opens,
         closes_at: closes,
         attribution,
+        counting,
         announce: true,
     };
     let (slug, now) = (loaded.consultation.slug.clone(), ctx.state.clock.now());
