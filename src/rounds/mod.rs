@@ -119,6 +119,14 @@ impl Round {
     pub fn counting(&self) -> Counting {
         Counting::parse(&self.counting).unwrap_or(Counting::PerPerson)
     }
+
+    /// Scheduled, or not even announced: nobody has answered yet.
+    fn not_opened(&self, now: PrimitiveDateTime, published: bool) -> bool {
+        matches!(
+            self.state_at(now, published),
+            RoundState::Scheduled | RoundState::Draft
+        )
+    }
 }
 
 pub struct NewRound {
@@ -328,6 +336,8 @@ pub enum ActionRefused {
     StillOpen,
     #[error("the new closing time is not later than now and the opening")]
     BadClosingTime,
+    #[error("the round has opened: its counting is fixed")]
+    CountingFixed,
 }
 
 impl ActionRefused {
@@ -338,6 +348,7 @@ impl ActionRefused {
             Self::AlreadyPublished => "action-refused-published",
             Self::StillOpen => "action-refused-still-open",
             Self::BadClosingTime => "action-refused-closing-time",
+            Self::CountingFixed => "action-refused-counting-fixed",
         }
     }
 }
@@ -385,10 +396,7 @@ pub fn open_now(
     actor: UserId,
     now: PrimitiveDateTime,
 ) -> QueryResult<Result<(), ActionRefused>> {
-    if !matches!(
-        round.state_at(now, published),
-        RoundState::Scheduled | RoundState::Draft
-    ) {
+    if !round.not_opened(now, published) {
         return Ok(Err(ActionRefused::NotScheduled));
     }
     if round.closes_at <= now {
@@ -405,6 +413,30 @@ pub fn open_now(
             rounds::opens_at.eq(now),
             rounds::announced_at.eq(round.announced_at.unwrap_or(now)),
         ),
+    )
+}
+
+/// Changes how the round counts, while it has not opened: once anyone has
+/// answered, the rule they answered under stays.
+pub fn set_counting(
+    conn: &mut DbConnection,
+    round: &Round,
+    published: bool,
+    counting: Counting,
+    actor: UserId,
+    now: PrimitiveDateTime,
+) -> QueryResult<Result<(), ActionRefused>> {
+    if !round.not_opened(now, published) {
+        return Ok(Err(ActionRefused::CountingFixed));
+    }
+    apply(
+        conn,
+        round,
+        actor,
+        crate::audit::Action::RoundCounting,
+        &format!("counting {}", counting.as_str()),
+        now,
+        rounds::counting.eq(counting.as_str()),
     )
 }
 

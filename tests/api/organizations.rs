@@ -388,3 +388,24 @@ both_backends! {
         assert!(page.contains("The same figures per organization"));
     }
 }
+
+both_backends! {
+    async fn the_counting_changes_until_the_round_opens_and_not_after(app) {
+        let admin = app.admin().await;
+        let path = "/admin/consultations/additional-protocol/rounds/1/counting";
+        let res = admin.submit(path, path, &[("counting", "both")]).await;
+        assert_eq!(res.status(), 303);
+        let counting = |app: &TestApp| {
+            let db = app.db.clone();
+            async move { db.query(|c| rounds::table.select(rounds::counting).first::<String>(c)).await.unwrap() }
+        };
+        assert_eq!(counting(&app).await, "per_person", "an open round keeps its counting");
+        let later = app.clock.now() + time::Duration::days(3);
+        app.db.query(move |c| diesel::update(rounds::table).set(rounds::opens_at.eq(later)).execute(c)).await.unwrap();
+        let res = admin.submit(path, path, &[("counting", "per_organization")]).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(counting(&app).await, "per_organization");
+        let logged: i64 = app.db.query(|c| audit_log::table.filter(audit_log::action.eq("round.counting")).count().get_result(c)).await.unwrap();
+        assert_eq!(logged, 1);
+    }
+}

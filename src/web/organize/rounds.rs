@@ -97,6 +97,7 @@ struct ConfirmPage {
     number: i32,
     action: String,
     closes_at: String,
+    counting: String,
 }
 
 /// The consultation and round an action's address names; an unknown action,
@@ -107,7 +108,7 @@ async fn load_round(
     number: RoundNumber,
     action: &str,
 ) -> Result<(Loaded, Round, bool), AppError> {
-    if !matches!(action, "open" | "close" | "extend" | "publish") {
+    if !matches!(action, "open" | "close" | "extend" | "publish" | "counting") {
         return Err(AppError::not_found());
     }
     let number = number.get();
@@ -137,6 +138,7 @@ pub async fn confirm(
         number: round.number,
         action,
         closes_at: rfc3339(round.effective_close()),
+        counting: round.counting.clone(),
     };
     ctx.render(
         StatusCode::OK,
@@ -168,6 +170,19 @@ pub async fn round_action(
             ctx.state
                 .db
                 .query(move |c| rounds::close_now(c, &round, published, actor, now))
+                .await?
+        }
+        "counting" => {
+            let Some(counting) = Counting::parse(field(&body, "counting")) else {
+                ctx.flash_error("field-counting-missing");
+                return Ok(see_other(&format!(
+                    "{back}/rounds/{}/counting",
+                    round.number
+                )));
+            };
+            ctx.state
+                .db
+                .query(move |c| rounds::set_counting(c, &round, published, counting, actor, now))
                 .await?
         }
         "extend" => {
