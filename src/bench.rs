@@ -199,6 +199,7 @@ pub fn open_round(
             opens_at: now - time::Duration::minutes(1),
             closes_at: now + time::Duration::days(30),
             attribution: Attribution::Open,
+            counting: rounds::Counting::PerPerson,
             announce: true,
         },
         None,
@@ -341,6 +342,7 @@ pub fn direct_submits(
                                 c,
                                 &round,
                                 &provisions,
+                                submissions::Owner::Person { member: false },
                                 &users[i],
                                 &inputs[i],
                                 &change,
@@ -395,9 +397,10 @@ pub fn time_aggregate(
     let provisions = drafts::provisions_of(conn, round.draft_version_id)?;
     crate::reports::aggregate(conn, &round, &provisions)?;
     let started = std::time::Instant::now();
-    let (figures, _) = crate::reports::aggregate(conn, &round, &provisions)?;
+    let (counted, _) = crate::reports::aggregate(conn, &round, &provisions)?;
     let seconds = started.elapsed().as_secs_f64();
-    let counted = figures
+    let counted = counted
+        .figures
         .iter()
         .map(|f| {
             f.overall.support

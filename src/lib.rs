@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod markdown;
 pub mod metrics;
 pub mod notifications;
+pub mod organizations;
 pub mod replies;
 pub mod reports;
 pub mod rounds;

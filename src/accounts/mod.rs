@@ -547,13 +547,19 @@ pub fn delete(conn: &mut DbConnection, id: UserId, now: PrimitiveDateTime) -> Qu
                 users::updated_at.eq(now),
             ))
             .execute(conn)?;
-        diesel::update(submissions::table.filter(submissions::participant_id.eq(id)))
+        let theirs = submissions::table.filter(submissions::participant_id.eq(id));
+        diesel::update(theirs.filter(submissions::organization_id.is_null()))
             .set((
                 submissions::display_name.eq(""),
                 submissions::organization.eq(""),
                 submissions::disclosure.eq("anonymous"),
             ))
             .filter(submissions::disclosure.ne("confidential"))
+            .execute(conn)?;
+        // An organization's official submission stays the organization's;
+        // only the person's name leaves it.
+        diesel::update(theirs.filter(submissions::organization_id.is_not_null()))
+            .set(submissions::display_name.eq(""))
             .execute(conn)?;
         diesel::delete(email_tokens::table.filter(email_tokens::user_id.eq(id))).execute(conn)?;
         sessions::revoke_all(conn, id, None, now)

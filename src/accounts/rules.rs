@@ -360,6 +360,25 @@ pub fn delete(
     })
 }
 
+/// The first rule (oldest) for `group` and `country` whose domain covers
+/// `email`, with the organizer who made it.
+pub fn matching(
+    conn: &mut DbConnection,
+    email: &str,
+    group: &str,
+    country: &str,
+) -> QueryResult<Option<(Rule, Option<UserId>)>> {
+    let candidates: Vec<(Rule, Option<UserId>)> = verification_rules::table
+        .filter(verification_rules::stakeholder_group.eq(group))
+        .filter(verification_rules::country.eq(country))
+        .order(verification_rules::id.asc())
+        .select((Rule::as_select(), verification_rules::created_by))
+        .load(conn)?;
+    Ok(candidates
+        .into_iter()
+        .find(|(r, _)| Domain(r.domain.clone()).covers(email)))
+}
+
 /// Called in the transaction that confirms `user`'s address: the first rule
 /// (oldest) that matches their address and declaration verifies them.
 pub fn verify_on_confirmation(
@@ -371,15 +390,12 @@ pub fn verify_on_confirmation(
     if person.affiliation_verified_at.is_some() || person.role() != Role::Participant {
         return Ok(());
     }
-    let candidates: Vec<(Rule, Option<UserId>)> = verification_rules::table
-        .filter(verification_rules::stakeholder_group.eq(&person.stakeholder_group))
-        .filter(verification_rules::country.eq(&person.country))
-        .order(verification_rules::id.asc())
-        .select((Rule::as_select(), verification_rules::created_by))
-        .load(conn)?;
-    let Some((rule, by)) = candidates
-        .into_iter()
-        .find(|(r, _)| Domain(r.domain.clone()).covers(&person.email))
+    let Some((rule, by)) = matching(
+        conn,
+        &person.email,
+        &person.stakeholder_group,
+        &person.country,
+    )?
     else {
         return Ok(());
     };

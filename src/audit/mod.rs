@@ -33,6 +33,9 @@ crate::text_enum! {
         DispositionPropose => "disposition.propose",
         DispositionConfirm => "disposition.confirm",
         RoundAnswers => "round.answers",
+        OrganizationCreate => "organization.create",
+        OrganizationVerify => "organization.verify",
+        RoundCounting => "round.counting",
     }
 }
 
@@ -52,6 +55,8 @@ impl Action {
                 // About texts not yet published (some never will be).
                 | Action::DispositionPropose
                 | Action::DispositionConfirm
+                // A participant's pending organization names its creator.
+                | Action::OrganizationCreate
         )
     }
 }

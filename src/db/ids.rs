@@ -67,4 +67,6 @@ typed_id!(
     TagId,
     RuleId,
     ReportJobId,
+    OrganizationId,
+    MembershipId,
 );

@@ -157,6 +157,7 @@ diesel::table! {
         follows_round_id -> Nullable<BigInt>,
         answers_close_at -> Nullable<Timestamp>,
         answers_notice_at -> Nullable<Timestamp>,
+        counting -> Text,
     }
 }
 
@@ -179,6 +180,8 @@ diesel::table! {
         submitted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        organization_id -> Nullable<BigInt>,
+        counts_for -> Text,
     }
 }
 
@@ -205,6 +208,7 @@ diesel::table! {
         content -> Text,
         receipt_code -> Nullable<Text>,
         created_at -> Timestamp,
+        author_id -> Nullable<BigInt>,
     }
 }
 
@@ -469,6 +473,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    organizations (id) {
+        id -> BigInt,
+        consultation_id -> BigInt,
+        name -> Text,
+        translated_name -> Nullable<Text>,
+        stakeholder_group -> Text,
+        country -> Text,
+        website -> Text,
+        domains -> Text,
+        verified_at -> Nullable<Timestamp>,
+        verified_by -> Nullable<BigInt>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    organization_members (id) {
+        id -> BigInt,
+        organization_id -> BigInt,
+        consultation_id -> BigInt,
+        user_id -> BigInt,
+        state -> Text,
+        is_admin -> Bool,
+        is_drafter -> Bool,
+        is_signatory -> Bool,
+        invited_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(consultation_groups -> consultations (consultation_id));
@@ -498,6 +535,10 @@ diesel::joinable!(text_dispositions -> rounds (round_id));
 diesel::joinable!(text_assignments -> rounds (round_id));
 diesel::joinable!(analysis_texts -> submissions (submission_id));
 diesel::joinable!(response_answers -> positions (position_id));
+diesel::joinable!(organizations -> consultations (consultation_id));
+diesel::joinable!(organization_members -> organizations (organization_id));
+diesel::joinable!(organization_members -> users (user_id));
+diesel::joinable!(submissions -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -533,6 +574,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     round_changes,
     analysis_texts,
     analysis_indexed_rounds,
+    organizations,
+    organization_members,
 );
 
 // The report's one aggregate query groups by columns of two tables.
@@ -541,4 +584,5 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
     submissions::stakeholder_group,
     submissions::affiliation_verified,
     positions::stance,
+    submissions::counts_for,
 );

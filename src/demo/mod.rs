@@ -116,6 +116,7 @@ fn open_for_30_days(
         opens_at: now,
         closes_at: now + Duration::days(30),
         attribution: Attribution::Open,
+        counting: rounds::Counting::PerPerson,
         announce: true,
     };
     rounds::create(conn, &round, None, now).map(|_| ())

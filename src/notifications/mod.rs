@@ -29,6 +29,8 @@ crate::text_enum! {
         Receipt => "receipt",
         AnswersOpen => "answers_open",
         FormalObjection => "formal_objection",
+        OrganizationInvitation => "organization_invitation",
+        OrganizationRequest => "organization_request",
     }
 }
 

@@ -62,6 +62,7 @@ fn recipients(
             submissions::table
                 .filter(submissions::round_id.eq(round))
                 .filter(submissions::participant_id.eq(users::id))
+                .filter(submissions::organization_id.is_null())
                 .filter(submissions::status.eq("submitted")),
         )));
     }

@@ -23,8 +23,8 @@ use crate::db::schema::{positions, submissions};
 use crate::db::{DbConnection, PositionId, ProvisionId, RoundId, SubmissionId, TagId};
 use crate::drafts::{self, Provision};
 use crate::markdown;
-use crate::rounds::{Attribution, Round};
-use crate::submissions::{Disclosure, Stance};
+use crate::rounds::{Attribution, Counting, Round};
+use crate::submissions::{CountsFor, Disclosure, Stance};
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
 use time::PrimitiveDateTime;
@@ -54,7 +54,7 @@ pub fn build(
             translated_heading: d.translated_heading,
         })
         .collect();
-    let (figures, mut participation) = aggregate(conn, round, &provisions)?;
+    let (counted, mut participation) = aggregate(conn, round, &provisions)?;
     let responses = responses_of_round(conn, round.id)?;
     let attribution = round.attribution();
     let privacy = Privacy::load(conn, round)?;
@@ -70,6 +70,7 @@ pub fn build(
     let mut texts = Texts {
         conn,
         round,
+        counting: round.counting(),
         attribution,
         privacy,
         out,
@@ -81,7 +82,9 @@ pub fn build(
     };
     let mut reports = Vec::with_capacity(provisions.len());
     let total = provisions.len();
-    for (p, figures) in provisions.iter().zip(figures) {
+    let mut by_organization = counted.by_organization.map(Vec::into_iter);
+    for ((p, figures), readable) in provisions.iter().zip(counted.figures).zip(counted.readable) {
+        let organization_figures = by_organization.as_mut().and_then(Iterator::next);
         texts.out.progress(reports.len(), total)?;
         let response = responses
             .get(&p.provision_key)
@@ -96,7 +99,12 @@ pub fn build(
                     heading: d.heading.clone(),
                 })
         });
-        let mut report = texts.provision(p, figures, response, division)?;
+        let counts = Counts {
+            figures,
+            organization_figures,
+            readable,
+        };
+        let mut report = texts.provision(p, counts, response, division)?;
         with_answers(
             &mut report,
             answers.remove(&p.provision_key).unwrap_or_default(),
@@ -119,6 +127,7 @@ pub fn build(
         opens_at: rfc3339(round.opens_at),
         closes_at: rfc3339(round.effective_close()),
         attribution,
+        counting: round.counting(),
         min_group_size: i64::from(round.min_group_size),
         campaign_threshold: CAMPAIGN_THRESHOLD,
         participation,
@@ -156,7 +165,15 @@ struct PositionRow {
     hidden_reason: Option<String>,
     submission: SubmissionId,
     verified: bool,
+    counts_for: String,
     author: Author,
+}
+
+/// A provision's figures, and how many of its positions are read.
+struct Counts {
+    figures: ProvisionFigures,
+    organization_figures: Option<ProvisionFigures>,
+    readable: i64,
 }
 
 #[derive(Queryable)]
@@ -179,6 +196,7 @@ struct CsvRow {
     region: &'static str,
     verified: bool,
     stance: Option<Stance>,
+    counts_for: CountsFor,
     /// Name, organization, comment, proposed wording, disposition, its
     /// reason and tags, when shown.
     text: Option<Box<[String; 7]>>,
@@ -196,6 +214,7 @@ fn country_bytes(code: &str) -> [u8; 2] {
 struct Texts<'a> {
     conn: &'a mut DbConnection,
     round: &'a Round,
+    counting: Counting,
     attribution: Attribution,
     privacy: Privacy,
     out: &'a mut dyn Output,
@@ -215,13 +234,18 @@ impl Texts<'_> {
     fn provision(
         &mut self,
         p: &Provision,
-        figures: ProvisionFigures,
+        counts: Counts,
         response: Option<String>,
         division: Option<DivisionRef>,
     ) -> Result<ProvisionReport, ReportError> {
         self.decided = dispositions::confirmed_on_provision(self.conn, self.round.id, p.id)?;
         self.tagged = themes::tags_on_provision(self.conn, self.round.id, p.id)?;
-        let mut texts = self.read_positions(p, figures.overall.total())?;
+        let Counts {
+            figures,
+            organization_figures,
+            readable,
+        } = counts;
+        let mut texts = self.read_positions(p, readable)?;
         texts.sort_by_cached_key(|(_, t)| t.id.clone());
         let (campaigns, members) = campaigns_among(&texts, self.attribution);
         let (written, proposals) = self.write_texts(&p.provision_key, texts, &members)?;
@@ -237,6 +261,7 @@ impl Texts<'_> {
             translated_body: p.translated_body.clone(),
             division,
             figures,
+            organization_figures,
             response,
             campaigns,
             texts: i64::from(written),
@@ -249,9 +274,9 @@ impl Texts<'_> {
     }
 
     /// Reads the `counted` positions of a provision a batch at a time, writes
-    /// each one's CSV row and keeps the texts to publish: only they wait for
-    /// campaign detection, so a large round's CSV rows never sit in memory
-    /// together.
+    /// the CSV row of each one the round counts and keeps the texts to
+    /// publish: only they wait for campaign detection, so a large round's CSV
+    /// rows never sit in memory together.
     fn read_positions(&mut self, p: &Provision, counted: i64) -> Result<Vec<Text>, ReportError> {
         let mut texts = vec![];
         let mut rows_out = Vec::with_capacity(usize::try_from(counted).unwrap_or(0));
@@ -270,7 +295,7 @@ impl Texts<'_> {
             unread -= rows.len() as i64;
             for row in rows {
                 let (csv, text) = self.position(row);
-                rows_out.push(csv);
+                rows_out.extend(csv.filter(|c| self.counting.counts(c.counts_for)));
                 texts.extend(text);
             }
             if !full {
@@ -315,12 +340,22 @@ impl Texts<'_> {
             &disposition,
             &reason,
             &tags,
+            if row.counts_for.per_person() {
+                "true"
+            } else {
+                "false"
+            },
+            if row.counts_for.per_organization() {
+                "true"
+            } else {
+                "false"
+            },
         ];
         self.out.csv_row(self.conn, record)
     }
 
     /// A position's CSV row, and its text when it is published.
-    fn position(&mut self, row: PositionRow) -> (CsvRow, Option<Text>) {
+    fn position(&mut self, row: PositionRow) -> (Option<CsvRow>, Option<Text>) {
         let author = &row.author;
         let disclosure = Disclosure::parse(&author.disclosure).unwrap_or(Disclosure::Confidential);
         let publishable = disclosure != Disclosure::Confidential;
@@ -357,6 +392,7 @@ impl Texts<'_> {
             region: region_of(&author.country),
             verified: row.verified,
             stance,
+            counts_for: CountsFor::parse(&row.counts_for).unwrap_or(CountsFor::Person),
             text: text_in_csv.then(|| {
                 Box::new([
                     spreadsheet_safe(attributed.name.as_deref().unwrap_or("")),
@@ -373,6 +409,7 @@ impl Texts<'_> {
                 ])
             }),
         };
+        let csv = Some(csv);
         if !publishable || (row.comment.trim().is_empty() && row.proposed_text.trim().is_empty()) {
             return (csv, None);
         }
@@ -540,6 +577,7 @@ fn positions_after(
         .filter(positions::id.gt(after))
         .filter(submissions::round_id.eq(round))
         .filter(submissions::status.eq("submitted"))
+        .filter(submissions::counts_for.ne(CountsFor::Replaced.as_str()))
         .filter(positions::stance.is_not_null())
         .order(positions::id.asc())
         .limit(limit)
@@ -551,6 +589,7 @@ fn positions_after(
             positions::hidden_reason,
             submissions::id,
             submissions::affiliation_verified,
+            submissions::counts_for,
             AUTHOR_COLUMNS,
         ))
         .load(conn)

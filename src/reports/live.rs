@@ -8,8 +8,8 @@ use crate::codes::StakeholderGroup;
 use crate::db::schema::{positions, submissions};
 use crate::db::{DbConnection, ProvisionId, RoundId};
 use crate::drafts::Provision;
-use crate::rounds::Round;
-use crate::submissions::Stance;
+use crate::rounds::{Counting, Round};
+use crate::submissions::{CountsFor, Stance};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use std::collections::BTreeMap;
@@ -21,14 +21,29 @@ use std::collections::BTreeMap;
 /// 64 MB holds a million submissions; the setting lasts for this transaction.
 const AGGREGATE_WORK_MEM: &str = "SET LOCAL work_mem = '64MB'";
 
+/// A round's figures under its counting policy.
+#[derive(Debug, Clone)]
+pub struct Counted {
+    /// Per person, or per organization when the round counts that way
+    /// alone; under `both`, per person.
+    pub figures: Vec<ProvisionFigures>,
+    /// Under `both`, the per-organization figures beside them.
+    pub by_organization: Option<Vec<ProvisionFigures>>,
+    /// For each provision, the positions whose texts are read for the
+    /// report: counted ones, and members' personal ones that are published
+    /// but not counted per organization.
+    pub readable: Vec<i64>,
+}
+
 /// The figures of every provision and the participation summary: two
 /// GROUP BY queries whatever the round's size (what the aggregation benchmark
-/// times).
+/// times). The counting unit is a filter over the same grouped rows, so each
+/// set of figures is computed the same way.
 pub fn aggregate(
     conn: &mut DbConnection,
     round: &Round,
     provisions_list: &[Provision],
-) -> QueryResult<(Vec<ProvisionFigures>, Participation)> {
+) -> QueryResult<(Counted, Participation)> {
     conn.transaction(|conn| {
         if let DbConnection::Postgresql(c) = conn {
             c.batch_execute(AGGREGATE_WORK_MEM)?;
@@ -38,8 +53,34 @@ pub fn aggregate(
             .iter()
             .map(|p| p.provision_key.clone())
             .collect();
-        let figures = figures::compute(&keys, &rows, i64::from(round.min_group_size));
-        Ok((figures, participation(conn, round.id)?))
+        let min = i64::from(round.min_group_size);
+        let counted_by = |unit: fn(CountsFor) -> bool| -> Vec<ProvisionFigures> {
+            let kept: Vec<CountRow> = rows
+                .iter()
+                .filter(|(counts_for, _)| unit(*counts_for))
+                .map(|(_, row)| row.clone())
+                .collect();
+            figures::compute(&keys, &kept, min)
+        };
+        let counting = round.counting();
+        let counted = Counted {
+            figures: match counting {
+                Counting::PerOrganization => counted_by(CountsFor::per_organization),
+                Counting::PerPerson | Counting::Both => counted_by(CountsFor::per_person),
+            },
+            by_organization: (counting == Counting::Both)
+                .then(|| counted_by(CountsFor::per_organization)),
+            readable: keys
+                .iter()
+                .map(|key| {
+                    rows.iter()
+                        .filter(|(_, row)| &row.provision_key == key)
+                        .map(|(_, row)| row.count)
+                        .sum()
+                })
+                .collect(),
+        };
+        Ok((counted, participation(conn, round)?))
     })
 }
 
@@ -47,55 +88,73 @@ pub(super) fn region_of(country: &str) -> &'static str {
     countries::find(country).map_or("unknown", |c| c.region)
 }
 
-/// Counts per (provision, group, verified, stance): one GROUP BY query, on
-/// provision ids so that the rows are grouped before any key is looked up.
+/// Counts per (provision, group, verified, stance) and what each submission
+/// counts for: one GROUP BY query, on provision ids so that the rows are
+/// grouped before any key is looked up. Official submissions replaced by a
+/// joint one are left out: their texts are the joint one's.
 fn count_rows(
     conn: &mut DbConnection,
     round: RoundId,
     provisions_list: &[Provision],
-) -> QueryResult<Vec<CountRow>> {
+) -> QueryResult<Vec<(CountsFor, CountRow)>> {
     let keys: BTreeMap<ProvisionId, &str> = provisions_list
         .iter()
         .map(|p| (p.id, p.provision_key.as_str()))
         .collect();
-    let rows: Vec<(ProvisionId, String, bool, Option<String>, i64)> = positions::table
+    let rows: Vec<(ProvisionId, String, bool, Option<String>, String, i64)> = positions::table
         .inner_join(submissions::table)
         .filter(submissions::round_id.eq(round))
         .filter(submissions::status.eq("submitted"))
+        .filter(submissions::counts_for.ne(CountsFor::Replaced.as_str()))
         .filter(positions::stance.is_not_null())
         .group_by((
             positions::provision_id,
             submissions::stakeholder_group,
             submissions::affiliation_verified,
             positions::stance,
+            submissions::counts_for,
         ))
         .select((
             positions::provision_id,
             submissions::stakeholder_group,
             submissions::affiliation_verified,
             positions::stance,
+            submissions::counts_for,
             diesel::dsl::count_star(),
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(provision, group, verified, stance, count)| {
-            Some(CountRow {
-                provision_key: (*keys.get(&provision)?).to_string(),
-                group: StakeholderGroup::parse(&group)?,
-                verified,
-                stance: Stance::parse(stance.as_deref()?)?,
-                count,
-            })
+        .filter_map(|(provision, group, verified, stance, counts_for, count)| {
+            Some((
+                CountsFor::parse(&counts_for)?,
+                CountRow {
+                    provision_key: (*keys.get(&provision)?).to_string(),
+                    group: StakeholderGroup::parse(&group)?,
+                    verified,
+                    stance: Stance::parse(stance.as_deref()?)?,
+                    count,
+                },
+            ))
         })
         .collect())
 }
 
-/// Participation by group, verification and country: one GROUP BY query.
-fn participation(conn: &mut DbConnection, round: RoundId) -> QueryResult<Participation> {
+/// Participation by group, verification and country, counted as the
+/// round's (first) set of figures counts: one GROUP BY query.
+fn participation(conn: &mut DbConnection, round: &Round) -> QueryResult<Participation> {
+    let counted: Vec<&str> = CountsFor::ALL
+        .iter()
+        .filter(|c| match round.counting() {
+            Counting::PerOrganization => c.per_organization(),
+            Counting::PerPerson | Counting::Both => c.per_person(),
+        })
+        .map(|c| c.as_str())
+        .collect();
     let rows: Vec<(String, bool, String, i64)> = submissions::table
-        .filter(submissions::round_id.eq(round))
+        .filter(submissions::round_id.eq(round.id))
         .filter(submissions::status.eq("submitted"))
+        .filter(submissions::counts_for.eq_any(counted))
         .group_by((
             submissions::stakeholder_group,
             submissions::affiliation_verified,

@@ -25,7 +25,7 @@ pub mod themes;
 
 pub use build::build;
 pub use jobs::round_changed;
-pub use live::aggregate;
+pub use live::{Counted, aggregate};
 pub use moderation::{QueueItem, moderation_queue};
 pub use output::{Output, Preview};
 pub use privacy::{new_salt, position_public_ids};

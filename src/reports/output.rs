@@ -32,9 +32,11 @@ pub(super) const CSV_HEADER: [&str; CSV_COLUMNS] = [
     "disposition",
     "disposition_reason",
     "tags",
+    "per_person",
+    "per_organization",
 ];
 
-pub(super) const CSV_COLUMNS: usize = 14;
+pub(super) const CSV_COLUMNS: usize = 16;
 
 /// Where a report's texts and CSV rows go while it is computed: the preview
 /// keeps the first few texts of each provision in memory; a publication

@@ -8,7 +8,7 @@ use crate::analysis::Disposition;
 pub use crate::answers::AnswerCount;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::db::PositionId;
-use crate::rounds::Attribution;
+use crate::rounds::{Attribution, Counting};
 use crate::submissions::Stance;
 use serde::{Deserialize, Serialize};
 
@@ -114,7 +114,11 @@ pub struct ProvisionReport {
     /// snapshots published before drafts had them.
     #[serde(default)]
     pub division: Option<DivisionRef>,
+    /// Under the round's counting policy (per person under `both`).
     pub figures: ProvisionFigures,
+    /// Under `both`, the same per organization.
+    #[serde(default)]
+    pub organization_figures: Option<ProvisionFigures>,
     pub response: Option<String>,
     pub campaigns: Vec<Campaign>,
     /// How many texts are published (stored beside the snapshot, in pages).
@@ -152,6 +156,9 @@ pub struct Snapshot {
     pub opens_at: String,
     pub closes_at: String,
     pub attribution: Attribution,
+    /// Reports published before organizations counted per person.
+    #[serde(default)]
+    pub counting: Counting,
     pub min_group_size: i64,
     pub campaign_threshold: f64,
     pub participation: Participation,

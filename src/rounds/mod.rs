@@ -20,6 +20,34 @@ crate::text_enum! {
     }
 }
 
+crate::text_enum! {
+    /// What a round's figures count: each person's submission once, each
+    /// organization's official submission once (and each person in no
+    /// organization once), or both sets side by side.
+    pub enum Counting {
+        PerPerson => "per_person",
+        PerOrganization => "per_organization",
+        Both => "both",
+    }
+}
+
+impl Counting {
+    /// Whether a submission that `counts_for` so enters the round's figures
+    /// (either set, under `both`).
+    pub fn counts(self, counts_for: crate::submissions::CountsFor) -> bool {
+        match self {
+            Counting::PerPerson => counts_for.per_person(),
+            Counting::PerOrganization => counts_for.per_organization(),
+            Counting::Both => counts_for.per_person() || counts_for.per_organization(),
+        }
+    }
+
+    /// The catalog key of its name ("counting-per-organization").
+    pub fn label_key(self) -> String {
+        format!("counting-{}", self.as_str().replace('_', "-"))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundState {
@@ -58,6 +86,7 @@ pub struct Round {
     pub opened_notice_at: Option<PrimitiveDateTime>,
     pub reminder_notice_at: Option<PrimitiveDateTime>,
     pub follows_round_id: Option<RoundId>,
+    pub counting: String,
 }
 
 impl Round {
@@ -87,6 +116,18 @@ impl Round {
     pub fn attribution(&self) -> Attribution {
         Attribution::parse(&self.attribution).unwrap_or(Attribution::Open)
     }
+
+    pub fn counting(&self) -> Counting {
+        Counting::parse(&self.counting).unwrap_or(Counting::PerPerson)
+    }
+
+    /// Scheduled, or not even announced: nobody has answered yet.
+    fn not_opened(&self, now: PrimitiveDateTime, published: bool) -> bool {
+        matches!(
+            self.state_at(now, published),
+            RoundState::Scheduled | RoundState::Draft
+        )
+    }
 }
 
 pub struct NewRound {
@@ -95,6 +136,7 @@ pub struct NewRound {
     pub opens_at: PrimitiveDateTime,
     pub closes_at: PrimitiveDateTime,
     pub attribution: Attribution,
+    pub counting: Counting,
     pub announce: bool,
 }
 
@@ -117,6 +159,7 @@ pub fn create(
                 rounds::opens_at.eq(new.opens_at),
                 rounds::closes_at.eq(new.closes_at),
                 rounds::attribution.eq(new.attribution.as_str()),
+                rounds::counting.eq(new.counting.as_str()),
                 rounds::announced_at.eq(new.announce.then_some(now)),
                 rounds::created_by.eq(author),
                 rounds::created_at.eq(now),
@@ -137,7 +180,12 @@ pub fn create(
                     consultation: Some(round.consultation_id),
                     round: Some(round.id),
                     subject: &format!("round {}", round.number),
-                    details: &format!("{} to {}", rfc3339(new.opens_at), rfc3339(new.closes_at)),
+                    details: &format!(
+                        "{} to {}, counting {}",
+                        rfc3339(new.opens_at),
+                        rfc3339(new.closes_at),
+                        new.counting.as_str()
+                    ),
                 },
                 now,
             )?;
@@ -225,6 +273,7 @@ mod tests {
             opened_notice_at: None,
             reminder_notice_at: None,
             follows_round_id: None,
+            counting: "per_person".into(),
         }
     }
 
@@ -291,6 +340,8 @@ pub enum ActionRefused {
     BadClosingTime,
     #[error("the report is not published")]
     NotPublished,
+    #[error("the round has opened: its counting is fixed")]
+    CountingFixed,
 }
 
 impl ActionRefused {
@@ -302,6 +353,7 @@ impl ActionRefused {
             Self::StillOpen => "action-refused-still-open",
             Self::BadClosingTime => "action-refused-closing-time",
             Self::NotPublished => "action-refused-not-published",
+            Self::CountingFixed => "action-refused-counting-fixed",
         }
     }
 }
@@ -349,10 +401,7 @@ pub fn open_now(
     actor: UserId,
     now: PrimitiveDateTime,
 ) -> QueryResult<Result<(), ActionRefused>> {
-    if !matches!(
-        round.state_at(now, published),
-        RoundState::Scheduled | RoundState::Draft
-    ) {
+    if !round.not_opened(now, published) {
         return Ok(Err(ActionRefused::NotScheduled));
     }
     if round.closes_at <= now {
@@ -369,6 +418,30 @@ pub fn open_now(
             rounds::opens_at.eq(now),
             rounds::announced_at.eq(round.announced_at.unwrap_or(now)),
         ),
+    )
+}
+
+/// Changes how the round counts, while it has not opened: once anyone has
+/// answered, the rule they answered under stays.
+pub fn set_counting(
+    conn: &mut DbConnection,
+    round: &Round,
+    published: bool,
+    counting: Counting,
+    actor: UserId,
+    now: PrimitiveDateTime,
+) -> QueryResult<Result<(), ActionRefused>> {
+    if !round.not_opened(now, published) {
+        return Ok(Err(ActionRefused::CountingFixed));
+    }
+    apply(
+        conn,
+        round,
+        actor,
+        crate::audit::Action::RoundCounting,
+        &format!("counting {}", counting.as_str()),
+        now,
+        rounds::counting.eq(counting.as_str()),
     )
 }
 

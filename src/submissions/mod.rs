@@ -6,9 +6,10 @@ mod submit;
 
 use crate::accounts::User;
 use crate::codes::StakeholderGroup;
-use crate::db::schema::{positions, provisions, submission_revisions, submissions};
-use crate::db::{DbConnection, ProvisionId, RoundId, SubmissionId};
+use crate::db::schema::{positions, provisions, submission_revisions, submissions, users};
+use crate::db::{DbConnection, OrganizationId, ProvisionId, RoundId, SubmissionId};
 use crate::drafts::Provision;
+use crate::organizations::Organization;
 use crate::rounds::{Round, RoundState};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,7 @@ use std::collections::BTreeMap;
 use time::PrimitiveDateTime;
 
 pub use form::{Input, PositionInput};
-pub use submit::{SubmitError, SubmittedTo, submit};
+pub use submit::{Speaking, SubmitError, SubmittedTo, submit};
 
 crate::text_enum! {
     /// A participant's position on one provision.
@@ -120,14 +121,110 @@ struct Row {
     submitted_at: Option<PrimitiveDateTime>,
 }
 
+/// Whose submission it is: a person's own, or an organization's official one
+/// (edited by its drafters, submitted by a signatory).
+#[derive(Debug, Clone, Copy)]
+pub enum Owner<'a> {
+    /// `member` when the person belongs to an organization of the
+    /// consultation: their personal submission counts per person only.
+    Person {
+        member: bool,
+    },
+    Organization(&'a Organization),
+}
+
+impl Owner<'_> {
+    fn counts_for(self) -> CountsFor {
+        match self {
+            Owner::Person { member: false } => CountsFor::Person,
+            Owner::Person { member: true } => CountsFor::Member,
+            Owner::Organization(_) => CountsFor::Organization,
+        }
+    }
+}
+
+crate::text_enum! {
+    /// Which sets of figures a submission enters (see the counting policy):
+    /// `person` someone in no organization (both sets), `member` a member's
+    /// personal submission (per person only), `organization` an official
+    /// submission (per organization only), `replaced` an official submission
+    /// replaced by a joint one (neither).
+    pub enum CountsFor {
+        Person => "person",
+        Member => "member",
+        Organization => "organization",
+        Replaced => "replaced",
+    }
+}
+
+impl CountsFor {
+    /// Counted when every person counts once.
+    pub fn per_person(self) -> bool {
+        matches!(self, CountsFor::Person | CountsFor::Member)
+    }
+
+    /// Counted when every organization (and every person in none) counts once.
+    pub fn per_organization(self) -> bool {
+        matches!(self, CountsFor::Person | CountsFor::Organization)
+    }
+}
+
+/// The id of `participant`'s own submission to `round`, if there is one.
+fn personal_id(
+    conn: &mut DbConnection,
+    round: RoundId,
+    participant: crate::db::UserId,
+) -> QueryResult<Option<SubmissionId>> {
+    submissions::table
+        .filter(submissions::round_id.eq(round))
+        .filter(submissions::participant_id.eq(participant))
+        .filter(submissions::organization_id.is_null())
+        .select(submissions::id)
+        .first(conn)
+        .optional()
+}
+
+/// The id of `organization`'s official submission to `round`, if there is one.
+pub fn official_id(
+    conn: &mut DbConnection,
+    round: RoundId,
+    organization: OrganizationId,
+) -> QueryResult<Option<SubmissionId>> {
+    submissions::table
+        .filter(submissions::round_id.eq(round))
+        .filter(submissions::organization_id.eq(organization))
+        .select(submissions::id)
+        .first(conn)
+        .optional()
+}
+
+fn owned_id(
+    conn: &mut DbConnection,
+    round: RoundId,
+    owner: Owner,
+    user: crate::db::UserId,
+) -> QueryResult<Option<SubmissionId>> {
+    match owner {
+        Owner::Person { .. } => personal_id(conn, round, user),
+        Owner::Organization(o) => official_id(conn, round, o.id),
+    }
+}
+
+/// `participant`'s own submission to `round`.
 pub fn load(
     conn: &mut DbConnection,
     round: RoundId,
     participant: crate::db::UserId,
 ) -> QueryResult<Option<Stored>> {
+    match personal_id(conn, round, participant)? {
+        Some(id) => load_by_id(conn, id),
+        None => Ok(None),
+    }
+}
+
+pub fn load_by_id(conn: &mut DbConnection, id: SubmissionId) -> QueryResult<Option<Stored>> {
     let Some(row) = submissions::table
-        .filter(submissions::round_id.eq(round))
-        .filter(submissions::participant_id.eq(participant))
+        .find(id)
         .select((
             submissions::id,
             submissions::status,
@@ -279,6 +376,7 @@ struct Snapshot<'a> {
     updated_at: PrimitiveDateTime,
     receipt_code: Option<&'a str>,
     submitted_at: Option<PrimitiveDateTime>,
+    counts_for: &'a str,
 }
 
 /// Stores `input` for `user` in `round` as a new revision. Call it inside
@@ -287,19 +385,37 @@ struct Snapshot<'a> {
 /// submission (or another request creates it at the same instant) the insert
 /// does nothing and an update takes the row's write lock, so revisions are
 /// numbered in turn.
+#[allow(clippy::too_many_arguments)]
 pub fn save(
     conn: &mut DbConnection,
     round: &Round,
     provisions: &[Provision],
+    owner: Owner,
     user: &User,
     input: &Input,
     change: &NewRevision,
 ) -> QueryResult<Saved> {
     let (action, now) = (change.action, change.at);
-    let group = user.group();
+    // An official submission speaks as the organization: its group,
+    // country and verification, with the author's name beside it.
+    let (group, organization, country, verified, organization_id) = match owner {
+        Owner::Person { .. } => (
+            user.group(),
+            user.organization.as_str(),
+            user.country.as_str(),
+            user.affiliation_verified_at.is_some(),
+            None,
+        ),
+        Owner::Organization(o) => (
+            o.group(),
+            o.name.as_str(),
+            o.country.as_str(),
+            o.is_verified(),
+            Some(o.id),
+        ),
+    };
     let disclosure = input.disclosure.unwrap_or(Disclosure::Anonymous);
     let receipt = change.receipt.as_deref();
-    let verified = user.affiliation_verified_at.is_some();
     let status_after = |previous: Status| match action {
         RevisionAction::Save => previous.min_draft(),
         RevisionAction::Submit => Status::Submitted,
@@ -310,41 +426,44 @@ pub fn save(
         disclosure: disclosure.as_str(),
         general_comment: &input.general_comment,
         display_name: &user.display_name,
-        organization: &user.organization,
+        organization,
         stakeholder_group: group.as_str(),
-        country: &user.country,
+        country,
         affiliation_verified: verified,
         revision,
         updated_at: now,
         receipt_code: receipt,
         submitted_at: receipt.map(|_| now),
+        counts_for: owner.counts_for().as_str(),
     };
     let first = snapshot(status_after(Status::Draft), 1);
     let mut save_pending = false;
+    let values = (
+        &first,
+        submissions::round_id.eq(round.id),
+        submissions::participant_id.eq(user.id),
+        submissions::organization_id.eq(organization_id),
+        submissions::created_at.eq(now),
+    );
+    // Whichever unique index it meets (the person's, or the organization's
+    // for the round), an existing submission makes the insert do nothing.
     let created: Option<SubmissionId> =
         crate::per_backend!(conn, |c| diesel::insert_into(submissions::table)
-            .values((
-                &first,
-                submissions::round_id.eq(round.id),
-                submissions::participant_id.eq(user.id),
-                submissions::created_at.eq(now),
-            ))
-            .on_conflict((submissions::round_id, submissions::participant_id))
-            .do_nothing()
+            .values(values)
+            .on_conflict_do_nothing()
             .returning(submissions::id)
             .get_result(c)
             .optional())?;
     let (id, status, revision) = match created {
         Some(id) => (id, status_after(Status::Draft), 1),
         None => {
-            let mine = submissions::table
-                .filter(submissions::round_id.eq(round.id))
-                .filter(submissions::participant_id.eq(user.id));
+            let mine = owned_id(conn, round.id, owner, user.id)?.ok_or(diesel::NotFound)?;
             // A write first: it takes the row's lock before the status is read.
-            let (id, previous, revision): (SubmissionId, String, i32) = diesel::update(mine)
-                .set(submissions::updated_at.eq(now))
-                .returning((submissions::id, submissions::status, submissions::revision))
-                .get_result(conn)?;
+            let (id, previous, revision): (SubmissionId, String, i32) =
+                diesel::update(submissions::table.find(mine))
+                    .set(submissions::updated_at.eq(now))
+                    .returning((submissions::id, submissions::status, submissions::revision))
+                    .get_result(conn)?;
             let previous = Status::parse(&previous).unwrap_or(Status::Draft);
             let status = status_after(previous);
             if action == RevisionAction::Save && previous == Status::Submitted {
@@ -366,7 +485,7 @@ pub fn save(
         input.positions.clone()
     } else if action == RevisionAction::Withdraw {
         crate::analysis::index::remove_submission(conn, id)?;
-        load(conn, round.id, user.id)?
+        load_by_id(conn, id)?
             .map(|s| s.input.positions)
             .unwrap_or_default()
     } else {
@@ -388,9 +507,9 @@ pub fn save(
         general_comment: input.general_comment.clone(),
         positions: stored_positions,
         display_name: user.display_name.clone(),
-        organization: user.organization.clone(),
+        organization: organization.to_string(),
         stakeholder_group: group,
-        country: user.country.clone(),
+        country: country.to_string(),
         affiliation_verified: verified,
     };
     diesel::insert_into(submission_revisions::table)
@@ -401,6 +520,7 @@ pub fn save(
             submission_revisions::content.eq(serde_json::to_string(&content).unwrap_or_default()),
             submission_revisions::receipt_code.eq(receipt),
             submission_revisions::created_at.eq(now),
+            submission_revisions::author_id.eq(user.id),
         ))
         .execute(conn)?;
     Ok(Saved {
@@ -481,10 +601,14 @@ pub struct RevisionSummary {
     pub action: String,
     pub receipt_code: Option<String>,
     pub created_at: PrimitiveDateTime,
+    /// Who saved it (kept since organizations draft together).
+    pub author: Option<String>,
 }
 
+/// Every revision, newest first, with its author's name.
 pub fn revisions(conn: &mut DbConnection, id: SubmissionId) -> QueryResult<Vec<RevisionSummary>> {
     submission_revisions::table
+        .left_join(users::table.on(users::id.nullable().eq(submission_revisions::author_id)))
         .filter(submission_revisions::submission_id.eq(id))
         .order(submission_revisions::revision.desc())
         .select((
@@ -492,6 +616,7 @@ pub fn revisions(conn: &mut DbConnection, id: SubmissionId) -> QueryResult<Vec<R
             submission_revisions::action,
             submission_revisions::receipt_code,
             submission_revisions::created_at,
+            users::display_name.nullable(),
         ))
         .load(conn)
 }
@@ -523,6 +648,7 @@ pub fn revision(
                     action,
                     receipt_code,
                     created_at,
+                    author: None,
                 },
                 content,
             ))

@@ -1,10 +1,11 @@
 //! Storing a participant's save, submit or withdrawal, with its receipt.
 
-use super::{Input, NewRevision, Saved, save};
+use super::{Input, NewRevision, Owner, Saved, save};
 use crate::accounts::User;
 use crate::db::{Db, DbConnection, DbError};
 use crate::drafts::Provision;
 use crate::notifications::Composed;
+use crate::organizations::{Organization, membership, official};
 use crate::rounds::{self, Round, RoundState};
 use std::sync::Arc;
 
@@ -21,10 +22,20 @@ pub enum SubmitError {
     /// by its deadline) after the form was checked.
     #[error("the round closed meanwhile")]
     RoundClosed,
+    /// The person may not do this for the organization (any more): the
+    /// Fluent message that says why.
+    #[error("not allowed: {0}")]
+    NotAllowed(&'static str),
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
     #[error(transparent)]
     Db(#[from] DbError),
+}
+
+/// In whose name a submission is made.
+pub enum Speaking {
+    Personally,
+    For(Organization),
 }
 
 /// Stores a revision of `user`'s submission and queues its `receipt` e-mail
@@ -32,11 +43,13 @@ pub enum SubmitError {
 /// if the stored round is still open when the write begins: a cache that
 /// still says open cannot let a late submission in. On SQLite, submissions
 /// arriving together are committed in one transaction.
+#[allow(clippy::too_many_arguments)]
 pub fn submit<R: SubmittedTo>(
     db: &Db,
     conn: &mut DbConnection,
     to: Arc<R>,
     user: User,
+    speaking: Speaking,
     input: Input,
     change: NewRevision,
     receipt: Option<Composed>,
@@ -46,7 +59,25 @@ pub fn submit<R: SubmittedTo>(
         if rounds::state_now(conn, to.round().id, now)? != RoundState::Open {
             return Err(SubmitError::RoundClosed);
         }
-        let saved = save(conn, to.round(), to.provisions(), &user, &input, &change)?;
+        let owner = match &speaking {
+            Speaking::Personally => Owner::Person {
+                member: membership::active_of(conn, to.round().consultation_id, user.id)?.is_some(),
+            },
+            Speaking::For(organization) => {
+                official::check_rights(conn, organization, user.id, change.action)?
+                    .map_err(SubmitError::NotAllowed)?;
+                Owner::Organization(organization)
+            }
+        };
+        let saved = save(
+            conn,
+            to.round(),
+            to.provisions(),
+            owner,
+            &user,
+            &input,
+            &change,
+        )?;
         if let Some(email) = &receipt {
             email.queue(conn, now)?;
         }

@@ -65,7 +65,7 @@ async fn is_current_password(
 }
 
 #[derive(Serialize)]
-struct SelectOption {
+pub(super) struct SelectOption {
     value: &'static str,
     label: String,
     selected: bool,
@@ -79,24 +79,34 @@ struct ProfileChoices {
     organization_required_groups: Vec<String>,
 }
 
+/// The stakeholder groups, `selected` chosen, for a select list.
+pub(super) fn group_options(ctx: &Ctx, selected: &str) -> Vec<SelectOption> {
+    StakeholderGroup::ALL
+        .iter()
+        .map(|g| SelectOption {
+            value: g.as_str(),
+            label: ctx.t(&g.label_key()),
+            selected: selected == g.as_str(),
+        })
+        .collect()
+}
+
+/// The countries in the reader's language, `selected` chosen.
+pub(super) fn country_options(ctx: &Ctx, selected: &str) -> Vec<SelectOption> {
+    countries::sorted(ctx.locale)
+        .into_iter()
+        .map(|c| SelectOption {
+            value: c.code,
+            label: c.name(ctx.locale).to_string(),
+            selected: selected == c.code,
+        })
+        .collect()
+}
+
 fn choices(ctx: &Ctx, form: &ProfileForm) -> ProfileChoices {
     ProfileChoices {
-        groups: StakeholderGroup::ALL
-            .iter()
-            .map(|g| SelectOption {
-                value: g.as_str(),
-                label: ctx.t(&g.label_key()),
-                selected: form.stakeholder_group == g.as_str(),
-            })
-            .collect(),
-        countries: countries::sorted(ctx.locale)
-            .into_iter()
-            .map(|c| SelectOption {
-                value: c.code,
-                label: c.name(ctx.locale).to_string(),
-                selected: form.country == c.code,
-            })
-            .collect(),
+        groups: group_options(ctx, &form.stakeholder_group),
+        countries: country_options(ctx, &form.country),
         locales: Locale::ALL
             .iter()
             .map(|l| SelectOption {

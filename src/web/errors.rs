@@ -191,12 +191,28 @@ impl From<crate::accounts::sign_in::SignInError> for AppError {
     }
 }
 
+impl From<crate::organizations::OrganizationError> for AppError {
+    #[track_caller]
+    fn from(e: crate::organizations::OrganizationError) -> Self {
+        use crate::organizations::OrganizationError;
+        match e {
+            OrganizationError::NotFound => AppError::not_found(),
+            OrganizationError::Forbidden(_) => AppError::forbidden(),
+            OrganizationError::Refused(why) => AppError::conflict(why),
+            OrganizationError::Notify(why) => AppError::internal(anyhow::anyhow!(why)),
+            OrganizationError::Query(e) => e.into(),
+            OrganizationError::Db(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::submissions::SubmitError> for AppError {
     #[track_caller]
     fn from(e: crate::submissions::SubmitError) -> Self {
         use crate::submissions::SubmitError;
         match e {
             SubmitError::RoundClosed => AppError::conflict(e.to_string()),
+            SubmitError::NotAllowed(_) => AppError::forbidden(),
             SubmitError::Query(e) => e.into(),
             SubmitError::Db(e) => e.into(),
         }

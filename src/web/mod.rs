@@ -23,6 +23,7 @@ mod assets;
 mod audit;
 mod encoded;
 mod health;
+mod organizations;
 mod organize;
 mod participants;
 mod public;
@@ -54,7 +55,43 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/consultations/{slug}/rounds/{n}/submission/revisions/{rev}",
             web::get().to(submissions::revision),
         )
+        .route(
+            "/consultations/{slug}/rounds/{n}/organizations/{id}",
+            web::get().to(submissions::official_round),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/organizations/{id}/submission",
+            web::post().to(submissions::official_submit),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/organizations/{id}/submission",
+            web::get().to(submissions::official_mine),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/organizations/{id}/submission/revisions/{rev}",
+            web::get().to(submissions::official_revision),
+        )
         .route("/receipts/{code}", web::get().to(submissions::receipt))
+        .route(
+            "/consultations/{slug}/organizations",
+            web::get().to(organizations::list),
+        )
+        .route(
+            "/consultations/{slug}/organizations",
+            web::post().to(organizations::create),
+        )
+        .route(
+            "/consultations/{slug}/organizations/{id}",
+            web::get().to(organizations::show),
+        )
+        .route(
+            "/consultations/{slug}/organizations/{id}/members/{member}/{action}",
+            web::post().to(organizations::member),
+        )
+        .route(
+            "/consultations/{slug}/organizations/{id}/{action}",
+            web::post().to(organizations::act),
+        )
         .route(
             "/consultations/{slug}/rounds/{n}/report",
             web::get().to(reports::report),

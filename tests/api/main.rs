@@ -20,6 +20,7 @@ mod glance;
 mod instances;
 mod movement;
 mod observability;
+mod organizations;
 mod organize;
 mod paging;
 mod participants;

@@ -4,8 +4,10 @@
 use super::freshness::Freshness;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation, Slug};
-use crate::db::Db;
+use crate::db::{Db, OrganizationId};
 use crate::drafts::{self, Division, DraftVersion, Provision};
+use crate::organizations::membership::{self, Member, MemberState};
+use crate::organizations::{self, Organization, official};
 use crate::rounds::{self, Round, RoundNumber, RoundState};
 use crate::submissions::{self, Stored};
 use crate::web::encoded::Encoded;
@@ -158,6 +160,9 @@ pub struct RoundData {
     pub common: Arc<RoundCommon>,
     pub state: RoundState,
     pub stored: Option<Stored>,
+    /// The organization whose official submission the page edits, when it
+    /// does, with the member editing it.
+    pub official: Option<(Organization, Member)>,
 }
 
 impl std::ops::Deref for RoundData {
@@ -209,6 +214,38 @@ fn load_common(
 }
 
 pub async fn load(ctx: &Ctx, slug: Slug, number: RoundNumber) -> Result<RoundData, AppError> {
+    load_for(ctx, slug, number, None).await
+}
+
+/// Whose page is asked for, and by whom.
+#[derive(Clone, Copy)]
+pub enum Reader {
+    /// Active members only (the pages).
+    Member,
+    /// Anyone who ever belonged (what the form posts): the write itself
+    /// refuses a former member, with their text sent back and the reason.
+    FormerMember,
+}
+
+/// The round with `organization`'s official submission, for one of its
+/// members; another consultation's organization is unknown here.
+pub async fn load_official(
+    ctx: &Ctx,
+    slug: Slug,
+    number: RoundNumber,
+    organization: OrganizationId,
+    reader: Reader,
+) -> Result<RoundData, AppError> {
+    ctx.user()?;
+    load_for(ctx, slug, number, Some((organization, reader))).await
+}
+
+async fn load_for(
+    ctx: &Ctx,
+    slug: Slug,
+    number: RoundNumber,
+    organization: Option<(OrganizationId, Reader)>,
+) -> Result<RoundData, AppError> {
     let participant = ctx.user.as_ref().map(|u| u.id);
     let now = ctx.state.clock.now();
     let key = (slug, number);
@@ -216,8 +253,8 @@ pub async fn load(ctx: &Ctx, slug: Slug, number: RoundNumber) -> Result<RoundDat
     ctx.state.metrics.cache("round", cached.is_some());
     // A reader who is not signed in, on a cached round, needs no database
     // call at all (no pooled connection, no blocking thread).
-    let (common, stored) = match (cached, participant) {
-        (Some(common), None) => (common, None),
+    let (common, stored, official) = match (cached, participant) {
+        (Some(common), None) => (common, None, None),
         (cached, participant) => {
             let cache = ctx.state.rounds.clone();
             ctx.state
@@ -231,14 +268,28 @@ pub async fn load(ctx: &Ctx, slug: Slug, number: RoundNumber) -> Result<RoundDat
                             loaded
                         }
                     };
-                    let stored = match participant {
-                        Some(p) => match submissions::load(conn, common.round.id, p)? {
-                            Some(s) => Some(submissions::with_pending(conn, s)?),
+                    let (Some(p), Some((organization, reader))) = (participant, organization)
+                    else {
+                        let stored = match participant {
+                            Some(p) => match submissions::load(conn, common.round.id, p)? {
+                                Some(s) => Some(submissions::with_pending(conn, s)?),
+                                None => None,
+                            },
                             None => None,
-                        },
-                        None => None,
+                        };
+                        return Ok((common, stored, None));
                     };
-                    Ok((common, stored))
+                    let organization =
+                        organizations::find(conn, common.consultation.id, organization)?;
+                    let member = match reader {
+                        Reader::Member => {
+                            membership::of(conn, organization.id, p, MemberState::Active)?
+                        }
+                        Reader::FormerMember => membership::latest(conn, organization.id, p)?,
+                    }
+                    .ok_or_else(AppError::forbidden)?;
+                    let stored = official::load(conn, common.round.id, &organization)?;
+                    Ok((common, stored, Some((organization, member))))
                 })
                 .await?
         }
@@ -247,5 +298,6 @@ pub async fn load(ctx: &Ctx, slug: Slug, number: RoundNumber) -> Result<RoundDat
         state: common.round.state_at(now, common.published),
         common,
         stored,
+        official,
     })
 }

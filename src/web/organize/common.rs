@@ -74,6 +74,7 @@ pub(super) struct RoundForm {
     pub(super) opens_at: String,
     pub(super) closes_at: String,
     pub(super) attribution: String,
+    pub(super) counting: String,
 }
 
 #[derive(Serialize)]
@@ -145,7 +146,7 @@ pub(super) async fn load(ctx: &Ctx, slug: Slug) -> Result<Loaded, AppError> {
 pub(super) fn actions_for(state: rounds::RoundState) -> Vec<&'static str> {
     use rounds::RoundState::*;
     match state {
-        Draft | Scheduled => vec!["open", "extend"],
+        Draft | Scheduled => vec!["open", "extend", "counting"],
         Open => vec!["close", "extend"],
         Closed => vec!["extend", "publish"],
         Published => vec!["publish", "answers"],

@@ -7,7 +7,7 @@ use crate::consultations::Slug;
 use crate::forms::FieldErrors;
 use crate::notifications::schedule;
 use crate::rounds::RoundNumber;
-use crate::rounds::{self, Attribution, NewRound, Round};
+use crate::rounds::{self, Attribution, Counting, NewRound, Round};
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::StatusCode;
@@ -26,6 +26,7 @@ pub async fn create_round(
         opens_at: field(&body, "opens_at").to_string(),
         closes_at: field(&body, "closes_at").to_string(),
         attribution: field(&body, "attribution").to_string(),
+        counting: field(&body, "counting").to_string(),
     };
     let mut errors = FieldErrors::default();
     let version = form
@@ -50,9 +51,22 @@ pub async fn create_round(
     if attribution.is_none() {
         errors.add("attribution", "field-attribution-missing");
     }
-    let (Some(version), Some(opens), Some(closes), Some(attribution), true) =
-        (version, opens, closes, attribution, errors.is_empty())
-    else {
+    // Rounds created before organizations existed counted per person.
+    let counting = match form.counting.as_str() {
+        "" => Some(Counting::PerPerson),
+        code => Counting::parse(code),
+    };
+    if counting.is_none() {
+        errors.add("counting", "field-counting-missing");
+    }
+    let (Some(version), Some(opens), Some(closes), Some(attribution), Some(counting), true) = (
+        version,
+        opens,
+        closes,
+        attribution,
+        counting,
+        errors.is_empty(),
+    ) else {
         let page = manage_page(&ctx, &loaded, form, errors);
         return render_manage(&ctx, &loaded, StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
@@ -62,6 +76,7 @@ pub async fn create_round(
         opens_at: opens,
         closes_at: closes,
         attribution,
+        counting,
         announce: true,
     };
     let (slug, now) = (loaded.consultation.slug.clone(), ctx.state.clock.now());
@@ -82,6 +97,7 @@ struct ConfirmPage {
     number: i32,
     action: String,
     closes_at: String,
+    counting: String,
 }
 
 /// The consultation and round an action's address names; an unknown action,
@@ -92,7 +108,10 @@ async fn load_round(
     number: RoundNumber,
     action: &str,
 ) -> Result<(Loaded, Round, bool), AppError> {
-    if !matches!(action, "open" | "close" | "extend" | "publish" | "answers") {
+    if !matches!(
+        action,
+        "open" | "close" | "extend" | "publish" | "answers" | "counting"
+    ) {
         return Err(AppError::not_found());
     }
     let number = number.get();
@@ -122,6 +141,7 @@ pub async fn confirm(
         number: round.number,
         action,
         closes_at: rfc3339(round.effective_close()),
+        counting: round.counting.clone(),
     };
     ctx.render(
         StatusCode::OK,
@@ -170,6 +190,19 @@ pub async fn round_action(
                         c, &notifier, &round, published, until, actor, now,
                     )?)
                 })
+                .await?
+        }
+        "counting" => {
+            let Some(counting) = Counting::parse(field(&body, "counting")) else {
+                ctx.flash_error("field-counting-missing");
+                return Ok(see_other(&format!(
+                    "{back}/rounds/{}/counting",
+                    round.number
+                )));
+            };
+            ctx.state
+                .db
+                .query(move |c| rounds::set_counting(c, &round, published, counting, actor, now))
                 .await?
         }
         "extend" => {

@@ -419,6 +419,8 @@ pub(super) struct ReportView {
     pub(super) frame: Frame,
     pub(super) closes_at: String,
     pub(super) chatham: bool,
+    pub(super) counting_key: String,
+    pub(super) counted_both: bool,
     pub(super) min_group_size: i64,
     pub(super) total: i64,
     pub(super) verified: i64,
@@ -551,6 +553,8 @@ pub(super) fn overview(
         frame,
         closes_at: s.closes_at.clone(),
         chatham: s.attribution == Attribution::ChathamHouse,
+        counting_key: s.counting.label_key(),
+        counted_both: s.counting == crate::rounds::Counting::Both,
         min_group_size: s.min_group_size,
         total: people.submissions,
         verified: people.verified,
@@ -667,8 +671,9 @@ pub(super) struct ProvisionView {
     pub(super) lowest: Option<String>,
     pub(super) score: String,
     pub(super) chart: String,
-    pub(super) rows: Vec<GroupRow>,
-    pub(super) overall: GroupRow,
+    pub(super) table: FiguresTable,
+    /// Under the `both` counting policy, the per-organization figures.
+    pub(super) organization_table: Option<FiguresTable>,
     pub(super) response_html: Option<String>,
     pub(super) response_text: String,
     pub(super) campaigns: Vec<CampaignView>,
@@ -682,6 +687,46 @@ pub(super) struct ProvisionView {
     pub(super) objecting: Option<String>,
     pub(super) movement: Option<movement::MovementView>,
     pub(super) answers: Vec<movement::AnswerRow>,
+}
+
+/// One set of a provision's figures by group, with the total.
+#[derive(Serialize)]
+pub(super) struct FiguresTable {
+    id: &'static str,
+    caption_key: &'static str,
+    rows: Vec<GroupRow>,
+    overall: GroupRow,
+}
+
+fn figures_table(
+    ctx: &Ctx,
+    f: &ProvisionFigures,
+    id: &'static str,
+    caption_key: &'static str,
+) -> FiguresTable {
+    let locale = ctx.locale;
+    FiguresTable {
+        id,
+        caption_key,
+        rows: f
+            .groups
+            .iter()
+            .map(|g| GroupRow {
+                label: group_label(locale, g.group),
+                counts: g.counts,
+                verified: g.verified,
+                share: pct(locale, g.support_share),
+                counted: g.counted_in_balance,
+            })
+            .collect(),
+        overall: GroupRow {
+            label: ctx.t("report-all-groups"),
+            counts: f.overall,
+            verified: f.overall_verified,
+            share: pct(locale, f.overall.support_share()),
+            counted: true,
+        },
+    }
 }
 
 /// A disposition and the texts that got it, linked to their permalinks.
@@ -748,24 +793,15 @@ pub(super) fn provision_view(
             &bars,
             &labels,
         ),
-        rows: f
-            .groups
-            .iter()
-            .map(|g| GroupRow {
-                label: group_label(locale, g.group),
-                counts: g.counts,
-                verified: g.verified,
-                share: pct(locale, g.support_share),
-                counted: g.counted_in_balance,
-            })
-            .collect(),
-        overall: GroupRow {
-            label: t("report-all-groups"),
-            counts: f.overall,
-            verified: f.overall_verified,
-            share: pct(locale, f.overall.support_share()),
-            counted: true,
-        },
+        table: figures_table(ctx, f, "figures-table", "report-table-caption"),
+        organization_table: p.organization_figures.as_ref().map(|f| {
+            figures_table(
+                ctx,
+                f,
+                "organization-figures-table",
+                "report-organization-table-caption",
+            )
+        }),
         response_html: p.response.clone(),
         response_text,
         campaigns: p

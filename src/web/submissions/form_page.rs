@@ -111,8 +111,23 @@ pub(super) struct RefusalView {
     pub(super) opens_at: String,
 }
 
+/// Whose official submission the form edits, and whether the member may
+/// submit it.
+#[derive(Serialize)]
+pub(super) struct OfficialView {
+    pub(super) name: String,
+    pub(super) signatory: bool,
+}
+
 #[derive(Serialize)]
 pub(super) struct RoundPage {
+    /// Where the form posts and its pages link: the round for a person's own
+    /// submission, the organization's place in it for an official one.
+    pub(super) base: String,
+    pub(super) official: Option<OfficialView>,
+    /// A member who drafts but may not sign: no submit button for them.
+    pub(super) cannot_sign: bool,
+    pub(super) counting_key: String,
     pub(super) slug: String,
     pub(super) consultation_title: Text,
     pub(super) summary_html: String,
@@ -195,6 +210,19 @@ fn excerpt(text: &str, chars: usize) -> String {
                 .map_or(head, |(h, _)| h);
             format!("{}…", head.trim_end())
         }
+    }
+}
+
+/// The round's path, or the organization's place in it when the page is its
+/// official submission.
+pub(super) fn base_path(data: &RoundData) -> String {
+    let round = format!(
+        "/consultations/{}/rounds/{}",
+        data.consultation.slug, data.round.number
+    );
+    match &data.official {
+        Some((o, _)) => format!("{round}/organizations/{}", o.id),
+        None => round,
     }
 }
 
@@ -408,6 +436,13 @@ pub(super) fn page(
             note
         });
     RoundPage {
+        base: base_path(data),
+        official: data.official.as_ref().map(|(o, m)| OfficialView {
+            name: o.name.clone(),
+            signatory: m.signatory,
+        }),
+        cannot_sign: data.official.as_ref().is_some_and(|(_, m)| !m.signatory),
+        counting_key: data.round.counting().label_key(),
         slug: c.slug.clone(),
         consultation_title: reading.text(&c.title, &c.locale, c.translated_title.as_deref()),
         summary_html: markdown::to_html(&summary.text),

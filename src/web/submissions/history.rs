@@ -3,12 +3,13 @@
 use super::form_page::*;
 use crate::clock::rfc3339;
 use crate::consultations::Slug;
+use crate::db::OrganizationId;
 use crate::forms::FieldErrors;
 use crate::i18n::reading::{Text, title_of};
 use crate::rounds::RoundNumber;
 use crate::rounds::RoundState;
 use crate::submissions::{self, Input};
-use crate::web::cache::rounds::load;
+use crate::web::cache::rounds::{Reader, RoundData, load, load_official};
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;
 use actix_web::http::StatusCode;
@@ -21,10 +22,17 @@ struct RevisionRow {
     action_key: String,
     receipt_code: Option<String>,
     created_at: String,
+    /// Who saved it, on an organization's official submission.
+    author: Option<String>,
 }
 
 #[derive(Serialize)]
 struct MinePage {
+    base: String,
+    /// The organization an official submission speaks for.
+    organization: Option<String>,
+    /// Who signed the counted version, on an official submission.
+    signatory: Option<String>,
     slug: String,
     number: i32,
     consultation_title: Text,
@@ -52,6 +60,22 @@ pub async fn mine(
     let (slug, number) = path.into_inner();
     ctx.user()?;
     let data = load(&ctx, slug, number).await?;
+    history(ctx, data, query.into_inner()).await
+}
+
+/// An organization's official submission and its history, each revision
+/// with its author, for its members.
+pub async fn official_mine(
+    ctx: Ctx,
+    path: web::Path<(Slug, RoundNumber, OrganizationId)>,
+    query: web::Query<ReceiptQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, number, organization) = path.into_inner();
+    let data = load_official(&ctx, slug, number, organization, Reader::Member).await?;
+    history(ctx, data, query.into_inner()).await
+}
+
+async fn history(ctx: Ctx, data: RoundData, query: ReceiptQuery) -> Result<HttpResponse, AppError> {
     let stored = data.stored.as_ref().ok_or(AppError::not_found())?;
     let id = stored.id;
     let revisions = ctx
@@ -59,7 +83,16 @@ pub async fn mine(
         .db
         .query(move |c| submissions::revisions(c, id))
         .await?;
+    let official = data.official.is_some();
+    let signatory = revisions
+        .iter()
+        .find(|r| stored.receipt_code.is_some() && r.receipt_code == stored.receipt_code)
+        .and_then(|r| r.author.clone())
+        .filter(|_| official);
     let view = MinePage {
+        base: base_path(&data),
+        organization: data.official.as_ref().map(|(o, _)| o.name.clone()),
+        signatory,
         slug: data.consultation.slug.clone(),
         number: data.round.number,
         consultation_title: title_of(&data.consultation, ctx.locale),
@@ -76,6 +109,7 @@ pub async fn mine(
                 action_key: format!("revision-{}", r.action),
                 receipt_code: r.receipt_code,
                 created_at: rfc3339(r.created_at),
+                author: r.author.filter(|_| official),
             })
             .collect(),
     };
@@ -94,8 +128,22 @@ pub async fn revision(
 ) -> Result<HttpResponse, AppError> {
     let (slug, number, rev) = path.into_inner();
     ctx.user()?;
-    let rev: i32 = rev.parse().map_err(|_| AppError::not_found())?;
     let data = load(&ctx, slug, number).await?;
+    show_revision(ctx, data, &rev).await
+}
+
+/// One earlier revision of an organization's official submission.
+pub async fn official_revision(
+    ctx: Ctx,
+    path: web::Path<(Slug, RoundNumber, OrganizationId, String)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, number, organization, rev) = path.into_inner();
+    let data = load_official(&ctx, slug, number, organization, Reader::Member).await?;
+    show_revision(ctx, data, &rev).await
+}
+
+async fn show_revision(ctx: Ctx, data: RoundData, rev: &str) -> Result<HttpResponse, AppError> {
+    let rev: i32 = rev.parse().map_err(|_| AppError::not_found())?;
     let id = data.stored.as_ref().ok_or(AppError::not_found())?.id;
     let (summary, content) = ctx
         .state

@@ -5,5 +5,5 @@ mod form_page;
 mod history;
 mod round;
 
-pub use history::{mine, receipt, revision};
-pub use round::{round, submit};
+pub use history::{mine, official_mine, official_revision, receipt, revision};
+pub use round::{official_round, official_submit, round, submit};

@@ -2,12 +2,13 @@
 
 use super::form_page::*;
 use crate::consultations::Slug;
+use crate::db::OrganizationId;
 use crate::forms::FieldErrors;
 use crate::notifications::receipts;
 use crate::rounds::RoundNumber;
 use crate::submissions::form::{self, Action, Part};
-use crate::submissions::{self, Input, Refusal, RevisionAction, Status, SubmitError};
-use crate::web::cache::rounds::{AnonymousPage, RoundData, load};
+use crate::submissions::{self, Input, Refusal, RevisionAction, Speaking, Status, SubmitError};
+use crate::web::cache::rounds::{AnonymousPage, Reader, RoundData, load, load_official};
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::{StatusCode, header};
@@ -47,6 +48,24 @@ pub async fn round(
     Ok(page.send(&req, &mut res))
 }
 
+/// An organization's official submission to the round, for its members.
+pub async fn official_round(
+    ctx: Ctx,
+    path: web::Path<(Slug, RoundNumber, OrganizationId)>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, number, organization) = path.into_inner();
+    let data = load_official(&ctx, slug, number, organization, Reader::Member).await?;
+    let at = page_named(&data, query.page.as_deref()).ok_or_else(AppError::not_found)?;
+    let view = page(&ctx, &data, None, FieldErrors::default(), View::Form(at));
+    ctx.render(
+        StatusCode::OK,
+        "submissions/round",
+        &title(&ctx, &data, false),
+        &view,
+    )
+}
+
 /// Save, review, submit or withdraw. Bad input comes back in the form with
 /// everything the participant typed; nothing stored is touched.
 pub async fn submit(
@@ -56,6 +75,35 @@ pub async fn submit(
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
     let data = load(&ctx, slug.clone(), number).await?;
+    submit_to(ctx, slug, number, data, body).await
+}
+
+/// The same for an organization's official submission: its drafters save,
+/// its signatories submit.
+pub async fn official_submit(
+    ctx: Ctx,
+    path: web::Path<(Slug, RoundNumber, OrganizationId)>,
+    body: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, number, organization) = path.into_inner();
+    let data = load_official(
+        &ctx,
+        slug.clone(),
+        number,
+        organization,
+        Reader::FormerMember,
+    )
+    .await?;
+    submit_to(ctx, slug, number, data, body).await
+}
+
+async fn submit_to(
+    ctx: Ctx,
+    slug: Slug,
+    number: RoundNumber,
+    data: RoundData,
+    body: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
     if let Err(refusal) = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state) {
         if refusal == Refusal::NotSignedIn {
             return Err(AppError::login_required(format!(
@@ -137,19 +185,39 @@ pub async fn submit(
         Action::Withdraw => return Err(AppError::unprocessable("nothing to withdraw")),
     };
     let saved = match store {
-        Some(action) => Some(
-            store_submission(
+        Some(action) => {
+            let stored = store_submission(
                 &ctx,
                 (slug.clone(), number),
                 &data,
                 parsed.input.clone(),
                 action,
             )
-            .await?,
-        ),
+            .await?;
+            match stored {
+                Ok(saved) => Some(saved),
+                // A member whose rights went (they left, or lost the role)
+                // gets the form back with what they wrote and why.
+                Err(why) => {
+                    let view = page(
+                        &ctx,
+                        &data,
+                        Some(&parsed.input),
+                        FieldErrors::single("submission", why),
+                        View::Form(at),
+                    );
+                    return ctx.render(
+                        StatusCode::FORBIDDEN,
+                        "submissions/round",
+                        &title(&ctx, &data, true),
+                        &view,
+                    );
+                }
+            }
+        }
         None => None,
     };
-    let here = format!("/consultations/{slug}/rounds/{number}");
+    let here = base_path(&data);
     match parsed.action {
         Action::Review => {
             let view = page(
@@ -241,8 +309,12 @@ async fn store_submission(
     data: &RoundData,
     input: Input,
     action: RevisionAction,
-) -> Result<submissions::Saved, AppError> {
+) -> Result<Result<submissions::Saved, &'static str>, AppError> {
     let user = ctx.user()?.clone();
+    let speaking = match &data.official {
+        Some((organization, _)) => Speaking::For(organization.clone()),
+        None => Speaking::Personally,
+    };
     let common = data.common.clone();
     let (notifier, db) = (ctx.state.notifier.clone(), ctx.state.db.clone());
     let change = submissions::NewRevision::new(action, ctx.state.clock.now());
@@ -265,7 +337,7 @@ async fn store_submission(
                 None => None,
             };
             Ok(submissions::submit(
-                &db, conn, common, user, input, change, receipt,
+                &db, conn, common, user, speaking, input, change, receipt,
             ))
         })
         .await?;
@@ -274,5 +346,8 @@ async fn store_submission(
         // one yet: the next page must not show the round open.
         ctx.state.rounds.invalidate(&key);
     }
-    Ok(outcome?)
+    match outcome {
+        Err(SubmitError::NotAllowed(why)) => Ok(Err(why)),
+        other => Ok(Ok(other?)),
+    }
 }
