@@ -20,7 +20,7 @@ mod analysis;
 mod analysis_dispositions;
 mod assets;
 mod audit;
-mod encoded;
+pub mod encoded;
 mod health;
 mod organize;
 mod participants;

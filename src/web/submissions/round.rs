@@ -9,7 +9,7 @@ use crate::submissions::form::{self, Action, Part};
 use crate::submissions::{self, Input, Refusal, RevisionAction, Status, SubmitError};
 use crate::web::cache::rounds::{AnonymousPage, RoundData, load};
 use crate::web::errors::AppError;
-use crate::web::page::{Ctx, see_other};
+use crate::web::page::{Ctx, html, see_other};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -29,10 +29,10 @@ pub async fn round(
     let at = page_named(&data, query.page.as_deref()).ok_or_else(AppError::not_found)?;
     let render = || {
         let view = page(&ctx, &data, None, FieldErrors::default(), View::Form(at));
-        ctx.render_html("submissions/round", &title(&ctx, &data, false), &view)
+        round_html(&ctx, view, &title(&ctx, &data, false))
     };
     if !ctx.is_anonymous() {
-        return crate::web::page::html(StatusCode::OK, render()?);
+        return html(StatusCode::OK, render()?);
     }
     let key = AnonymousPage {
         locale: ctx.locale,
@@ -63,11 +63,9 @@ pub async fn submit(
             )));
         }
         let view = page(&ctx, &data, None, FieldErrors::default(), View::Form(0));
-        return ctx.render(
+        return html(
             refusal_status(refusal),
-            "submissions/round",
-            &title(&ctx, &data, false),
-            &view,
+            round_html(&ctx, view, &title(&ctx, &data, false))?,
         );
     }
     let parsed = match form::parse(&body, &data.provisions, data.round.attribution()) {
@@ -116,11 +114,9 @@ pub async fn submit(
             parsed.errors,
             View::Form(at),
         );
-        return ctx.render(
+        return html(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "submissions/round",
-            &title(&ctx, &data, true),
-            &view,
+            round_html(&ctx, view, &title(&ctx, &data, true))?,
         );
     }
     let already_submitted = data
@@ -179,11 +175,9 @@ pub async fn submit(
                 FieldErrors::default(),
                 View::Form(at),
             );
-            ctx.render(
+            html(
                 StatusCode::OK,
-                "submissions/round",
-                &title(&ctx, &data, false),
-                &view,
+                round_html(&ctx, view, &title(&ctx, &data, false))?,
             )
         }
         Action::Submit => {
