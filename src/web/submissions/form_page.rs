@@ -584,7 +584,7 @@ struct ProvisionsPage<'a> {
 /// its form and its provisions are drawn first, on their own, and set into
 /// the page: every partial of a page, its layout among them, works on a copy
 /// of the whole page's data, which the provisions would make several times
-/// larger (the copies were a fifth of a signed-in page's CPU).
+/// larger (the copies were a tenth of a signed-in page's CPU).
 pub(super) fn round_html(ctx: &Ctx, mut view: RoundPage, title: &str) -> Result<String, AppError> {
     let part = ProvisionsPart {
         lang: ctx.locale.as_str(),
