@@ -25,6 +25,7 @@ LUA=$ROOT/scripts/bench
 BIN=$ROOT/target/release/polyphony
 RESULTS=$WORK/results.tsv
 SLUG=additional-protocol
+LONG_SLUG=regulation
 ADMIN_EMAIL=bench-admin@example.org
 ADMIN_PASSWORD=bench-password-not-secret
 PORT=18080
@@ -33,11 +34,11 @@ PORT2=18081
 if ((QUICK)); then
   READ_SUBMISSIONS=10000; AGG_SIZES="10000"; AGG_LARGE_PG=0
   WRITERS=20000; WRITE_SECS=10; READ_SECS=5; SURGE_SECS=8; LOGIN_SECS=5; SCALE_SECS=5
-  DIRECT_COUNT=3000
+  DIRECT_COUNT=3000; READERS=500; JOURNEYERS=2000; JOURNEY_SECS=10
 else
   READ_SUBMISSIONS=100000; AGG_SIZES="10000"; AGG_LARGE_PG=1000000
   WRITERS=100000; WRITE_SECS=60; READ_SECS=15; SURGE_SECS=20; LOGIN_SECS=10; SCALE_SECS=15
-  DIRECT_COUNT=20000
+  DIRECT_COUNT=20000; READERS=2000; JOURNEYERS=20000; JOURNEY_SECS=30
 fi
 
 started_at=$(date +%s)
@@ -66,12 +67,13 @@ field() { sed -n "s/.*\\b$1=\\([^ ]*\\).*/\\1/p" <<<"$2"; }
 check() { awk "BEGIN { exit !($1) }" && echo yes || echo "NO"; }
 ratio() { awk "BEGIN { printf \"%.2f\", $1 / ($2 > 0 ? $2 : 1) }"; }
 
-# wrk_run SECONDS CONNECTIONS SCRIPT URL [extra wrk args]: prints the RESULT line
+# wrk_run SECONDS CONNECTIONS SCRIPT URL [extra wrk args]: prints the RESULT
+# line; BENCH_THREADS sets wrk's threads (2 by default)
 wrk_run() {
   local secs=$1 conns=$2 script=$3 url=$4
   shift 4
-  local threads=2
-  ((conns < 2)) && threads=1
+  local threads=${BENCH_THREADS:-2}
+  ((conns < threads)) && threads=$conns
   BENCH_LUA_DIR=$LUA wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 10s \
     -s "$LUA/$script" "$@" "$url" | grep '^RESULT'
 }
@@ -129,6 +131,43 @@ settle() {
   echo "the servers did not settle" >&2
 }
 rss_mb() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+# record_share BACKEND SCENARIO RESULT BASELINE TARGET: records the rate of
+# the RESULT line as a share of the BASELINE line's, met when at least TARGET
+record_share() {
+  local share
+  share=$(ratio "$(field ok_rps "$3")" "$(field ok_rps "$4")")
+  record "$1" "$2" "$(field ok_rps "$3") / $(field ok_rps "$4") = $share" ">= $5" "$(check "$share >= $5")"
+}
+# cpu_ticks PID: CPU time the process has used, user and system, in 1/100 s
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# cpu_ms_per ticks requests: milliseconds of CPU per request
+cpu_ms_per() { awk "BEGIN { printf \"%.2f\", $1 * 10 / ($2 > 0 ? $2 : 1) }"; }
+
+# signed_in_vs_anonymous BACKEND URL_BASE PATH LABEL READERS_FILE: the same page
+# for anonymous readers, then for participants with a saved draft, 64
+# connections each, gzip; records the ratio of rates, the signed-in p99 and
+# the server's CPU per page of each.
+signed_in_vs_anonymous() {
+  local backend=$1 base=$2 path=$3 label=$4 readers=$5 server=${SERVER_PIDS[0]}
+  local t0 anon_ticks signed_ticks r_anon r_signed
+  t0=$(cpu_ticks "$server")
+  r_anon=$(wrk_run "$READ_SECS" 64 read.lua "$base$path")
+  anon_ticks=$(($(cpu_ticks "$server") - t0))
+  settle
+  t0=$(cpu_ticks "$server")
+  r_signed=$(BENCH_WRITERS=$readers BENCH_PATH=$path wrk_run "$READ_SECS" 64 signed_in.lua "$base")
+  signed_ticks=$(($(cpu_ticks "$server") - t0))
+  echo "$label anonymous: $r_anon" >&2
+  echo "$label signed in: $r_signed" >&2
+  local p99
+  p99=$(field p99_ms "$r_signed")
+  record_share "$backend" "7. $label signed in: rps / anonymous rps" "$r_signed" "$r_anon" 0.15
+  record "$backend" "7. $label signed in: p99 at 64 connections, errors" \
+    "$p99 ms, $(($(field shed "$r_signed") + $(field other_status "$r_signed") + $(field socket_errors "$r_signed")))" \
+    "<= 50 ms, 0" "$(check "$p99 <= 50 && $(field ok "$r_signed") == $(field requests "$r_signed")")"
+  record "$backend" "7. $label: server CPU per page signed in / anonymous" \
+    "$(cpu_ms_per "$signed_ticks" "$(field requests "$r_signed")") / $(cpu_ms_per "$anon_ticks" "$(field requests "$r_anon")") ms" "-" "-"
+}
 
 # cli DATABASE_URL ARGS...: the command line on a database
 cli() {
@@ -177,6 +216,11 @@ bench_backend() {
   cli "$url" bench-skip-mail >&2
   cli "$url" bench-writers --round 2 --count "$WRITERS" --out "$dir/writers" >/dev/null
   (cd "$dir" && split -n r/2 -d writers writers.)
+  cli "$url" bench-writers --round 2 --count "$READERS" --saved --out "$dir/readers" >/dev/null
+  cli "$url" bench-writers --round 2 --count "$JOURNEYERS" --out "$dir/journeyers" >/dev/null
+  cli "$url" bench-long-draft --slug "$LONG_SLUG" >/dev/null
+  cli "$url" bench-writers --consultation "$LONG_SLUG" --round 1 --count "$READERS" --saved \
+    --out "$dir/long-readers" >/dev/null
 
   start_server "$url" "$PORT" "$dir/app"
   local server=${SERVER_PIDS[0]}
@@ -261,6 +305,29 @@ bench_backend() {
   record "$backend" "4. login flood: readers p99 loaded / alone" \
     "$(field p99_ms "$r_busy") / $(field p99_ms "$r_quiet") ms = ${slow}x ($(field ok_rps "$r_logins") logins/s)" "<= 2x" "$(check "$slow <= 2")"
 
+  settle
+  log "$backend: 7. signed-in pages (participants with a saved draft) vs the same pages anonymous"
+  signed_in_vs_anonymous "$backend" "$base" "$round_path/2" "round page" "$dir/readers"
+  settle
+  signed_in_vs_anonymous "$backend" "$base" "/consultations/$LONG_SLUG/rounds/1" \
+    "100-article paged form" "$dir/long-readers"
+
+  settle
+  log "$backend: 8. whole journeys (form, save, review, submit, receipt; 64 participants at once)"
+  local r_journeys journey_rate journey_errors share
+  r_journeys=$(BENCH_THREADS=64 BENCH_WRITERS=$dir/journeyers BENCH_RECEIPTS=$dir/journey.receipts \
+    BENCH_PATH=$round_path/2 wrk_run "$JOURNEY_SECS" 64 journey.lua "$base")
+  echo "journeys: $r_journeys" >&2
+  journey_rate=$(field journeys_per_s "$r_journeys")
+  journey_errors=$(($(field shed "$r_journeys") + $(field other_status "$r_journeys") + $(field socket_errors "$r_journeys")))
+  share=$(ratio "$journey_rate" "$rate")
+  record "$backend" "8. journeys/s / write submits/s" "$journey_rate / $rate = $share" ">= 0.5" "$(check "$share >= 0.5")"
+  record "$backend" "8. journeys: errors" "$journey_errors" "0" "$(check "$journey_errors == 0")"
+  cat "$dir"/journey.receipts.* >"$dir/journey.receipts"
+  acked=$(wc -l <"$dir/journey.receipts")
+  stored=$(cli "$url" check-receipts "$dir/journey.receipts" | awk '{ print $1 }') || true
+  record "$backend" "8. journeys: receipts stored" "$stored / $acked" "all" "$(check "$stored == $acked && $acked > 0")"
+
   if [[ $backend == postgres ]]; then
     settle
     log "$backend: scale-out (one instance, then two, on one PostgreSQL)"
@@ -287,10 +354,8 @@ bench_backend() {
   echo "css: $r_css" >&2
   echo "report: $r_report" >&2
   local share p99
-  share=$(ratio "$(field ok_rps "$r_report")" "$(field ok_rps "$r_css")")
   p99=$(field p99_ms "$r_report")
-  record "$backend" "1. read: report rps / stylesheet rps" \
-    "$(field ok_rps "$r_report") / $(field ok_rps "$r_css") = $share" ">= 0.50" "$(check "$share >= 0.5")"
+  record_share "$backend" "1. read: report rps / stylesheet rps" "$r_report" "$r_css" 0.50
   if [[ $(field ok "$r_report") -gt 0 ]]; then
     record "$backend" "1. read: report p99" "$p99 ms" "<= 50 ms" "$(check "$p99 <= 50")"
   else

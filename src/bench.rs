@@ -42,7 +42,8 @@ pub enum Command {
     },
     /// Benchmarks: make COUNT participants with sessions and write one line per
     /// participant (`cookie<TAB>form body with CSRF token`) to OUT; the round is
-    /// created open when it does not exist.
+    /// created open when it does not exist. With `--saved`, each has already
+    /// saved that form as a draft.
     #[command(hide = true)]
     BenchWriters {
         #[command(flatten)]
@@ -51,6 +52,16 @@ pub enum Command {
         count: usize,
         #[arg(long)]
         out: std::path::PathBuf,
+        #[arg(long)]
+        saved: bool,
+    },
+    /// Benchmarks: a consultation SLUG whose draft is a bilingual regulation
+    /// of 100 articles in parts, chapters and an annex (a form of nine
+    /// pages), with round 1 open.
+    #[command(hide = true)]
+    BenchLongDraft {
+        #[arg(long)]
+        slug: String,
     },
     /// Benchmarks: commit COUNT submissions of new participants straight through
     /// diesel from THREADS threads and print the rate.
@@ -117,14 +128,25 @@ pub fn run(settings: &Settings, command: Command) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
         }
-        Command::BenchWriters { target, count, out } => {
+        Command::BenchWriters {
+            target,
+            count,
+            out,
+            saved,
+        } => {
             db.migrate()?;
             let RoundArg {
                 consultation,
                 round,
             } = &target;
-            writers(settings, &mut *db.get()?, consultation, *round, count, &out)?;
+            let conn = &mut *db.get()?;
+            writers(settings, conn, (consultation, *round), count, saved, &out)?;
             println!("{count} writers for round {round} in {}", out.display());
+        }
+        Command::BenchLongDraft { slug } => {
+            db.migrate()?;
+            long_draft(&mut *db.get()?, &slug)?;
+            println!("consultation {slug}: 100 articles, round 1 open");
         }
         Command::BenchDirect {
             target,
@@ -239,15 +261,17 @@ fn session_cookie(
 }
 
 /// Writes `count` lines `cookie<TAB>body` for `count` new participants, each
-/// body a complete submission to round `number` including its CSRF token.
+/// body a complete submission to round `number` of `slug` including its CSRF
+/// token; with `saved`, each participant's draft already holds those answers.
 pub fn writers(
     settings: &Settings,
     conn: &mut DbConnection,
-    slug: &str,
-    number: i32,
+    (slug, number): (&str, i32),
     count: usize,
+    saved: bool,
     out: &Path,
 ) -> anyhow::Result<()> {
+    use crate::submissions::{self, NewRevision, RevisionAction, form};
     let clock = Clock::default();
     let round = open_round(conn, slug, number, &clock)?;
     let provisions = drafts::provisions_of(conn, round.draft_version_id)?;
@@ -260,9 +284,62 @@ pub fn writers(
         let csrf = accounts::tokens::generate();
         let cookie = session_cookie(&key, &w.session_token, &csrf)?;
         let body = synthetic::submit_form(&provisions, i as u64);
+        if saved {
+            let pairs: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+                .into_owned()
+                .collect();
+            let input = form::parse(&pairs, &provisions, round.attribution())
+                .map_err(|e| anyhow::anyhow!("synthetic form: {}", e.0))?
+                .input;
+            let user = accounts::find(conn, w.user)?;
+            let change = NewRevision::new(RevisionAction::Save, clock.now());
+            crate::db::write_transaction(conn, |c| {
+                submissions::save(
+                    c,
+                    &round,
+                    &provisions,
+                    submissions::Owner::Person { member: false },
+                    &user,
+                    &input,
+                    &change,
+                )
+            })?;
+        }
         writeln!(file, "polyphony={cookie}\tcsrf_token={csrf}&{body}")?;
     }
     file.flush()?;
+    Ok(())
+}
+
+/// The consultation `slug` with `synthetic::regulation` as its draft (English,
+/// translated into French, articles at heading level 5) and round 1 open.
+pub fn long_draft(conn: &mut DbConnection, slug: &str) -> anyhow::Result<()> {
+    use crate::codes::{Locale, StakeholderGroup};
+    use crate::drafts::{import, translation};
+    let clock = Clock::default();
+    let now = clock.now();
+    let english = synthetic::regulation(false, "1", 100);
+    let french = synthetic::regulation(true, "premier", 100);
+    let parsed = import::parse(&english, 5)?;
+    let id = consultations::create(
+        conn,
+        &consultations::NewConsultation {
+            slug,
+            title: "Regulation on platforms",
+            summary: "A regulation of 100 articles in two parts, eight chapters and an annex.",
+            locale: Locale::En,
+            eligible_groups: StakeholderGroup::ALL,
+        },
+        None,
+        now,
+    )?
+    .with_context(|| format!("the slug `{slug}` is taken"))?;
+    let version = drafts::store(conn, id, &parsed, &english, Locale::En, None, now)?;
+    let provisions = drafts::provisions_of(conn, version.id)?;
+    let divisions = drafts::divisions_of(conn, version.id)?;
+    let translated = translation::parse(&french, 5, &provisions, &divisions)?;
+    translation::store(conn, &version, &translated, &french)?;
+    open_round(conn, slug, 1, &clock)?;
     Ok(())
 }
 

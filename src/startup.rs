@@ -147,6 +147,7 @@ impl Application {
                     from_fn(web::query_count::count_queries),
                 ))
                 .wrap(ErrorHandlers::new().default_handler(web::errors::render))
+                .wrap(from_fn(web::encoded::compress_pages))
                 .wrap(Compress::default())
                 .wrap(
                     web::headers::SECURITY_HEADERS

@@ -358,3 +358,54 @@ pub fn submit_form(provisions: &[Provision], seed: u64) -> String {
     form.append_pair("general_comment", "");
     form.finish()
 }
+
+const ROMAN: [&str; 8] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"];
+
+/// The tests' and benchmarks' long draft: a regulation of 100 articles in two
+/// parts, eight chapters (the second chapter with two sections), an annex and
+/// a preamble; articles as `#####`. In French, `first` is how Article 1 is
+/// written and `last` replaces Article 100.
+pub fn regulation(french: bool, first: &str, last: u32) -> String {
+    let mut md = if french {
+        "# Règlement sur les plateformes\n\nLes Parties,\n\n## Considérants\n\n(1) Considérant que la diversité importe.\n\n"
+            .to_string()
+    } else {
+        "# Regulation on platforms\n\nThe Parties,\n\n## Recitals\n\n(1) Whereas diversity matters.\n\n".to_string()
+    };
+    let mut article = 0;
+    for (c, roman) in ROMAN.iter().enumerate() {
+        if c % 4 == 0 {
+            let part = ROMAN[c / 4];
+            md += &if french {
+                format!("## PARTIE {part} — Partie {part}\n\n")
+            } else {
+                format!("## PART {part} — Part {part}\n\n")
+            };
+        }
+        md += &if french {
+            format!("### CHAPITRE {roman} — Chapitre {roman}\n\n")
+        } else {
+            format!("### CHAPTER {roman} — Chapter {roman}\n\n")
+        };
+        for i in 0..12 + usize::from(c < 4) {
+            if c == 1 && (i == 0 || i == 6) {
+                let n = i / 6 + 1;
+                md += &format!("#### Section {n} — S{n}\n\nSection text.\n\n");
+            }
+            article += 1;
+            let label = match (french, article) {
+                (true, 1) => format!("Article {first}"),
+                (true, 100) => format!("Article {last}"),
+                (true, n) => format!("Article {n}"),
+                (false, n) => format!("Article {n}"),
+            };
+            md += &format!("##### {label} — Heading {article}\n\nBody of article {article}.\n\n");
+        }
+    }
+    md += if french {
+        "## Annexe I — Liste\n\n##### Annexe I — Liste des mesures {#annex-i-list}\n\n1. Une mesure.\n"
+    } else {
+        "## Annex I — List\n\n##### Annex I — List of measures {#annex-i-list}\n\n1. A measure.\n"
+    };
+    md
+}

@@ -21,7 +21,7 @@ mod analysis_dispositions;
 mod answers;
 mod assets;
 mod audit;
-mod encoded;
+pub mod encoded;
 mod health;
 mod organizations;
 mod organize;

@@ -307,7 +307,12 @@ impl FromRequest for Ctx {
                 }
                 None => (None, false),
             };
-            let flash = session.remove_as::<Flash>(FLASH).and_then(Result::ok);
+            // Removing marks the session changed, which costs every page a
+            // new encrypted cookie: only a message actually shown is removed.
+            let flash = match session.get::<Flash>(FLASH) {
+                Ok(None) => None,
+                _ => session.remove_as::<Flash>(FLASH).and_then(Result::ok),
+            };
             let cookie = req.cookie(locale::COOKIE);
             let accept = req
                 .headers()

@@ -6,6 +6,8 @@ use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation, Slug};
 use crate::db::{Db, OrganizationId};
 use crate::drafts::{self, Division, DraftVersion, Provision};
+use crate::i18n::reading::Reading;
+use crate::markdown;
 use crate::organizations::membership::{self, Member, MemberState};
 use crate::organizations::{self, Organization, official};
 use crate::rounds::{self, Round, RoundNumber, RoundState};
@@ -14,7 +16,7 @@ use crate::web::encoded::Encoded;
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// What a round page shows everybody. Every submit needs it too, so it is
@@ -38,7 +40,22 @@ pub struct RoundCommon {
     /// as long as this entry is cached rather than once per reader: a surge
     /// of readers then costs no Markdown, template or compression work.
     anonymous_pages: Mutex<HashMap<AnonymousPage, Encoded>>,
+    /// The Markdown texts as HTML, by language and by `original` (see
+    /// `html`).
+    html: [[OnceLock<RoundHtml>; 2]; 2],
     freshness: Freshness,
+}
+
+/// The round's Markdown texts as HTML for one way of reading them. Every page
+/// of the round shows the same texts, so each is converted and sanitized once
+/// per cached round, not once per signed-in page view.
+pub struct RoundHtml {
+    pub summary: String,
+    pub preamble: String,
+    /// By place in `RoundCommon::provisions`.
+    pub provisions: Vec<String>,
+    /// By place in `RoundCommon::divisions`.
+    pub divisions: Vec<String>,
 }
 
 /// What an anonymous reader's round page depends on.
@@ -64,6 +81,41 @@ impl submissions::SubmittedTo for RoundCommon {
 }
 
 impl RoundCommon {
+    /// The texts as HTML, as `reading` shows them.
+    pub fn html(&self, reading: Reading) -> &RoundHtml {
+        let by_language = match reading.locale {
+            Locale::En => &self.html[0],
+            Locale::Fr => &self.html[1],
+        };
+        by_language[usize::from(reading.original)].get_or_init(|| {
+            let c = &self.consultation;
+            let draft_locale = self.draft.locale.as_str();
+            let preamble = reading.text(
+                &self.draft.preamble,
+                draft_locale,
+                self.draft.translated_preamble.as_deref(),
+            );
+            RoundHtml {
+                summary: markdown::to_html(
+                    &reading
+                        .text(&c.summary, &c.locale, c.translated_summary.as_deref())
+                        .text,
+                ),
+                preamble: markdown::to_html(&preamble.text),
+                provisions: self
+                    .provisions
+                    .iter()
+                    .map(|p| markdown::to_html(&reading.provision(p, draft_locale).2.text))
+                    .collect(),
+                divisions: self
+                    .divisions
+                    .iter()
+                    .map(|d| markdown::to_html(&reading.division(d, draft_locale).2.text))
+                    .collect(),
+            }
+        })
+    }
+
     /// The page every anonymous reader of this round sees under `key`,
     /// rendered by `render` the first time.
     pub fn anonymous_page(
@@ -209,6 +261,7 @@ fn load_common(
         previous,
         previous_divisions,
         anonymous_pages: Mutex::default(),
+        html: Default::default(),
         freshness: Freshness::new(),
     })
 }

@@ -6,10 +6,10 @@ use crate::codes::StakeholderGroup;
 use crate::drafts::{self};
 use crate::forms::FieldErrors;
 use crate::i18n::reading::{Reading, Text, TranslationNote, title_of};
-use crate::markdown;
 use crate::rounds::Attribution;
 use crate::submissions::{self, Disclosure, Input, Refusal, Stance, Status};
 use crate::web::cache::rounds::RoundData;
+use crate::web::errors::AppError;
 use crate::web::page::Ctx;
 use actix_web::http::StatusCode;
 use serde::Serialize;
@@ -145,6 +145,9 @@ pub(super) struct RoundPage {
     pub(super) translation: Option<TranslationNote>,
     pub(super) groups: Vec<String>,
     pub(super) provisions: Vec<ProvisionView>,
+    /// The contents, the start of the form and the provisions, drawn by
+    /// `round_html`.
+    pub(super) provisions_html: String,
     /// `None` when the whole draft is one page.
     pub(super) paging: Option<PagingView>,
     /// The form holds the general comment, the disclosure and the review
@@ -283,6 +286,7 @@ pub(super) fn page(
         &data.divisions,
         data.provisions.iter().map(|p| p.division_key.as_deref()),
     );
+    let html = data.html(reading);
     let division_view = |d: &drafts::Division, with_body: bool| {
         let (label, heading, body) = reading.division(d, draft_locale);
         DivisionView {
@@ -290,10 +294,9 @@ pub(super) fn page(
             label,
             heading,
             depth: d.depth,
-            body_html: if with_body {
-                markdown::to_html(&body.text)
-            } else {
-                String::new()
+            body_html: match data.divisions.iter().position(|o| o.key == d.key) {
+                Some(at) if with_body => html.divisions[at].clone(),
+                _ => String::new(),
             },
             body_lang: body.lang,
             change: division_changes
@@ -348,7 +351,7 @@ pub(super) fn page(
                 body_html: if review {
                     String::new()
                 } else {
-                    markdown::to_html(&body.text)
+                    html.provisions[i].clone()
                 },
                 body_lang: body.lang,
                 answered: given.stance.is_some(),
@@ -445,7 +448,7 @@ pub(super) fn page(
         counting_key: data.round.counting().label_key(),
         slug: c.slug.clone(),
         consultation_title: reading.text(&c.title, &c.locale, c.translated_title.as_deref()),
-        summary_html: markdown::to_html(&summary.text),
+        summary_html: html.summary.clone(),
         summary_lang: summary.lang,
         number: data.round.number,
         state: data.state.as_str(),
@@ -461,7 +464,7 @@ pub(super) fn page(
         ),
         // The introduction opens the draft: on its first page only.
         preamble_html: if at == 0 {
-            markdown::to_html(&preamble.text)
+            html.preamble.clone()
         } else {
             String::new()
         },
@@ -469,6 +472,7 @@ pub(super) fn page(
         translation,
         groups: StakeholderGroup::label_keys(&data.groups),
         provisions,
+        provisions_html: String::new(),
         paging,
         last_page,
         form,
@@ -590,6 +594,56 @@ fn paging_view(
         next: link(at + 1),
         toc,
     }
+}
+
+/// What `submissions/provisions` draws from: the parts of the round page
+/// it uses, under the same names.
+#[derive(Serialize)]
+struct ProvisionsPart<'a> {
+    lang: &'static str,
+    page: ProvisionsPage<'a>,
+}
+
+#[derive(Serialize)]
+struct ProvisionsPage<'a> {
+    base: &'a str,
+    slug: &'a str,
+    number: i32,
+    paging: &'a Option<PagingView>,
+    form: &'a Option<FormView>,
+    provisions: &'a [ProvisionView],
+    has_previous: bool,
+    errors: &'a FieldErrors,
+}
+
+/// The round page (`submissions/round`) as HTML. Its contents, the start of
+/// its form and its provisions are drawn first, on their own, and set into
+/// the page: every partial of a page, its layout among them, works on a copy
+/// of the whole page's data, which the provisions would make several times
+/// larger (the copies were a tenth of a signed-in page's CPU).
+pub(super) fn round_html(ctx: &Ctx, mut view: RoundPage, title: &str) -> Result<String, AppError> {
+    let part = ProvisionsPart {
+        lang: ctx.locale.as_str(),
+        page: ProvisionsPage {
+            base: &view.base,
+            slug: &view.slug,
+            number: view.number,
+            paging: &view.paging,
+            form: &view.form,
+            provisions: &view.provisions,
+            has_previous: view.has_previous,
+            errors: &view.errors,
+        },
+    };
+    view.provisions_html = ctx
+        .state
+        .templates
+        .render("submissions/provisions", &part)?;
+    view.provisions = vec![];
+    if let Some(paging) = &mut view.paging {
+        paging.toc = vec![];
+    }
+    ctx.render_html("submissions/round", title, &view)
 }
 
 pub(super) fn title(ctx: &Ctx, data: &RoundData, prefix_error: bool) -> String {

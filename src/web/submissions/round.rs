@@ -10,7 +10,7 @@ use crate::submissions::form::{self, Action, Part};
 use crate::submissions::{self, Input, Refusal, RevisionAction, Speaking, Status, SubmitError};
 use crate::web::cache::rounds::{AnonymousPage, Reader, RoundData, load, load_official};
 use crate::web::errors::AppError;
-use crate::web::page::{Ctx, see_other};
+use crate::web::page::{Ctx, html, see_other};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -30,10 +30,10 @@ pub async fn round(
     let at = page_named(&data, query.page.as_deref()).ok_or_else(AppError::not_found)?;
     let render = || {
         let view = page(&ctx, &data, None, FieldErrors::default(), View::Form(at));
-        ctx.render_html("submissions/round", &title(&ctx, &data, false), &view)
+        round_html(&ctx, view, &title(&ctx, &data, false))
     };
     if !ctx.is_anonymous() {
-        return crate::web::page::html(StatusCode::OK, render()?);
+        return html(StatusCode::OK, render()?);
     }
     let key = AnonymousPage {
         locale: ctx.locale,
@@ -58,11 +58,9 @@ pub async fn official_round(
     let data = load_official(&ctx, slug, number, organization, Reader::Member).await?;
     let at = page_named(&data, query.page.as_deref()).ok_or_else(AppError::not_found)?;
     let view = page(&ctx, &data, None, FieldErrors::default(), View::Form(at));
-    ctx.render(
+    html(
         StatusCode::OK,
-        "submissions/round",
-        &title(&ctx, &data, false),
-        &view,
+        round_html(&ctx, view, &title(&ctx, &data, false))?,
     )
 }
 
@@ -111,11 +109,9 @@ async fn submit_to(
             )));
         }
         let view = page(&ctx, &data, None, FieldErrors::default(), View::Form(0));
-        return ctx.render(
+        return html(
             refusal_status(refusal),
-            "submissions/round",
-            &title(&ctx, &data, false),
-            &view,
+            round_html(&ctx, view, &title(&ctx, &data, false))?,
         );
     }
     let parsed = match form::parse(&body, &data.provisions, data.round.attribution()) {
@@ -164,11 +160,9 @@ async fn submit_to(
             parsed.errors,
             View::Form(at),
         );
-        return ctx.render(
+        return html(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "submissions/round",
-            &title(&ctx, &data, true),
-            &view,
+            round_html(&ctx, view, &title(&ctx, &data, true))?,
         );
     }
     let already_submitted = data
@@ -206,11 +200,9 @@ async fn submit_to(
                         FieldErrors::single("submission", why),
                         View::Form(at),
                     );
-                    return ctx.render(
+                    return html(
                         StatusCode::FORBIDDEN,
-                        "submissions/round",
-                        &title(&ctx, &data, true),
-                        &view,
+                        round_html(&ctx, view, &title(&ctx, &data, true))?,
                     );
                 }
             }
@@ -247,11 +239,9 @@ async fn submit_to(
                 FieldErrors::default(),
                 View::Form(at),
             );
-            ctx.render(
+            html(
                 StatusCode::OK,
-                "submissions/round",
-                &title(&ctx, &data, false),
-                &view,
+                round_html(&ctx, view, &title(&ctx, &data, false))?,
             )
         }
         Action::Submit => {
