@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod analysis;
+pub mod attachments;
 pub mod audit;
 #[cfg(feature = "bench")]
 pub mod bench;

@@ -45,7 +45,14 @@ fn position_text(
     }
 }
 
-fn general_text(round: RoundId, submission: SubmissionId, comment: &str) -> NewText {
+/// A submission's general comment, searched together with the text of its
+/// position papers (which belong to no provision).
+fn general_text(
+    round: RoundId,
+    submission: SubmissionId,
+    comment: &str,
+    papers: &[String],
+) -> NewText {
     NewText {
         round_id: round,
         submission_id: submission,
@@ -53,7 +60,7 @@ fn general_text(round: RoundId, submission: SubmissionId, comment: &str) -> NewT
         text_id: submission.0,
         provision_id: None,
         stance: None,
-        document: document([comment]),
+        document: document(std::iter::once(comment).chain(papers.iter().map(String::as_str))),
     }
 }
 
@@ -98,8 +105,9 @@ pub fn index_submission(
         ))
         .load(conn)?;
     let mut rows: Vec<NewText> = list.into_iter().map(|p| position_text(p, round)).collect();
-    if !general.trim().is_empty() {
-        rows.push(general_text(round, submission, &general));
+    let papers = crate::attachments::texts(conn, submission)?;
+    if !general.trim().is_empty() || papers.iter().any(|p| !p.trim().is_empty()) {
+        rows.push(general_text(round, submission, &general, &papers));
     }
     insert(conn, &rows)
 }
@@ -178,7 +186,7 @@ pub fn catch_up(
             let rows: Vec<NewText> = list
                 .iter()
                 .filter(|(_, text)| !text.trim().is_empty())
-                .map(|(id, text)| general_text(round, *id, text))
+                .map(|(id, text)| general_text(round, *id, text, &[]))
                 .collect();
             indexed += rows.len();
             insert(conn, &rows)?;

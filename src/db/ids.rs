@@ -67,4 +67,5 @@ typed_id!(
     TagId,
     RuleId,
     ReportJobId,
+    AttachmentId,
 );
