@@ -25,7 +25,9 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::rc::Rc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[derive(Serialize)]
@@ -209,7 +211,8 @@ async fn receive(
     max: u64,
     spool_dir: PathBuf,
 ) -> Result<Received, AppError> {
-    let mut multipart = actix_multipart::Multipart::new(req.headers(), payload);
+    let body = SharedBody(Rc::new(RefCell::new(payload)));
+    let mut multipart = actix_multipart::Multipart::new(req.headers(), body.clone());
     let mut received = Received::Missing;
     let unreadable = |e: actix_multipart::MultipartError| AppError::bad_request(e.to_string());
     let io = |e: std::io::Error| AppError::internal(e.into());
@@ -258,7 +261,29 @@ async fn receive(
             }
         };
     }
+    drop(multipart);
+    let mut rest = body;
+    while let Some(chunk) = rest.next().await {
+        chunk.map_err(|e| AppError::bad_request(e.to_string()))?;
+    }
     Ok(received)
+}
+
+/// The request body, shared with the multipart parser so that what it
+/// leaves after the closing boundary is read too: a connection whose
+/// request was not read to its end cannot carry the next request.
+#[derive(Clone)]
+struct SharedBody(Rc<RefCell<web::Payload>>);
+
+impl Stream for SharedBody {
+    type Item = Result<Bytes, actix_web::error::PayloadError>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.0.borrow_mut().poll_next_unpin(cx)
+    }
 }
 
 /// Attaches the uploaded `file`. A refusal comes back on the page, next to

@@ -173,6 +173,20 @@ both_backends! {
             assert_eq!(status, 200);
             assert!(page.contains("See our paper."), "{query} finds the submission");
         }
+        // The general comment's page in the workspace links to its papers.
+        let submission = app.db.query(|c| attachments::table.select(attachments::submission_id).first::<i64>(c)).await.unwrap();
+        let (status, page) = admin.get_text(&format!("{ANALYSIS}/analysis/texts/general/{submission}")).await;
+        assert_eq!(status, 200);
+        for (id, _, name, ..) in &papers {
+            assert!(page.contains(&format!("{ANALYSIS}/attachments/{id}\" download>{name}")), "{page}");
+        }
+        // The general comment's page in the workspace links to its papers.
+        let submission = app.db.query(|c| attachments::table.select(attachments::submission_id).first::<i64>(c)).await.unwrap();
+        let (status, page) = admin.get_text(&format!("{ANALYSIS}/analysis/texts/general/{submission}")).await;
+        assert_eq!(status, 200);
+        for (id, _, name, ..) in &papers {
+            assert!(page.contains(&format!("{ANALYSIS}/attachments/{id}\" download>{name}")), "{page}");
+        }
 
         // Removing one while the round is open frees its place and its rows.
         let (first, ..) = &papers[0];
