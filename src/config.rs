@@ -14,6 +14,31 @@ pub struct Settings {
     pub limits: LimitSettings,
     pub telemetry: TelemetrySettings,
     pub reports: ReportSettings,
+    pub storage: StorageSettings,
+}
+
+/// Where position papers (attachments to submissions) are kept, and how
+/// large and how many they may be.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    pub attachments: AttachmentStorage,
+    /// Used when `attachments` is `dir`; relative paths are taken from the
+    /// working directory.
+    pub attachments_dir: PathBuf,
+    /// Largest file accepted, in bytes.
+    pub attachment_max_bytes: u64,
+    /// Files one submission may carry.
+    pub attachments_per_submission: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttachmentStorage {
+    /// In the database, in rows of at most 256 KB: one thing to back up.
+    Db,
+    /// In files under `attachments_dir`: a smaller database.
+    Dir,
 }
 
 /// The organizers' draft report (see `reports::jobs`).
@@ -235,6 +260,12 @@ impl Settings {
             return Err(invalid(
                 "email.smtp_url",
                 "must start with smtp:// or smtps://",
+            ));
+        }
+        if self.storage.attachment_max_bytes == 0 {
+            return Err(invalid(
+                "storage.attachment_max_bytes",
+                "must be at least 1",
             ));
         }
         if self.email.max_attempts == 0 {

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod analysis;
 pub mod answers;
+pub mod attachments;
 pub mod audit;
 #[cfg(feature = "bench")]
 pub mod bench;

@@ -74,10 +74,13 @@ fn position_text(
     }
 }
 
+/// A submission's general comment, searched together with the text of its
+/// position papers (which belong to no provision).
 fn general_text(
     round: RoundId,
     submission: SubmissionId,
     comment: &str,
+    papers: &[String],
     author: Author,
 ) -> NewText {
     NewText {
@@ -87,7 +90,7 @@ fn general_text(
         text_id: submission.0,
         provision_id: None,
         stance: None,
-        document: document([comment]),
+        document: document(std::iter::once(comment).chain(papers.iter().map(String::as_str))),
         author,
     }
 }
@@ -134,8 +137,9 @@ pub fn index_submission(
         ))
         .load(conn)?;
     let mut rows: Vec<NewText> = list.into_iter().map(|p| position_text(p, round)).collect();
-    if !general.trim().is_empty() {
-        rows.push(general_text(round, submission, &general, author));
+    let papers = crate::attachments::texts(conn, submission)?;
+    if !general.trim().is_empty() || papers.iter().any(|p| !p.trim().is_empty()) {
+        rows.push(general_text(round, submission, &general, &papers, author));
     }
     insert(conn, &rows)
 }
@@ -224,7 +228,7 @@ pub fn catch_up(
             let rows: Vec<NewText> = list
                 .into_iter()
                 .filter(|(_, text, _)| !text.trim().is_empty())
-                .map(|(id, text, author)| general_text(round, id, &text, author))
+                .map(|(id, text, author)| general_text(round, id, &text, &[], author))
                 .collect();
             indexed += rows.len();
             insert(conn, &rows)?;

@@ -69,4 +69,5 @@ typed_id!(
     ReportJobId,
     OrganizationId,
     MembershipId,
+    AttachmentId,
 );

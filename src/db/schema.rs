@@ -516,7 +516,32 @@ diesel::joinable!(rounds -> consultations (consultation_id));
 diesel::joinable!(rounds -> draft_versions (draft_version_id));
 diesel::joinable!(submissions -> rounds (round_id));
 diesel::joinable!(submissions -> users (participant_id));
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        submission_id -> BigInt,
+        public_id -> Text,
+        file_name -> Text,
+        kind -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        storage -> Text,
+        extracted_text -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachment_chunks (attachment_id, seq) {
+        attachment_id -> BigInt,
+        seq -> Integer,
+        data -> Binary,
+    }
+}
+
 diesel::joinable!(positions -> submissions (submission_id));
+diesel::joinable!(attachments -> submissions (submission_id));
+diesel::joinable!(attachment_chunks -> attachments (attachment_id));
 diesel::joinable!(positions -> provisions (provision_id));
 diesel::joinable!(submission_revisions -> submissions (submission_id));
 diesel::joinable!(provision_responses -> rounds (round_id));
@@ -555,6 +580,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     submissions,
     positions,
     submission_revisions,
+    attachments,
+    attachment_chunks,
     provision_responses,
     response_answers,
     reports,

@@ -30,6 +30,7 @@ crate::text_enum! {
         Edit => "edit",
         Submit => "submit",
         Withdraw => "withdraw",
+        Attachments => "attachments",
     }
 }
 

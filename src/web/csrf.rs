@@ -51,10 +51,29 @@ pub async fn check(
     }
 }
 
+/// The largest body let through: an upload may carry a position paper (its
+/// handler counts the file itself while reading it), a form may not.
+fn upload_limit(settings: &crate::config::Settings, multipart: bool) -> usize {
+    let form = settings.server.max_body_bytes;
+    if !multipart {
+        return form;
+    }
+    // Room for the multipart framing and the form's other fields.
+    let paper = usize::try_from(settings.storage.attachment_max_bytes)
+        .unwrap_or(usize::MAX)
+        .saturating_add(64 * 1024);
+    form.max(paper)
+}
+
 async fn verify(mut req: ServiceRequest) -> Result<ServiceRequest, (ServiceRequest, AppError)> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
     let limit = req
         .app_data::<web::Data<AppState>>()
-        .map_or(1_000_000, |s| s.settings.server.max_body_bytes);
+        .map_or(1_000_000, |s| upload_limit(&s.settings, multipart));
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -63,11 +82,6 @@ async fn verify(mut req: ServiceRequest) -> Result<ServiceRequest, (ServiceReque
     if declared.is_some_and(|n| n > limit) {
         return Err((req, AppError::payload_too_large()));
     }
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
     let (supplied, once) = if multipart {
         // The upload itself is not read here; its token says it all.
         let query = req.query_string().as_bytes();

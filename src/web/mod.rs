@@ -20,6 +20,7 @@ mod analysis;
 mod analysis_dispositions;
 mod answers;
 mod assets;
+mod attachments;
 mod audit;
 pub mod encoded;
 mod health;
@@ -70,6 +71,34 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/consultations/{slug}/rounds/{n}/organizations/{id}/submission/revisions/{rev}",
             web::get().to(submissions::official_revision),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/submission/attachments",
+            web::get().to(attachments::page),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/submission/attachments",
+            web::post().to(attachments::upload),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/submission/attachments/{id}",
+            web::get().to(attachments::download_own),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/submission/attachments/{id}/remove",
+            web::post().to(attachments::remove),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/report/attachments",
+            web::get().to(attachments::published_list),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/report/attachments/{file}",
+            web::get().to(attachments::download_published),
+        )
+        .route(
+            "/organize/{slug}/rounds/{n}/attachments/{id}",
+            web::get().to(attachments::download_for_analysis),
         )
         .route("/receipts/{code}", web::get().to(submissions::receipt))
         .route(

@@ -85,6 +85,41 @@ const ROUTES: &[Route] = &[
     ),
     get("/receipts/{code}", "/receipts/{receipt}", Link),
     get(
+        "/consultations/{slug}/rounds/{n}/submission/attachments",
+        "/consultations/additional-protocol/rounds/1/submission/attachments",
+        Own,
+    ),
+    post(
+        "/consultations/{slug}/rounds/{n}/submission/attachments",
+        "/consultations/additional-protocol/rounds/1/submission/attachments",
+        Own,
+    ),
+    get(
+        "/consultations/{slug}/rounds/{n}/submission/attachments/{id}",
+        "/consultations/additional-protocol/rounds/1/submission/attachments/1",
+        Own,
+    ),
+    post(
+        "/consultations/{slug}/rounds/{n}/submission/attachments/{id}/remove",
+        "/consultations/additional-protocol/rounds/1/submission/attachments/1/remove",
+        Own,
+    ),
+    get(
+        "/consultations/{slug}/rounds/{n}/report/attachments",
+        "/consultations/additional-protocol/rounds/1/report/attachments",
+        Public,
+    ),
+    get(
+        "/consultations/{slug}/rounds/{n}/report/attachments/{file}",
+        "/consultations/additional-protocol/rounds/1/report/attachments/0123456789abcdef0123456789abcdef",
+        Public,
+    ),
+    get(
+        "/organize/{slug}/rounds/{n}/attachments/{id}",
+        "/organize/additional-protocol/rounds/1/attachments/1",
+        Analysis,
+    ),
+    get(
         "/consultations/{slug}/rounds/{n}/report",
         "/consultations/additional-protocol/rounds/1/report",
         Public,
@@ -1080,7 +1115,7 @@ both_backends! {
         let before = state(&app).await;
         let t = token(&w.admin).await;
         // These read no form fields, so a wrong type of body changes nothing for them.
-        let no_fields = ["/logout", "/verify/resend", "/admin/participants/{id}/verify", "/admin/participants/rules/{id}/delete", "/admin/consultations/{slug}/drafts", "/admin/consultations/{slug}/drafts/{version}/translation"];
+        let no_fields = ["/logout", "/verify/resend", "/admin/participants/{id}/verify", "/admin/participants/rules/{id}/delete", "/admin/consultations/{slug}/drafts", "/admin/consultations/{slug}/drafts/{version}/translation", "/consultations/{slug}/rounds/{n}/submission/attachments/{id}/remove"];
         for route in ROUTES.iter().filter(|r| r.method == "POST" && !no_fields.contains(&r.pattern)) {
             let path = w.path(route.example);
             for content_type in ["text/plain", "application/json"] {

@@ -6,11 +6,14 @@
 #[macro_use]
 mod helpers;
 
+#[path = "../../src/attachments/fixtures.rs"]
+mod attachment_fixtures;
 #[path = "../../src/drafts/docx_fixture.rs"]
 mod docx_fixture;
 
 mod accounts;
 mod analysis;
+mod attachments;
 mod attacks;
 mod cli;
 mod dispositions;

@@ -57,6 +57,29 @@ after(async () => {
 
 const h1 = (page) => page.locator('h1').innerText();
 
+/** A one-page PDF showing `text` (ASCII), with a correct cross-reference table. */
+function tinyPdf(text) {
+  const content = `BT /F1 24 Tf 72 700 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets = objects.map((object, i) => {
+    const at = out.length;
+    out += `${i + 1} 0 obj\n${object}\nendobj\n`;
+    return at;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  out += offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
 /**
  * Tabs to a <select> and types the start of an option's label (the browser's
  * type-ahead). Only the leading ASCII letters are typed: Playwright sends other
@@ -229,6 +252,32 @@ for (const lang of ['en', 'fr']) {
       await check(t, 'submitted');
       await visit(page, '/audit');
       await check(t, 'audit');
+    });
+
+    test('a position paper attached with the keyboard, listed, refused when disguised, then removed', async (t) => {
+      await visit(page, '/consultations/additional-protocol/rounds/1');
+      await tabTo(page, 'button[value="attachments"]', 400);
+      assert.equal((await pressAndLoad(page)).status(), 200);
+      assert.match(page.url(), /\/submission\/attachments$/);
+      await check(t, 'attachments');
+      const attach = async (file) => {
+        await tabTo(page, '#file');
+        const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+        await chooser.setFiles(file);
+        await tabTo(page, 'form[enctype] button[type="submit"]');
+        return (await pressAndLoad(page)).status();
+      };
+      // A web page named .pdf comes back with the error next to the field.
+      const html = { name: 'paper.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<!doctype html><title>x</title>') };
+      assert.equal(await attach(html), 422);
+      assert.ok(await page.locator('#file-error').isVisible(), 'the error sits next to the file field');
+      await check(t, 'attachments-errors');
+      assert.equal(await attach({ name: `Position-${lang}.pdf`, mimeType: 'application/pdf', buffer: tinyPdf('Position paper') }), 200);
+      assert.equal(await page.locator('ul.attachments > li').count(), 1);
+      assert.match(await page.locator('ul.attachments').innerText(), new RegExp(`Position-${lang}\\.pdf`));
+      await tabTo(page, 'ul.attachments button[type="submit"]');
+      assert.equal((await pressAndLoad(page)).status(), 200);
+      assert.equal(await page.locator('ul.attachments > li').count(), 0, 'removed');
     });
 
     test('a long draft answered page by page with the keyboard only on a phone, then reviewed and submitted', async (t) => {

@@ -7,7 +7,7 @@ use crate::analysis::search::{self, Filters};
 use crate::analysis::words::Query;
 use crate::analysis::{TextKind, TextRef, assignments, tags};
 use crate::consultations::Slug;
-use crate::db::TagId;
+use crate::db::{SubmissionId, TagId};
 use crate::rounds::RoundNumber;
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
@@ -45,6 +45,14 @@ struct TextPage {
     tags: Vec<TagChoice>,
     history: Vec<HistoryRow>,
     assigned: bool,
+    /// The submission's position papers, next to its general comment.
+    papers: Vec<PaperLink>,
+}
+
+#[derive(Serialize)]
+struct PaperLink {
+    href: String,
+    name: String,
 }
 
 fn parse_kind(kind: &str) -> Result<TextKind, AppError> {
@@ -60,10 +68,14 @@ pub async fn text(
     let (w, round) = round_of(&ctx, slug, number).await?;
     let (consultation, me, r) = (w.consultation.id, w.user.id, round.clone());
     let text_ref = TextRef { kind, id };
-    let (provisions, codebook, found, history, assigned) = ctx
+    let (provisions, codebook, found, history, assigned, papers) = ctx
         .state
         .db
         .query(move |c| {
+            let papers = match kind {
+                TextKind::General => crate::attachments::list(c, SubmissionId(id))?,
+                TextKind::Position => vec![],
+            };
             let only = Filters {
                 only: Some((kind, vec![id])),
                 ..Filters::default()
@@ -76,6 +88,7 @@ pub async fn text(
                 found,
                 tags::history(c, text_ref)?,
                 mine,
+                papers,
             ))
         })
         .await?;
@@ -124,6 +137,16 @@ pub async fn text(
             })
             .collect(),
         assigned,
+        papers: papers
+            .into_iter()
+            .map(|p| PaperLink {
+                href: format!(
+                    "/organize/{}/rounds/{}/attachments/{}",
+                    w.consultation.slug, round.number, p.id
+                ),
+                name: p.file_name,
+            })
+            .collect(),
         base,
     };
     let title = format!("{} – {}", page.text.provision, ctx.t("analysis-title"));

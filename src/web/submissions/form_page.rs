@@ -162,6 +162,8 @@ pub(super) struct RoundPage {
     pub(super) show_changes: bool,
     pub(super) removed: Vec<drafts::diff::ProvisionChange>,
     pub(super) removed_divisions: Vec<drafts::diff::DivisionChange>,
+    /// The names of the position papers attached, on the review step.
+    pub(super) attachments: Vec<String>,
 }
 
 pub(super) fn disclosure_key(d: Disclosure) -> String {
@@ -498,6 +500,7 @@ pub(super) fn page(
             .into_iter()
             .filter(|c| last_page && c.kind == drafts::diff::DivisionChangeKind::Removed)
             .collect(),
+        attachments: vec![],
     }
 }
 

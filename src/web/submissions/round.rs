@@ -173,7 +173,7 @@ async fn submit_to(
         Action::Edit => None,
         // Saved over a submission, it waits in a revision of its own: the
         // submitted answers count as they were until submitted again.
-        Action::Review | Action::Save => Some(RevisionAction::Save),
+        Action::Review | Action::Save | Action::Attachments => Some(RevisionAction::Save),
         Action::Submit => Some(RevisionAction::Submit),
         Action::Withdraw if data.stored.is_some() => Some(RevisionAction::Withdraw),
         Action::Withdraw => return Err(AppError::unprocessable("nothing to withdraw")),
@@ -212,13 +212,21 @@ async fn submit_to(
     let here = base_path(&data);
     match parsed.action {
         Action::Review => {
-            let view = page(
+            let mut view = page(
                 &ctx,
                 &data,
                 Some(&parsed.input),
                 FieldErrors::default(),
                 View::Review,
             );
+            if let Some(id) = saved.as_ref().map(|s| s.id) {
+                let files = ctx
+                    .state
+                    .db
+                    .query(move |c| crate::attachments::list(c, id))
+                    .await?;
+                view.attachments = files.into_iter().map(|f| f.file_name).collect();
+            }
             ctx.render(
                 StatusCode::OK,
                 "submissions/review",
@@ -264,6 +272,7 @@ async fn submit_to(
                 page_query(&data, next)
             )))
         }
+        Action::Attachments => Ok(see_other(&format!("{here}/submission/attachments"))),
         Action::Withdraw => {
             ctx.flash("submission-withdrawn");
             Ok(see_other(&format!("{here}/submission")))

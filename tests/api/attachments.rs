@@ -1,0 +1,311 @@
+//! Position papers: PDF, Word and OpenDocument files attached to a
+//! submission, checked by content, stored in the database or a directory,
+//! searched, and served as inert downloads to whoever may read them.
+
+use crate::attachment_fixtures as files;
+use crate::helpers::*;
+use crate::reports::close_and_publish;
+use diesel::prelude::*;
+use polyphony::config::AttachmentStorage;
+use polyphony::db::schema::{attachment_chunks, attachments};
+use sha2::Digest;
+
+const ROUND: &str = "/consultations/additional-protocol/rounds/1";
+const POST: &str = "/consultations/additional-protocol/rounds/1/submission";
+const PAPERS: &str = "/consultations/additional-protocol/rounds/1/submission/attachments";
+const ANALYSIS: &str = "/organize/additional-protocol/rounds/1";
+
+/// A participant with a saved draft to attach files to.
+async fn drafter(app: &TestApp, email: &str, disclosure: &str) -> Browser {
+    let b = app.participant(email, "government", "CA", true).await;
+    let res = b
+        .submit(
+            ROUND,
+            POST,
+            &[
+                ("action", "save"),
+                ("stance[art-1]", "support"),
+                ("general_comment", "See our paper."),
+                ("disclosure", disclosure),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    b
+}
+
+async fn submit(b: &Browser, disclosure: &str) {
+    let res = b
+        .submit(
+            ROUND,
+            POST,
+            &[
+                ("action", "submit"),
+                ("stance[art-1]", "support"),
+                ("general_comment", "See our paper."),
+                ("disclosure", disclosure),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+}
+
+async fn upload(b: &Browser, name: &str, bytes: Vec<u8>) -> (u16, String) {
+    let (_, page) = b.get_text(ROUND).await;
+    let token = csrf_in(&page);
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()),
+    );
+    let res = b
+        .client
+        .post(format!("{}{PAPERS}?csrf_token={token}", b.address))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    (status, res.text().await.unwrap())
+}
+
+/// (id, public id, file name, sha256, extracted text) of every stored paper.
+type Stored = (i64, String, String, String, String);
+
+async fn stored(app: &TestApp) -> Vec<Stored> {
+    app.db
+        .query(|c| {
+            attachments::table
+                .order(attachments::id)
+                .select((
+                    attachments::id,
+                    attachments::public_id,
+                    attachments::file_name,
+                    attachments::sha256,
+                    attachments::extracted_text,
+                ))
+                .load(c)
+        })
+        .await
+        .unwrap()
+}
+
+async fn chunk_rows(app: &TestApp) -> i64 {
+    app.db
+        .query(|c| attachment_chunks::table.count().get_result(c))
+        .await
+        .unwrap()
+}
+
+/// Downloads `path`; asserts the headers that keep a file from being run as
+/// a page of the site, and returns the bytes.
+async fn download(b: &Browser, path: &str, content_type: &str) -> Vec<u8> {
+    let res = b.get(path).await;
+    assert_eq!(res.status(), 200, "{path}");
+    let h = res.headers();
+    assert_eq!(h["content-type"], content_type, "{path}");
+    assert!(
+        h["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment; filename=\""),
+        "{path}: {:?}",
+        h["content-disposition"]
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["content-security-policy"], "default-src 'none'; sandbox");
+    res.bytes().await.unwrap().to_vec()
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+both_backends! {
+    async fn papers_of_each_kind_are_attached_searched_and_downloaded_as_inert_files(app) {
+        let b = drafter(&app, "ministry@example.org", "attributed").await;
+        let pdf = files::pdf("Interoperability mandates for platforms");
+        let docx = files::docx("Discoverability quotas\nfor local music");
+        let odt = files::odt("Financement du journalisme local");
+        for (name, bytes) in [("Position.pdf", &pdf), ("Annex.docx", &docx), ("Note", &odt)] {
+            let (status, page) = upload(&b, name, bytes.clone()).await;
+            assert_eq!(status, 303, "{name}: {page}");
+        }
+        let (status, page) = b.get_text(PAPERS).await;
+        assert_eq!(status, 200);
+        for name in ["Position.pdf", "Annex.docx", "Note.odt"] {
+            assert!(page.contains(name), "{name} listed: {page}");
+        }
+        assert!(!page.contains("id=\"file\""), "no room left for a fourth file");
+
+        // A fourth is refused, and the three stay.
+        let (status, page) = upload(&b, "More.pdf", pdf.clone()).await;
+        assert_eq!(status, 409);
+        assert!(page.contains("already carries 3 files"), "{page}");
+        let papers = stored(&app).await;
+        assert_eq!(papers.len(), 3);
+
+        // Stored with their fingerprints and text, in rows of at most 256 KB.
+        for ((_, _, name, digest, text), (bytes, words)) in papers.iter().zip([
+            (&pdf, "Interoperability mandates for platforms"),
+            (&docx, "Discoverability quotas\nfor local music"),
+            (&odt, "Financement du journalisme local"),
+        ]) {
+            assert_eq!(digest, &sha256(bytes), "{name}");
+            assert!(text.contains(words), "{name}: {text:?}");
+        }
+        assert_eq!(chunk_rows(&app).await, 3);
+
+        // Downloaded by their author as they were sent, and by the organizers.
+        let admin = app.admin().await;
+        for ((id, ..), (bytes, kind)) in papers.iter().zip([
+            (&pdf, "application/pdf"),
+            (&docx, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (&odt, "application/vnd.oasis.opendocument.text"),
+        ]) {
+            assert_eq!(&download(&b, &format!("{PAPERS}/{id}"), kind).await, bytes);
+            assert_eq!(&download(&admin, &format!("{ANALYSIS}/attachments/{id}"), kind).await, bytes);
+        }
+
+        // Once submitted, their words find the submission in the analysis search.
+        submit(&b, "attributed").await;
+        for query in ["interoperability", "discoverability", "journalisme"] {
+            let (status, page) = admin.get_text(&format!("{ANALYSIS}/analysis?q={query}")).await;
+            assert_eq!(status, 200);
+            assert!(page.contains("See our paper."), "{query} finds the submission");
+        }
+        // The general comment's page in the workspace links to its papers.
+        let submission = app.db.query(|c| attachments::table.select(attachments::submission_id).first::<i64>(c)).await.unwrap();
+        let (status, page) = admin.get_text(&format!("{ANALYSIS}/analysis/texts/general/{submission}")).await;
+        assert_eq!(status, 200);
+        for (id, _, name, ..) in &papers {
+            assert!(page.contains(&format!("{ANALYSIS}/attachments/{id}\" download>{name}")), "{page}");
+        }
+        // The general comment's page in the workspace links to its papers.
+        let submission = app.db.query(|c| attachments::table.select(attachments::submission_id).first::<i64>(c)).await.unwrap();
+        let (status, page) = admin.get_text(&format!("{ANALYSIS}/analysis/texts/general/{submission}")).await;
+        assert_eq!(status, 200);
+        for (id, _, name, ..) in &papers {
+            assert!(page.contains(&format!("{ANALYSIS}/attachments/{id}\" download>{name}")), "{page}");
+        }
+
+        // Removing one while the round is open frees its place and its rows.
+        let (first, ..) = &papers[0];
+        let res = b.submit(PAPERS, &format!("{PAPERS}/{first}/remove"), &[]).await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(stored(&app).await.len(), 2);
+        assert_eq!(chunk_rows(&app).await, 2);
+        let (status, page) = admin.get_text(&format!("{ANALYSIS}/analysis?q=interoperability")).await;
+        assert_eq!(status, 200);
+        assert!(!page.contains("See our paper."), "the removed paper's words are no longer searched");
+        assert_eq!(b.get(&format!("{PAPERS}/{first}")).await.status(), 404);
+    }
+
+    async fn disguised_oversized_encrypted_and_bomb_files_are_refused_and_nothing_is_lost(app) {
+        let b = drafter(&app, "ngo@example.org", "organization").await;
+        assert_eq!(upload(&b, "Kept.odt", files::odt("Kept")).await.0, 303);
+        let mut oversized = b"%PDF-1.4\n".to_vec();
+        oversized.resize(10 * 1024 * 1024 + 1, b' ');
+        for (name, bytes, status, message) in [
+            ("invoice.pdf", files::HTML.to_vec(), 422, "whatever its name says"),
+            ("paper.pdf", files::docx("Word inside"), 422, "does not match what it contains"),
+            ("locked.pdf", files::encrypted_pdf(), 422, "protected by a password or encrypted"),
+            ("bomb.docx", files::zip_bomb(), 422, "far more than its size"),
+            ("empty.pdf", vec![], 422, "Choose a file to attach"),
+            ("huge.pdf", oversized, 413, "larger than 10.0 MB"),
+        ] {
+            let (got, page) = upload(&b, name, bytes).await;
+            assert_eq!(got, status, "{name}: {page}");
+            assert!(page.contains(message), "{name}: {page}");
+            assert!(page.contains("id=\"file-error\""), "{name}: the error is next to the field");
+            assert!(page.contains("Kept.odt"), "{name}: the file already attached is still listed");
+        }
+        let papers = stored(&app).await;
+        assert_eq!(papers.len(), 1);
+        assert_eq!(chunk_rows(&app).await, 1);
+        let (_, page) = b.get_text(ROUND).await;
+        assert!(page.contains("See our paper."), "the saved answers are untouched");
+
+    }
+
+    async fn papers_are_private_until_published_and_then_only_where_the_disclosure_allows(app) {
+        let open = drafter(&app, "open@example.org", "attributed").await;
+        let secret = drafter(&app, "secret@example.org", "confidential").await;
+        let other = drafter(&app, "other@example.org", "anonymous").await;
+        assert_eq!(upload(&open, "Open.pdf", files::pdf("Open words")).await.0, 303);
+        assert_eq!(upload(&secret, "Secret.pdf", files::pdf("Secret words")).await.0, 303);
+        let papers = stored(&app).await;
+        let ((open_id, open_public, ..), (secret_id, secret_public, ..)) = (&papers[0], &papers[1]);
+
+        // Another participant, a visitor and another consultation find nothing.
+        for path in [format!("{PAPERS}/{open_id}"), format!("{ANALYSIS}/attachments/{open_id}")] {
+            assert_eq!(other.get(&path).await.status(), 404, "{path}");
+        }
+        let visitor = app.new_browser();
+        assert_eq!(visitor.get(&format!("{PAPERS}/{open_id}")).await.status(), 303);
+        assert_eq!(visitor.get(&format!("{ANALYSIS}/attachments/{open_id}")).await.status(), 303);
+        let admin = app.admin().await;
+        new_consultation(&admin, "elsewhere").await;
+        assert_eq!(admin.get(&format!("/organize/elsewhere/rounds/1/attachments/{open_id}")).await.status(), 404);
+        assert_eq!(admin.get(&format!("{ANALYSIS}/attachments/{secret_id}")).await.status(), 200,
+            "organizers read confidential papers too");
+        // Nothing is public before the report.
+        assert_eq!(visitor.get(&format!("{ROUND}/report/attachments")).await.status(), 404);
+        assert_eq!(visitor.get(&format!("{ROUND}/report/attachments/{open_public}")).await.status(), 404);
+
+        for (b, disclosure) in [(&open, "attributed"), (&secret, "confidential")] {
+            submit(b, disclosure).await;
+        }
+        close_and_publish(&app).await;
+
+        let (status, page) = visitor.get_text(&format!("{ROUND}/report/attachments")).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Open.pdf") && page.contains("Name of open@example.org"), "{page}");
+        assert!(!page.contains("Secret.pdf") && !page.contains(secret_public.as_str()), "{page}");
+        let bytes = download(&visitor, &format!("{ROUND}/report/attachments/{open_public}"), "application/pdf").await;
+        assert_eq!(bytes, files::pdf("Open words"));
+        assert_eq!(visitor.get(&format!("{ROUND}/report/attachments/{secret_public}")).await.status(), 404);
+        let (_, report) = visitor.get_text(&format!("{ROUND}/report")).await;
+        assert!(report.contains(&format!("{ROUND}/report/attachments\"")), "the report links to its papers");
+
+        // The round is closed: papers can no longer change.
+        let res = open.submit(PAPERS, &format!("{PAPERS}/{open_id}/remove"), &[]).await;
+        assert_eq!(res.status(), 409);
+        assert_eq!(stored(&app).await.len(), 2);
+    }
+}
+
+async fn papers_can_be_kept_in_a_directory(backend: Backend) {
+    let Some(database) = TestDatabase::create(backend) else {
+        return;
+    };
+    let mut settings = test_settings(&database);
+    let dir = database.dir().join("papers");
+    settings.storage.attachments = AttachmentStorage::Dir;
+    settings.storage.attachments_dir = dir.clone();
+    let app = spawn_with(database, settings, backend).await;
+    let b = drafter(&app, "dir@example.org", "attributed").await;
+    let paper = files::docx("Kept in a directory");
+    assert_eq!(upload(&b, "Dir.docx", paper.clone()).await.0, 303);
+    let papers = stored(&app).await;
+    let (id, public_id, _, digest, text) = &papers[0];
+    assert_eq!(text, "Kept in a directory");
+    assert_eq!(digest, &sha256(&paper));
+    assert_eq!(std::fs::read(dir.join(public_id)).unwrap(), paper);
+    assert_eq!(
+        chunk_rows(&app).await,
+        0,
+        "nothing of the file is in the database"
+    );
+    let kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    assert_eq!(download(&b, &format!("{PAPERS}/{id}"), kind).await, paper);
+    let res = b
+        .submit(PAPERS, &format!("{PAPERS}/{id}/remove"), &[])
+        .await;
+    assert_eq!(res.status(), 303);
+    assert!(!dir.join(public_id).exists(), "the removed file is deleted");
+    assert!(stored(&app).await.is_empty());
+}
+
+on_both_backends! {
+    papers_are_kept_in_a_directory_when_storage_says_dir => papers_can_be_kept_in_a_directory;
+}
