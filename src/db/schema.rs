@@ -154,6 +154,7 @@ diesel::table! {
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
         report_salt -> Text,
+        follows_round_id -> Nullable<BigInt>,
     }
 }
 

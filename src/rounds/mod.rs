@@ -57,6 +57,7 @@ pub struct Round {
     pub min_group_size: i32,
     pub opened_notice_at: Option<PrimitiveDateTime>,
     pub reminder_notice_at: Option<PrimitiveDateTime>,
+    pub follows_round_id: Option<RoundId>,
 }
 
 impl Round {
@@ -223,6 +224,7 @@ mod tests {
             min_group_size: 3,
             opened_notice_at: None,
             reminder_notice_at: None,
+            follows_round_id: None,
         }
     }
 

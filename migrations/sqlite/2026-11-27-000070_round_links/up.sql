@@ -1,0 +1,1 @@
+ALTER TABLE rounds ADD COLUMN follows_round_id BIGINT;
