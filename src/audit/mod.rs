@@ -32,6 +32,7 @@ crate::text_enum! {
         AnalysisAssign => "analysis.assign",
         DispositionPropose => "disposition.propose",
         DispositionConfirm => "disposition.confirm",
+        RoundLink => "round.link",
     }
 }
 

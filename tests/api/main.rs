@@ -18,6 +18,7 @@ mod docs;
 mod foundation;
 mod glance;
 mod instances;
+mod lineage;
 mod observability;
 mod organize;
 mod paging;

@@ -7,11 +7,12 @@ use crate::consultations::{self, Consultation, Slug};
 use crate::db::Db;
 use crate::drafts::{self, Division, DraftVersion, Provision};
 use crate::rounds::{self, Round, RoundNumber, RoundState};
+use crate::submissions::earlier::{self, EarlierAnswer, EarlierRound};
 use crate::submissions::{self, Stored};
 use crate::web::encoded::Encoded;
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -29,6 +30,8 @@ pub struct RoundCommon {
     /// The provisions of the version before this round's, to show changes.
     pub previous: Option<Vec<Provision>>,
     pub previous_divisions: Vec<Division>,
+    /// The round this one follows, once its report is published.
+    pub earlier: Option<EarlierRound>,
     /// How the round page and its form are cut for a long draft (one page
     /// for a short one).
     pub pages: Vec<drafts::structure::Page>,
@@ -158,6 +161,9 @@ pub struct RoundData {
     pub common: Arc<RoundCommon>,
     pub state: RoundState,
     pub stored: Option<Stored>,
+    /// The participant's own answers in the round this one follows (empty
+    /// until its report is published).
+    pub earlier_answers: BTreeMap<String, EarlierAnswer>,
 }
 
 impl std::ops::Deref for RoundData {
@@ -192,7 +198,9 @@ fn load_common(
         &divisions,
         provisions.iter().map(|p| p.division_key.as_deref()),
     );
+    let earlier = earlier::earlier_round(conn, &round, &provisions)?;
     Ok(RoundCommon {
+        earlier,
         pages,
         consultation,
         round,
@@ -216,8 +224,8 @@ pub async fn load(ctx: &Ctx, slug: Slug, number: RoundNumber) -> Result<RoundDat
     ctx.state.metrics.cache("round", cached.is_some());
     // A reader who is not signed in, on a cached round, needs no database
     // call at all (no pooled connection, no blocking thread).
-    let (common, stored) = match (cached, participant) {
-        (Some(common), None) => (common, None),
+    let (common, stored, earlier_answers) = match (cached, participant) {
+        (Some(common), None) => (common, None, BTreeMap::new()),
         (cached, participant) => {
             let cache = ctx.state.rounds.clone();
             ctx.state
@@ -238,7 +246,11 @@ pub async fn load(ctx: &Ctx, slug: Slug, number: RoundNumber) -> Result<RoundDat
                         },
                         None => None,
                     };
-                    Ok((common, stored))
+                    let answers = match (participant, &common.earlier) {
+                        (Some(p), Some(e)) => earlier::own_answers(conn, e, p)?,
+                        _ => BTreeMap::new(),
+                    };
+                    Ok((common, stored, answers))
                 })
                 .await?
         }
@@ -247,5 +259,6 @@ pub async fn load(ctx: &Ctx, slug: Slug, number: RoundNumber) -> Result<RoundDat
         state: common.round.state_at(now, common.published),
         common,
         stored,
+        earlier_answers,
     })
 }

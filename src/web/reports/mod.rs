@@ -12,7 +12,7 @@ mod load;
 mod preview;
 mod public;
 mod search;
-mod views;
+pub(super) mod views;
 
 pub use exports::{report_csv, report_json};
 pub use preview::{hide, preview, preview_provision, respond, retry};

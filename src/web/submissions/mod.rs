@@ -6,4 +6,4 @@ mod history;
 mod round;
 
 pub use history::{mine, receipt, revision};
-pub use round::{round, submit};
+pub use round::{round, start_from_previous, submit};
