@@ -57,8 +57,8 @@ pub(super) struct EarlierView {
     pub(super) number: i32,
     /// The provision reads otherwise than in the earlier round.
     pub(super) changed: bool,
-    /// Word by word, since the earlier round (when changed).
-    pub(super) diff_html: String,
+    /// The page showing what changed, word by word (when changed).
+    pub(super) changes_href: String,
     pub(super) label_key: Option<&'static str>,
     pub(super) groups: Vec<EarlierGroup>,
     pub(super) response_html: String,
@@ -72,7 +72,7 @@ pub(super) struct EarlierView {
 pub(super) struct EarlierGroup {
     pub(super) label_key: String,
     pub(super) share: String,
-    pub(super) responses: i64,
+    pub(super) responses: String,
 }
 
 /// The round this one follows, for the whole page.
@@ -325,6 +325,12 @@ pub(super) fn page(
     let paging = paged.then(|| paging_view(ctx, data, &openings, at, &answered, show_changes));
     // The earlier round is context for answering, beside the form only.
     let form_shown = refusal.is_none() && !review;
+    // Where "what changed" leads: this page of a long draft, with the changes.
+    let page_query = if paged {
+        format!("page={}&", data.pages[at].key)
+    } else {
+        String::new()
+    };
     let provisions: Vec<ProvisionView> = data.provisions[range.clone()]
         .iter()
         .zip(range.clone())
@@ -375,7 +381,9 @@ pub(super) fn page(
                         .find(|d| &d.key == key)
                         .map_or_else(|| key.clone(), |d| d.label.clone())
                 }),
-                earlier: form_shown.then(|| earlier_view(ctx, data, p)).flatten(),
+                earlier: form_shown
+                    .then(|| earlier_view(ctx, data, p, &page_query))
+                    .flatten(),
                 changed_mind: given.changed_mind.clone(),
                 divisions: opened,
                 stances: Stance::ALL
@@ -530,7 +538,12 @@ fn earlier_summary(data: &RoundData, input: Option<&Input>) -> Option<EarlierSum
 
 /// The earlier round beside provision `p`; `None` for a provision it did
 /// not have.
-fn earlier_view(ctx: &Ctx, data: &RoundData, p: &drafts::Provision) -> Option<EarlierView> {
+fn earlier_view(
+    ctx: &Ctx,
+    data: &RoundData,
+    p: &drafts::Provision,
+    page_query: &str,
+) -> Option<EarlierView> {
     let earlier = data.earlier.as_ref()?;
     let change = earlier.lineage.change(&p.provision_key)?;
     if change.kind == drafts::diff::ChangeKind::Added {
@@ -541,23 +554,19 @@ fn earlier_view(ctx: &Ctx, data: &RoundData, p: &drafts::Provision) -> Option<Ea
     Some(EarlierView {
         number: earlier.round.number,
         changed: change.kind == drafts::diff::ChangeKind::Changed,
-        diff_html: if change.kind == drafts::diff::ChangeKind::Changed {
-            change.diff_html.clone()
-        } else {
-            String::new()
-        },
+        changes_href: format!("?{page_query}view=changes#{}", p.provision_key),
         label_key: published.map(|r| crate::web::reports::views::label_key(&r.figures.label)),
         groups: published.map_or_else(Vec::new, |r| {
             r.figures
                 .groups
                 .iter()
                 .map(|g| EarlierGroup {
-                    label_key: g.group.label_key(),
+                    label_key: format!("{}-short", g.group.label_key()),
                     share: g.support_share.map_or_else(
                         || "—".into(),
                         |s| crate::i18n::format_percent(ctx.locale, s),
                     ),
-                    responses: g.counts.responses(),
+                    responses: crate::i18n::format_count(ctx.locale, g.counts.responses()),
                 })
                 .collect()
         }),

@@ -828,16 +828,12 @@ earlier-changed = Changed since round { $number }: see what changed
 earlier-your-stance = Your position:
 earlier-not-answered = You did not answer this provision then.
 earlier-your-comment = Your comment
-earlier-figures = Published result:
-earlier-group-support = { $share } support ({ $responses ->
-    [one] one response
-   *[other] { $responses } responses
-})
+earlier-figures = Published result, then support by group (responses):
 earlier-response = The organizers' response
 earlier-carried = Your earlier positions were copied to the provisions that read as they did. Review the changed provisions, then save.
 earlier-nothing-to-carry = There was nothing to copy: every provision that reads as it did already has a position.
 changed-mind-label = What changed your mind since round { $number } (optional)
-changed-mind-hint = The organizers and analysts read it with your answer.
+changed-mind-hint = Beside each provision of round { $number }, you may also say what changed your mind: the organizers and analysts read it with your answer.
 submission-changed-mind-long = What changed your mind must be at most 10,000 characters long.
 audit-round-link = Round it follows changed
 round-settings = Settings

@@ -828,16 +828,12 @@ earlier-changed = Modifiée depuis le cycle { $number } : voir les modifications
 earlier-your-stance = Votre position :
 earlier-not-answered = Vous n’aviez pas répondu sur cette disposition.
 earlier-your-comment = Votre commentaire
-earlier-figures = Résultat publié :
-earlier-group-support = { $share } de soutien ({ $responses ->
-    [one] une réponse
-   *[other] { $responses } réponses
-})
+earlier-figures = Résultat publié, puis soutien par groupe (réponses) :
 earlier-response = La réponse des organisateurs
 earlier-carried = Vos positions précédentes ont été reportées sur les dispositions restées inchangées. Examinez les dispositions modifiées, puis enregistrez.
 earlier-nothing-to-carry = Il n’y avait rien à reporter : chaque disposition restée inchangée a déjà une position.
 changed-mind-label = Ce qui vous a fait changer d’avis depuis le cycle { $number } (facultatif)
-changed-mind-hint = Les organisateurs et les analystes le lisent avec votre réponse.
+changed-mind-hint = À côté de chaque disposition du cycle { $number }, vous pouvez aussi dire ce qui vous a fait changer d’avis : les organisateurs et les analystes le lisent avec votre réponse.
 submission-changed-mind-long = Ce qui vous a fait changer d’avis doit compter au plus 10 000 caractères.
 audit-round-link = Cycle précédent modifié
 round-settings = Paramètres
