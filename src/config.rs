@@ -141,6 +141,8 @@ pub enum SqliteSynchronous {
 pub struct AppSettings {
     pub base_url: String,
     pub demo: bool,
+    /// With `demo`: the consultation of two rounds, the first published.
+    pub demo_rounds: bool,
     pub secret_key: String,
     pub data_dir: PathBuf,
 }

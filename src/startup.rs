@@ -28,6 +28,8 @@ pub struct Application {
     server: Server,
     /// The first admin's e-mail and one-time password, when this start made it.
     pub first_admin: Option<(String, String)>,
+    /// The demo participant's e-mail and one-time password, likewise.
+    pub demo_participant: Option<(String, String)>,
     pub db: Db,
     pub clock: Clock,
     /// Tells the background tasks to stop once the server has drained.
@@ -50,9 +52,9 @@ impl Application {
             let s = settings.database.clone();
             actix_web::rt::task::spawn_blocking(move || Db::open(&s)).await??
         };
-        let first_admin = {
-            let (db, clock, demo) = (db.clone(), clock.clone(), settings.app.demo);
-            actix_web::rt::task::spawn_blocking(move || prepare_database(&db, &clock, demo))
+        let (first_admin, demo_participant) = {
+            let (db, clock, app) = (db.clone(), clock.clone(), settings.app.clone());
+            actix_web::rt::task::spawn_blocking(move || prepare_database(&db, &clock, &app))
                 .await??
         };
         if let Some((email, password)) = &first_admin {
@@ -60,6 +62,13 @@ impl Application {
             println!(
                 "\nPolyphony created the first admin account.\n  e-mail:   {email}\n  password: {password}\n\
                  This password is shown only now; change it after signing in.\n"
+            );
+        }
+        if let Some((email, password)) = &demo_participant {
+            println!(
+                "Polyphony created a demo participant, who answered round 1 of {}.\n  \
+                 e-mail:    {email}\n  passphrase: {password}\nThis passphrase is shown only now.\n",
+                demo::two_rounds::SLUG
             );
         }
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))?;
@@ -180,6 +189,7 @@ impl Application {
             port,
             server,
             first_admin,
+            demo_participant,
             db,
             clock,
             stop,
@@ -262,13 +272,17 @@ pub fn session_key(settings: &Settings) -> anyhow::Result<Key> {
         .map_err(|_| anyhow::anyhow!("configuration key `app.secret_key`: needs at least 64 bytes"))
 }
 
+/// A one-time password, printed once: (e-mail, password).
+type Printed = Option<(String, String)>;
+
 /// Migrates, and on a database with no admin yet loads the demo (when enabled)
-/// and creates the first admin with a one-time password.
+/// and creates the first admin with a one-time password; with the demo of
+/// two rounds, its participant gets one too.
 fn prepare_database(
     db: &Db,
     clock: &Clock,
-    demo_enabled: bool,
-) -> anyhow::Result<Option<(String, String)>> {
+    app: &crate::config::AppSettings,
+) -> anyhow::Result<(Printed, Printed)> {
     let applied = db.migrate()?;
     let risky = crate::db::unsafe_commit_settings(&mut *db.get()?)?;
     if !risky.is_empty() {
@@ -281,18 +295,27 @@ fn prepare_database(
     if !applied.is_empty() {
         tracing::info!(?applied, "migrations applied");
     }
-    if !demo_enabled {
-        return Ok(None);
+    if !app.demo {
+        return Ok((None, None));
     }
     let mut conn = db.get()?;
     if demo::load(&mut conn, clock)? {
         tracing::info!("demo consultation loaded");
     }
+    let mut participant = None;
+    if app.demo_rounds && !demo::two_rounds::loaded(&mut conn)? {
+        let password = passwords::generate();
+        let hash = passwords::hash(&password).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+        if demo::two_rounds::load(&mut conn, clock.now(), &hash)? {
+            participant = Some((demo::two_rounds::PARTICIPANT_EMAIL.to_string(), password));
+        }
+        tracing::info!("demo of two rounds loaded");
+    }
     if accounts::any_admin(&mut conn)? {
-        return Ok(None);
+        return Ok((None, participant));
     }
     let password = passwords::generate();
     let hash = passwords::hash(&password).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
     accounts::upsert_admin(&mut conn, FIRST_ADMIN_EMAIL, &hash, clock.now())?;
-    Ok(Some((FIRST_ADMIN_EMAIL.to_string(), password)))
+    Ok((Some((FIRST_ADMIN_EMAIL.to_string(), password)), participant))
 }

@@ -59,6 +59,8 @@ pub struct AnalysedText {
     pub disclosure: Option<Disclosure>,
     pub comment: String,
     pub proposed_text: String,
+    /// What changed the participant's mind since the round this one follows.
+    pub changed_mind: String,
     pub hidden: bool,
 }
 
@@ -67,6 +69,7 @@ struct PositionText {
     stance: Option<String>,
     comment: String,
     proposed_text: String,
+    changed_mind: String,
     hidden: bool,
     group: String,
     disclosure: String,
@@ -109,6 +112,7 @@ pub fn find_text(
                     positions::stance,
                     positions::comment,
                     positions::proposed_text,
+                    positions::changed_mind,
                     positions::hidden_at.is_not_null(),
                     submissions::stakeholder_group,
                     submissions::disclosure,
@@ -126,6 +130,7 @@ pub fn find_text(
                     disclosure: Disclosure::parse(&r.disclosure),
                     comment: r.comment,
                     proposed_text: r.proposed_text,
+                    changed_mind: r.changed_mind,
                     hidden: r.hidden,
                 }))
         }
@@ -152,6 +157,7 @@ pub fn find_text(
                     disclosure: Disclosure::parse(&disclosure),
                     comment,
                     proposed_text: String::new(),
+                    changed_mind: String::new(),
                     hidden,
                 }),
             )

@@ -36,6 +36,7 @@ crate::text_enum! {
         OrganizationCreate => "organization.create",
         OrganizationVerify => "organization.verify",
         RoundCounting => "round.counting",
+        RoundLink => "round.link",
     }
 }
 

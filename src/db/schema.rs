@@ -196,6 +196,7 @@ diesel::table! {
         hidden_at -> Nullable<Timestamp>,
         hidden_reason -> Nullable<Text>,
         hidden_by -> Nullable<BigInt>,
+        changed_mind -> Text,
     }
 }
 

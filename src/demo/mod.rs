@@ -10,6 +10,8 @@ use crate::rounds::{self, Attribution, NewRound};
 use anyhow::Context;
 use time::Duration;
 
+pub mod two_rounds;
+
 pub const SLUG: &str = "additional-protocol";
 const DRAFT: &str = include_str!("additional-protocol.en.md");
 /// The French translation: same provision keys, shown to French readers.

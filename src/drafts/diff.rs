@@ -178,23 +178,8 @@ pub fn compare_divisions(previous: &[Division], current: &[Division]) -> Vec<Div
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::{DraftVersionId, ProvisionId};
 
-    fn p(key: &str, body: &str) -> Provision {
-        Provision {
-            id: ProvisionId(1),
-            draft_version_id: DraftVersionId(1),
-            ordinal: 1,
-            provision_key: key.into(),
-            label: String::new(),
-            heading: "H".into(),
-            body: body.into(),
-            translated_heading: None,
-            translated_body: None,
-            translated_label: None,
-            division_key: None,
-        }
-    }
+    use crate::drafts::test_provision as p;
 
     #[test]
     fn changed_words_are_marked_and_provisions_classified() {

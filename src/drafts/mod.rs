@@ -51,6 +51,24 @@ pub struct Provision {
     pub division_key: Option<String>,
 }
 
+/// A provision with a key and a body and nothing else, for unit tests.
+#[cfg(test)]
+pub fn test_provision(key: &str, body: &str) -> Provision {
+    Provision {
+        id: ProvisionId(1),
+        draft_version_id: DraftVersionId(1),
+        ordinal: 1,
+        provision_key: key.into(),
+        label: String::new(),
+        heading: "H".into(),
+        body: body.into(),
+        translated_heading: None,
+        translated_body: None,
+        translated_label: None,
+        division_key: None,
+    }
+}
+
 /// A part, chapter, section or annex of a draft version.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, serde::Deserialize)]
 #[diesel(table_name = draft_divisions)]

@@ -29,7 +29,7 @@ pub use live::{Counted, aggregate};
 pub use moderation::{QueueItem, moderation_queue};
 pub use output::{Output, Preview};
 pub use privacy::{new_salt, position_public_ids};
-pub use publish::publish;
+pub use publish::{freeze, publish};
 pub use published::{
     Published, csv_chunk, movement_csv, published_times, stored, text_by_public_id, texts_batch,
     texts_page,

@@ -2,6 +2,7 @@
 //! organizer actions, never stored as a flag a job must flip, so every instance
 //! of the app agrees on it at every instant.
 
+pub mod lineage;
 mod number;
 pub use number::RoundNumber;
 
@@ -151,6 +152,8 @@ pub fn create(
             .filter(rounds::consultation_id.eq(new.consultation))
             .select(diesel::dsl::max(rounds::number))
             .first(conn)?;
+        // A new round follows the latest one: the organizer may change that.
+        let follows = lineage::latest_round(conn, new.consultation)?;
         let id: RoundId = diesel::insert_into(rounds::table)
             .values((
                 rounds::consultation_id.eq(new.consultation),
@@ -164,6 +167,7 @@ pub fn create(
                 rounds::created_by.eq(author),
                 rounds::created_at.eq(now),
                 rounds::report_salt.eq(crate::reports::new_salt()),
+                rounds::follows_round_id.eq(follows),
             ))
             .returning(rounds::id)
             .get_result(conn)?;

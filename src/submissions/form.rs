@@ -1,6 +1,7 @@
 //! The submission form as posted: `disclosure`, `general_comment`, and per
 //! provision `stance[KEY]`, `comment[KEY]`, `proposed_text[KEY]`, parsed into
-//! an `Input` or a list of errors naming each field.
+//! an `Input` or a list of errors naming each field. In a round that follows
+//! another, `changed_mind[KEY]` says what changed the participant's mind.
 
 use super::{Disclosure, MAX_COMMENT, MAX_GENERAL_COMMENT, Stance};
 use crate::drafts::Provision;
@@ -14,6 +15,9 @@ pub struct PositionInput {
     pub stance: Option<Stance>,
     pub comment: String,
     pub proposed_text: String,
+    /// What changed the participant's mind since the round this one follows.
+    #[serde(default)]
+    pub changed_mind: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -92,7 +96,7 @@ pub fn parse(
             }
             "general_comment" => input.general_comment = text(value),
             other => {
-                let (field, key) = ["stance", "comment", "proposed_text"]
+                let (field, key) = ["stance", "comment", "proposed_text", "changed_mind"]
                     .iter()
                     .find_map(|f| bracketed(other, f).map(|k| (*f, k)))
                     .ok_or_else(|| Malformed(format!("unknown field `{other}`")))?;
@@ -109,6 +113,7 @@ pub fn parse(
                         )
                     }
                     "comment" => position.comment = text(value),
+                    "changed_mind" => position.changed_mind = text(value),
                     _ => position.proposed_text = text(value),
                 }
             }
@@ -118,7 +123,10 @@ pub fn parse(
     // Only what was actually written is kept, so an untouched provision stays
     // unanswered rather than becoming an empty row.
     input.positions.retain(|_, p| {
-        p.stance.is_some() || !p.comment.trim().is_empty() || !p.proposed_text.trim().is_empty()
+        p.stance.is_some()
+            || [&p.comment, &p.proposed_text, &p.changed_mind]
+                .iter()
+                .any(|t| !t.trim().is_empty())
     });
     let errors = check(&input, provisions, attribution, action);
     Ok(Parsed {
@@ -193,6 +201,12 @@ fn check(
             errors.add_for(
                 format!("proposed_text-{}", p.provision_key),
                 "submission-proposed-long",
+            );
+        }
+        if position.changed_mind.chars().count() > MAX_COMMENT {
+            errors.add_for(
+                format!("changed_mind-{}", p.provision_key),
+                "submission-changed-mind-long",
             );
         }
     }

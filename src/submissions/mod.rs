@@ -1,6 +1,7 @@
 //! Submissions: one per participant per round, a position on each provision,
 //! every save kept as a revision, a receipt on submit.
 
+pub mod earlier;
 pub mod form;
 mod submit;
 
@@ -239,7 +240,7 @@ pub fn load_by_id(conn: &mut DbConnection, id: SubmissionId) -> QueryResult<Opti
     else {
         return Ok(None);
     };
-    let list: Vec<(String, Option<String>, String, String)> = positions::table
+    let list: Vec<(String, Option<String>, String, String, String)> = positions::table
         .inner_join(provisions::table)
         .filter(positions::submission_id.eq(row.id))
         .select((
@@ -247,17 +248,19 @@ pub fn load_by_id(conn: &mut DbConnection, id: SubmissionId) -> QueryResult<Opti
             positions::stance,
             positions::comment,
             positions::proposed_text,
+            positions::changed_mind,
         ))
         .load(conn)?;
     let positions = list
         .into_iter()
-        .map(|(key, stance, comment, proposed_text)| {
+        .map(|(key, stance, comment, proposed_text, changed_mind)| {
             (
                 key,
                 PositionInput {
                     stance: stance.as_deref().and_then(Stance::parse),
                     comment,
                     proposed_text,
+                    changed_mind,
                 },
             )
         })
@@ -549,6 +552,7 @@ struct NewPosition<'a> {
     stance: Option<&'a str>,
     comment: &'a str,
     proposed_text: &'a str,
+    changed_mind: &'a str,
 }
 
 /// Writes every provision's position in one statement, updating existing rows
@@ -576,6 +580,7 @@ fn write_positions(
                     .map(Stance::as_str),
                 comment: &given.comment,
                 proposed_text: &given.proposed_text,
+                changed_mind: &given.changed_mind,
             }
         })
         .collect();
@@ -590,6 +595,7 @@ fn write_positions(
             positions::stance.eq(excluded(positions::stance)),
             positions::comment.eq(excluded(positions::comment)),
             positions::proposed_text.eq(excluded(positions::proposed_text)),
+            positions::changed_mind.eq(excluded(positions::changed_mind)),
         ))
         .execute(c))?;
     Ok(())

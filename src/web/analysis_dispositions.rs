@@ -134,6 +134,7 @@ struct TextPage {
     hidden: bool,
     comment: String,
     proposed_text: String,
+    changed_mind: String,
     reason_html: Option<String>,
     errors: FieldErrors,
     form: DispositionForm,
@@ -168,6 +169,7 @@ fn text_page(
         hidden: found.hidden,
         comment: found.comment.clone(),
         proposed_text: found.proposed_text.clone(),
+        changed_mind: found.changed_mind.clone(),
         reason_html: current
             .filter(|c| !c.reason.is_empty())
             .map(|c| markdown::to_html(&c.reason)),

@@ -53,6 +53,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(submissions::mine),
         )
         .route(
+            "/consultations/{slug}/rounds/{n}/submission/previous",
+            web::post().to(submissions::start_from_previous),
+        )
+        .route(
             "/consultations/{slug}/rounds/{n}/submission/revisions/{rev}",
             web::get().to(submissions::revision),
         )
@@ -248,6 +252,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/admin/consultations/{slug}/rounds",
             web::post().to(organize::create_round),
+        )
+        .route(
+            "/admin/consultations/{slug}/rounds/{n}/settings",
+            web::get().to(organize::round_settings),
+        )
+        .route(
+            "/admin/consultations/{slug}/rounds/{n}/settings",
+            web::post().to(organize::save_round_settings),
         )
         .route(
             "/admin/consultations/{slug}/rounds/{n}/{action}",

@@ -78,6 +78,11 @@ const ROUTES: &[Route] = &[
     get("/consultations/{slug}/rounds/{n}", ROUND, Public),
     post("/consultations/{slug}/rounds/{n}/submission", POST, Own),
     get("/consultations/{slug}/rounds/{n}/submission", POST, Own),
+    post(
+        "/consultations/{slug}/rounds/{n}/submission/previous",
+        "/consultations/additional-protocol/rounds/1/submission/previous",
+        Own,
+    ),
     get(
         "/consultations/{slug}/rounds/{n}/submission/revisions/{rev}",
         "/consultations/additional-protocol/rounds/1/submission/revisions/1",
@@ -259,6 +264,16 @@ const ROUTES: &[Route] = &[
     post(
         "/admin/consultations/{slug}/rounds",
         "/admin/consultations/additional-protocol/rounds",
+        Organizer,
+    ),
+    get(
+        "/admin/consultations/{slug}/rounds/{n}/settings",
+        "/admin/consultations/additional-protocol/rounds/1/settings",
+        Organizer,
+    ),
+    post(
+        "/admin/consultations/{slug}/rounds/{n}/settings",
+        "/admin/consultations/additional-protocol/rounds/1/settings",
         Organizer,
     ),
     get(
@@ -1115,7 +1130,7 @@ both_backends! {
         let before = state(&app).await;
         let t = token(&w.admin).await;
         // These read no form fields, so a wrong type of body changes nothing for them.
-        let no_fields = ["/logout", "/verify/resend", "/admin/participants/{id}/verify", "/admin/participants/rules/{id}/delete", "/admin/consultations/{slug}/drafts", "/admin/consultations/{slug}/drafts/{version}/translation", "/consultations/{slug}/rounds/{n}/submission/attachments/{id}/remove"];
+        let no_fields = ["/logout", "/verify/resend", "/consultations/{slug}/rounds/{n}/submission/previous", "/admin/participants/{id}/verify", "/admin/participants/rules/{id}/delete", "/admin/consultations/{slug}/drafts", "/admin/consultations/{slug}/drafts/{version}/translation", "/consultations/{slug}/rounds/{n}/submission/attachments/{id}/remove"];
         for route in ROUTES.iter().filter(|r| r.method == "POST" && !no_fields.contains(&r.pattern)) {
             let path = w.path(route.example);
             for content_type in ["text/plain", "application/json"] {

@@ -118,6 +118,9 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
     // Tests change rounds behind the app's back, as another instance would;
     // the cache has tests of its own.
     settings.server.round_cache_ms = 0;
+    // The demo of rounds that follow one another has tests of its own; the
+    // others count users and submissions from the first demo alone.
+    settings.app.demo_rounds = false;
     // The password hashing threads are one pool per process (the first app's
     // setting wins): a small pool would make every parallel test's sign-ins
     // queue behind every other's.

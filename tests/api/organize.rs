@@ -37,7 +37,7 @@ async fn act(
     admin.submit(&page, &page, fields).await
 }
 
-fn fmt(t: time::PrimitiveDateTime) -> String {
+pub(crate) fn fmt(t: time::PrimitiveDateTime) -> String {
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}",
         t.year(),

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  ADMIN, BASE_URL, VIEWPORTS, checkPage, launchBrowser, openPage, pressAndLoad, tabTo, typeInto, validateHtml, visit,
+  ADMIN, BASE_URL, DEMO_PARTICIPANT, VIEWPORTS, checkPage, launchBrowser, openPage, pressAndLoad, tabTo, typeInto, validateHtml, visit,
   waitForMail,
 } from './lib.mjs';
 
@@ -563,6 +563,44 @@ test('an analyst searches, tags and moves on with the keyboard only', async (t) 
     await checkPage(t, page, 'analysis-text', 'en');
   } finally {
     await analyst.context.close();
+  }
+});
+
+test('a round-2 participant on a phone sees their round-1 answers, starts from them and saves', async (t) => {
+  const { context, page } = await openPage(browser);
+  const phone = () => page.setViewportSize(VIEWPORTS[0]);
+  try {
+    await phone();
+    await visit(page, '/login');
+    await signIn(page, DEMO_PARTICIPANT.email, DEMO_PARTICIPANT.password);
+    await visit(page, '/consultations/expert-rounds/rounds/2');
+    const earlier = (key) => page.locator(`#${key} .earlier`).textContent();
+    assert.match(await earlier('art-4'), /Voluntary explanations have not worked/);
+    assert.match(await earlier('art-4'), /Changed since round 1/);
+    assert.match(await earlier('art-4'), /Partly accepted/);
+    assert.match(await earlier('art-1'), /Your position:\s*Support/);
+    assert.equal(await page.locator('#art-13 .earlier').count(), 0, 'a new article has no round 1');
+    assert.equal(await page.isChecked('#stance-art-1-support'), false);
+    await checkPage(t, page, 'round-follows', 'en');
+
+    await phone();
+    await tabTo(page, '#earlier button[type="submit"]', 200);
+    await pressAndLoad(page);
+    assert.match(await page.locator('.notice').innerText(), /Your earlier positions were copied/);
+    assert.equal(await page.isChecked('#stance-art-1-support'), true, 'unchanged: copied');
+    assert.equal(await page.locator('input[name="stance[art-4]"]:checked').count(), 0, 'changed: left to review');
+    await checkPage(t, page, 'round-follows-started', 'en');
+
+    await phone();
+    await tabTo(page, '#changed_mind-art-4', 300);
+    await page.keyboard.type('The revised text answers my concern.');
+    await tabTo(page, '#submission button[name="action"][value="save"]', 300);
+    await pressAndLoad(page);
+    assert.match(await page.locator('.notice').innerText(), /Your draft has been saved/);
+    assert.equal(await page.inputValue('#changed_mind-art-4'), 'The revised text answers my concern.');
+    assert.equal(await page.isChecked('#stance-art-1-support'), true, 'kept when saved');
+  } finally {
+    await context.close();
   }
 });
 

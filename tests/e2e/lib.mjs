@@ -34,6 +34,8 @@ function env(name) {
 
 export const BASE_URL = env('E2E_BASE_URL').replace(/\/$/, '');
 export const ADMIN = { email: env('E2E_ADMIN_EMAIL'), password: env('E2E_ADMIN_PASSWORD') };
+/** The demo participant, who answered round 1 of the demo of two rounds. */
+export const DEMO_PARTICIPANT = { email: 'participant@polyphony.localhost', password: env('E2E_DEMO_PASSWORD') };
 export const OUTBOX_DIR = env('E2E_OUTBOX_DIR');
 
 /** Every page checked by this process, in order: { name, file }. */

@@ -69,6 +69,8 @@ fi
 
 ADMIN_EMAIL=$(sed -n '/^  e-mail: */{s///p;q}' "$TMP/server.out")
 ADMIN_PASSWORD=$(sed -n '/^  password: */{s///p;q}' "$TMP/server.out")
+# The demo participant of the consultation of two rounds.
+DEMO_PASSWORD=$(sed -n '/^  passphrase: */{s///p;q}' "$TMP/server.out")
 if [ -z "$ADMIN_EMAIL" ] || [ -z "$ADMIN_PASSWORD" ]; then
   echo "the server did not print the first admin's e-mail and password:" >&2
   cat "$TMP/server.out" >&2
@@ -88,6 +90,7 @@ status=0
   E2E_BASE_URL=$BASE_URL \
   E2E_ADMIN_EMAIL=$ADMIN_EMAIL \
   E2E_ADMIN_PASSWORD=$ADMIN_PASSWORD \
+  E2E_DEMO_PASSWORD=$DEMO_PASSWORD \
   E2E_OUTBOX_DIR=$TMP/outbox \
     node --test --test-concurrency=1 --test-reporter=spec ./*.test.mjs
 ) || status=$?

@@ -10,7 +10,7 @@ ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check CHECK (action IN (
     'consultation.create', 'consultation.update', 'draft.import', 'draft.translate',
     'round.create', 'round.open', 'round.close', 'round.extend', 'round.publish',
     'response.update', 'moderation.hide', 'rule.create', 'rule.delete', 'analyst.add', 'analyst.remove', 'tag.create', 'tag.update', 'tag.delete', 'analysis.assign',
-    'disposition.propose', 'disposition.confirm'));
+    'disposition.propose', 'disposition.confirm', 'round.link'));
 
 DROP TABLE response_answers;
 ALTER TABLE rounds DROP COLUMN answers_notice_at;

@@ -79,7 +79,7 @@ ALTER TABLE audit_log ADD CONSTRAINT audit_log_action_check CHECK (action IN (
     'consultation.create', 'consultation.update', 'draft.import', 'draft.translate',
     'round.create', 'round.open', 'round.close', 'round.extend', 'round.publish',
     'response.update', 'moderation.hide', 'rule.create', 'rule.delete', 'analyst.add', 'analyst.remove', 'tag.create', 'tag.update', 'tag.delete', 'analysis.assign',
-    'disposition.propose', 'disposition.confirm', 'round.answers',
+    'disposition.propose', 'disposition.confirm', 'round.link', 'round.answers',
     'organization.create', 'organization.verify', 'round.counting'));
 
 ALTER TABLE outbox DROP CONSTRAINT outbox_kind_check;

@@ -35,7 +35,7 @@ CREATE TABLE audit_log_new (
     'consultation.create', 'consultation.update', 'draft.import', 'draft.translate',
     'round.create', 'round.open', 'round.close', 'round.extend', 'round.publish',
     'response.update', 'moderation.hide', 'rule.create', 'rule.delete', 'analyst.add', 'analyst.remove', 'tag.create', 'tag.update', 'tag.delete', 'analysis.assign',
-    'disposition.propose', 'disposition.confirm',
+    'disposition.propose', 'disposition.confirm', 'round.link',
     'round.answers')),
     consultation_id BIGINT REFERENCES consultations (id),
     round_id BIGINT REFERENCES rounds (id),

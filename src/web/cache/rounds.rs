@@ -11,11 +11,12 @@ use crate::markdown;
 use crate::organizations::membership::{self, Member, MemberState};
 use crate::organizations::{self, Organization, official};
 use crate::rounds::{self, Round, RoundNumber, RoundState};
+use crate::submissions::earlier::{self, EarlierAnswer, EarlierRound};
 use crate::submissions::{self, Stored};
 use crate::web::encoded::Encoded;
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,8 @@ pub struct RoundCommon {
     /// The provisions of the version before this round's, to show changes.
     pub previous: Option<Vec<Provision>>,
     pub previous_divisions: Vec<Division>,
+    /// The round this one follows, once its report is published.
+    pub earlier: Option<EarlierRound>,
     /// How the round page and its form are cut for a long draft (one page
     /// for a short one).
     pub pages: Vec<drafts::structure::Page>,
@@ -215,6 +218,9 @@ pub struct RoundData {
     /// The organization whose official submission the page edits, when it
     /// does, with the member editing it.
     pub official: Option<(Organization, Member)>,
+    /// The participant's own answers in the round this one follows (empty
+    /// until its report is published).
+    pub earlier_answers: BTreeMap<String, EarlierAnswer>,
 }
 
 impl std::ops::Deref for RoundData {
@@ -249,7 +255,9 @@ fn load_common(
         &divisions,
         provisions.iter().map(|p| p.division_key.as_deref()),
     );
+    let earlier = earlier::earlier_round(conn, &round, &provisions)?;
     Ok(RoundCommon {
+        earlier,
         pages,
         consultation,
         round,
@@ -306,8 +314,8 @@ async fn load_for(
     ctx.state.metrics.cache("round", cached.is_some());
     // A reader who is not signed in, on a cached round, needs no database
     // call at all (no pooled connection, no blocking thread).
-    let (common, stored, official) = match (cached, participant) {
-        (Some(common), None) => (common, None, None),
+    let (common, stored, official, earlier_answers) = match (cached, participant) {
+        (Some(common), None) => (common, None, None, BTreeMap::new()),
         (cached, participant) => {
             let cache = ctx.state.rounds.clone();
             ctx.state
@@ -330,7 +338,11 @@ async fn load_for(
                             },
                             None => None,
                         };
-                        return Ok((common, stored, None));
+                        let answers = match (participant, &common.earlier) {
+                            (Some(p), Some(e)) => earlier::own_answers(conn, e, p)?,
+                            _ => BTreeMap::new(),
+                        };
+                        return Ok((common, stored, None, answers));
                     };
                     let organization =
                         organizations::find(conn, common.consultation.id, organization)?;
@@ -342,7 +354,12 @@ async fn load_for(
                     }
                     .ok_or_else(AppError::forbidden)?;
                     let stored = official::load(conn, common.round.id, &organization)?;
-                    Ok((common, stored, Some((organization, member))))
+                    Ok((
+                        common,
+                        stored,
+                        Some((organization, member)),
+                        BTreeMap::new(),
+                    ))
                 })
                 .await?
         }
@@ -352,5 +369,6 @@ async fn load_for(
         common,
         stored,
         official,
+        earlier_answers,
     })
 }

@@ -66,6 +66,8 @@ pub(super) struct RoundRow {
     pub(super) draft_version: i32,
     pub(super) chatham_house: bool,
     pub(super) actions: Vec<&'static str>,
+    /// The number of the earlier round it follows.
+    pub(super) follows: Option<i32>,
 }
 
 #[derive(Serialize, Default)]
@@ -143,6 +145,15 @@ pub(super) async fn load(ctx: &Ctx, slug: Slug) -> Result<Loaded, AppError> {
         .await
 }
 
+/// The number of the earlier round `round` follows, among `rounds`.
+pub(super) fn followed_number(rounds: &[(Round, bool)], round: &Round) -> Option<i32> {
+    let id = round.follows_round_id?;
+    rounds
+        .iter()
+        .find(|(r, _)| r.id == id)
+        .map(|(r, _)| r.number)
+}
+
 pub(super) fn actions_for(state: rounds::RoundState) -> Vec<&'static str> {
     use rounds::RoundState::*;
     match state {
@@ -206,6 +217,7 @@ pub(super) fn manage_page(
                     draft_version: version_of(r.draft_version_id),
                     chatham_house: r.attribution() == Attribution::ChathamHouse,
                     actions: actions_for(state),
+                    follows: followed_number(&loaded.rounds, r),
                 }
             })
             .collect(),

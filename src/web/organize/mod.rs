@@ -12,5 +12,5 @@ mod translations;
 pub use analysts::{add_analyst, remove_analyst};
 pub use consultations::{create_consultation, manage, new_consultation, update_consultation};
 pub use drafts::{import_draft, new_draft};
-pub use rounds::{confirm, create_round, round_action};
+pub use rounds::{confirm, create_round, round_action, round_settings, save_round_settings};
 pub use translations::{import_translation, new_translation};

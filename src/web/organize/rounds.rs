@@ -1,5 +1,6 @@
-//! Creating rounds, and the actions on them (open, close, extend, publish)
-//! after a page that says what will happen.
+//! Creating rounds, their settings (the earlier round each follows), and the
+//! actions on them (open, close, extend, publish) after a page that says what
+//! will happen.
 
 use super::common::*;
 use crate::clock::rfc3339;
@@ -7,7 +8,7 @@ use crate::consultations::Slug;
 use crate::forms::FieldErrors;
 use crate::notifications::schedule;
 use crate::rounds::RoundNumber;
-use crate::rounds::{self, Attribution, Counting, NewRound, Round};
+use crate::rounds::{self, Attribution, Counting, NewRound, Round, lineage};
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
 use actix_web::http::StatusCode;
@@ -114,15 +115,7 @@ async fn load_round(
     ) {
         return Err(AppError::not_found());
     }
-    let number = number.get();
-    let loaded = load(ctx, slug).await?;
-    let (round, published) = loaded
-        .rounds
-        .iter()
-        .find(|(r, _)| r.number == number)
-        .cloned()
-        .ok_or(AppError::not_found())?;
-    Ok((loaded, round, published))
+    load_numbered(ctx, slug, number).await
 }
 
 /// The page that says what an action will do and who will be told.
@@ -255,4 +248,142 @@ pub async fn round_action(
         Err(refused) => ctx.flash_error(refused.message_key()),
     }
     Ok(see_other(&back))
+}
+
+#[derive(Serialize)]
+struct FollowsOption {
+    number: i32,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct SettingsPage {
+    csrf: String,
+    errors: FieldErrors,
+    slug: String,
+    title: String,
+    number: i32,
+    /// The earlier rounds it may follow.
+    earlier: Vec<FollowsOption>,
+    follows_none: bool,
+}
+
+/// The round's settings: which earlier round it follows.
+fn settings_page(
+    ctx: &Ctx,
+    loaded: &Loaded,
+    round: &Round,
+    follows: Option<i32>,
+    errors: FieldErrors,
+) -> SettingsPage {
+    SettingsPage {
+        csrf: ctx.csrf(),
+        errors,
+        slug: loaded.consultation.slug.clone(),
+        title: loaded.consultation.title.clone(),
+        number: round.number,
+        earlier: loaded
+            .rounds
+            .iter()
+            .map(|(r, _)| r.number)
+            .filter(|n| *n < round.number)
+            .map(|number| FollowsOption {
+                number,
+                selected: follows == Some(number),
+            })
+            .collect(),
+        follows_none: follows.is_none(),
+    }
+}
+
+/// The consultation and the round an address names, with whether its report
+/// is published (404 for an unknown consultation or round).
+async fn load_numbered(
+    ctx: &Ctx,
+    slug: Slug,
+    number: RoundNumber,
+) -> Result<(Loaded, Round, bool), AppError> {
+    let loaded = load(ctx, slug).await?;
+    let (round, published) = loaded
+        .rounds
+        .iter()
+        .find(|(r, _)| r.number == number.get())
+        .cloned()
+        .ok_or_else(AppError::not_found)?;
+    Ok((loaded, round, published))
+}
+
+pub async fn round_settings(
+    ctx: Ctx,
+    path: web::Path<(Slug, RoundNumber)>,
+) -> Result<HttpResponse, AppError> {
+    ctx.organizer()?;
+    let (slug, number) = path.into_inner();
+    let (loaded, round, _) = load_numbered(&ctx, slug, number).await?;
+    let follows = followed_number(&loaded.rounds, &round);
+    let page = settings_page(&ctx, &loaded, &round, follows, FieldErrors::default());
+    render_settings(&ctx, StatusCode::OK, &page)
+}
+
+fn render_settings(
+    ctx: &Ctx,
+    status: StatusCode,
+    page: &SettingsPage,
+) -> Result<HttpResponse, AppError> {
+    let title = crate::i18n::t_args(
+        ctx.locale,
+        "round-settings-title",
+        &[("number".into(), page.number.into())]
+            .into_iter()
+            .collect(),
+    );
+    ctx.render(status, "organize/round_settings", &title, page)
+}
+
+/// Saves which earlier round the round follows (`follows_round`: a round
+/// number, or empty for none); anything but an earlier round of the same
+/// consultation comes back with the error next to the field.
+pub async fn save_round_settings(
+    ctx: Ctx,
+    path: web::Path<(Slug, RoundNumber)>,
+    body: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let actor = ctx.organizer()?.id;
+    let (slug, number) = path.into_inner();
+    let (loaded, round, _) = load_numbered(&ctx, slug, number).await?;
+    let raw = field(&body, "follows_round").trim();
+    let follows = match raw {
+        "" => Ok(None),
+        n => n
+            .parse::<i32>()
+            .map(Some)
+            .map_err(|_| lineage::LinkRefused::NotEarlier),
+    };
+    let rounds: Vec<Round> = loaded.rounds.iter().map(|(r, _)| r.clone()).collect();
+    let outcome = match follows {
+        Ok(follows) => {
+            let (r, now) = (round.clone(), ctx.state.clock.now());
+            ctx.state
+                .db
+                .query(move |c| lineage::set_follows(c, &r, &rounds, follows, actor, now))
+                .await?
+        }
+        Err(refused) => Err(refused),
+    };
+    match outcome {
+        Ok(()) => {
+            ctx.flash("round-settings-saved");
+            Ok(see_other(&format!(
+                "/admin/consultations/{}",
+                loaded.consultation.slug
+            )))
+        }
+        Err(refused) => {
+            let mut errors = FieldErrors::default();
+            errors.add("follows_round", refused.message_key());
+            let current = followed_number(&loaded.rounds, &round);
+            let page = settings_page(&ctx, &loaded, &round, current, errors);
+            render_settings(&ctx, StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
 }

@@ -13,7 +13,7 @@ mod movement;
 mod preview;
 mod public;
 mod search;
-mod views;
+pub(super) mod views;
 
 pub use exports::{movement_csv, report_csv, report_json};
 pub use preview::{hide, preview, preview_provision, respond, retry};

@@ -113,7 +113,7 @@ pub(super) struct CampaignView {
     pub(super) groups: String,
 }
 
-pub(super) fn label_key(l: &ConsensusLabel) -> &'static str {
+pub(in crate::web) fn label_key(l: &ConsensusLabel) -> &'static str {
     match l {
         ConsensusLabel::Consensus => "label-consensus",
         ConsensusLabel::ConsensusWithObjections => "label-consensus-with-objections",

@@ -1,11 +1,13 @@
 //! The round page and its submission form, drawn from the cached round, the
 //! participant's stored answers or what they just posted.
 
+use crate::analysis::Disposition;
 use crate::clock::{days_left, rfc3339};
 use crate::codes::StakeholderGroup;
 use crate::drafts::{self};
 use crate::forms::FieldErrors;
 use crate::i18n::reading::{Reading, Text, TranslationNote, title_of};
+use crate::markdown;
 use crate::rounds::Attribution;
 use crate::submissions::{self, Disclosure, Input, Refusal, Stance, Status};
 use crate::web::cache::rounds::RoundData;
@@ -43,6 +45,45 @@ pub(super) struct ProvisionView {
     /// The label of the division it sat in in the previous version, when it
     /// has moved to another.
     pub(super) moved_from: Option<String>,
+    /// The round this one follows, as it concerns this provision.
+    pub(super) earlier: Option<EarlierView>,
+    pub(super) changed_mind: String,
+}
+
+/// What a participant sees of the earlier round beside one provision: its
+/// published figures by group, the organizers' response, and their own
+/// answer with the disposition of their comment.
+#[derive(Serialize)]
+pub(super) struct EarlierView {
+    pub(super) number: i32,
+    /// The provision reads otherwise than in the earlier round.
+    pub(super) changed: bool,
+    /// The page showing what changed, word by word (when changed).
+    pub(super) changes_href: String,
+    pub(super) label_key: Option<&'static str>,
+    pub(super) groups: Vec<EarlierGroup>,
+    pub(super) response_html: String,
+    pub(super) stance_key: Option<String>,
+    pub(super) comment: String,
+    pub(super) disposition_key: Option<&'static str>,
+    pub(super) disposition_reason_html: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct EarlierGroup {
+    pub(super) label_key: String,
+    pub(super) share: String,
+    pub(super) responses: String,
+}
+
+/// The round this one follows, for the whole page.
+#[derive(Serialize)]
+pub(super) struct EarlierSummary {
+    pub(super) number: i32,
+    /// How many stances "start from my previous answers" would carry over.
+    pub(super) carriable: usize,
+    /// Provisions the participant answered then that this draft dropped.
+    pub(super) removed: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -164,6 +205,7 @@ pub(super) struct RoundPage {
     pub(super) removed_divisions: Vec<drafts::diff::DivisionChange>,
     /// The names of the position papers attached, on the review step.
     pub(super) attachments: Vec<String>,
+    pub(super) earlier: Option<EarlierSummary>,
 }
 
 pub(super) fn disclosure_key(d: Disclosure) -> String {
@@ -315,6 +357,14 @@ pub(super) fn page(
             .is_some_and(|g| g.stance.is_some())
     };
     let paging = paged.then(|| paging_view(ctx, data, &openings, at, &answered, show_changes));
+    // The earlier round is context for answering, beside the form only.
+    let form_shown = refusal.is_none() && !review;
+    // Where "what changed" leads: this page of a long draft, with the changes.
+    let page_query = if paged {
+        format!("page={}&", data.pages[at].key)
+    } else {
+        String::new()
+    };
     let provisions: Vec<ProvisionView> = data.provisions[range.clone()]
         .iter()
         .zip(range.clone())
@@ -365,6 +415,10 @@ pub(super) fn page(
                         .find(|d| &d.key == key)
                         .map_or_else(|| key.clone(), |d| d.label.clone())
                 }),
+                earlier: form_shown
+                    .then(|| earlier_view(ctx, data, p, &page_query))
+                    .flatten(),
+                changed_mind: given.changed_mind.clone(),
                 divisions: opened,
                 stances: Stance::ALL
                     .iter()
@@ -501,7 +555,76 @@ pub(super) fn page(
             .filter(|c| last_page && c.kind == drafts::diff::DivisionChangeKind::Removed)
             .collect(),
         attachments: vec![],
+        earlier: form_shown.then(|| earlier_summary(data, input)).flatten(),
     }
+}
+
+fn earlier_summary(data: &RoundData, input: Option<&Input>) -> Option<EarlierSummary> {
+    let earlier = data.earlier.as_ref()?;
+    let (_, carriable) =
+        submissions::earlier::start_from_previous(input, &data.earlier_answers, &earlier.lineage);
+    Some(EarlierSummary {
+        number: earlier.round.number,
+        carriable,
+        removed: earlier
+            .lineage
+            .removed()
+            .filter(|c| data.earlier_answers.contains_key(&c.key))
+            .map(|c| match earlier.published.get(&c.key) {
+                Some(p) if !p.label.is_empty() => p.label.clone(),
+                Some(p) => p.heading.clone(),
+                None => c.key.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// The earlier round beside provision `p`; `None` for a provision it did
+/// not have.
+fn earlier_view(
+    ctx: &Ctx,
+    data: &RoundData,
+    p: &drafts::Provision,
+    page_query: &str,
+) -> Option<EarlierView> {
+    let earlier = data.earlier.as_ref()?;
+    let change = earlier.lineage.change(&p.provision_key)?;
+    if change.kind == drafts::diff::ChangeKind::Added {
+        return None;
+    }
+    let published = earlier.published.get(&p.provision_key);
+    let mine = data.earlier_answers.get(&p.provision_key);
+    Some(EarlierView {
+        number: earlier.round.number,
+        changed: change.kind == drafts::diff::ChangeKind::Changed,
+        changes_href: format!("?{page_query}view=changes#{}", p.provision_key),
+        label_key: published.map(|r| crate::web::reports::views::label_key(&r.figures.label)),
+        groups: published.map_or_else(Vec::new, |r| {
+            r.figures
+                .groups
+                .iter()
+                .map(|g| EarlierGroup {
+                    label_key: format!("{}-short", g.group.label_key()),
+                    share: g.support_share.map_or_else(
+                        || "—".into(),
+                        |s| crate::i18n::format_percent(ctx.locale, s),
+                    ),
+                    responses: crate::i18n::format_count(ctx.locale, g.counts.responses()),
+                })
+                .collect()
+        }),
+        response_html: published
+            .and_then(|r| r.response.as_deref())
+            .map(markdown::to_html)
+            .unwrap_or_default(),
+        stance_key: mine.and_then(|m| m.stance).map(Stance::label_key),
+        comment: mine.map(|m| m.comment.clone()).unwrap_or_default(),
+        disposition_key: mine.and_then(|m| m.disposition).map(Disposition::label_key),
+        disposition_reason_html: mine
+            .and_then(|m| m.disposition_reason.as_deref())
+            .map(markdown::to_html)
+            .unwrap_or_default(),
+    })
 }
 
 /// The table of contents of every page, with the participant's answers

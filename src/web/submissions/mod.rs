@@ -6,4 +6,4 @@ mod history;
 mod round;
 
 pub use history::{mine, official_mine, official_revision, receipt, revision};
-pub use round::{official_round, official_submit, round, submit};
+pub use round::{official_round, official_submit, round, start_from_previous, submit};

@@ -103,16 +103,7 @@ async fn submit_to(
     body: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     if let Err(refusal) = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state) {
-        if refusal == Refusal::NotSignedIn {
-            return Err(AppError::login_required(format!(
-                "/consultations/{slug}/rounds/{number}"
-            )));
-        }
-        let view = page(&ctx, &data, None, FieldErrors::default(), View::Form(0));
-        return html(
-            refusal_status(refusal),
-            round_html(&ctx, view, &title(&ctx, &data, false))?,
-        );
+        return refused(&ctx, &data, refusal);
     }
     let parsed = match form::parse(&body, &data.provisions, data.round.attribution()) {
         Ok(p) => p,
@@ -278,6 +269,63 @@ async fn submit_to(
             Ok(see_other(&format!("{here}/submission")))
         }
     }
+}
+
+/// The round page saying why the participant may not submit now (or the
+/// sign-in page, for someone not signed in).
+fn refused(ctx: &Ctx, data: &RoundData, refusal: Refusal) -> Result<HttpResponse, AppError> {
+    if refusal == Refusal::NotSignedIn {
+        return Err(AppError::login_required(format!(
+            "/consultations/{}/rounds/{}",
+            data.consultation.slug, data.round.number
+        )));
+    }
+    let view = page(ctx, data, None, FieldErrors::default(), View::Form(0));
+    html(
+        refusal_status(refusal),
+        round_html(ctx, view, &title(ctx, data, false))?,
+    )
+}
+
+/// "Start from my previous answers": the participant's stances in the round
+/// this one follows, on each provision that reads as it did then and has no
+/// stance yet, saved as a draft. Changed provisions are left to review; a
+/// repeat finds nothing more to carry over.
+pub async fn start_from_previous(
+    ctx: Ctx,
+    path: web::Path<(Slug, RoundNumber)>,
+) -> Result<HttpResponse, AppError> {
+    let (slug, number) = path.into_inner();
+    let data = load(&ctx, slug.clone(), number).await?;
+    if let Err(refusal) = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state) {
+        return refused(&ctx, &data, refusal);
+    }
+    // Nothing of the earlier round before its report is published.
+    let earlier = data.earlier.as_ref().ok_or_else(AppError::not_found)?;
+    let (input, carried) = submissions::earlier::start_from_previous(
+        data.stored.as_ref().map(|s| &s.input),
+        &data.earlier_answers,
+        &earlier.lineage,
+    );
+    if carried == 0 {
+        ctx.flash("earlier-nothing-to-carry");
+    } else {
+        match store_submission(
+            &ctx,
+            (slug.clone(), number),
+            &data,
+            input,
+            RevisionAction::Save,
+        )
+        .await?
+        {
+            Ok(_) => ctx.flash("earlier-carried"),
+            Err(why) => ctx.flash_error(why),
+        }
+    }
+    Ok(see_other(&format!(
+        "/consultations/{slug}/rounds/{number}#earlier"
+    )))
 }
 
 /// What the form marks as `page` when it posts from the review step: every

@@ -51,6 +51,8 @@ impl Server {
             .env("POLYPHONY__DATABASE__URL", &db.url)
             .env("POLYPHONY__SERVER__PORT", port.to_string())
             .env("POLYPHONY__SERVER__WORKERS", "2")
+            // The demo of two rounds adds submissions these tests would count.
+            .env("POLYPHONY__APP__DEMO_ROUNDS", "false")
             .env("POLYPHONY__APP__DATA_DIR", db.dir().join("data"))
             .env("POLYPHONY__EMAIL__FILE_DIR", db.dir().join("outbox"))
             // Every participant of these tests signs in from 127.0.0.1.

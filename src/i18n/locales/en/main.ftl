@@ -1011,3 +1011,32 @@ attachments-published-title = Position papers
 attachments-published-lead = Files attached to submissions whose authors allowed their general comment to be published, with what they chose to disclose. They are downloaded, never opened in this site.
 attachments-published-none = No position paper was published with this report.
 report-attachments-link = Position papers attached to submissions
+earlier-intro = The report of round { $number } is published. Beside each provision you find your own answer in that round, its result by stakeholder group and the organizers' response.
+earlier-start = Start from my previous answers
+earlier-start-hint = { $count ->
+    [one] Copies your round { $number } position to the one provision that reads as it did and that you have not answered yet.
+   *[other] Copies your round { $number } positions to the { $count } provisions that read as they did and that you have not answered yet.
+} Changed provisions are left for you to review; nothing is submitted.
+earlier-removed = Removed since round { $number }:
+earlier-heading = In round { $number }
+earlier-changed = Changed since round { $number }: see what changed
+earlier-your-stance = Your position:
+earlier-not-answered = You did not answer this provision then.
+earlier-your-comment = Your comment
+earlier-figures = Published result, then support by group (responses):
+earlier-response = The organizers' response
+earlier-carried = Your earlier positions were copied to the provisions that read as they did. Review the changed provisions, then save.
+earlier-nothing-to-carry = There was nothing to copy: every provision that reads as it did already has a position.
+changed-mind-label = What changed your mind since round { $number } (optional)
+changed-mind-hint = Beside each provision of round { $number }, you may also say what changed your mind: the organizers and analysts read it with your answer.
+submission-changed-mind-long = What changed your mind must be at most 10,000 characters long.
+audit-round-link = Round it follows changed
+round-settings = Settings
+round-settings-title = Settings of round { $number }
+round-settings-saved = The round's settings have been saved.
+round-follows = follows round { $number }
+field-follows-round = Follows
+field-follows-round-hint = Once the report of the round it follows is published, participants see their answers in it, its result by group and the organizers' response beside each provision, and may start from their previous positions.
+follows-none = No earlier round
+round-follows-not-earlier = Choose an earlier round of this consultation, or none.
+analysis-changed-mind = What changed their mind since the round this one follows:

@@ -1011,3 +1011,32 @@ attachments-published-title = Documents de position
 attachments-published-lead = Fichiers joints aux contributions dont les auteurs ont permis la publication du commentaire général, avec ce qu’ils ont choisi de divulguer. Ils se téléchargent et ne s’ouvrent jamais dans ce site.
 attachments-published-none = Aucun document de position n’a été publié avec ce rapport.
 report-attachments-link = Documents de position joints aux contributions
+earlier-intro = Le rapport du cycle { $number } est publié. À côté de chaque disposition figurent votre propre réponse lors de ce cycle, son résultat par groupe de parties prenantes et la réponse des organisateurs.
+earlier-start = Reprendre mes réponses précédentes
+earlier-start-hint = { $count ->
+    [one] Reporte votre position du cycle { $number } sur la disposition restée inchangée à laquelle vous n’avez pas encore répondu.
+   *[other] Reporte vos positions du cycle { $number } sur les { $count } dispositions restées inchangées auxquelles vous n’avez pas encore répondu.
+} Les dispositions modifiées vous sont laissées à examiner ; rien n’est soumis.
+earlier-removed = Supprimées depuis le cycle { $number } :
+earlier-heading = Au cycle { $number }
+earlier-changed = Modifiée depuis le cycle { $number } : voir les modifications
+earlier-your-stance = Votre position :
+earlier-not-answered = Vous n’aviez pas répondu sur cette disposition.
+earlier-your-comment = Votre commentaire
+earlier-figures = Résultat publié, puis soutien par groupe (réponses) :
+earlier-response = La réponse des organisateurs
+earlier-carried = Vos positions précédentes ont été reportées sur les dispositions restées inchangées. Examinez les dispositions modifiées, puis enregistrez.
+earlier-nothing-to-carry = Il n’y avait rien à reporter : chaque disposition restée inchangée a déjà une position.
+changed-mind-label = Ce qui vous a fait changer d’avis depuis le cycle { $number } (facultatif)
+changed-mind-hint = À côté de chaque disposition du cycle { $number }, vous pouvez aussi dire ce qui vous a fait changer d’avis : les organisateurs et les analystes le lisent avec votre réponse.
+submission-changed-mind-long = Ce qui vous a fait changer d’avis doit compter au plus 10 000 caractères.
+audit-round-link = Cycle précédent modifié
+round-settings = Paramètres
+round-settings-title = Paramètres du cycle { $number }
+round-settings-saved = Les paramètres du cycle ont été enregistrés.
+round-follows = fait suite au cycle { $number }
+field-follows-round = Fait suite à
+field-follows-round-hint = Une fois publié le rapport du cycle auquel il fait suite, les participants voient à côté de chaque disposition leurs réponses lors de ce cycle, son résultat par groupe et la réponse des organisateurs, et peuvent reprendre leurs positions précédentes.
+follows-none = Aucun cycle précédent
+round-follows-not-earlier = Choisissez un cycle antérieur de cette consultation, ou aucun.
+analysis-changed-mind = Ce qui l’a fait changer d’avis depuis le cycle précédent :
