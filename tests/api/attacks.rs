@@ -90,6 +90,51 @@ const ROUTES: &[Route] = &[
     ),
     get("/receipts/{code}", "/receipts/{receipt}", Link),
     get(
+        "/consultations/{slug}/organizations",
+        "/consultations/additional-protocol/organizations",
+        Public,
+    ),
+    post(
+        "/consultations/{slug}/organizations",
+        "/consultations/additional-protocol/organizations",
+        Own,
+    ),
+    get(
+        "/consultations/{slug}/organizations/{id}",
+        "/consultations/additional-protocol/organizations/1",
+        Public,
+    ),
+    post(
+        "/consultations/{slug}/organizations/{id}/{action}",
+        "/consultations/additional-protocol/organizations/1/request",
+        Own,
+    ),
+    post(
+        "/consultations/{slug}/organizations/{id}/members/{member}/{action}",
+        "/consultations/additional-protocol/organizations/1/members/{user}/approve",
+        Own,
+    ),
+    get(
+        "/consultations/{slug}/rounds/{n}/organizations/{id}",
+        "/consultations/additional-protocol/rounds/1/organizations/1",
+        Own,
+    ),
+    post(
+        "/consultations/{slug}/rounds/{n}/organizations/{id}/submission",
+        "/consultations/additional-protocol/rounds/1/organizations/1/submission",
+        Own,
+    ),
+    get(
+        "/consultations/{slug}/rounds/{n}/organizations/{id}/submission",
+        "/consultations/additional-protocol/rounds/1/organizations/1/submission",
+        Own,
+    ),
+    get(
+        "/consultations/{slug}/rounds/{n}/organizations/{id}/submission/revisions/{rev}",
+        "/consultations/additional-protocol/rounds/1/organizations/1/submission/revisions/1",
+        Own,
+    ),
+    get(
         "/consultations/{slug}/rounds/{n}/submission/attachments",
         "/consultations/additional-protocol/rounds/1/submission/attachments",
         Own,
