@@ -21,7 +21,7 @@ const ANALYSIS_TEXTS: Index = Index {
         ")",
     ),
     postgres: (
-        "to_tsvector('simple', analysis_texts.document) @@ to_tsquery('simple', ",
+        "analysis_texts.words @@ to_tsquery('simple', ",
         ")",
     ),
 };
