@@ -20,10 +20,7 @@ const ANALYSIS_TEXTS: Index = Index {
         "analysis_texts.id IN (SELECT rowid FROM analysis_texts_fts WHERE analysis_texts_fts MATCH ",
         ")",
     ),
-    postgres: (
-        "analysis_texts.words @@ to_tsquery('simple', ",
-        ")",
-    ),
+    postgres: ("analysis_texts.words @@ to_tsquery('simple', ", ")"),
 };
 
 /// A text's live taggings, by the outer query's text: written once, in SQL
