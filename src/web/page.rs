@@ -400,3 +400,18 @@ pub fn choices(chosen: &str, list: impl IntoIterator<Item = (String, String)>) -
         })
         .collect()
 }
+
+/// At most `chars` characters of `text`, cut at a word's end with "…" when
+/// it is longer: a quotation in a list of many.
+pub fn excerpt(text: &str, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            let head = head
+                .rsplit_once(char::is_whitespace)
+                .map_or(head, |(h, _)| h);
+            format!("{}…", head.trim_end())
+        }
+    }
+}

@@ -3,7 +3,6 @@
 //! earlier one (only once its report is published, and only their own texts).
 
 use crate::helpers::*;
-use crate::organize::fmt;
 use diesel::prelude::*;
 use polyphony::db::schema::{
     audit_log, consultations, positions, provisions, rounds, submission_revisions, submissions,
@@ -36,8 +35,8 @@ async fn open_round(app: &TestApp, admin: &Browser, version: &str) {
             &format!("/admin/consultations/{SLUG}/rounds"),
             &[
                 ("draft_version", version),
-                ("opens_at", &fmt(now - time::Duration::minutes(1))),
-                ("closes_at", &fmt(now + time::Duration::days(10))),
+                ("opens_at", &form_time(now - time::Duration::minutes(1))),
+                ("closes_at", &form_time(now + time::Duration::days(10))),
                 ("attribution", "open"),
             ],
         )

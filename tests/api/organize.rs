@@ -37,17 +37,6 @@ async fn act(
     admin.submit(&page, &page, fields).await
 }
 
-pub(crate) fn fmt(t: time::PrimitiveDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
-}
-
 both_backends! {
     async fn an_organizer_creates_a_consultation_imports_a_draft_and_runs_a_round(app) {
         let admin = app.admin().await;
@@ -64,10 +53,10 @@ both_backends! {
         assert_eq!(import(&admin, "transparency", DRAFT, "save").await.status(), 303);
 
         let now = app.clock.now();
-        let res = schedule_round(&admin, "transparency", "1", &fmt(now + time::Duration::days(2)), &fmt(now + time::Duration::days(1))).await;
+        let res = schedule_round(&admin, "transparency", "1", &form_time(now + time::Duration::days(2)), &form_time(now + time::Duration::days(1))).await;
         assert_eq!(res.status(), 422);
         assert!(res.text().await.unwrap().contains("The closing time must be after the opening time."));
-        let res = schedule_round(&admin, "transparency", "1", &fmt(now + time::Duration::days(1)), &fmt(now + time::Duration::days(10))).await;
+        let res = schedule_round(&admin, "transparency", "1", &form_time(now + time::Duration::days(1)), &form_time(now + time::Duration::days(10))).await;
         assert_eq!(res.status(), 303);
 
         let (_, public) = app.get_text("/consultations/transparency").await;
@@ -78,7 +67,7 @@ both_backends! {
         assert_eq!(act(&admin, "transparency", 1, "close", &[]).await.status(), 303);
         let (_, round) = app.get_text("/consultations/transparency/rounds/1").await;
         assert!(round.contains("tag-closed"));
-        let later = fmt(now + time::Duration::days(20));
+        let later = form_time(now + time::Duration::days(20));
         assert_eq!(act(&admin, "transparency", 1, "extend", &[("closes_at", &later)]).await.status(), 303);
         let (_, round) = app.get_text("/consultations/transparency/rounds/1").await;
         assert!(round.contains("tag-open"), "an extension reopens a round closed early");
@@ -143,7 +132,7 @@ both_backends! {
         let v2 = "# Protocol\n\n## Article 1 — Scope\nParties shall require platforms.\n\n## Article 2 — Data\nSame text.\n\n## Article 3 — New\nAdded.\n";
         assert_eq!(import(&admin, "diff", v2, "save").await.status(), 303);
         let now = app.clock.now();
-        schedule_round(&admin, "diff", "2", &fmt(now), &fmt(now + time::Duration::days(5))).await;
+        schedule_round(&admin, "diff", "2", &form_time(now), &form_time(now + time::Duration::days(5))).await;
         let (_, page) = app.get_text("/consultations/diff/rounds/1?view=changes").await;
         assert!(page.contains("<del>encourage</del>"), "{page}");
         assert!(page.contains("<ins>require</ins>"));
@@ -158,7 +147,7 @@ both_backends! {
         let evil = "## Article 1\n<script>alert(1)</script> [click](javascript:alert(2)) <img src=x onerror=alert(3)> <svg onload=alert(4)>\n";
         assert_eq!(import(&admin, "xss", evil, "save").await.status(), 303);
         let now = app.clock.now();
-        schedule_round(&admin, "xss", "1", &fmt(now), &fmt(now + time::Duration::days(5))).await;
+        schedule_round(&admin, "xss", "1", &form_time(now), &form_time(now + time::Duration::days(5))).await;
         let (_, page) = app.get_text("/consultations/xss/rounds/1").await;
         // The text may still be read as text; nothing of it may act.
         for bad in ["<script", "href=\"javascript:", "onerror=", "onload=", "<svg"] {
@@ -195,7 +184,7 @@ both_backends! {
         new_consultation(&admin, "notices").await;
         import(&admin, "notices", DRAFT, "save").await;
         let now = app.clock.now();
-        schedule_round(&admin, "notices", "1", &fmt(now + time::Duration::days(1)), &fmt(now + time::Duration::days(3))).await;
+        schedule_round(&admin, "notices", "1", &form_time(now + time::Duration::days(1)), &form_time(now + time::Duration::days(3))).await;
         // Once it is open and within two days of its close, both notices are due.
         app.clock.advance(time::Duration::days(1) + time::Duration::hours(1));
         let notifier = polyphony::notifications::Notifier::new(

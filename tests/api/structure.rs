@@ -40,24 +40,14 @@ pub(crate) async fn translate(
 
 pub(crate) async fn open_round(app: &TestApp, admin: &Browser, slug: &str, version: &str) {
     let now = app.clock.now();
-    let fmt = |t: time::PrimitiveDateTime| {
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute()
-        )
-    };
     let res = admin
         .submit(
             &format!("/admin/consultations/{slug}"),
             &format!("/admin/consultations/{slug}/rounds"),
             &[
                 ("draft_version", version),
-                ("opens_at", &fmt(now)),
-                ("closes_at", &fmt(now + time::Duration::days(5))),
+                ("opens_at", &form_time(now)),
+                ("closes_at", &form_time(now + time::Duration::days(5))),
                 ("attribution", "open"),
             ],
         )

@@ -6,7 +6,7 @@ use crate::analysis::campaigns;
 use crate::consultations::Slug;
 use crate::rounds::RoundNumber;
 use crate::web::errors::AppError;
-use crate::web::page::Ctx;
+use crate::web::page::{Ctx, excerpt};
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -77,7 +77,7 @@ pub async fn campaigns(
                 .map(|(g, n)| format!("{} ({n})", ctx.t(&g.label_key())))
                 .collect::<Vec<_>>()
                 .join(", "),
-            text: excerpt(&c.text),
+            text: excerpt(&c.text, EXCERPT_CHARS),
             href: format!("{base}?campaign={}", c.members[0]),
         })
         .collect();
@@ -96,11 +96,4 @@ pub async fn campaigns(
             campaigns: views,
         },
     )
-}
-
-fn excerpt(text: &str) -> String {
-    match text.char_indices().nth(EXCERPT_CHARS) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
-    }
 }

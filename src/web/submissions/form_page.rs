@@ -12,7 +12,7 @@ use crate::rounds::Attribution;
 use crate::submissions::{self, Disclosure, Input, Refusal, Stance, Status};
 use crate::web::cache::rounds::RoundData;
 use crate::web::errors::AppError;
-use crate::web::page::Ctx;
+use crate::web::page::{Ctx, excerpt};
 use actix_web::http::StatusCode;
 use serde::Serialize;
 
@@ -246,19 +246,6 @@ pub(super) enum View {
 /// as much of the general comment), so that the review of a hundred long
 /// answers stays small.
 const EXCERPT: usize = 100;
-
-fn excerpt(text: &str, chars: usize) -> String {
-    match text.char_indices().nth(chars) {
-        None => text.to_string(),
-        Some((cut, _)) => {
-            let head = &text[..cut];
-            let head = head
-                .rsplit_once(char::is_whitespace)
-                .map_or(head, |(h, _)| h);
-            format!("{}…", head.trim_end())
-        }
-    }
-}
 
 /// The round's path, or the organization's place in it when the page is its
 /// official submission.
