@@ -51,6 +51,8 @@ pub struct ReportSettings {
     pub worker: bool,
     /// How often an idle worker looks for a job.
     pub worker_poll_ms: u64,
+    /// How often the page that waits for a draft report reloads itself.
+    pub progress_refresh_secs: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

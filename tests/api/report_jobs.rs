@@ -92,7 +92,19 @@ async fn a_draft_report_is_asked_for_once_computed_by_a_worker_and_read_back(bac
         assert!(page.contains(COMPUTING), "{page}");
         assert!(page.contains(REFRESH), "the page refreshes itself");
         assert!(!page.contains("<script"), "no JavaScript");
+        assert!(page.contains("?reload&#x3D;off\">Stop reloading this page</a>"));
     }
+    // A reader who needs longer turns the reloading off (WCAG 2.2.1).
+    let (status, still) = admin.get_text(&format!("{DRAFT}?reload=off")).await;
+    assert_eq!(status, 200);
+    assert!(
+        still.contains(COMPUTING) && !still.contains("http-equiv"),
+        "{still}"
+    );
+    assert!(
+        still.contains("?reload&#x3D;off\">Check again</a>"),
+        "{still}"
+    );
     assert_eq!(
         jobs_of(&app.db, round.id).await,
         vec![("queued".to_string(), 0)]

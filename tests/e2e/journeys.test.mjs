@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  ADMIN, BASE_URL, DEMO_PARTICIPANT, VIEWPORTS, checkPage, launchBrowser, openPage, pressAndLoad, tabTo, typeInto, validateHtml, visit,
+  ADMIN, BASE_URL, DEMO_PARTICIPANT, VIEWPORTS, checkPage, launchBrowser, openPage, pressAndLoad, signIn, tabTo, typeInto, validateHtml, visit,
   waitForMail,
 } from './lib.mjs';
 
@@ -93,13 +93,6 @@ async function chooseWithKeyboard(page, selector, label) {
 }
 
 /** Signs in through the form with the keyboard only; lands on `/`. */
-async function signIn(page, email, password) {
-  await typeInto(page, '#email', email);
-  await typeInto(page, '#password', password);
-  await pressAndLoad(page);
-  assert.equal(page.url(), `${BASE_URL}/`, 'signed in, back on the home page');
-}
-
 for (const lang of ['en', 'fr']) {
   const text = TEXT[lang];
   const user = {

@@ -75,6 +75,14 @@ export async function openPage(browser) {
   return { context, page };
 }
 
+/** Signs in on the login page `page` shows, and checks it lands on the home page. */
+export async function signIn(page, email, password) {
+  await typeInto(page, '#email', email);
+  await typeInto(page, '#password', password);
+  await pressAndLoad(page);
+  assert.equal(page.url(), `${BASE_URL}/`, 'signed in, back on the home page');
+}
+
 /** Goes to a path of the app and checks the status. */
 export async function visit(page, pathAndQuery, status = 200) {
   const response = await page.goto(BASE_URL + pathAndQuery);

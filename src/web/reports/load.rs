@@ -251,24 +251,32 @@ pub(super) async fn draft(
         .await
 }
 
-/// The page that says the draft report is being computed (refreshing itself
-/// every two seconds, without JavaScript) or that computing it failed.
+/// The page that says the draft report is being computed (reloading itself
+/// every `reports.progress_refresh_secs`, without JavaScript, unless `reload`
+/// was turned off) or that computing it failed.
 pub(super) fn render_progress(
     ctx: &Ctx,
     progress: &Progress,
     page: &str,
+    reload: bool,
 ) -> Result<HttpResponse, AppError> {
     #[derive(Serialize)]
     struct View<'a> {
         #[serde(flatten)]
         progress: &'a Progress,
         previous_href: String,
-        refresh: bool,
+        /// Seconds between reloads; none once computing has failed or when
+        /// reloading was turned off.
+        refresh: Option<u32>,
+        /// This page without reloading.
+        still_href: String,
     }
     let view = View {
         progress,
         previous_href: format!("{}{page}?previous=1", progress.previous_href),
-        refresh: !progress.failed,
+        refresh: (reload && !progress.failed)
+            .then_some(ctx.state.settings.reports.progress_refresh_secs),
+        still_href: format!("{}{page}?reload=off", progress.previous_href),
     };
     let html = ctx.render_html("reports/progress", &ctx.t("report-preview-title"), &view)?;
     Ok(HttpResponse::Ok()

@@ -41,7 +41,7 @@ pub async fn preview(
             let r = *report;
             (r.snapshot, r.texts, r.response, r.as_of)
         }
-        Shown::Progress(progress) => return render_progress(&ctx, &progress, ""),
+        Shown::Progress(progress) => return render_progress(&ctx, &progress, "", query.reload()),
     };
     let mut page = overview(
         &ctx,
@@ -91,7 +91,12 @@ pub async fn preview_provision(
             (r.snapshot, r.texts, r.response, r.as_of)
         }
         Shown::Progress(progress) => {
-            return render_progress(&ctx, &progress, &format!("/provisions/{key}"));
+            return render_progress(
+                &ctx,
+                &progress,
+                &format!("/provisions/{key}"),
+                query.reload(),
+            );
         }
     };
     let p = snapshot
@@ -226,11 +231,18 @@ pub struct DraftQuery {
     part: Option<String>,
     /// Read the last computed figures while newer ones are computed.
     previous: Option<String>,
+    /// "off": the progress page stops reloading itself (WCAG 2.2.1: a
+    /// person who needs longer to read it can turn the reloading off).
+    reload: Option<String>,
 }
 
 impl DraftQuery {
     fn previous(&self) -> bool {
         self.previous.is_some()
+    }
+
+    fn reload(&self) -> bool {
+        self.reload.as_deref() != Some("off")
     }
 }
 
