@@ -118,8 +118,8 @@ pub fn index_submission(
         .find(submission)
         .select((submissions::general_comment, AUTHOR))
         .first(conn)?;
-    let list: Vec<PositionRow> = positions::table
-        .inner_join(submissions::table)
+    // The author's columns are the submission's, read once above.
+    let list: Vec<(PositionId, ProvisionId, Option<String>, String, String)> = positions::table
         .filter(positions::submission_id.eq(submission))
         .filter(
             positions::comment
@@ -128,15 +128,29 @@ pub fn index_submission(
         )
         .select((
             positions::id,
-            positions::submission_id,
             positions::provision_id,
             positions::stance,
             positions::comment,
             positions::proposed_text,
-            AUTHOR,
         ))
         .load(conn)?;
-    let mut rows: Vec<NewText> = list.into_iter().map(|p| position_text(p, round)).collect();
+    let mut rows: Vec<NewText> = list
+        .into_iter()
+        .map(|(id, provision, stance, comment, proposed)| {
+            position_text(
+                (
+                    id,
+                    submission,
+                    provision,
+                    stance,
+                    comment,
+                    proposed,
+                    author.clone(),
+                ),
+                round,
+            )
+        })
+        .collect();
     let papers = crate::attachments::texts(conn, submission)?;
     if !general.trim().is_empty() || papers.iter().any(|p| !p.trim().is_empty()) {
         rows.push(general_text(round, submission, &general, &papers, author));

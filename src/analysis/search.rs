@@ -187,12 +187,18 @@ type HitRow = (
     bool,
 );
 
+/// A page of results, with the counts per facet of everything that matches.
 pub struct Found {
     pub total: i64,
     pub hits: Vec<Hit>,
+    pub facets: Facets,
 }
 
-/// One window of the texts of `round` that match `f`, and how many match.
+/// One window of the texts of `round` that match `f`, and the counts per
+/// facet. How many match in all is the sum of the group counts, so the
+/// matching texts are read once for both rather than counted again (on
+/// PostgreSQL at a million submissions, that count cost more than the
+/// facets).
 pub fn search(
     conn: &mut DbConnection,
     round: RoundId,
@@ -200,13 +206,26 @@ pub fn search(
     offset: i64,
     limit: i64,
 ) -> QueryResult<Found> {
+    let facets = facets(conn, round, f)?;
+    Ok(Found {
+        total: facets.groups.iter().map(|(_, n)| n).sum(),
+        hits: hits(conn, round, f, offset, limit)?,
+        facets,
+    })
+}
+
+/// One window of the texts of `round` that match `f`, in order.
+pub fn hits(
+    conn: &mut DbConnection,
+    round: RoundId,
+    f: &Filters,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<Hit>> {
     let mut words = String::new();
     let m = matching_in(conn, f, round, &mut words);
-    let (total, rows): (i64, Vec<HitRow>) = crate::per_backend!(conn, |c| {
-        let total = filtered!(m, c, analysis_texts::table)
-            .count()
-            .get_result(c)?;
-        let rows = filtered!(m, c, analysis_texts::table)
+    let rows: Vec<HitRow> = crate::per_backend!(conn, |c| {
+        filtered!(m, c, analysis_texts::table)
             .order(analysis_texts::id.asc())
             .offset(offset)
             .limit(limit)
@@ -221,11 +240,9 @@ pub fn search(
                 analysis_texts::disclosure,
                 analysis_texts::verified,
             ))
-            .load(c)?;
-        (total, rows)
+            .load(c)?
     });
-    let hits = with_texts(conn, rows)?;
-    Ok(Found { total, hits })
+    with_texts(conn, rows)
 }
 
 fn with_texts(conn: &mut DbConnection, rows: Vec<HitRow>) -> QueryResult<Vec<Hit>> {

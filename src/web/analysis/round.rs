@@ -348,7 +348,6 @@ struct Loaded {
     codebook: Vec<tags::Tag>,
     analysts: Vec<(UserId, String, String)>,
     found: search::Found,
-    facets: search::Facets,
     queue: i64,
 }
 
@@ -377,14 +376,12 @@ pub async fn round(
             let provisions = crate::reports::provisions_of(c, &r)?;
             let filters = form_for_db.filters_in(c, r.id, &provisions)?;
             let found = search::search(c, r.id, &filters, (page - 1) * PER_PAGE, PER_PAGE)?;
-            let facets = search::facets(c, r.id, &filters)?;
             Ok(Loaded {
                 codebook: tags::codebook(c, consultation)?,
                 analysts: analysts::of(c, consultation)?,
                 queue: assignments::queue_size(c, r.id, user)?.0,
                 provisions,
                 found,
-                facets,
             })
         })
         .await?;
@@ -515,6 +512,7 @@ fn render(
             ),
         ),
         facet_groups: loaded
+            .found
             .facets
             .groups
             .iter()
@@ -527,6 +525,7 @@ fn render(
             })
             .collect(),
         facet_stances: loaded
+            .found
             .facets
             .stances
             .iter()
@@ -540,6 +539,7 @@ fn render(
             })
             .collect(),
         facet_tags: loaded
+            .found
             .facets
             .tags
             .iter()

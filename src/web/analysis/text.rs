@@ -80,7 +80,7 @@ pub async fn text(
                 only: Some((kind, vec![id])),
                 ..Filters::default()
             };
-            let found = search::search(c, r.id, &only, 0, 1)?;
+            let found = search::hits(c, r.id, &only, 0, 1)?;
             let mine = assignments::next_includes(c, r.id, me, text_ref)?;
             Ok((
                 crate::reports::provisions_of(c, &r)?,
@@ -92,7 +92,7 @@ pub async fn text(
             ))
         })
         .await?;
-    let hit = found.hits.first().ok_or(AppError::not_found())?;
+    let hit = found.first().ok_or(AppError::not_found())?;
     let base = format!(
         "/organize/{}/rounds/{}/analysis",
         w.consultation.slug, round.number
@@ -184,7 +184,7 @@ pub async fn save_text(
                 only: Some((kind, vec![id])),
                 ..Filters::default()
             };
-            if search::search(c, round_id, &only, 0, 1)?.hits.is_empty() {
+            if search::hits(c, round_id, &only, 0, 1)?.is_empty() {
                 return Err(AppError::not_found());
             }
             let codebook: Vec<TagId> = tags::codebook(c, consultation)?
