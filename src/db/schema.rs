@@ -270,6 +270,7 @@ diesel::table! {
         disposition -> Nullable<Text>,
         disposition_reason -> Nullable<Text>,
         tags -> Text,
+        region -> Nullable<Text>,
     }
 }
 
@@ -430,6 +431,7 @@ diesel::table! {
         disposition -> Nullable<Text>,
         disposition_reason -> Nullable<Text>,
         tags -> Text,
+        region -> Nullable<Text>,
     }
 }
 

@@ -42,6 +42,8 @@ pub(super) struct Attributed {
     pub organization: Option<String>,
     pub group: Option<StakeholderGroup>,
     pub country: Option<String>,
+    /// Stays when `country` is withheld from a small cell.
+    pub region: Option<String>,
 }
 
 impl Author {
@@ -53,6 +55,11 @@ impl Author {
         }
         let group = StakeholderGroup::parse(&self.group);
         let country = Some(self.country.clone()).filter(|c| c != "ZZ");
+        let region = country
+            .as_deref()
+            .map(super::live::region_of)
+            .filter(|r| *r != "unknown")
+            .map(str::to_string);
         // Names stored before bidirectional controls were refused at input
         // are published without them too.
         let clean =
@@ -64,18 +71,21 @@ impl Author {
                 organization,
                 group,
                 country,
+                region,
             },
             Disclosure::Organization => Attributed {
                 name: None,
                 organization,
                 group,
                 country,
+                region,
             },
             Disclosure::Anonymous | Disclosure::Confidential => Attributed {
                 name: None,
                 organization: None,
                 group,
                 country,
+                region,
             },
         }
     }
@@ -99,6 +109,7 @@ pub(super) fn published_text(
             organization: None,
             group: None,
             country: None,
+            region: None,
             stance: None,
             comment: String::new(),
             proposed_text: String::new(),
@@ -113,6 +124,7 @@ pub(super) fn published_text(
         organization,
         group,
         country,
+        region,
     } = attributed;
     PublishedComment {
         id: None,
@@ -121,6 +133,7 @@ pub(super) fn published_text(
         organization,
         group,
         country,
+        region,
         stance,
         comment,
         proposed_text,

@@ -238,6 +238,7 @@ macro_rules! job_text_columns {
                 report_job_texts::disposition_reason,
                 report_job_texts::tags,
                 report_job_texts::public_id,
+                report_job_texts::region,
             ),
         )
     };
@@ -740,6 +741,7 @@ struct NewText {
     disposition: Option<String>,
     disposition_reason: Option<String>,
     tags: String,
+    region: Option<String>,
 }
 
 /// Where a job's texts and CSV go: a connection of its own that writes a
@@ -854,6 +856,7 @@ impl Output for JobOutput {
             disposition: text.disposition.map(|d| d.as_str().to_string()),
             disposition_reason: text.disposition_reason,
             tags: text.tags.join(super::published::TAG_SEPARATOR),
+            region: text.region,
         });
         if self.texts.len() >= INSERT_BATCH {
             self.flush_texts()?;
@@ -914,10 +917,10 @@ pub(super) fn publish_stored(
     conn.batch_execute(&format!(
         "INSERT INTO report_texts (report_id, provision_key, seq, position_id, name, \
          organization, stakeholder_group, country, stance, comment, proposed_text, hidden_reason, \
-         public_id, disposition, disposition_reason, tags) \
+         public_id, disposition, disposition_reason, tags, region) \
          SELECT {report}, provision_key, seq, position_id, name, organization, stakeholder_group, \
          country, stance, comment, proposed_text, hidden_reason, public_id, disposition, \
-         disposition_reason, tags FROM report_job_texts \
+         disposition_reason, tags, region FROM report_job_texts \
          WHERE job_id = {job} AND attempt = {attempt} ORDER BY id;
          INSERT INTO report_csv_chunks (report_id, seq, data) \
          SELECT {report}, seq, data FROM report_job_csv_chunks \

@@ -58,7 +58,13 @@ pub(super) type TextRow = (
         String,
         Option<String>,
     ),
-    (Option<String>, Option<String>, String, Option<String>),
+    (
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        Option<String>,
+    ),
 );
 
 /// How a published text's tag labels are joined in storage and in report.csv.
@@ -67,7 +73,7 @@ pub(super) const TAG_SEPARATOR: &str = "; ";
 pub(super) fn text_of(row: TextRow) -> (String, PublishedComment) {
     let (
         (key, position_id, name, organization, group, country, stance, comment, proposed, hidden),
-        (disposition, disposition_reason, tags, id),
+        (disposition, disposition_reason, tags, id, region),
     ) = row;
     (
         key,
@@ -78,6 +84,7 @@ pub(super) fn text_of(row: TextRow) -> (String, PublishedComment) {
             organization,
             group: group.as_deref().and_then(StakeholderGroup::parse),
             country,
+            region,
             stance: stance.as_deref().and_then(Stance::parse),
             comment,
             proposed_text: proposed,
@@ -113,6 +120,7 @@ macro_rules! text_columns {
                 report_texts::disposition_reason,
                 report_texts::tags,
                 report_texts::public_id,
+                report_texts::region,
             ),
         )
     };

@@ -37,6 +37,9 @@ pub struct TextQuery {
     pub group: Option<StakeholderGroup>,
     /// A country, or every country of a region.
     pub countries: Option<Vec<String>>,
+    /// The region of `countries`, when it is one: it also finds the texts
+    /// whose country is withheld but whose region is published.
+    pub region: Option<String>,
     pub stance: Option<Stance>,
     /// Part of the organization's name, in any case.
     pub organization: Option<String>,
@@ -71,8 +74,23 @@ pub fn search_texts(
             if let Some(group) = q.group {
                 query = query.filter(report_texts::stakeholder_group.eq(group.as_str()));
             }
-            if let Some(countries) = &q.countries {
-                query = query.filter(report_texts::country.eq_any(countries.clone()));
+            match (&q.region, &q.countries) {
+                (Some(region), countries) => {
+                    // Versions published before texts carried a region
+                    // are found by their countries.
+                    let countries = countries.clone().unwrap_or_default();
+                    query = query.filter(
+                        report_texts::region
+                            .eq(region.clone())
+                            .or(report_texts::region
+                                .is_null()
+                                .and(report_texts::country.eq_any(countries))),
+                    );
+                }
+                (None, Some(countries)) => {
+                    query = query.filter(report_texts::country.eq_any(countries.clone()));
+                }
+                (None, None) => {}
             }
             if let Some(stance) = q.stance {
                 query = query.filter(report_texts::stance.eq(stance.as_str()));

@@ -51,6 +51,11 @@ pub struct PublishedComment {
     pub organization: Option<String>,
     pub group: Option<StakeholderGroup>,
     pub country: Option<String>,
+    /// The UN M49 region of the author's country, also when the country
+    /// itself is withheld (as in report.csv). None in versions published
+    /// before texts carried it, and under the Chatham House Rule.
+    #[serde(default)]
+    pub region: Option<String>,
     pub stance: Option<Stance>,
     pub comment: String,
     pub proposed_text: String,

@@ -28,6 +28,7 @@ struct NewText {
     disposition: Option<String>,
     disposition_reason: Option<String>,
     tags: String,
+    region: Option<String>,
 }
 
 const CSV_CHUNK_BYTES: usize = 1 << 20;
@@ -122,6 +123,7 @@ impl Output for Store {
             disposition: text.disposition.map(|d| d.as_str().to_string()),
             disposition_reason: text.disposition_reason,
             tags: text.tags.join(TAG_SEPARATOR),
+            region: text.region,
         });
         if self.texts.len() >= INSERT_BATCH {
             self.flush_texts(conn)?;

@@ -77,6 +77,15 @@ both_backends! {
         assert!(texts.iter().all(|t| t.get("position_id").is_none()), "database ids are not published");
         let general = texts.iter().find(|t| t["comment"] == "A Canadian general remark.").unwrap();
         assert!(general["country"].is_null());
+        assert_eq!(general["region"], "americas", "the region stays, as in report.csv");
+        // The public search finds the text by the region it publishes, never
+        // by the country it withholds.
+        let (_, by_region) = app.get_text(&format!("{ROUND}/report/search?q=Canadian&region=americas")).await;
+        assert!(by_region.contains("The only Canadian concern."), "{by_region}");
+        let (_, by_country) = app.get_text(&format!("{ROUND}/report/search?q=Canadian&country=CA")).await;
+        assert!(!by_country.contains("The only Canadian concern."), "{by_country}");
+        let (_, elsewhere) = app.get_text(&format!("{ROUND}/report/search?q=Canadian&region=europe")).await;
+        assert!(!elsewhere.contains("The only Canadian concern."), "{elsewhere}");
         let id = general["id"].as_str().unwrap();
         assert!(is_public_id(id), "{id}");
         let (status, permalink) = app.get_text(&format!("{ROUND}/report/texts/{id}")).await;

@@ -45,10 +45,12 @@ impl SearchForm {
             GENERAL => Some(String::new()),
             key => s.provision(key).map(|p| p.key.clone()),
         };
-        let countries = if let Some(code) = chosen(&self.country) {
+        let country = chosen(&self.country);
+        let region = chosen(&self.region).filter(|_| country.is_none());
+        let countries = if let Some(code) = country {
             Some(vec![code.to_ascii_uppercase()])
         } else {
-            chosen(&self.region).map(|region| {
+            region.as_ref().map(|region| {
                 countries::sorted(crate::codes::Locale::En)
                     .into_iter()
                     .filter(|c| c.region == region)
@@ -61,6 +63,7 @@ impl SearchForm {
             provision,
             group: StakeholderGroup::parse(&self.group),
             countries,
+            region,
             stance: Stance::parse(&self.stance),
             organization: chosen(&self.organization),
         }

@@ -1,0 +1,2 @@
+ALTER TABLE report_job_texts DROP COLUMN region;
+ALTER TABLE report_texts DROP COLUMN region;
