@@ -30,6 +30,17 @@ fn digest(salt: &str, source: Source) -> [u8; 32] {
         Source::Position(id) => ("position", id),
         Source::General(id) => ("general", id),
         Source::Participant(id) => ("participant", id),
+        Source::Joint(id) => ("joint", id),
+        Source::Cosigned { signature, position } => {
+            return Sha256::new()
+                .chain_update(salt.as_bytes())
+                .chain_update([0])
+                .chain_update(b"cosigned")
+                .chain_update(signature.to_be_bytes())
+                .chain_update(position.to_be_bytes())
+                .finalize()
+                .into();
+        }
     };
     Sha256::new()
         .chain_update(salt.as_bytes())
@@ -77,6 +88,11 @@ pub(super) enum Source {
     /// A participant's pseudonym in movement.csv: unrelated to their texts'
     /// ids, so their stances there cannot be joined to a quote.
     Participant(i64),
+    /// A joint submission (by the lead's submission id), in report.json and
+    /// report.csv.
+    Joint(i64),
+    /// A co-signer's report.csv row for one of the joint text's positions.
+    Cosigned { signature: i64, position: i64 },
 }
 
 pub(super) struct Privacy {
