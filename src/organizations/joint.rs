@@ -84,6 +84,8 @@ pub enum JointError {
     Notify(String),
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
 }
 
 impl From<OrganizationError> for JointError {
@@ -94,7 +96,7 @@ impl From<OrganizationError> for JointError {
             OrganizationError::Refused(m) => JointError::Refused(m),
             OrganizationError::Notify(m) => JointError::Notify(m),
             OrganizationError::Query(e) => JointError::Query(e),
-            OrganizationError::Db(e) => JointError::Notify(e.to_string()),
+            OrganizationError::Db(e) => JointError::Db(e),
         }
     }
 }
