@@ -119,7 +119,11 @@ pub enum Answer {
 
 /// The round's stored state decides, not a cached one: an early close a
 /// moment ago through another instance holds.
-fn require_open(conn: &mut DbConnection, round: &Round, now: PrimitiveDateTime) -> Result<(), JointError> {
+fn require_open(
+    conn: &mut DbConnection,
+    round: &Round,
+    now: PrimitiveDateTime,
+) -> Result<(), JointError> {
     if rounds::state_now(conn, round.id, now)? != RoundState::Open {
         return Err(JointError::Refused("joint-round-closed"));
     }
@@ -283,7 +287,12 @@ pub fn invite(
             joint_signatures::verified.eq(target.is_verified()),
         );
         match existing {
-            Some(s) if matches!(s.state(), SignatureState::Invited | SignatureState::Confirmed) => {
+            Some(s)
+                if matches!(
+                    s.state(),
+                    SignatureState::Invited | SignatureState::Confirmed
+                ) =>
+            {
                 return Err(JointError::Refused("joint-already-invited"));
             }
             Some(s) => {
@@ -313,7 +322,15 @@ pub fn invite(
                     .execute(conn)?;
             }
         }
-        record(conn, round, audit::Action::JointInvite, user, lead, &target, now)?;
+        record(
+            conn,
+            round,
+            audit::Action::JointInvite,
+            user,
+            lead,
+            &target,
+            now,
+        )?;
         let link = format!(
             "{}/consultations/{slug}/rounds/{}/organizations/{}/joint",
             notifier.base_url(),
@@ -391,7 +408,11 @@ pub fn answer(
             .first(conn)
             .optional()?
             .ok_or(JointError::NotFound)?;
-        let lead = super::find(conn, cosigner.consultation_id, signature.lead_organization_id)?;
+        let lead = super::find(
+            conn,
+            cosigner.consultation_id,
+            signature.lead_organization_id,
+        )?;
         let (to, action) = match (answer, signature.state()) {
             (Answer::Confirm { .. }, SignatureState::Confirmed) => {
                 return Err(JointError::Refused("joint-already-confirmed"));

@@ -22,9 +22,9 @@ use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::Consultation;
 use crate::db::schema::{positions, submissions};
 use crate::db::{DbConnection, PositionId, ProvisionId, RoundId, SubmissionId, TagId};
-use crate::organizations::joint::Signature;
 use crate::drafts::{self, Provision};
 use crate::markdown;
+use crate::organizations::joint::Signature;
 use crate::rounds::{Attribution, Counting, Round};
 use crate::submissions::{CountsFor, Disclosure, Stance};
 use diesel::prelude::*;
@@ -477,8 +477,10 @@ impl Texts<'_> {
         place: Option<usize>,
     ) -> CsvRow {
         let named = place.is_some();
-        let country_shown =
-            named || self.privacy.country_shown(&signature.stakeholder_group, &signature.country);
+        let country_shown = named
+            || self
+                .privacy
+                .country_shown(&signature.stakeholder_group, &signature.country);
         CsvRow {
             order: self.privacy.order(Source::Cosigned {
                 signature: signature.id.0,

@@ -31,7 +31,10 @@ fn digest(salt: &str, source: Source) -> [u8; 32] {
         Source::General(id) => ("general", id),
         Source::Participant(id) => ("participant", id),
         Source::Joint(id) => ("joint", id),
-        Source::Cosigned { signature, position } => {
+        Source::Cosigned {
+            signature,
+            position,
+        } => {
             return Sha256::new()
                 .chain_update(salt.as_bytes())
                 .chain_update([0])
@@ -92,7 +95,10 @@ pub(super) enum Source {
     /// report.csv.
     Joint(i64),
     /// A co-signer's report.csv row for one of the joint text's positions.
-    Cosigned { signature: i64, position: i64 },
+    Cosigned {
+        signature: i64,
+        position: i64,
+    },
 }
 
 pub(super) struct Privacy {

@@ -8,7 +8,8 @@ use polyphony::db::schema::{audit_log, joint_signatures, outbox, rounds, submiss
 use polyphony::reports::Snapshot;
 use polyphony::reports::figures::{ProvisionFigures, StanceCounts};
 
-const JOINT_TEXT: &str = "Cultural diversity online needs discoverability duties on every platform.";
+const JOINT_TEXT: &str =
+    "Cultural diversity online needs discoverability duties on every platform.";
 
 /// The joint page of `org` (its page address) for round 1.
 fn joint(org: &str) -> String {
@@ -43,11 +44,17 @@ struct Coalition {
 }
 
 async fn coalition(app: &TestApp) -> Coalition {
-    let lead = app.participant("amina@kcn.example", "civil_society", "KE", true).await;
+    let lead = app
+        .participant("amina@kcn.example", "civil_society", "KE", true)
+        .await;
     let lead_org = record(&lead, "Kenya Culture Network", "civil_society", "KE").await;
-    let ngo = app.participant("luc@arw.example", "civil_society", "FR", true).await;
+    let ngo = app
+        .participant("luc@arw.example", "civil_society", "FR", true)
+        .await;
     let ngo_org = record(&ngo, "Arts Rights Watch", "civil_society", "FR").await;
-    let institute = app.participant("dana@ims.example", "academia", "CA", true).await;
+    let institute = app
+        .participant("dana@ims.example", "academia", "CA", true)
+        .await;
     let institute_org = record(&institute, "Institute of Media Studies", "academia", "CA").await;
     let res = draft(
         &lead,
@@ -82,13 +89,22 @@ async fn invitation(b: &Browser, org: &str) -> String {
     let (status, page) = b.get_text(&joint(org)).await;
     assert_eq!(status, 200);
     let prefix = format!("{}/", joint(org));
-    let at = page.find(&format!("href=\"{prefix}")).expect("an invitation") + 6;
+    let at = page
+        .find(&format!("href=\"{prefix}"))
+        .expect("an invitation")
+        + 6;
     let end = at + page[at..].find('"').unwrap();
     page[at..end].to_string()
 }
 
-async fn answer(b: &Browser, signature: &str, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    b.submit(signature, &format!("{signature}/{action}"), fields).await
+async fn answer(
+    b: &Browser,
+    signature: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    b.submit(signature, &format!("{signature}/{action}"), fields)
+        .await
 }
 
 /// The coalition of three, the institute's own (opposing) official position
@@ -108,18 +124,37 @@ async fn signed_coalition(app: &TestApp) -> Coalition {
     .await;
     assert_eq!(res.status(), 303);
     let res = invite(&c.lead, &c.lead_org, &[("organization", id_of(&c.ngo_org))]).await;
-    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap_or_default());
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
     let res = invite(&c.lead, &c.lead_org, &[("email", "dana@ims.example")]).await;
-    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap_or_default());
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
 
     let signature = invitation(&c.ngo, &c.ngo_org).await;
     let (_, page) = c.ngo.get_text(&signature).await;
-    assert!(page.contains(JOINT_TEXT), "the co-signer reads the joint text");
-    assert_eq!(answer(&c.ngo, &signature, "confirm", &[]).await.status(), 303);
+    assert!(
+        page.contains(JOINT_TEXT),
+        "the co-signer reads the joint text"
+    );
+    assert_eq!(
+        answer(&c.ngo, &signature, "confirm", &[]).await.status(),
+        303
+    );
 
     let signature = invitation(&c.institute, &c.institute_org).await;
     let (_, page) = c.institute.get_text(&signature).await;
-    assert!(page.contains("already submitted its own official position"), "a warning before confirming");
+    assert!(
+        page.contains("already submitted its own official position"),
+        "a warning before confirming"
+    );
     let res = answer(&c.institute, &signature, "confirm", &[]).await;
     assert_eq!(res.status(), 409, "not confirmed without the warning");
     let res = answer(&c.institute, &signature, "confirm", &[("replace", "yes")]).await;
