@@ -89,7 +89,9 @@ pub(super) fn count_rows(
 ) -> QueryResult<Vec<(CountsFor, CountRow)>> {
     let rows: Vec<(ProvisionId, String, bool, Option<String>, i64)> = positions::table
         .inner_join(submissions::table.inner_join(joint_signatures::table))
-        .filter(submissions::round_id.eq(round))
+        // On the signatures' round, so that the query starts from the few
+        // signatures rather than from every submission of the round.
+        .filter(joint_signatures::round_id.eq(round))
         .filter(joint_signatures::state.eq(SignatureState::Confirmed.as_str()))
         .filter(submissions::status.eq(Status::Submitted.as_str()))
         .filter(submissions::counts_for.eq(CountsFor::Organization.as_str()))
