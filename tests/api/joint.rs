@@ -178,7 +178,7 @@ both_backends! {
     async fn three_organizations_from_two_groups_count_once_each_in_their_own_group(app) {
         set_counting(&app, "per_organization").await;
         let _c = signed_coalition(&app).await;
-        crate::reports::close_and_publish(&app).await;
+        let admin = crate::reports::close_and_publish(&app).await;
         let s = published(&app).await;
         let art1 = &s.provisions[0].figures;
         assert_eq!(group(art1, "civil_society").support, 2, "the lead and the NGO");
@@ -211,6 +211,8 @@ both_backends! {
             .select((submissions::counts_for, submissions::status))
             .load(c)).await.unwrap();
         assert_eq!(replaced, [("replaced".to_string(), "submitted".to_string())], "kept, not counted");
+        let (_, analysis) = admin.get_text("/organize/additional-protocol/rounds/1/analysis?q=institute").await;
+        assert!(analysis.contains("own view."), "organizers still read the replaced position");
     }
 
     async fn per_person_and_both_still_recompute_from_report_csv(app) {
