@@ -32,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 use time::PrimitiveDateTime;
 
 /// Computes the whole report from live data (the preview, and the snapshot at
-/// publication): the figures in two GROUP BY queries, then the texts one
+/// publication): the figures in a few GROUP BY queries, then the texts one
 /// provision at a time into `out`.
 pub fn build(
     conn: &mut DbConnection,

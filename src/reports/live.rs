@@ -35,7 +35,7 @@ pub struct Counted {
     pub readable: Vec<i64>,
 }
 
-/// The figures of every provision and the participation summary: two
+/// The figures of every provision and the participation summary: a few
 /// GROUP BY queries whatever the round's size (what the aggregation benchmark
 /// times). The counting unit is a filter over the same grouped rows, so each
 /// set of figures is computed the same way.
