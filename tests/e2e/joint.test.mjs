@@ -94,6 +94,9 @@ test('a lead invites a co-signer with the keyboard, and the co-signer confirms',
 
     await visit(page, `${official}/joint`);
     assert.match(await page.textContent('#cosigners ~ table'), /E2E Media Institute\s*Academia and research\s*Confirmed/);
+    await visit(page, `${official}/joint?lang=fr`);
+    assert.match(await page.textContent('#cosigners ~ table'), /E2E Media Institute\s*Milieu universitaire et recherche\s*Confirmée/);
+    await checkPage(t, page, 'joint', 'fr');
   } finally {
     await lead.context.close();
     await cosigner.context.close();
