@@ -37,6 +37,10 @@ crate::text_enum! {
         OrganizationVerify => "organization.verify",
         RoundCounting => "round.counting",
         RoundLink => "round.link",
+        JointInvite => "joint.invite",
+        JointConfirm => "joint.confirm",
+        JointDecline => "joint.decline",
+        JointWithdraw => "joint.withdraw",
     }
 }
 
@@ -58,6 +62,10 @@ impl Action {
                 | Action::DispositionConfirm
                 // A participant's pending organization names its creator.
                 | Action::OrganizationCreate
+                // Asked and refused in private: only a signature given or
+                // taken back is the consultation's business.
+                | Action::JointInvite
+                | Action::JointDecline
         )
     }
 }

@@ -69,5 +69,6 @@ typed_id!(
     ReportJobId,
     OrganizationId,
     MembershipId,
+    SignatureId,
     AttachmentId,
 );

@@ -509,6 +509,25 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    joint_signatures (id) {
+        id -> BigInt,
+        submission_id -> BigInt,
+        round_id -> BigInt,
+        lead_organization_id -> BigInt,
+        organization_id -> BigInt,
+        state -> Text,
+        name -> Text,
+        stakeholder_group -> Text,
+        country -> Text,
+        verified -> Bool,
+        invited_by -> BigInt,
+        answered_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(consultation_groups -> consultations (consultation_id));
@@ -567,6 +586,7 @@ diesel::joinable!(organizations -> consultations (consultation_id));
 diesel::joinable!(organization_members -> organizations (organization_id));
 diesel::joinable!(organization_members -> users (user_id));
 diesel::joinable!(submissions -> organizations (organization_id));
+diesel::joinable!(joint_signatures -> submissions (submission_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
@@ -606,6 +626,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     analysis_indexed_rounds,
     organizations,
     organization_members,
+    joint_signatures,
 );
 
 // The report's one aggregate query groups by columns of two tables.
@@ -615,4 +636,13 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
     submissions::affiliation_verified,
     positions::stance,
     submissions::counts_for,
+);
+
+// A joint submission's co-signers are counted by the same grouping, each in
+// its own group.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    positions::provision_id,
+    joint_signatures::stakeholder_group,
+    joint_signatures::verified,
+    positions::stance,
 );

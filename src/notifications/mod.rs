@@ -31,6 +31,7 @@ crate::text_enum! {
         FormalObjection => "formal_objection",
         OrganizationInvitation => "organization_invitation",
         OrganizationRequest => "organization_request",
+        JointInvitation => "joint_invitation",
     }
 }
 

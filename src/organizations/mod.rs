@@ -4,6 +4,7 @@
 //! once, through its official submission (`official`).
 
 mod fields;
+pub mod joint;
 pub mod membership;
 pub mod official;
 

@@ -4,6 +4,7 @@
 use super::attribution::{AUTHOR_COLUMNS, Author, published_text};
 use super::campaigns::{self, Campaign, CommentRef};
 use super::figures::{ConsensusLabel, ProvisionFigures};
+use super::joint::Joints;
 use super::live::{aggregate, region_of};
 use super::output::{CSV_COLUMNS, Output, spreadsheet_safe};
 use super::privacy::{Privacy, Source};
@@ -23,6 +24,7 @@ use crate::db::schema::{positions, submissions};
 use crate::db::{DbConnection, PositionId, ProvisionId, RoundId, SubmissionId, TagId};
 use crate::drafts::{self, Provision};
 use crate::markdown;
+use crate::organizations::joint::Signature;
 use crate::rounds::{Attribution, Counting, Round};
 use crate::submissions::{CountsFor, Disclosure, Stance};
 use diesel::prelude::*;
@@ -30,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 use time::PrimitiveDateTime;
 
 /// Computes the whole report from live data (the preview, and the snapshot at
-/// publication): the figures in two GROUP BY queries, then the texts one
+/// publication): the figures in a few GROUP BY queries, then the texts one
 /// provision at a time into `out`.
 pub fn build(
     conn: &mut DbConnection,
@@ -58,6 +60,7 @@ pub fn build(
     let responses = responses_of_round(conn, round.id)?;
     let attribution = round.attribution();
     let privacy = Privacy::load(conn, round)?;
+    let joints = Joints::load(conn, round.id, attribution, &privacy)?;
     let movement = match super::movement::of_round(conn, round, &provisions, &privacy)? {
         Some((movement, csv)) => {
             out.movement_csv(conn, csv)?;
@@ -73,6 +76,7 @@ pub fn build(
         counting: round.counting(),
         attribution,
         privacy,
+        joints,
         out,
         in_campaigns: HashSet::new(),
         codebook,
@@ -114,6 +118,7 @@ pub fn build(
     participation.in_campaigns = texts.in_campaigns.len() as i64;
     let general_texts = texts.general_comments()?;
     texts.out.finish(texts.conn)?;
+    let joint_submissions = std::mem::take(&mut texts.joints.published);
 
     Ok(Snapshot {
         version,
@@ -135,6 +140,7 @@ pub fn build(
         provisions: reports,
         general_texts,
         movement,
+        joint_submissions,
     })
 }
 
@@ -197,6 +203,8 @@ struct CsvRow {
     verified: bool,
     stance: Option<Stance>,
     counts_for: CountsFor,
+    /// Its joint submission's place among the published ones.
+    joint: Option<usize>,
     /// Name, organization, comment, proposed wording, disposition, its
     /// reason and tags, when shown.
     text: Option<Box<[String; 7]>>,
@@ -217,6 +225,7 @@ struct Texts<'a> {
     counting: Counting,
     attribution: Attribution,
     privacy: Privacy,
+    joints: Joints,
     out: &'a mut dyn Output,
     /// Submissions with a text in a campaign: participation counts each once.
     in_campaigns: HashSet<SubmissionId>,
@@ -294,9 +303,7 @@ impl Texts<'_> {
             let full = rows.len() as i64 == batch;
             unread -= rows.len() as i64;
             for row in rows {
-                let (csv, text) = self.position(row);
-                rows_out.extend(csv.filter(|c| self.counting.counts(c.counts_for)));
-                texts.extend(text);
+                texts.extend(self.position(row, &mut rows_out));
             }
             if !full {
                 break;
@@ -350,12 +357,15 @@ impl Texts<'_> {
             } else {
                 "false"
             },
+            row.joint.map_or("", |place| self.joints.id(place)),
         ];
         self.out.csv_row(self.conn, record)
     }
 
-    /// A position's CSV row, and its text when it is published.
-    fn position(&mut self, row: PositionRow) -> (Option<CsvRow>, Option<Text>) {
+    /// Adds a position's CSV rows that the round counts to `rows_out` (a
+    /// joint text's position has one more per co-signer), and returns its
+    /// text when it is published.
+    fn position(&mut self, row: PositionRow, rows_out: &mut Vec<CsvRow>) -> Option<Text> {
         let author = &row.author;
         let disclosure = Disclosure::parse(&author.disclosure).unwrap_or(Disclosure::Confidential);
         let publishable = disclosure != Disclosure::Confidential;
@@ -381,6 +391,7 @@ impl Texts<'_> {
         let tag_labels = themes::labels(&tags, &self.codebook);
         let decided = self.decided.remove(&row.id.0);
         let source = Source::Position(row.id.0);
+        let joint = self.joints.of(row.submission);
         let csv = CsvRow {
             order: self.privacy.order(source),
             group,
@@ -393,6 +404,7 @@ impl Texts<'_> {
             verified: row.verified,
             stance,
             counts_for: CountsFor::parse(&row.counts_for).unwrap_or(CountsFor::Person),
+            joint: joint.and_then(|(_, place)| place),
             text: text_in_csv.then(|| {
                 Box::new([
                     spreadsheet_safe(attributed.name.as_deref().unwrap_or("")),
@@ -409,9 +421,20 @@ impl Texts<'_> {
                 ])
             }),
         };
-        let csv = Some(csv);
+        let counting = self.counting;
+        let mut emit = |csv: CsvRow| {
+            if counting.counts(csv.counts_for) {
+                rows_out.push(csv);
+            }
+        };
+        emit(csv);
+        if let Some((cosigners, place)) = joint {
+            for signature in cosigners {
+                emit(self.cosigned_row(signature, row.id, stance, place));
+            }
+        }
         if !publishable || (row.comment.trim().is_empty() && row.proposed_text.trim().is_empty()) {
-            return (csv, None);
+            return None;
         }
         let mut text = published_text(
             attributed,
@@ -437,8 +460,49 @@ impl Texts<'_> {
             };
             with_decision(&mut text, decided, tag_labels);
         }
-        text.id = Some(self.privacy.public_id(source));
-        (csv, Some((row.submission, text)))
+        let id = self.privacy.public_id(source);
+        self.joints.published_text(row.submission, &id);
+        text.id = Some(id);
+        Some((row.submission, text))
+    }
+
+    /// A co-signer's report.csv row for a position of the joint text it
+    /// signed: counted per organization, in its own group, without the text
+    /// (published once, on the lead's row).
+    fn cosigned_row(
+        &self,
+        signature: &Signature,
+        position: PositionId,
+        stance: Option<Stance>,
+        place: Option<usize>,
+    ) -> CsvRow {
+        let named = place.is_some();
+        let country_shown = named
+            || self
+                .privacy
+                .country_shown(&signature.stakeholder_group, &signature.country);
+        CsvRow {
+            order: self.privacy.order(Source::Cosigned {
+                signature: signature.id.0,
+                position: position.0,
+            }),
+            group: StakeholderGroup::parse(&signature.stakeholder_group),
+            country: if country_shown {
+                country_bytes(&signature.country)
+            } else {
+                [0, 0]
+            },
+            region: region_of(&signature.country),
+            verified: signature.verified,
+            stance,
+            counts_for: CountsFor::Organization,
+            joint: place,
+            text: named.then(|| {
+                let mut text: [String; 7] = Default::default();
+                text[1] = spreadsheet_safe(&signature.name);
+                Box::new(text)
+            }),
+        }
     }
 
     /// Writes a provision's texts in order; returns how many, and how many of
@@ -500,7 +564,9 @@ impl Texts<'_> {
                 String::new(),
                 row.hidden_reason,
             );
-            text.id = Some(self.privacy.public_id(Source::General(row.submission.0)));
+            let id = self.privacy.public_id(Source::General(row.submission.0));
+            self.joints.published_text(row.submission, &id);
+            text.id = Some(id);
             if text.hidden_reason.is_none() {
                 let tags = tagged.remove(&row.submission.0).unwrap_or_default();
                 let tags = if self.attribution == Attribution::ChathamHouse {

@@ -35,7 +35,7 @@ pub struct Counted {
     pub readable: Vec<i64>,
 }
 
-/// The figures of every provision and the participation summary: two
+/// The figures of every provision and the participation summary: a few
 /// GROUP BY queries whatever the round's size (what the aggregation benchmark
 /// times). The counting unit is a filter over the same grouped rows, so each
 /// set of figures is computed the same way.
@@ -49,6 +49,7 @@ pub fn aggregate(
             c.batch_execute(AGGREGATE_WORK_MEM)?;
         }
         let rows = count_rows(conn, round.id, provisions_list)?;
+        let cosigned = super::joint::count_rows(conn, round.id, &provision_keys(provisions_list))?;
         let keys: Vec<String> = provisions_list
             .iter()
             .map(|p| p.provision_key.clone())
@@ -57,6 +58,7 @@ pub fn aggregate(
         let counted_by = |unit: fn(CountsFor) -> bool| -> Vec<ProvisionFigures> {
             let kept: Vec<CountRow> = rows
                 .iter()
+                .chain(&cosigned)
                 .filter(|(counts_for, _)| unit(*counts_for))
                 .map(|(_, row)| row.clone())
                 .collect();
@@ -70,6 +72,7 @@ pub fn aggregate(
             },
             by_organization: (counting == Counting::Both)
                 .then(|| counted_by(CountsFor::per_organization)),
+            // Co-signers have no positions of their own: the joint text's are read.
             readable: keys
                 .iter()
                 .map(|key| {
@@ -88,6 +91,13 @@ pub(super) fn region_of(country: &str) -> &'static str {
     countries::find(country).map_or("unknown", |c| c.region)
 }
 
+fn provision_keys(provisions_list: &[Provision]) -> BTreeMap<ProvisionId, &str> {
+    provisions_list
+        .iter()
+        .map(|p| (p.id, p.provision_key.as_str()))
+        .collect()
+}
+
 /// Counts per (provision, group, verified, stance) and what each submission
 /// counts for: one GROUP BY query, on provision ids so that the rows are
 /// grouped before any key is looked up. Official submissions replaced by a
@@ -97,10 +107,7 @@ fn count_rows(
     round: RoundId,
     provisions_list: &[Provision],
 ) -> QueryResult<Vec<(CountsFor, CountRow)>> {
-    let keys: BTreeMap<ProvisionId, &str> = provisions_list
-        .iter()
-        .map(|p| (p.id, p.provision_key.as_str()))
-        .collect();
+    let keys = provision_keys(provisions_list);
     let rows: Vec<(ProvisionId, String, bool, Option<String>, String, i64)> = positions::table
         .inner_join(submissions::table)
         .filter(submissions::round_id.eq(round))
@@ -151,7 +158,7 @@ fn participation(conn: &mut DbConnection, round: &Round) -> QueryResult<Particip
         })
         .map(|c| c.as_str())
         .collect();
-    let rows: Vec<(String, bool, String, i64)> = submissions::table
+    let mut rows: Vec<(String, bool, String, i64)> = submissions::table
         .filter(submissions::round_id.eq(round.id))
         .filter(submissions::status.eq("submitted"))
         .filter(submissions::counts_for.eq_any(counted))
@@ -167,6 +174,9 @@ fn participation(conn: &mut DbConnection, round: &Round) -> QueryResult<Particip
             diesel::dsl::count_star(),
         ))
         .load(conn)?;
+    if round.counting() == Counting::PerOrganization {
+        rows.extend(super::joint::participation_rows(conn, round.id)?);
+    }
     let mut p = Participation::default();
     let mut by_group: BTreeMap<StakeholderGroup, (i64, i64)> = BTreeMap::new();
     let mut by_country: BTreeMap<String, i64> = BTreeMap::new();

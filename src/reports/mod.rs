@@ -9,6 +9,7 @@ pub mod campaigns;
 pub mod chart;
 pub mod figures;
 pub mod jobs;
+mod joint;
 mod live;
 pub mod matrix;
 pub mod moderation;
@@ -25,6 +26,7 @@ pub mod themes;
 
 pub use build::build;
 pub use jobs::round_changed;
+pub use joint::{JointSubmission, Signatory};
 pub use live::{Counted, aggregate};
 pub use moderation::{QueueItem, moderation_queue};
 pub use output::{Output, Preview};

@@ -26,18 +26,25 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
 fn digest(salt: &str, source: Source) -> [u8; 32] {
-    let (kind, id) = match source {
-        Source::Position(id) => ("position", id),
-        Source::General(id) => ("general", id),
-        Source::Participant(id) => ("participant", id),
+    let (kind, id, and) = match source {
+        Source::Position(id) => ("position", id, None),
+        Source::General(id) => ("general", id, None),
+        Source::Participant(id) => ("participant", id, None),
+        Source::Joint(id) => ("joint", id, None),
+        Source::Cosigned {
+            signature,
+            position,
+        } => ("cosigned", signature, Some(position)),
     };
-    Sha256::new()
+    let mut hash = Sha256::new()
         .chain_update(salt.as_bytes())
         .chain_update([0])
         .chain_update(kind.as_bytes())
-        .chain_update(id.to_be_bytes())
-        .finalize()
-        .into()
+        .chain_update(id.to_be_bytes());
+    if let Some(and) = and {
+        hash.update(and.to_be_bytes());
+    }
+    hash.finalize().into()
 }
 
 fn public_id(salt: &str, source: Source) -> String {
@@ -77,6 +84,14 @@ pub(super) enum Source {
     /// A participant's pseudonym in movement.csv: unrelated to their texts'
     /// ids, so their stances there cannot be joined to a quote.
     Participant(i64),
+    /// A joint submission (by the lead's submission id), in report.json and
+    /// report.csv.
+    Joint(i64),
+    /// A co-signer's report.csv row for one of the joint text's positions.
+    Cosigned {
+        signature: i64,
+        position: i64,
+    },
 }
 
 pub(super) struct Privacy {

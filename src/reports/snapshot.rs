@@ -176,6 +176,10 @@ pub struct Snapshot {
     /// How stances moved since the round this one follows, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub movement: Option<Movement>,
+    /// Official submissions co-signed by other organizations, with their
+    /// signatories, when the lead's disclosure names it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joint_submissions: Vec<super::JointSubmission>,
 }
 
 impl Snapshot {

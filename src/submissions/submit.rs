@@ -1,11 +1,11 @@
 //! Storing a participant's save, submit or withdrawal, with its receipt.
 
-use super::{Input, NewRevision, Owner, Saved, save};
+use super::{Input, NewRevision, Owner, RevisionAction, Saved, save};
 use crate::accounts::User;
 use crate::db::{Db, DbConnection, DbError};
 use crate::drafts::Provision;
 use crate::notifications::Composed;
-use crate::organizations::{Organization, membership, official};
+use crate::organizations::{Organization, joint, membership, official};
 use crate::rounds::{self, Round, RoundState};
 use std::sync::Arc;
 
@@ -66,6 +66,13 @@ pub fn submit<R: SubmittedTo>(
             Speaking::For(organization) => {
                 official::check_rights(conn, organization, user.id, change.action)?
                     .map_err(SubmitError::NotAllowed)?;
+                // A co-signer speaks through the joint text: a submission of
+                // its own would make it speak twice.
+                if change.action == RevisionAction::Submit
+                    && joint::cosigned(conn, to.round().id, organization.id)?.is_some()
+                {
+                    return Err(SubmitError::NotAllowed("joint-replaces-official"));
+                }
                 Owner::Organization(organization)
             }
         };

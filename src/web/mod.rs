@@ -24,6 +24,7 @@ mod attachments;
 mod audit;
 pub mod encoded;
 mod health;
+mod joint;
 mod organizations;
 mod organize;
 mod participants;
@@ -75,6 +76,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/consultations/{slug}/rounds/{n}/organizations/{id}/submission/revisions/{rev}",
             web::get().to(submissions::official_revision),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/organizations/{id}/joint",
+            web::get().to(joint::page),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/organizations/{id}/joint/invite",
+            web::post().to(joint::invite),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/organizations/{id}/joint/{signature}",
+            web::get().to(joint::signature),
+        )
+        .route(
+            "/consultations/{slug}/rounds/{n}/organizations/{id}/joint/{signature}/{action}",
+            web::post().to(joint::answer),
         )
         .route(
             "/consultations/{slug}/rounds/{n}/submission/attachments",

@@ -135,6 +135,26 @@ const ROUTES: &[Route] = &[
         Own,
     ),
     get(
+        "/consultations/{slug}/rounds/{n}/organizations/{id}/joint",
+        "/consultations/additional-protocol/rounds/1/organizations/1/joint",
+        Own,
+    ),
+    post(
+        "/consultations/{slug}/rounds/{n}/organizations/{id}/joint/invite",
+        "/consultations/additional-protocol/rounds/1/organizations/1/joint/invite",
+        Own,
+    ),
+    get(
+        "/consultations/{slug}/rounds/{n}/organizations/{id}/joint/{signature}",
+        "/consultations/additional-protocol/rounds/1/organizations/1/joint/1",
+        Own,
+    ),
+    post(
+        "/consultations/{slug}/rounds/{n}/organizations/{id}/joint/{signature}/{action}",
+        "/consultations/additional-protocol/rounds/1/organizations/1/joint/1/confirm",
+        Own,
+    ),
+    get(
         "/consultations/{slug}/rounds/{n}/submission/attachments",
         "/consultations/additional-protocol/rounds/1/submission/attachments",
         Own,

@@ -21,6 +21,7 @@ mod docs;
 mod foundation;
 mod glance;
 mod instances;
+mod joint;
 mod lineage;
 mod movement;
 mod observability;

@@ -295,14 +295,14 @@ async fn ministry_round(app: &TestApp, counting: &'static str) {
     crate::reports::close_and_publish(app).await;
 }
 
-async fn published(app: &TestApp) -> Snapshot {
+pub(crate) async fn published(app: &TestApp) -> Snapshot {
     let (status, json) = app.get_text(&format!("{ROUND}/report.json")).await;
     assert_eq!(status, 200);
     serde_json::from_str(&json).unwrap()
 }
 
 /// The figures recomputed from report.csv's rows that count in `column`.
-async fn recomputed(app: &TestApp, s: &Snapshot, column: &str) -> Vec<ProvisionFigures> {
+pub(crate) async fn recomputed(app: &TestApp, s: &Snapshot, column: &str) -> Vec<ProvisionFigures> {
     let (_, csv_text) = app.get_text(&format!("{ROUND}/report.csv")).await;
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let header = reader.headers().unwrap().clone();

@@ -115,7 +115,7 @@ pub async fn general_texts(
     .await?;
     let view = GeneralView {
         frame,
-        comments: comment_views(ctx.locale, &texts),
+        comments: comment_views(ctx.locale, &snapshot, &texts),
         total: snapshot.general_texts,
         pages,
     };

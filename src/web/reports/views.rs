@@ -75,6 +75,8 @@ pub(super) struct CommentView {
     pub(super) disposition_reason: Option<String>,
     /// The draft report's form under the text.
     pub(super) disposition_form: Option<DispositionForm>,
+    /// Its signatories, when it is a joint submission's.
+    pub(super) joint: Option<String>,
 }
 
 pub(super) fn comment_view(locale: Locale, c: &PublishedComment) -> CommentView {
@@ -90,11 +92,43 @@ pub(super) fn comment_view(locale: Locale, c: &PublishedComment) -> CommentView 
         disposition_key: c.disposition.map(Disposition::label_key),
         disposition_reason: c.disposition_reason.as_deref().map(markdown::to_html),
         disposition_form: None,
+        joint: None,
     }
 }
 
-pub(super) fn comment_views(locale: Locale, texts: &[PublishedComment]) -> Vec<CommentView> {
-    texts.iter().map(|c| comment_view(locale, c)).collect()
+pub(super) fn comment_views(
+    locale: Locale,
+    s: &Snapshot,
+    texts: &[PublishedComment],
+) -> Vec<CommentView> {
+    texts
+        .iter()
+        .map(|c| CommentView {
+            joint: joint_line(locale, s, c),
+            ..comment_view(locale, c)
+        })
+        .collect()
+}
+
+/// "Joint submission signed by A (Civil society); B (Academia)": the text
+/// is published once, with every organization that signed it.
+fn joint_line(locale: Locale, s: &Snapshot, c: &PublishedComment) -> Option<String> {
+    let id = c.id.as_deref()?;
+    let joint = s
+        .joint_submissions
+        .iter()
+        .find(|j| j.texts.iter().any(|t| t == id))?;
+    let names = joint
+        .signatories
+        .iter()
+        .map(|g| format!("{} ({})", g.organization, group_label(locale, g.group)))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(crate::i18n::t_args(
+        locale,
+        "report-joint-signed",
+        &[("names".into(), names.into())].into_iter().collect(),
+    ))
 }
 
 #[derive(Serialize)]
@@ -596,7 +630,7 @@ pub(super) fn overview(
             })
             .collect(),
         matrix: support_matrix(ctx, s, &s.provisions[shown].iter().collect::<Vec<_>>()),
-        general_comments: comment_views(locale, general),
+        general_comments: comment_views(locale, s, general),
         general_more: s.general_texts > general.len() as i64,
         general_texts: s.general_texts,
         has_divisions: !s.divisions.is_empty(),
@@ -818,7 +852,7 @@ pub(super) fn provision_view(
                     .join(", "),
             })
             .collect(),
-        comments: comment_views(locale, texts),
+        comments: comment_views(locale, s, texts),
         texts: p.texts,
         proposals: p.proposals,
         pages,
