@@ -279,7 +279,15 @@ fn with_texts(conn: &mut DbConnection, rows: Vec<HitRow>) -> QueryResult<Vec<Hit
         .collect();
     let mut tags: HashMap<(String, i64), Vec<(i64, TagId)>> = HashMap::new();
     let all_ids: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    let kinds: Vec<&str> = [TextKind::Position, TextKind::General]
+        .into_iter()
+        .map(TextKind::as_str)
+        .filter(|k| rows.iter().any(|r| r.0 == *k))
+        .collect();
+    // The kind first, as the live taggings' index reads them: by the id
+    // alone, PostgreSQL walked the whole index (82 ms with 200,000 taggings).
     let live: Vec<(i64, String, i64, TagId)> = text_tags::table
+        .filter(text_tags::text_kind.eq_any(&kinds))
         .filter(text_tags::text_id.eq_any(&all_ids))
         .filter(text_tags::removed_at.is_null())
         .order(text_tags::id)
