@@ -72,12 +72,19 @@ pub enum Refusal {
     NotSignedIn,
     EmailUnverified,
     GroupNotEligible,
+    /// The organization's group, in whose name an official submission
+    /// speaks, is not among the round's.
+    OrganizationGroupNotEligible,
     NotOpenYet,
     Closed,
 }
 
+/// Whether `user` may submit now; `organization` is the group of the
+/// organization an official submission speaks for: eligibility is its, not
+/// the signing person's.
 pub fn may_submit(
     user: Option<&User>,
+    organization: Option<StakeholderGroup>,
     eligible: &[StakeholderGroup],
     state: RoundState,
 ) -> Result<(), Refusal> {
@@ -90,10 +97,11 @@ pub fn may_submit(
     if user.email_verified_at.is_none() {
         return Err(Refusal::EmailUnverified);
     }
-    if !eligible.contains(&user.group()) {
-        return Err(Refusal::GroupNotEligible);
+    match organization {
+        Some(group) if !eligible.contains(&group) => Err(Refusal::OrganizationGroupNotEligible),
+        None if !eligible.contains(&user.group()) => Err(Refusal::GroupNotEligible),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// A participant's submission as stored now.

@@ -14,7 +14,7 @@ use crate::forms::FieldErrors;
 use crate::i18n::numbers::format_decimal;
 use crate::i18n::reading::{Text, title_of};
 use crate::rounds::{self, Attribution, RoundNumber};
-use crate::submissions::{self, Disclosure, Refusal, Status};
+use crate::submissions::{Disclosure, Refusal, Status};
 use crate::web::cache::rounds::{RoundData, load};
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
@@ -99,6 +99,7 @@ fn refusal_key(r: Refusal) -> &'static str {
         Refusal::NotSignedIn => "refusal-not-signed-in",
         Refusal::EmailUnverified => "refusal-email-unverified",
         Refusal::GroupNotEligible => "refusal-group",
+        Refusal::OrganizationGroupNotEligible => "refusal-organization-group",
         Refusal::NotOpenYet | Refusal::Closed => "attachments-closed",
     }
 }
@@ -119,7 +120,7 @@ async fn render_page(
         None => vec![],
     };
     let storage = &ctx.state.settings.storage;
-    let refusal = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state).err();
+    let refusal = data.may_submit(ctx.user.as_ref()).err();
     let can_change = refusal.is_none() && data.stored.is_some();
     let page = AttachmentsPage {
         slug: data.consultation.slug.clone(),
@@ -164,13 +165,15 @@ pub async fn page(
 /// The submission whose files may change now: the round is open to this
 /// participant and they have saved their answers at least once.
 fn changeable(ctx: &Ctx, data: &RoundData) -> Result<crate::db::SubmissionId, AppError> {
-    if let Err(refusal) = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state) {
+    if let Err(refusal) = data.may_submit(ctx.user.as_ref()) {
         return Err(match refusal {
             Refusal::NotSignedIn => AppError::login_required(format!(
                 "/consultations/{}/rounds/{}/submission/attachments",
                 data.consultation.slug, data.round.number
             )),
-            Refusal::EmailUnverified | Refusal::GroupNotEligible => AppError::forbidden(),
+            Refusal::EmailUnverified
+            | Refusal::GroupNotEligible
+            | Refusal::OrganizationGroupNotEligible => AppError::forbidden(),
             Refusal::NotOpenYet | Refusal::Closed => AppError::conflict("the round is not open"),
         });
     }

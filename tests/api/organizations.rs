@@ -409,3 +409,61 @@ both_backends! {
         assert_eq!(logged, 1);
     }
 }
+
+/// Restricts the demo consultation to `groups`.
+async fn restrict_to(app: &TestApp, groups: &'static [&'static str]) {
+    use polyphony::db::schema::consultation_groups;
+    app.db
+        .query(move |c| {
+            diesel::delete(consultation_groups::table).execute(c)?;
+            for group in groups {
+                diesel::insert_into(consultation_groups::table)
+                    .values((
+                        consultation_groups::consultation_id.eq(polyphony::db::ConsultationId(1)),
+                        consultation_groups::stakeholder_group.eq(*group),
+                    ))
+                    .execute(c)?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+both_backends! {
+    async fn an_official_submission_is_eligible_by_its_organizations_group_not_its_signatorys(app) {
+        restrict_to(&app, &["government"]).await;
+        let fields = [("stance[art-1]", "support"), ("disclosure", "attributed")];
+        // An academic advising a ministry signs for it: the ministry's group counts.
+        let adviser = app.participant("adviser@univ.example", "academia", "FR", true).await;
+        let ministry = record(&adviser, "Ministère de la Culture", "government", "FR").await;
+        let (_, page) = adviser.get_text(ROUND).await;
+        assert!(page.contains("open to other stakeholder groups than yours"), "personally, the adviser is not eligible");
+        let res = draft(&adviser, &ministry, "submit", &fields).await;
+        assert_eq!(res.status(), 303, "{}", res.text().await.unwrap_or_default());
+
+        // A civil servant who founded an association may not submit in its name.
+        let official_person = app.participant("clerk@gouv.example", "government", "KE", true).await;
+        let association = record(&official_person, "Friends of Culture", "civil_society", "KE").await;
+        let (status, page) = official_person.get_text(&official(&association)).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("than your organization&#x27;s") || page.contains("than your organization's"), "the official page says why");
+        let res = draft(&official_person, &association, "submit", &fields).await;
+        assert_eq!(res.status(), 403);
+        assert!(res.text().await.unwrap().contains("cannot submit an official position here"));
+        let res = draft(&official_person, &association, "save", &fields).await;
+        assert_eq!(res.status(), 403, "not even a draft");
+        crate::reports::answer(&official_person, &fields).await;
+
+        let stored: Vec<(String, String, String)> = app.db.query(|c| submissions::table
+            .inner_join(users::table.on(users::id.eq(submissions::participant_id)))
+            .filter(users::email.eq_any(["adviser@univ.example", "clerk@gouv.example"]))
+            .order(submissions::id.asc())
+            .select((users::email, submissions::organization, submissions::stakeholder_group))
+            .load(c)).await.unwrap();
+        assert_eq!(stored, [
+            ("adviser@univ.example".into(), "Ministère de la Culture".into(), "government".into()),
+            ("clerk@gouv.example".into(), "Org".into(), "government".into()),
+        ], "the official one in the ministry's group, the civil servant's own in theirs");
+    }
+}

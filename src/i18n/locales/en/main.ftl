@@ -221,6 +221,7 @@ error-422-message = It names something this page does not have. Reload the page 
 refusal-not-signed-in = Sign in or register to take part in this round.
 refusal-email-unverified = Confirm your e-mail address before you submit: follow the link we sent you, or ask for a new one from your account page.
 refusal-group = This consultation is open to other stakeholder groups than yours. You can still read the draft and, once published, the report.
+refusal-organization-group = This consultation is open to other stakeholder groups than your organization's: it cannot submit an official position here. Its members can still read the draft and, once published, the report.
 refusal-not-open = This round is not open yet. It opens on { $opens }.
 refusal-closed = This round closed on { $closes }. Submissions are no longer accepted; what was submitted before is kept.
 answered-count = You have answered { $answered } of { $total } provisions.

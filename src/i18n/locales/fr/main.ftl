@@ -221,6 +221,7 @@ error-422-message = Il mentionne un élément que cette page ne contient pas. Re
 refusal-not-signed-in = Connectez-vous ou inscrivez-vous pour participer à ce cycle.
 refusal-email-unverified = Confirmez votre adresse électronique avant de soumettre : suivez le lien que nous vous avons envoyé, ou demandez-en un nouveau depuis la page de votre compte.
 refusal-group = Cette consultation est ouverte à d’autres groupes de parties prenantes que le vôtre. Vous pouvez lire le projet et, une fois publié, le rapport.
+refusal-organization-group = Cette consultation est ouverte à d’autres groupes de parties prenantes que celui de votre organisation : elle ne peut pas y soumettre de position officielle. Ses membres peuvent lire le projet et, une fois publié, le rapport.
 refusal-not-open = Ce cycle n’est pas encore ouvert. Il ouvre le { $opens }.
 refusal-closed = Ce cycle a été clos le { $closes }. Les soumissions ne sont plus acceptées ; ce qui a été soumis auparavant est conservé.
 answered-count = Vous avez répondu à { $answered } dispositions sur { $total }.
