@@ -13,6 +13,16 @@ pub(crate) const ROUND: &str = "/consultations/additional-protocol/rounds/1";
 
 /// Records an organization as `b`; returns its page.
 pub(crate) async fn record(b: &Browser, name: &str, group: &str, country: &str) -> String {
+    record_with_domains(b, name, group, country, "").await
+}
+
+pub(crate) async fn record_with_domains(
+    b: &Browser,
+    name: &str,
+    group: &str,
+    country: &str,
+    domains: &str,
+) -> String {
     let res = b
         .submit(
             ORGS,
@@ -21,7 +31,7 @@ pub(crate) async fn record(b: &Browser, name: &str, group: &str, country: &str) 
                 ("name", name),
                 ("stakeholder_group", group),
                 ("country", country),
-                ("domains", ""),
+                ("domains", domains),
             ],
         )
         .await;
@@ -465,5 +475,56 @@ both_backends! {
             ("adviser@univ.example".into(), "Ministère de la Culture".into(), "government".into()),
             ("clerk@gouv.example".into(), "Org".into(), "government".into()),
         ], "the official one in the ministry's group, the civil servant's own in theirs");
+    }
+}
+
+both_backends! {
+    async fn a_new_rule_verifies_the_pending_organizations_at_its_domain_after_a_preview(app) {
+        let pending = [
+            // (founder, name, group, listed domain): only the first matches.
+            ("ana@culture.gouv.fr", "Ministère de la Culture", "government", "culture.gouv.fr"),
+            ("bo@agriculture.gouv.fr", "Ministère de l'Agriculture", "government", "agriculture.gouv.fr"),
+            ("cy@other.example", "Claims the domain", "government", "culture.gouv.fr"),
+            ("di@culture.gouv.fr", "Culture staff union", "civil_society", "culture.gouv.fr"),
+        ];
+        let mut pages = vec![];
+        for (email, name, group, domains) in pending {
+            let founder = app.participant(email, group, "FR", false).await;
+            pages.push(record_with_domains(&founder, name, group, "FR", domains).await);
+        }
+        let admin = app.admin().await;
+        let res = crate::participants::rule(&admin, "culture.gouv.fr", "government", "FR", "preview").await;
+        assert_eq!(res.status(), 200);
+        let page = res.text().await.unwrap();
+        assert!(page.contains("One organization awaiting verification would be verified now"), "{page}");
+        let verified = |app: &TestApp| {
+            let db = app.db.clone();
+            async move {
+                db.query(|c| polyphony::db::schema::organizations::table
+                    .filter(polyphony::db::schema::organizations::verified_at.is_not_null())
+                    .select(polyphony::db::schema::organizations::name)
+                    .load::<String>(c)).await.unwrap()
+            }
+        };
+        assert!(verified(&app).await.is_empty(), "a preview changes nothing");
+
+        let res = crate::participants::rule(&admin, "culture.gouv.fr", "government", "FR", "confirm").await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(verified(&app).await, ["Ministère de la Culture"]);
+        let (_, page) = app.get_text(&pages[0]).await;
+        assert!(page.contains("Verified"));
+        let rule_id: i64 = app.db.query(|c| polyphony::db::schema::verification_rules::table
+            .select(polyphony::db::schema::verification_rules::id).first(c)).await.unwrap();
+        let entries: Vec<(String, String, bool, bool)> = app.db.query(|c| audit_log::table
+            .filter(audit_log::action.eq("organization.verify"))
+            .select((audit_log::subject, audit_log::details, audit_log::actor_id.is_not_null(), audit_log::public))
+            .load(c)).await.unwrap();
+        let id = pages[0].rsplit('/').next().unwrap();
+        assert_eq!(entries, [(
+            format!("organization {id}"),
+            format!("Ministère de la Culture: rule {rule_id}: @culture.gouv.fr → government, FR"),
+            true,
+            true,
+        )], "one entry, naming the rule and the organizer who confirmed it");
     }
 }

@@ -641,6 +641,10 @@ rule-preview-to-verify = { $count ->
     [one] One participant would be verified now.
    *[other] { $count } participants would be verified now.
 }
+rule-preview-organizations = { $count ->
+    [one] One organization awaiting verification would be verified now: it lists this domain and one of its members confirmed an address there.
+   *[other] { $count } organizations awaiting verification would be verified now: each lists this domain and one of its members confirmed an address there.
+}
 rule-preview-otherwise = { $count ->
     [0] No one at this domain declared another group or country.
     [one] One participant at this domain declared another group or country and will not be changed.
@@ -658,7 +662,7 @@ rule-verified-count = Verified by the rule
 rule-created = Added on
 rule-delete = Delete
 rule-delete-hint = Deleting a rule stops it verifying new participants; those it verified stay verified.
-rule-created-flash = The rule is saved and the participants it matches are verified.
+rule-created-flash = The rule is saved and the participants and organizations it matches are verified.
 rule-deleted = The rule is deleted. The participants it verified stay verified.
 
 report-job-computing = The figures are being computed from the submissions as they stand now.

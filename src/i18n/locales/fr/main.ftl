@@ -641,6 +641,10 @@ rule-preview-to-verify = { $count ->
     [one] Un participant serait vérifié maintenant.
    *[other] { $count } participants seraient vérifiés maintenant.
 }
+rule-preview-organizations = { $count ->
+    [one] Une organisation en attente de vérification serait vérifiée maintenant : elle indique ce domaine et l’un de ses membres y a confirmé une adresse.
+   *[other] { $count } organisations en attente de vérification seraient vérifiées maintenant : chacune indique ce domaine et l’un de ses membres y a confirmé une adresse.
+}
 rule-preview-otherwise = { $count ->
     [0] Personne de ce domaine n’a déclaré un autre groupe ou un autre pays.
     [one] Un participant de ce domaine a déclaré un autre groupe ou un autre pays et ne sera pas modifié.
@@ -658,7 +662,7 @@ rule-verified-count = Vérifiés par la règle
 rule-created = Ajoutée le
 rule-delete = Supprimer
 rule-delete-hint = Supprimer une règle l’empêche de vérifier de nouveaux participants ; ceux qu’elle a vérifiés restent vérifiés.
-rule-created-flash = La règle est enregistrée et les participants qu’elle couvre sont vérifiés.
+rule-created-flash = La règle est enregistrée et les participants et organisations qu’elle couvre sont vérifiés.
 rule-deleted = La règle est supprimée. Les participants qu’elle a vérifiés restent vérifiés.
 
 report-job-computing = Les chiffres sont en cours de calcul à partir des soumissions telles qu’elles sont maintenant.
