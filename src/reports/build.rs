@@ -79,6 +79,7 @@ pub fn build(
         decided: HashMap::new(),
         tagged: HashMap::new(),
         heard: Tally::default(),
+        heard_by_organization: (round.counting() == Counting::Both).then(Tally::default),
     };
     let mut reports = Vec::with_capacity(provisions.len());
     let total = provisions.len();
@@ -227,6 +228,8 @@ struct Texts<'a> {
     decided: HashMap<i64, (Disposition, String)>,
     tagged: HashMap<i64, Vec<TagId>>,
     heard: Tally,
+    /// Under `both`, the themes of the texts counted per organization.
+    heard_by_organization: Option<Tally>,
 }
 
 impl Texts<'_> {
@@ -249,8 +252,12 @@ impl Texts<'_> {
         texts.sort_by_cached_key(|(_, t)| t.id.clone());
         let (campaigns, members) = campaigns_among(&texts, self.attribution);
         let (written, proposals) = self.write_texts(&p.provision_key, texts, &members)?;
-        let (dispositions, themes) = std::mem::take(&mut self.heard)
-            .finish(&self.codebook, i64::from(self.round.min_group_size));
+        let min = i64::from(self.round.min_group_size);
+        let (dispositions, themes) = std::mem::take(&mut self.heard).finish(&self.codebook, min);
+        let organization_themes = self
+            .heard_by_organization
+            .as_mut()
+            .map(|tally| std::mem::take(tally).finish(&self.codebook, min).1);
         Ok(ProvisionReport {
             key: p.provision_key.clone(),
             label: p.label.clone(),
@@ -268,6 +275,7 @@ impl Texts<'_> {
             proposals,
             dispositions,
             themes,
+            organization_themes,
             answers: vec![],
             objecting_groups: vec![],
         })
@@ -375,8 +383,17 @@ impl Texts<'_> {
         let group = StakeholderGroup::parse(&author.group);
         let stance = row.stance.as_deref().and_then(Stance::parse);
         let tags = self.tagged.remove(&row.id.0).unwrap_or_default();
+        let counts_for = CountsFor::parse(&row.counts_for).unwrap_or(CountsFor::Person);
         if let (Some(group), Some(stance)) = (group, stance) {
-            self.heard.text(group, stance, &tags);
+            // Themes count the texts their set of figures counts.
+            if self.counting.counts_first(counts_for) {
+                self.heard.text(group, stance, &tags);
+            }
+            if let Some(tally) = &mut self.heard_by_organization
+                && counts_for.per_organization()
+            {
+                tally.text(group, stance, &tags);
+            }
         }
         let tag_labels = themes::labels(&tags, &self.codebook);
         let decided = self.decided.remove(&row.id.0);
@@ -392,7 +409,7 @@ impl Texts<'_> {
             region: region_of(&author.country),
             verified: row.verified,
             stance,
-            counts_for: CountsFor::parse(&row.counts_for).unwrap_or(CountsFor::Person),
+            counts_for,
             text: text_in_csv.then(|| {
                 Box::new([
                     spreadsheet_safe(attributed.name.as_deref().unwrap_or("")),

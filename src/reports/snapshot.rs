@@ -28,11 +28,17 @@ pub struct PlaceCount {
 #[derive(Serialize, Deserialize, Clone, Debug, Default)]
 pub struct Participation {
     pub submissions: i64,
+    /// Of which organizations' official submissions.
+    #[serde(default)]
+    pub organizations: i64,
     pub verified: i64,
     pub in_campaigns: i64,
     pub by_group: Vec<GroupCount>,
     pub by_country: Vec<PlaceCount>,
     pub by_region: Vec<PlaceCount>,
+    /// Under the `both` counting policy, the same counted per organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_organization: Option<Box<Participation>>,
 }
 
 /// A published text with only the attribution its author's disclosure (and
@@ -128,9 +134,13 @@ pub struct ProvisionReport {
     /// Published texts by confirmed disposition and group.
     #[serde(default)]
     pub dispositions: Vec<DispositionCount>,
-    /// What we heard: the themes × stakeholder groups matrix.
+    /// What we heard: the themes × stakeholder groups matrix, of the texts
+    /// the first set of figures counts.
     #[serde(default)]
     pub themes: Vec<ThemeRow>,
+    /// Under `both`, the same of the texts counted per organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_themes: Option<Vec<ThemeRow>>,
     /// Commenters' answers to the response, by group.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<AnswerCount>,

@@ -249,8 +249,13 @@ both_backends! {
 
 /// A ministry of five members who each answer personally (support), and
 /// whose official position opposes; one person in no organization supports.
-/// The round counts as `counting` says.
+/// The round counts as `counting` says, and its report is published.
 async fn ministry_round(app: &TestApp, counting: &'static str) {
+    ministry_answers(app, counting).await;
+    crate::reports::close_and_publish(app).await;
+}
+
+async fn ministry_answers(app: &TestApp, counting: &'static str) {
     app.db
         .query(move |c| {
             diesel::update(rounds::table)
@@ -302,7 +307,6 @@ async fn ministry_round(app: &TestApp, counting: &'static str) {
         &[("stance[art-1]", "support"), ("disclosure", "anonymous")],
     )
     .await;
-    crate::reports::close_and_publish(app).await;
 }
 
 async fn published(app: &TestApp) -> Snapshot {
@@ -526,5 +530,44 @@ both_backends! {
             true,
             true,
         )], "one entry, naming the rule and the organizer who confirmed it");
+    }
+}
+
+both_backends! {
+    async fn under_both_the_overview_participation_and_themes_give_each_set_side_by_side(app) {
+        ministry_answers(&app, "both").await;
+        // Every text on article 1 carries one theme.
+        let admin = app.admin().await;
+        let workspace = "/organize/additional-protocol/analysis";
+        assert_eq!(admin.submit(workspace, &format!("{workspace}/tags"), &[("label", "Sovereignty")]).await.status(), 303);
+        let tag: i64 = app.db.query(|c| polyphony::db::schema::analysis_tags::table.select(polyphony::db::schema::analysis_tags::id).first(c)).await.unwrap();
+        let analysis = "/organize/additional-protocol/rounds/1/analysis";
+        let res = admin.submit(analysis, &format!("{analysis}/tag"), &[("q", "view"), ("apply_tag", &tag.to_string()), ("scope", "all")]).await;
+        assert_eq!(res.status(), 303);
+        crate::reports::close_and_publish(&app).await;
+
+        let s = published(&app).await;
+        let people = &s.participation;
+        assert_eq!((people.submissions, people.organizations), (6, 0), "per person: five officials and the outsider");
+        let units = people.by_organization.as_ref().expect("participation per organization");
+        assert_eq!((units.submissions, units.organizations), (2, 1), "per organization: the ministry and the outsider");
+        let art1 = &s.provisions[0];
+        let cell = |rows: &[polyphony::reports::themes::ThemeRow]| {
+            let row = rows.iter().find(|r| r.label == "Sovereignty").expect("the theme");
+            row.cells.iter().find(|c| c.group.as_str() == "government").cloned().expect("a government cell")
+        };
+        let personal = cell(&art1.themes);
+        assert_eq!((personal.texts, personal.stances.map(|s| (s.support, s.oppose))), (Some(5), Some((5, 0))), "the official text is not counted per person");
+        let official = cell(art1.organization_themes.as_ref().expect("themes per organization"));
+        assert!(official.too_few && official.texts.is_none(), "one official text: fewer than the minimum group size");
+
+        let (_, overview) = app.get_text(&format!("{ROUND}/report")).await;
+        assert!(overview.contains("Counted per organization: 2 submissions, of which one organization"), "{overview}");
+        assert!(overview.contains("Verdict per organization") && overview.contains("Group-balanced support per organization"));
+        assert!(overview.contains(">Per organization</th>"), "the groups table has the second count");
+        let (_, page) = app.get_text(&format!("{ROUND}/report/provisions/art-1")).await;
+        assert!(page.contains("The same themes per organization"));
+        let (_, french) = app.get_text(&format!("{ROUND}/report?lang=fr")).await;
+        assert!(french.contains("Comptées par organisation : 2 soumissions"));
     }
 }

@@ -424,6 +424,13 @@ report-not-latest = This is not the latest version.
 report-see-latest = See the latest
 report-headline = In short
 report-participation = { $total } submissions, of which { $verified } from participants whose affiliation was verified.
+report-participation-organizations = Counted per organization: { $total } submissions, of which { $organizations ->
+    [one] one organization's official position
+   *[other] { $organizations } organizations' official positions
+} and { $people } from people in no organization.
+report-per-organization = Per organization
+report-verdict-per-organization = Verdict per organization
+report-balanced-per-organization = Group-balanced support per organization
 report-in-campaigns = { $count } submissions contain comments that are part of a campaign of identical or near-identical texts.
 report-by-group = Submissions by stakeholder group
 report-submissions = Submissions
@@ -821,6 +828,7 @@ disposition-citations = Dispositions to cite
 disposition-citations-hint = Confirmed dispositions of this provision's texts. Each link is the text's permanent address in the published report; paste it into your response.
 themes-heading = What we heard
 themes-caption = Themes raised, by stakeholder group: texts carrying each theme (with their stances)
+themes-organization-caption = The same themes per organization: the texts of organizations' official positions and of people in no organization
 themes-theme = Theme
 themes-note = A theme counts every submitted text tagged with it, confidential ones included. Where fewer than { $min } texts of a group carry a theme, the report says so without their number or stances, so that no one can be recognised.
 themes-too-few = fewer than { $min }
@@ -973,7 +981,7 @@ audit-round-counting = Counting changed
 organizations-link-hint = the governments, companies and associations taking part, and how to record yours.
 report-organization-table-caption = The same figures per organization: each organization's official position counts once, and each person in no organization once
 method-counting = Counting:
-method-counting-both = The figures per person come first; each provision's page gives the figures per organization beside them.
+method-counting-both = The figures per person come first; the figures per organization stand beside them: participation, verdicts, each provision's table and its themes.
 method-counting-csv = In report.csv, the per_person and per_organization columns say which set of figures each row counts in.
 action-counting = Change the counting
 confirm-counting = Choose how the round's figures will count submissions. Once the round opens, the choice is fixed.

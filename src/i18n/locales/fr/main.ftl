@@ -424,6 +424,13 @@ report-not-latest = Ce n’est pas la dernière version.
 report-see-latest = Voir la dernière
 report-headline = En bref
 report-participation = { $total } soumissions, dont { $verified } de participants dont l’affiliation a été vérifiée.
+report-participation-organizations = Comptées par organisation : { $total } soumissions, dont { $organizations ->
+    [one] la position officielle d’une organisation
+   *[other] { $organizations } positions officielles d’organisations
+} et { $people } de personnes sans organisation.
+report-per-organization = Par organisation
+report-verdict-per-organization = Verdict par organisation
+report-balanced-per-organization = Soutien équilibré entre groupes, par organisation
 report-in-campaigns = { $count } soumissions contiennent des commentaires faisant partie d’une campagne de textes identiques ou presque.
 report-by-group = Soumissions par groupe de parties prenantes
 report-submissions = Soumissions
@@ -821,6 +828,7 @@ disposition-citations = Suites données à citer
 disposition-citations-hint = Suites confirmées des textes de cette disposition. Chaque lien est l’adresse permanente du texte dans le rapport publié ; collez-le dans votre réponse.
 themes-heading = Ce que nous avons entendu
 themes-caption = Thèmes soulevés, par groupe de parties prenantes : textes portant chaque thème (avec leurs positions)
+themes-organization-caption = Les mêmes thèmes par organisation : les textes des positions officielles des organisations et des personnes sans organisation
 themes-theme = Thème
 themes-note = Un thème compte chaque texte soumis qui le porte, y compris les textes confidentiels. Lorsque moins de { $min } textes d’un groupe portent un thème, le rapport l’indique sans leur nombre ni leurs positions, afin que personne ne puisse être reconnu.
 themes-too-few = moins de { $min }
@@ -973,7 +981,7 @@ audit-round-counting = Décompte modifié
 organizations-link-hint = les gouvernements, entreprises et associations qui participent, et comment enregistrer la vôtre.
 report-organization-table-caption = Les mêmes chiffres par organisation : la position officielle de chaque organisation compte une fois, et chaque personne sans organisation une fois
 method-counting = Décompte :
-method-counting-both = Les chiffres par personne viennent d’abord ; la page de chaque disposition donne à côté les chiffres par organisation.
+method-counting-both = Les chiffres par personne viennent d’abord ; les chiffres par organisation les accompagnent : participation, verdicts, tableau et thèmes de chaque disposition.
 method-counting-csv = Dans report.csv, les colonnes per_person et per_organization indiquent dans quelle série de chiffres chaque ligne compte.
 action-counting = Changer le décompte
 confirm-counting = Choisissez comment les chiffres du cycle comptent les soumissions. Une fois le cycle ouvert, le choix est définitif.
