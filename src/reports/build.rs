@@ -12,7 +12,7 @@ use super::responses::responses_of_round;
 use super::themes::{self, TagLabel, Tally};
 use super::{
     CAMPAIGN_MIN_SIZE, CAMPAIGN_THRESHOLD, DivisionRef, DivisionReport, ProvisionReport,
-    PublishedComment, ReportError, Snapshot,
+    PublishedAttachment, PublishedComment, ReportError, Snapshot,
 };
 use crate::analysis::{Disposition, dispositions};
 use crate::answers::{self, AnswerCount};
@@ -65,6 +65,7 @@ pub fn build(
         }
         None => None,
     };
+    let (attachments, attachment_urls) = published_attachments(conn, consultation, round)?;
     let mut answers = answers::counts(conn, round.id)?;
     let codebook = themes::live_tags(conn, consultation.id)?;
     let mut texts = Texts {
@@ -80,6 +81,7 @@ pub fn build(
         tagged: HashMap::new(),
         heard: Tally::default(),
         heard_by_organization: (round.counting() == Counting::Both).then(Tally::default),
+        attachment_urls,
     };
     let mut reports = Vec::with_capacity(provisions.len());
     let total = provisions.len();
@@ -135,8 +137,59 @@ pub fn build(
         divisions,
         provisions: reports,
         general_texts,
+        attachments,
         movement,
     })
+}
+
+/// The position papers a report publishes, attributed as the texts of their
+/// submissions are; and their download paths by submission for report.csv.
+fn published_attachments(
+    conn: &mut DbConnection,
+    consultation: &Consultation,
+    round: &Round,
+) -> QueryResult<(Vec<PublishedAttachment>, HashMap<SubmissionId, String>)> {
+    let mut urls: HashMap<SubmissionId, String> = HashMap::new();
+    let list = crate::attachments::published(conn, round.id)?
+        .into_iter()
+        .map(|(a, sender)| {
+            let url = format!(
+                "/consultations/{}/rounds/{}/report/attachments/{}",
+                consultation.slug, round.number, a.public_id
+            );
+            let joined = urls.entry(a.submission_id).or_default();
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(&url);
+            let author = Author {
+                disclosure: sender.disclosure,
+                name: sender.name,
+                organization: sender.organization,
+                group: sender.group,
+                country: sender.country,
+            };
+            let disclosure = Disclosure::parse(&author.disclosure).unwrap_or(Disclosure::Anonymous);
+            let mut shown = author.attributed(round.attribution(), disclosure);
+            // Without a name or an organization, a country can single a
+            // person out in a small group.
+            if shown.name.is_none() && shown.organization.is_none() {
+                shown.country = None;
+            }
+            PublishedAttachment {
+                file_name: a.file_name,
+                media_type: a.kind.content_type().to_string(),
+                size_bytes: a.size_bytes,
+                sha256: a.sha256,
+                url,
+                name: shown.name,
+                organization: shown.organization,
+                group: shown.group,
+                country: shown.country,
+            }
+        })
+        .collect();
+    Ok((list, urls))
 }
 
 /// The commenters' answers on a provision, and the label they qualify: a
@@ -199,8 +252,8 @@ struct CsvRow {
     stance: Option<Stance>,
     counts_for: CountsFor,
     /// Name, organization, comment, proposed wording, disposition, its
-    /// reason and tags, when shown.
-    text: Option<Box<[String; 7]>>,
+    /// reason, tags and the submission's papers, when shown.
+    text: Option<Box<[String; 8]>>,
 }
 
 /// A country code as two bytes ("" when the country is withheld).
@@ -230,6 +283,8 @@ struct Texts<'a> {
     heard: Tally,
     /// Under `both`, the themes of the texts counted per organization.
     heard_by_organization: Option<Tally>,
+    /// The published papers' download paths, by submission (space-separated).
+    attachment_urls: HashMap<SubmissionId, String>,
 }
 
 impl Texts<'_> {
@@ -329,6 +384,7 @@ impl Texts<'_> {
             disposition,
             reason,
             tags,
+            papers,
         ] = match row.text {
             Some(text) => *text,
             None => Default::default(),
@@ -358,6 +414,7 @@ impl Texts<'_> {
             } else {
                 "false"
             },
+            &papers,
         ];
         self.out.csv_row(self.conn, record)
     }
@@ -423,6 +480,10 @@ impl Texts<'_> {
                         .as_ref()
                         .map_or(String::new(), |(_, reason)| spreadsheet_safe(reason)),
                     spreadsheet_safe(&tag_labels.join(TAG_SEPARATOR)),
+                    self.attachment_urls
+                        .get(&row.submission)
+                        .cloned()
+                        .unwrap_or_default(),
                 ])
             }),
         };

@@ -34,9 +34,10 @@ pub(super) const CSV_HEADER: [&str; CSV_COLUMNS] = [
     "tags",
     "per_person",
     "per_organization",
+    "attachments",
 ];
 
-pub(super) const CSV_COLUMNS: usize = 16;
+pub(super) const CSV_COLUMNS: usize = 17;
 
 /// Where a report's texts and CSV rows go while it is computed: the preview
 /// keeps the first few texts of each provision in memory; a publication

@@ -178,9 +178,29 @@ pub struct Snapshot {
     pub provisions: Vec<ProvisionReport>,
     /// How many general comments are published.
     pub general_texts: i64,
+    /// The position papers published with the report, in the order of their
+    /// public ids.
+    #[serde(default)]
+    pub attachments: Vec<PublishedAttachment>,
     /// How stances moved since the round this one follows, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub movement: Option<Movement>,
+}
+
+/// A published position paper: the file, where to download it, and who sent
+/// it as far as their disclosure (and the round's policy) allows.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct PublishedAttachment {
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    /// The download's path on this site.
+    pub url: String,
+    pub name: Option<String>,
+    pub organization: Option<String>,
+    pub group: Option<StakeholderGroup>,
+    pub country: Option<String>,
 }
 
 impl Snapshot {

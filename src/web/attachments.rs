@@ -14,7 +14,7 @@ use crate::forms::FieldErrors;
 use crate::i18n::numbers::format_decimal;
 use crate::i18n::reading::{Text, title_of};
 use crate::rounds::{self, Attribution, RoundNumber};
-use crate::submissions::{Disclosure, Refusal, Status};
+use crate::submissions::{self, Disclosure, FileChange, Refusal, Status};
 use crate::web::cache::rounds::{RoundData, load};
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
@@ -298,7 +298,7 @@ pub async fn upload(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
-    ctx.user()?;
+    let user = ctx.user()?.id;
     let multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -360,6 +360,7 @@ pub async fn upload(
                 };
                 let result = crate::db::write_transaction(conn, |c| {
                     let added = attachments::add(c, &settings, submission, &upload, now)?;
+                    submissions::record_file_change(c, submission, FileChange::Attach, user, now)?;
                     if submitted {
                         crate::analysis::index::index_submission(c, round, submission)?;
                     }
@@ -390,6 +391,8 @@ pub async fn remove(
     path: web::Path<(Slug, RoundNumber, AttachmentId)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number, id) = path.into_inner();
+    let user = ctx.user()?.id;
+    let now = ctx.state.clock.now();
     let data = load(&ctx, slug.clone(), number).await?;
     let submission = changeable(&ctx, &data)?;
     let (round, submitted) = (
@@ -398,26 +401,24 @@ pub async fn remove(
             .as_ref()
             .is_some_and(|s| s.status == Status::Submitted),
     );
-    let removed = ctx
-        .state
+    let storage = ctx.state.settings.storage.clone();
+    ctx.state
         .db
         .run(move |conn| {
-            crate::db::write_transaction(conn, |c| {
-                let removed = attachments::remove(c, submission, id)?;
-                if removed.is_some() && submitted {
+            let removed = crate::db::write_transaction(conn, |c| {
+                let Some(removed) = attachments::remove(c, submission, id)? else {
+                    return Err(AppError::not_found());
+                };
+                submissions::record_file_change(c, submission, FileChange::Detach, user, now)?;
+                if submitted {
                     crate::analysis::index::index_submission(c, round, submission)?;
                 }
-                Ok::<_, AppError>(removed)
-            })
+                Ok(removed)
+            })?;
+            attachments::delete_files(&storage, &[removed]);
+            Ok::<_, AppError>(())
         })
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    if removed.storage == AttachmentStorage::Dir {
-        let file = attachments::file_path(&ctx.state.settings.storage, &removed.public_id);
-        if let Err(e) = tokio::fs::remove_file(&file).await {
-            tracing::warn!(error = %e, file = %file.display(), "removed attachment's file stays");
-        }
-    }
+        .await?;
     ctx.flash("attachment-removed");
     Ok(see_other(&format!(
         "/consultations/{slug}/rounds/{number}/submission/attachments"
