@@ -272,6 +272,20 @@ async fn receive(
     Ok(received)
 }
 
+/// Reads and drops the body of a request refused before it was read, up to
+/// about `max` bytes (what an upload may be), so that the connection can
+/// carry the browser's next request: one left with unread bytes is closed.
+/// Past that, or when the body breaks off, the connection is given up.
+async fn drain(payload: &mut web::Payload, max: u64) {
+    let mut read = 0u64;
+    while let Some(Ok(chunk)) = payload.next().await {
+        read += chunk.len() as u64;
+        if read > max + 64 * 1024 {
+            break;
+        }
+    }
+}
+
 /// The request body, shared with the multipart parser so that what it
 /// leaves after the closing boundary is read too: a connection whose
 /// request was not read to its end cannot carry the next request.
@@ -295,21 +309,32 @@ pub async fn upload(
     ctx: Ctx,
     req: HttpRequest,
     path: web::Path<(Slug, RoundNumber)>,
-    payload: web::Payload,
+    mut payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
-    let user = ctx.user()?.id;
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !multipart {
-        return Err(AppError::bad_request("an upload is multipart/form-data"));
-    }
-    let data = load(&ctx, slug.clone(), number).await?;
-    let submission = changeable(&ctx, &data)?;
     let settings: StorageSettings = ctx.state.settings.storage.clone();
+    let checked = async {
+        let user = ctx.user()?.id;
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            return Err(AppError::bad_request("an upload is multipart/form-data"));
+        }
+        let data = load(&ctx, slug.clone(), number).await?;
+        let submission = changeable(&ctx, &data)?;
+        Ok((user, data, submission))
+    }
+    .await;
+    let (user, data, submission) = match checked {
+        Ok(checked) => checked,
+        Err(refused) => {
+            drain(&mut payload, settings.attachment_max_bytes).await;
+            return Err(refused);
+        }
+    };
     let spool = ctx.state.settings.app.data_dir.join("uploads");
     let refuse = |status, key| render_page(&ctx, &data, FieldErrors::single("file", key), status);
     let (spooled, name, size, sha256) =

@@ -406,3 +406,92 @@ async fn papers_can_be_kept_in_a_directory(backend: Backend) {
 on_both_backends! {
     papers_are_kept_in_a_directory_when_storage_says_dir => papers_can_be_kept_in_a_directory;
 }
+
+/// Keeps the cookies a response sets, by name.
+fn keep_cookies(res: &reqwest::Response, jar: &mut std::collections::BTreeMap<String, String>) {
+    for value in res.headers().get_all("set-cookie") {
+        let pair = value.to_str().unwrap().split(';').next().unwrap();
+        let (name, value) = pair.split_once('=').unwrap();
+        jar.insert(name.to_string(), value.to_string());
+    }
+}
+
+/// Sends `head` then `body` on `stream` (as far as the server reads it) and
+/// returns the response's status, having read its body to the end.
+async fn exchange(stream: &mut tokio::net::TcpStream, head: &str, body: &[u8]) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // A server that answers before reading everything may stop reading: what
+    // it does with the connection then is what is tested.
+    let _ = stream.write_all(body).await;
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 8192];
+    let (status, length, start) = loop {
+        let n = stream.read(&mut buffer).await.unwrap();
+        assert!(
+            n > 0,
+            "the connection closed before a response to {}",
+            head.lines().next().unwrap_or("")
+        );
+        received.extend_from_slice(&buffer[..n]);
+        if let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&received[..end]).to_lowercase();
+            let status: u16 = head[9..12].parse().unwrap();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse().unwrap());
+            break (status, length, end + 4);
+        }
+    };
+    while received.len() < start + length {
+        let n = stream.read(&mut buffer).await.unwrap();
+        assert!(n > 0, "the connection closed inside a response");
+        received.extend_from_slice(&buffer[..n]);
+    }
+    status
+}
+
+both_backends! {
+    async fn after_a_refused_upload_the_same_connection_carries_the_next_request(app) {
+        drafter(&app, "big@example.org", "attributed").await;
+        // A session of our own, whose cookie this test sends by hand.
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let base = app.browser.address.clone();
+        let mut jar = std::collections::BTreeMap::new();
+        let res = client.get(format!("{base}/login")).send().await.unwrap();
+        keep_cookies(&res, &mut jar);
+        let cookie = |jar: &std::collections::BTreeMap<String, String>| jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let token = csrf_in(&res.text().await.unwrap());
+        let res = client.post(format!("{base}/login")).header("cookie", cookie(&jar))
+            .form(&[("csrf_token", token.as_str()), ("email", "big@example.org"), ("password", PASSWORD)])
+            .send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        keep_cookies(&res, &mut jar);
+        let res = client.get(format!("{base}{ROUND}")).header("cookie", cookie(&jar)).send().await.unwrap();
+        keep_cookies(&res, &mut jar);
+        let token = csrf_in(&res.text().await.unwrap());
+
+        let boundary = "polyphony-boundary";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"huge.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n").into_bytes();
+        body.resize(body.len() + 10 * 1024 * 1024 + 1, b' ');
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let host = base.trim_start_matches("http://");
+        let upload = |path: &str| format!(
+            "POST {path}?csrf_token={token} HTTP/1.1\r\nHost: {host}\r\nCookie: {}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+            cookie(&jar), body.len()
+        );
+        let health = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+        for attempt in 0..3 {
+            assert_eq!(exchange(&mut stream, &upload(PAPERS), &body).await, 413, "attempt {attempt}");
+            assert_eq!(exchange(&mut stream, &health, b"").await, 200, "attempt {attempt}: the next request on the connection");
+        }
+        // Refused before the body is read at all: a round that does not exist.
+        let elsewhere = "/consultations/additional-protocol/rounds/99/submission/attachments";
+        let status = exchange(&mut stream, &upload(elsewhere), &body).await;
+        assert_eq!(status, 404);
+        assert_eq!(exchange(&mut stream, &health, b"").await, 200, "after an early refusal too");
+        assert!(stored(&app).await.is_empty());
+    }
+}
