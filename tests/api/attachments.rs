@@ -302,7 +302,7 @@ both_backends! {
         let (_, csv_text) = app.get_text(&format!("{ROUND}/report.csv")).await;
         let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
         let header = reader.headers().unwrap().clone();
-        assert_eq!(header.iter().last(), Some("attachments"), "a column added at the end");
+        assert_eq!(header.iter().next_back(), Some("attachments"), "a column added at the end");
         let rows: Vec<(String, String)> = reader.records().map(|r| {
             let r = r.unwrap();
             (r[6].to_string(), r[header.len() - 1].to_string())
@@ -337,7 +337,7 @@ both_backends! {
         let answers: serde_json::Value = serde_json::from_str(&revisions[2].2).unwrap();
         assert_eq!(answers["status"], "submitted", "the answers are the submitted ones");
 
-        let (_, history) = b.get_text(&format!("{POST}")).await;
+        let (_, history) = b.get_text(POST).await;
         assert!(history.contains("File attached") && history.contains("File removed"), "{history}");
         let (_, page) = b.get_text(ROUND).await;
         assert!(!page.contains("saved changes that are not submitted"), "a file change leaves the submission as submitted");
