@@ -9,7 +9,10 @@ import {
   ADMIN, BASE_URL, checkPage, launchBrowser, openPage, pressAndLoad, tabTo, typeInto, validateHtml, visit, waitForMail,
 } from './lib.mjs';
 
-const ORGS = '/consultations/additional-protocol/organizations';
+// The demo consultation whose open round the journeys leave open (they close
+// and publish the additional protocol's round 1).
+const CONSULTATION = '/consultations/expert-rounds';
+const ORGS = `${CONSULTATION}/organizations`;
 const PASSWORD = 'violet harbour lantern 42';
 // Realistic worst cases for a phone's width.
 const ORGANIZATION = 'International Federation of Independent Audiovisual Producers and Cultural Industries Associations of Eastern Africa';
@@ -80,7 +83,7 @@ test('an organization records, verifies, gains a member and submits its official
   try {
     // The founder finds the organizations from the consultation's page.
     let page = founder.page;
-    await visit(page, '/consultations/additional-protocol');
+    await visit(page, CONSULTATION);
     await tabTo(page, `main a[href="${ORGS}"]`, 80);
     await pressAndLoad(page);
     assert.equal(await h1(page), 'Organizations');
@@ -135,7 +138,7 @@ test('an organization records, verifies, gains a member and submits its official
     await checkPage(t, page, 'organization-member', 'en');
 
     // The colleague drafts the official position…
-    await tabTo(page, '#membership a[href*="/rounds/1/organizations/"]');
+    await tabTo(page, '#membership a[href*="/rounds/2/organizations/"]');
     await pressAndLoad(page);
     const official = new URL(page.url()).pathname;
     assert.ok((await page.locator('main').innerText()).includes(`Official position of ${ORGANIZATION}`));
