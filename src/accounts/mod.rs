@@ -532,9 +532,15 @@ pub fn update_profile(
         .map(|_| ())
 }
 
-/// Erases the person: e-mail, name, organization and password go; their
-/// submissions stay counted (with group and country) but lose any attribution.
-pub fn delete(conn: &mut DbConnection, id: UserId, now: PrimitiveDateTime) -> QueryResult<()> {
+/// Erases the person: e-mail, name, organization, password and the files
+/// they attached go; their submissions stay counted (with group and country)
+/// but lose any attribution. Returns the files removed, whose copies in a
+/// directory the caller deletes once this has committed.
+pub fn delete(
+    conn: &mut DbConnection,
+    id: UserId,
+    now: PrimitiveDateTime,
+) -> QueryResult<Vec<crate::attachments::Attachment>> {
     crate::db::write_transaction(conn, |conn| {
         diesel::update(users::table.find(id))
             .set((
@@ -562,7 +568,8 @@ pub fn delete(conn: &mut DbConnection, id: UserId, now: PrimitiveDateTime) -> Qu
             .set(submissions::display_name.eq(""))
             .execute(conn)?;
         diesel::delete(email_tokens::table.filter(email_tokens::user_id.eq(id))).execute(conn)?;
-        sessions::revoke_all(conn, id, None, now)
+        sessions::revoke_all(conn, id, None, now)?;
+        crate::attachments::remove_all_of(conn, id)
     })
 }
 

@@ -181,6 +181,8 @@ macro_rules! unverified_at {
 /// What confirming a rule would do now.
 pub struct Preview {
     pub to_verify: i64,
+    /// Pending organizations of the rule's group and country at its domain.
+    pub organizations: i64,
     pub declared_otherwise: i64,
     /// The first of them, by name.
     pub otherwise: Vec<User>,
@@ -199,6 +201,7 @@ pub fn preview(conn: &mut DbConnection, rule: &NewRule) -> QueryResult<Preview> 
             .filter(declared())
             .count()
             .get_result(conn)?,
+        organizations: crate::organizations::count_for_rule(conn, rule)?,
         declared_otherwise: unverified_at!(d)
             .filter(diesel::dsl::not(declared()))
             .count()
@@ -220,9 +223,9 @@ pub enum RuleError {
     Query(#[from] diesel::result::Error),
 }
 
-/// Records the rule and verifies everyone it matches now, in one
-/// transaction with an audit entry per person naming the rule; returns how
-/// many were verified.
+/// Records the rule and verifies everyone and every pending organization it
+/// matches now, in one transaction with an audit entry per person or
+/// organization naming the rule; returns how many people were verified.
 pub fn create(
     conn: &mut DbConnection,
     rule: &NewRule,
@@ -271,6 +274,7 @@ pub fn create(
         .get_results(conn)?;
         record_verifications(conn, Some(by), &verified, &named, now)?;
         count_verified(conn, id, verified.len())?;
+        crate::organizations::verify_by_rule(conn, rule, &named, by, now)?;
         Ok(verified.len())
     });
     match created {

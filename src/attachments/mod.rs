@@ -9,7 +9,7 @@ mod fixtures;
 
 use crate::config::{AttachmentStorage, StorageSettings};
 use crate::db::schema::{attachment_chunks, attachments, submissions};
-use crate::db::{AttachmentId, DbConnection, RoundId, SubmissionId};
+use crate::db::{AttachmentId, DbConnection, RoundId, SubmissionId, UserId};
 use crate::submissions::{Disclosure, Status};
 use check::Kind;
 use diesel::dsl::{Eq, Filter, IsNull, NotEq};
@@ -304,6 +304,48 @@ pub fn remove(
         .execute(conn)?;
     diesel::delete(attachments::table.find(id)).execute(conn)?;
     Ok(Some(row.into()))
+}
+
+/// Removes every file `participant` attached to their own submissions (their
+/// account is being deleted), and takes the papers' texts out of the search
+/// index; what was removed, so that files of `dir` storage can be deleted
+/// once the transaction commits.
+pub fn remove_all_of(conn: &mut DbConnection, participant: UserId) -> QueryResult<Vec<Attachment>> {
+    let rows: Vec<(Row, RoundId, String)> = attachments::table
+        .inner_join(submissions::table)
+        .filter(submissions::participant_id.eq(participant))
+        .filter(submissions::organization_id.is_null())
+        .select((Row::as_select(), submissions::round_id, submissions::status))
+        .load(conn)?;
+    let ids: Vec<AttachmentId> = rows.iter().map(|(r, _, _)| r.id).collect();
+    diesel::delete(attachment_chunks::table.filter(attachment_chunks::attachment_id.eq_any(&ids)))
+        .execute(conn)?;
+    diesel::delete(attachments::table.filter(attachments::id.eq_any(&ids))).execute(conn)?;
+    let mut indexed: Vec<(RoundId, SubmissionId)> = rows
+        .iter()
+        .filter(|(_, _, status)| status == Status::Submitted.as_str())
+        .map(|(r, round, _)| (*round, r.submission_id))
+        .collect();
+    indexed.sort_by_key(|(_, s)| s.0);
+    indexed.dedup();
+    for (round, submission) in indexed {
+        crate::analysis::index::index_submission(conn, round, submission)?;
+    }
+    Ok(rows.into_iter().map(|(r, _, _)| r.into()).collect())
+}
+
+/// Deletes the files of `dir` storage among `removed`, after the rows went:
+/// one that cannot be deleted is logged and left.
+pub fn delete_files(settings: &StorageSettings, removed: &[Attachment]) {
+    for a in removed
+        .iter()
+        .filter(|a| a.storage == AttachmentStorage::Dir)
+    {
+        let file = file_path(settings, &a.public_id);
+        if let Err(e) = std::fs::remove_file(&file) {
+            tracing::warn!(error = %e, file = %file.display(), "removed attachment's file stays");
+        }
+    }
 }
 
 /// Row `seq` of a file stored in the database; `None` past its end.

@@ -11,7 +11,7 @@ pub mod official;
 use crate::accounts::{User, rules};
 use crate::audit;
 use crate::codes::StakeholderGroup;
-use crate::db::schema::{organization_members, organizations};
+use crate::db::schema::{organization_members, organizations, users};
 use crate::db::{ConsultationId, DbConnection, OrganizationId, UserId};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -253,4 +253,94 @@ pub fn member_counts(
             diesel::dsl::count_star(),
         ))
         .load(conn)
+}
+
+/// Pending organizations a new rule vouches for, as it would have at their
+/// creation: of its group and country, listing its domain, with an active
+/// member whose confirmed address is at that domain (the proof that the
+/// organization's people really write from it).
+fn pending_for_rule(
+    conn: &mut DbConnection,
+    rule: &rules::NewRule,
+) -> QueryResult<Vec<Organization>> {
+    let domain = rule.domain.as_str();
+    let candidates: Vec<Organization> = organizations::table
+        .filter(organizations::verified_at.is_null())
+        .filter(organizations::stakeholder_group.eq(rule.group.as_str()))
+        .filter(organizations::country.eq(&rule.country))
+        // Domains hold no LIKE wildcard; the exact match is checked below.
+        .filter(organizations::domains.like(format!("%{domain}%")))
+        .select(Organization::as_select())
+        .load(conn)?
+        .into_iter()
+        .filter(|o| o.domain_list().any(|d| d == domain))
+        .collect();
+    if candidates.is_empty() {
+        return Ok(candidates);
+    }
+    let ids: Vec<OrganizationId> = candidates.iter().map(|o| o.id).collect();
+    let addresses: Vec<(OrganizationId, String)> = organization_members::table
+        .inner_join(users::table)
+        .filter(organization_members::organization_id.eq_any(&ids))
+        .filter(organization_members::state.eq(MemberState::Active.as_str()))
+        .filter(users::deleted_at.is_null())
+        .filter(users::email_verified_at.is_not_null())
+        .select((organization_members::organization_id, users::email))
+        .load(conn)?;
+    Ok(candidates
+        .into_iter()
+        .filter(|o| {
+            addresses
+                .iter()
+                .any(|(id, email)| *id == o.id && rule.domain.covers(email))
+        })
+        .collect())
+}
+
+/// How many pending organizations confirming `rule` would verify now.
+pub fn count_for_rule(conn: &mut DbConnection, rule: &rules::NewRule) -> QueryResult<i64> {
+    Ok(pending_for_rule(conn, rule)?.len() as i64)
+}
+
+/// Verifies the pending organizations `rule` vouches for, in the
+/// transaction that records the rule (`named` as the audit log names it),
+/// one audit entry each; returns how many.
+pub fn verify_by_rule(
+    conn: &mut DbConnection,
+    rule: &rules::NewRule,
+    named: &str,
+    by: UserId,
+    now: PrimitiveDateTime,
+) -> QueryResult<usize> {
+    let found = pending_for_rule(conn, rule)?;
+    let ids: Vec<OrganizationId> = found.iter().map(|o| o.id).collect();
+    diesel::update(organizations::table.filter(organizations::id.eq_any(&ids)))
+        .set((
+            organizations::verified_at.eq(now),
+            organizations::verified_by.eq(by),
+        ))
+        .execute(conn)?;
+    let texts: Vec<(String, String)> = found
+        .iter()
+        .map(|o| {
+            (
+                format!("organization {}", o.id),
+                format!("{}: {named}", o.name),
+            )
+        })
+        .collect();
+    let entries: Vec<audit::Entry> = found
+        .iter()
+        .zip(&texts)
+        .map(|(o, (subject, details))| audit::Entry {
+            actor: Some(by),
+            action: audit::Action::OrganizationVerify,
+            consultation: Some(o.consultation_id),
+            round: None,
+            subject,
+            details,
+        })
+        .collect();
+    audit::record_many(conn, &entries, now)?;
+    Ok(found.len())
 }

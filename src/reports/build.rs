@@ -13,7 +13,7 @@ use super::responses::responses_of_round;
 use super::themes::{self, TagLabel, Tally};
 use super::{
     CAMPAIGN_MIN_SIZE, CAMPAIGN_THRESHOLD, DivisionRef, DivisionReport, ProvisionReport,
-    PublishedComment, ReportError, Snapshot,
+    PublishedAttachment, PublishedComment, ReportError, Snapshot,
 };
 use crate::analysis::{Disposition, dispositions};
 use crate::answers::{self, AnswerCount};
@@ -68,6 +68,7 @@ pub fn build(
         }
         None => None,
     };
+    let (attachments, attachment_urls) = published_attachments(conn, consultation, round)?;
     let mut answers = answers::counts(conn, round.id)?;
     let codebook = themes::live_tags(conn, consultation.id)?;
     let mut texts = Texts {
@@ -83,6 +84,8 @@ pub fn build(
         decided: HashMap::new(),
         tagged: HashMap::new(),
         heard: Tally::default(),
+        heard_by_organization: (round.counting() == Counting::Both).then(Tally::default),
+        attachment_urls,
     };
     let mut reports = Vec::with_capacity(provisions.len());
     let total = provisions.len();
@@ -139,9 +142,60 @@ pub fn build(
         divisions,
         provisions: reports,
         general_texts,
+        attachments,
         movement,
         joint_submissions,
     })
+}
+
+/// The position papers a report publishes, attributed as the texts of their
+/// submissions are; and their download paths by submission for report.csv.
+fn published_attachments(
+    conn: &mut DbConnection,
+    consultation: &Consultation,
+    round: &Round,
+) -> QueryResult<(Vec<PublishedAttachment>, HashMap<SubmissionId, String>)> {
+    let mut urls: HashMap<SubmissionId, String> = HashMap::new();
+    let list = crate::attachments::published(conn, round.id)?
+        .into_iter()
+        .map(|(a, sender)| {
+            let url = format!(
+                "/consultations/{}/rounds/{}/report/attachments/{}",
+                consultation.slug, round.number, a.public_id
+            );
+            let joined = urls.entry(a.submission_id).or_default();
+            if !joined.is_empty() {
+                joined.push(' ');
+            }
+            joined.push_str(&url);
+            let author = Author {
+                disclosure: sender.disclosure,
+                name: sender.name,
+                organization: sender.organization,
+                group: sender.group,
+                country: sender.country,
+            };
+            let disclosure = Disclosure::parse(&author.disclosure).unwrap_or(Disclosure::Anonymous);
+            let mut shown = author.attributed(round.attribution(), disclosure);
+            // Without a name or an organization, a country can single a
+            // person out in a small group.
+            if shown.name.is_none() && shown.organization.is_none() {
+                shown.country = None;
+            }
+            PublishedAttachment {
+                file_name: a.file_name,
+                media_type: a.kind.content_type().to_string(),
+                size_bytes: a.size_bytes,
+                sha256: a.sha256,
+                url,
+                name: shown.name,
+                organization: shown.organization,
+                group: shown.group,
+                country: shown.country,
+            }
+        })
+        .collect();
+    Ok((list, urls))
 }
 
 /// The commenters' answers on a provision, and the label they qualify: a
@@ -206,8 +260,8 @@ struct CsvRow {
     /// Its joint submission's place among the published ones.
     joint: Option<usize>,
     /// Name, organization, comment, proposed wording, disposition, its
-    /// reason and tags, when shown.
-    text: Option<Box<[String; 7]>>,
+    /// reason, tags and the submission's papers, when shown.
+    text: Option<Box<[String; 8]>>,
 }
 
 /// A country code as two bytes ("" when the country is withheld).
@@ -236,6 +290,10 @@ struct Texts<'a> {
     decided: HashMap<i64, (Disposition, String)>,
     tagged: HashMap<i64, Vec<TagId>>,
     heard: Tally,
+    /// Under `both`, the themes of the texts counted per organization.
+    heard_by_organization: Option<Tally>,
+    /// The published papers' download paths, by submission (space-separated).
+    attachment_urls: HashMap<SubmissionId, String>,
 }
 
 impl Texts<'_> {
@@ -258,8 +316,12 @@ impl Texts<'_> {
         texts.sort_by_cached_key(|(_, t)| t.id.clone());
         let (campaigns, members) = campaigns_among(&texts, self.attribution);
         let (written, proposals) = self.write_texts(&p.provision_key, texts, &members)?;
-        let (dispositions, themes) = std::mem::take(&mut self.heard)
-            .finish(&self.codebook, i64::from(self.round.min_group_size));
+        let min = i64::from(self.round.min_group_size);
+        let (dispositions, themes) = std::mem::take(&mut self.heard).finish(&self.codebook, min);
+        let organization_themes = self
+            .heard_by_organization
+            .as_mut()
+            .map(|tally| std::mem::take(tally).finish(&self.codebook, min).1);
         Ok(ProvisionReport {
             key: p.provision_key.clone(),
             label: p.label.clone(),
@@ -277,6 +339,7 @@ impl Texts<'_> {
             proposals,
             dispositions,
             themes,
+            organization_themes,
             answers: vec![],
             objecting_groups: vec![],
         })
@@ -328,6 +391,7 @@ impl Texts<'_> {
             disposition,
             reason,
             tags,
+            papers,
         ] = match row.text {
             Some(text) => *text,
             None => Default::default(),
@@ -357,7 +421,11 @@ impl Texts<'_> {
             } else {
                 "false"
             },
+<<<<<<< HEAD
             row.joint.map_or("", |place| self.joints.id(place)),
+=======
+            &papers,
+>>>>>>> orgs2
         ];
         self.out.csv_row(self.conn, record)
     }
@@ -385,8 +453,17 @@ impl Texts<'_> {
         let group = StakeholderGroup::parse(&author.group);
         let stance = row.stance.as_deref().and_then(Stance::parse);
         let tags = self.tagged.remove(&row.id.0).unwrap_or_default();
+        let counts_for = CountsFor::parse(&row.counts_for).unwrap_or(CountsFor::Person);
         if let (Some(group), Some(stance)) = (group, stance) {
-            self.heard.text(group, stance, &tags);
+            // Themes count the texts their set of figures counts.
+            if self.counting.counts_first(counts_for) {
+                self.heard.text(group, stance, &tags);
+            }
+            if let Some(tally) = &mut self.heard_by_organization
+                && counts_for.per_organization()
+            {
+                tally.text(group, stance, &tags);
+            }
         }
         let tag_labels = themes::labels(&tags, &self.codebook);
         let decided = self.decided.remove(&row.id.0);
@@ -403,8 +480,12 @@ impl Texts<'_> {
             region: region_of(&author.country),
             verified: row.verified,
             stance,
+<<<<<<< HEAD
             counts_for: CountsFor::parse(&row.counts_for).unwrap_or(CountsFor::Person),
             joint: joint.and_then(|(_, place)| place),
+=======
+            counts_for,
+>>>>>>> orgs2
             text: text_in_csv.then(|| {
                 Box::new([
                     spreadsheet_safe(attributed.name.as_deref().unwrap_or("")),
@@ -418,6 +499,10 @@ impl Texts<'_> {
                         .as_ref()
                         .map_or(String::new(), |(_, reason)| spreadsheet_safe(reason)),
                     spreadsheet_safe(&tag_labels.join(TAG_SEPARATOR)),
+                    self.attachment_urls
+                        .get(&row.submission)
+                        .cloned()
+                        .unwrap_or_default(),
                 ])
             }),
         };

@@ -55,7 +55,7 @@ pub fn aggregate(
             .map(|p| p.provision_key.clone())
             .collect();
         let min = i64::from(round.min_group_size);
-        let counted_by = |unit: fn(CountsFor) -> bool| -> Vec<ProvisionFigures> {
+        let counted_by = |unit: &dyn Fn(CountsFor) -> bool| -> Vec<ProvisionFigures> {
             let kept: Vec<CountRow> = rows
                 .iter()
                 .chain(&cosigned)
@@ -66,13 +66,14 @@ pub fn aggregate(
         };
         let counting = round.counting();
         let counted = Counted {
-            figures: match counting {
-                Counting::PerOrganization => counted_by(CountsFor::per_organization),
-                Counting::PerPerson | Counting::Both => counted_by(CountsFor::per_person),
-            },
+            figures: counted_by(&|c| counting.counts_first(c)),
             by_organization: (counting == Counting::Both)
+<<<<<<< HEAD
                 .then(|| counted_by(CountsFor::per_organization)),
             // Co-signers have no positions of their own: the joint text's are read.
+=======
+                .then(|| counted_by(&CountsFor::per_organization)),
+>>>>>>> orgs2
             readable: keys
                 .iter()
                 .map(|key| {
@@ -83,7 +84,15 @@ pub fn aggregate(
                 })
                 .collect(),
         };
-        Ok((counted, participation(conn, round)?))
+        let mut people = participation(conn, round.id, |c| counting.counts_first(c))?;
+        if counting == Counting::Both {
+            people.by_organization = Some(Box::new(participation(
+                conn,
+                round.id,
+                CountsFor::per_organization,
+            )?));
+        }
+        Ok((counted, people))
     })
 }
 
@@ -147,30 +156,38 @@ fn count_rows(
         .collect())
 }
 
-/// Participation by group, verification and country, counted as the
-/// round's (first) set of figures counts: one GROUP BY query.
-fn participation(conn: &mut DbConnection, round: &Round) -> QueryResult<Participation> {
+/// Participation by group, verification and country of the submissions
+/// `counted` in one set of figures: one GROUP BY query.
+fn participation(
+    conn: &mut DbConnection,
+    round: RoundId,
+    counted: impl Fn(CountsFor) -> bool,
+) -> QueryResult<Participation> {
     let counted: Vec<&str> = CountsFor::ALL
         .iter()
-        .filter(|c| match round.counting() {
-            Counting::PerOrganization => c.per_organization(),
-            Counting::PerPerson | Counting::Both => c.per_person(),
-        })
+        .filter(|c| counted(**c))
         .map(|c| c.as_str())
         .collect();
+<<<<<<< HEAD
     let mut rows: Vec<(String, bool, String, i64)> = submissions::table
         .filter(submissions::round_id.eq(round.id))
+=======
+    let rows: Vec<(String, bool, String, String, i64)> = submissions::table
+        .filter(submissions::round_id.eq(round))
+>>>>>>> orgs2
         .filter(submissions::status.eq("submitted"))
         .filter(submissions::counts_for.eq_any(counted))
         .group_by((
             submissions::stakeholder_group,
             submissions::affiliation_verified,
             submissions::country,
+            submissions::counts_for,
         ))
         .select((
             submissions::stakeholder_group,
             submissions::affiliation_verified,
             submissions::country,
+            submissions::counts_for,
             diesel::dsl::count_star(),
         ))
         .load(conn)?;
@@ -181,8 +198,11 @@ fn participation(conn: &mut DbConnection, round: &Round) -> QueryResult<Particip
     let mut by_group: BTreeMap<StakeholderGroup, (i64, i64)> = BTreeMap::new();
     let mut by_country: BTreeMap<String, i64> = BTreeMap::new();
     let mut by_region: BTreeMap<String, i64> = BTreeMap::new();
-    for (group, verified, country, count) in rows {
+    for (group, verified, country, counts_for, count) in rows {
         p.submissions += count;
+        if counts_for == CountsFor::Organization.as_str() {
+            p.organizations += count;
+        }
         if verified {
             p.verified += count;
         }

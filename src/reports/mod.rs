@@ -40,7 +40,7 @@ pub use responses::{response_of, set_response};
 pub use search::{Found, TextQuery, search_texts};
 pub use snapshot::{
     DivisionRef, DivisionReport, GroupCount, Participation, PlaceCount, ProvisionReport,
-    PublishedComment, Snapshot,
+    PublishedAttachment, PublishedComment, Snapshot,
 };
 
 use crate::db::{DbConnection, DbError};

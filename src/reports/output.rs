@@ -34,7 +34,11 @@ pub(super) const CSV_HEADER: [&str; CSV_COLUMNS] = [
     "tags",
     "per_person",
     "per_organization",
+<<<<<<< HEAD
     "joint_submission",
+=======
+    "attachments",
+>>>>>>> orgs2
 ];
 
 pub(super) const CSV_COLUMNS: usize = 17;

@@ -28,11 +28,17 @@ pub struct PlaceCount {
 #[derive(Serialize, Deserialize, Clone, Debug, Default)]
 pub struct Participation {
     pub submissions: i64,
+    /// Of which organizations' official submissions.
+    #[serde(default)]
+    pub organizations: i64,
     pub verified: i64,
     pub in_campaigns: i64,
     pub by_group: Vec<GroupCount>,
     pub by_country: Vec<PlaceCount>,
     pub by_region: Vec<PlaceCount>,
+    /// Under the `both` counting policy, the same counted per organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_organization: Option<Box<Participation>>,
 }
 
 /// A published text with only the attribution its author's disclosure (and
@@ -133,9 +139,13 @@ pub struct ProvisionReport {
     /// Published texts by confirmed disposition and group.
     #[serde(default)]
     pub dispositions: Vec<DispositionCount>,
-    /// What we heard: the themes × stakeholder groups matrix.
+    /// What we heard: the themes × stakeholder groups matrix, of the texts
+    /// the first set of figures counts.
     #[serde(default)]
     pub themes: Vec<ThemeRow>,
+    /// Under `both`, the same of the texts counted per organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_themes: Option<Vec<ThemeRow>>,
     /// Commenters' answers to the response, by group.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub answers: Vec<AnswerCount>,
@@ -173,6 +183,10 @@ pub struct Snapshot {
     pub provisions: Vec<ProvisionReport>,
     /// How many general comments are published.
     pub general_texts: i64,
+    /// The position papers published with the report, in the order of their
+    /// public ids.
+    #[serde(default)]
+    pub attachments: Vec<PublishedAttachment>,
     /// How stances moved since the round this one follows, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub movement: Option<Movement>,
@@ -180,6 +194,22 @@ pub struct Snapshot {
     /// signatories, when the lead's disclosure names it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub joint_submissions: Vec<super::JointSubmission>,
+}
+
+/// A published position paper: the file, where to download it, and who sent
+/// it as far as their disclosure (and the round's policy) allows.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+pub struct PublishedAttachment {
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    /// The download's path on this site.
+    pub url: String,
+    pub name: Option<String>,
+    pub organization: Option<String>,
+    pub group: Option<StakeholderGroup>,
+    pub country: Option<String>,
 }
 
 impl Snapshot {

@@ -43,6 +43,15 @@ impl Counting {
         }
     }
 
+    /// Whether a submission that `counts_for` so enters the round's first
+    /// set of figures (per person under `both`).
+    pub fn counts_first(self, counts_for: crate::submissions::CountsFor) -> bool {
+        match self {
+            Counting::PerOrganization => counts_for.per_organization(),
+            Counting::PerPerson | Counting::Both => counts_for.per_person(),
+        }
+    }
+
     /// The catalog key of its name ("counting-per-organization").
     pub fn label_key(self) -> String {
         format!("counting-{}", self.as_str().replace('_', "-"))

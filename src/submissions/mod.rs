@@ -63,6 +63,15 @@ crate::text_enum! {
     }
 }
 
+crate::text_enum! {
+    /// A revision that changed the submission's files alone: a position
+    /// paper added or removed.
+    pub enum FileChange {
+        Attach => "attach",
+        Detach => "detach",
+    }
+}
+
 pub const MAX_COMMENT: usize = 10_000;
 pub const MAX_GENERAL_COMMENT: usize = 20_000;
 
@@ -72,12 +81,19 @@ pub enum Refusal {
     NotSignedIn,
     EmailUnverified,
     GroupNotEligible,
+    /// The organization's group, in whose name an official submission
+    /// speaks, is not among the round's.
+    OrganizationGroupNotEligible,
     NotOpenYet,
     Closed,
 }
 
+/// Whether `user` may submit now; `organization` is the group of the
+/// organization an official submission speaks for: eligibility is its, not
+/// the signing person's.
 pub fn may_submit(
     user: Option<&User>,
+    organization: Option<StakeholderGroup>,
     eligible: &[StakeholderGroup],
     state: RoundState,
 ) -> Result<(), Refusal> {
@@ -90,10 +106,11 @@ pub fn may_submit(
     if user.email_verified_at.is_none() {
         return Err(Refusal::EmailUnverified);
     }
-    if !eligible.contains(&user.group()) {
-        return Err(Refusal::GroupNotEligible);
+    match organization {
+        Some(group) if !eligible.contains(&group) => Err(Refusal::OrganizationGroupNotEligible),
+        None if !eligible.contains(&user.group()) => Err(Refusal::GroupNotEligible),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 /// A participant's submission as stored now.
@@ -288,6 +305,15 @@ pub fn with_pending(conn: &mut DbConnection, mut stored: Stored) -> QueryResult<
     }
     let latest: Option<(String, String)> = submission_revisions::table
         .filter(submission_revisions::submission_id.eq(stored.id))
+        // A file added or removed since changes nothing of the answers.
+        .filter(
+            submission_revisions::action.ne_all(
+                FileChange::ALL
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>(),
+            ),
+        )
         .order(submission_revisions::revision.desc())
         .select((submission_revisions::action, submission_revisions::content))
         .first(conn)
@@ -319,6 +345,62 @@ pub struct RevisionContent {
     pub stakeholder_group: StakeholderGroup,
     pub country: String,
     pub affiliation_verified: bool,
+    /// The files held after a file change; absent from other revisions,
+    /// which leave the files as they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<AttachedFile>>,
+}
+
+/// A file as a revision records it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct AttachedFile {
+    pub file_name: String,
+    pub sha256: String,
+    pub size_bytes: i64,
+}
+
+/// Records a file added to or removed from `submission` by `author` as a
+/// revision of its own: the latest revision's answers with the files held
+/// now. Call it in the transaction that changes the files.
+pub fn record_file_change(
+    conn: &mut DbConnection,
+    submission: SubmissionId,
+    change: FileChange,
+    author: crate::db::UserId,
+    now: PrimitiveDateTime,
+) -> QueryResult<()> {
+    let latest: String = submission_revisions::table
+        .filter(submission_revisions::submission_id.eq(submission))
+        .order(submission_revisions::revision.desc())
+        .select(submission_revisions::content)
+        .first(conn)?;
+    let mut content: RevisionContent = serde_json::from_str(&latest)
+        .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+    content.attachments = Some(
+        crate::attachments::list(conn, submission)?
+            .into_iter()
+            .map(|a| AttachedFile {
+                file_name: a.file_name,
+                sha256: a.sha256,
+                size_bytes: a.size_bytes,
+            })
+            .collect(),
+    );
+    let revision: i32 = diesel::update(submissions::table.find(submission))
+        .set(submissions::revision.eq(submissions::revision + 1))
+        .returning(submissions::revision)
+        .get_result(conn)?;
+    diesel::insert_into(submission_revisions::table)
+        .values((
+            submission_revisions::submission_id.eq(submission),
+            submission_revisions::revision.eq(revision),
+            submission_revisions::action.eq(change.as_str()),
+            submission_revisions::content.eq(serde_json::to_string(&content).unwrap_or_default()),
+            submission_revisions::created_at.eq(now),
+            submission_revisions::author_id.eq(author),
+        ))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub struct Saved {
@@ -514,6 +596,7 @@ pub fn save(
         stakeholder_group: group,
         country: country.to_string(),
         affiliation_verified: verified,
+        attachments: None,
     };
     diesel::insert_into(submission_revisions::table)
         .values((

@@ -705,9 +705,14 @@ pub async fn delete_account(
         );
     }
     let now = ctx.state.clock.now();
+    let storage = ctx.state.settings.storage.clone();
     ctx.state
         .db
-        .query(move |c| accounts::delete(c, id, now))
+        .query(move |c| {
+            let removed = accounts::delete(c, id, now)?;
+            crate::attachments::delete_files(&storage, &removed);
+            Ok::<_, diesel::result::Error>(())
+        })
         .await?;
     ctx.session.purge();
     notice(

@@ -14,7 +14,7 @@ use crate::forms::FieldErrors;
 use crate::i18n::numbers::format_decimal;
 use crate::i18n::reading::{Text, title_of};
 use crate::rounds::{self, Attribution, RoundNumber};
-use crate::submissions::{self, Disclosure, Refusal, Status};
+use crate::submissions::{self, Disclosure, FileChange, Refusal, Status};
 use crate::web::cache::rounds::{RoundData, load};
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, see_other};
@@ -99,6 +99,7 @@ fn refusal_key(r: Refusal) -> &'static str {
         Refusal::NotSignedIn => "refusal-not-signed-in",
         Refusal::EmailUnverified => "refusal-email-unverified",
         Refusal::GroupNotEligible => "refusal-group",
+        Refusal::OrganizationGroupNotEligible => "refusal-organization-group",
         Refusal::NotOpenYet | Refusal::Closed => "attachments-closed",
     }
 }
@@ -119,7 +120,7 @@ async fn render_page(
         None => vec![],
     };
     let storage = &ctx.state.settings.storage;
-    let refusal = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state).err();
+    let refusal = data.may_submit(ctx.user.as_ref()).err();
     let can_change = refusal.is_none() && data.stored.is_some();
     let page = AttachmentsPage {
         slug: data.consultation.slug.clone(),
@@ -164,13 +165,15 @@ pub async fn page(
 /// The submission whose files may change now: the round is open to this
 /// participant and they have saved their answers at least once.
 fn changeable(ctx: &Ctx, data: &RoundData) -> Result<crate::db::SubmissionId, AppError> {
-    if let Err(refusal) = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state) {
+    if let Err(refusal) = data.may_submit(ctx.user.as_ref()) {
         return Err(match refusal {
             Refusal::NotSignedIn => AppError::login_required(format!(
                 "/consultations/{}/rounds/{}/submission/attachments",
                 data.consultation.slug, data.round.number
             )),
-            Refusal::EmailUnverified | Refusal::GroupNotEligible => AppError::forbidden(),
+            Refusal::EmailUnverified
+            | Refusal::GroupNotEligible
+            | Refusal::OrganizationGroupNotEligible => AppError::forbidden(),
             Refusal::NotOpenYet | Refusal::Closed => AppError::conflict("the round is not open"),
         });
     }
@@ -269,6 +272,20 @@ async fn receive(
     Ok(received)
 }
 
+/// Reads and drops the body of a request refused before it was read, up to
+/// about `max` bytes (what an upload may be), so that the connection can
+/// carry the browser's next request: one left with unread bytes is closed.
+/// Past that, or when the body breaks off, the connection is given up.
+async fn drain(payload: &mut web::Payload, max: u64) {
+    let mut read = 0u64;
+    while let Some(Ok(chunk)) = payload.next().await {
+        read += chunk.len() as u64;
+        if read > max + 64 * 1024 {
+            break;
+        }
+    }
+}
+
 /// The request body, shared with the multipart parser so that what it
 /// leaves after the closing boundary is read too: a connection whose
 /// request was not read to its end cannot carry the next request.
@@ -292,21 +309,32 @@ pub async fn upload(
     ctx: Ctx,
     req: HttpRequest,
     path: web::Path<(Slug, RoundNumber)>,
-    payload: web::Payload,
+    mut payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
-    ctx.user()?;
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"));
-    if !multipart {
-        return Err(AppError::bad_request("an upload is multipart/form-data"));
-    }
-    let data = load(&ctx, slug.clone(), number).await?;
-    let submission = changeable(&ctx, &data)?;
     let settings: StorageSettings = ctx.state.settings.storage.clone();
+    let checked = async {
+        let user = ctx.user()?.id;
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !multipart {
+            return Err(AppError::bad_request("an upload is multipart/form-data"));
+        }
+        let data = load(&ctx, slug.clone(), number).await?;
+        let submission = changeable(&ctx, &data)?;
+        Ok((user, data, submission))
+    }
+    .await;
+    let (user, data, submission) = match checked {
+        Ok(checked) => checked,
+        Err(refused) => {
+            drain(&mut payload, settings.attachment_max_bytes).await;
+            return Err(refused);
+        }
+    };
     let spool = ctx.state.settings.app.data_dir.join("uploads");
     let refuse = |status, key| render_page(&ctx, &data, FieldErrors::single("file", key), status);
     let (spooled, name, size, sha256) =
@@ -357,6 +385,7 @@ pub async fn upload(
                 };
                 let result = crate::db::write_transaction(conn, |c| {
                     let added = attachments::add(c, &settings, submission, &upload, now)?;
+                    submissions::record_file_change(c, submission, FileChange::Attach, user, now)?;
                     if submitted {
                         crate::analysis::index::index_submission(c, round, submission)?;
                     }
@@ -387,6 +416,8 @@ pub async fn remove(
     path: web::Path<(Slug, RoundNumber, AttachmentId)>,
 ) -> Result<HttpResponse, AppError> {
     let (slug, number, id) = path.into_inner();
+    let user = ctx.user()?.id;
+    let now = ctx.state.clock.now();
     let data = load(&ctx, slug.clone(), number).await?;
     let submission = changeable(&ctx, &data)?;
     let (round, submitted) = (
@@ -395,26 +426,24 @@ pub async fn remove(
             .as_ref()
             .is_some_and(|s| s.status == Status::Submitted),
     );
-    let removed = ctx
-        .state
+    let storage = ctx.state.settings.storage.clone();
+    ctx.state
         .db
         .run(move |conn| {
-            crate::db::write_transaction(conn, |c| {
-                let removed = attachments::remove(c, submission, id)?;
-                if removed.is_some() && submitted {
+            let removed = crate::db::write_transaction(conn, |c| {
+                let Some(removed) = attachments::remove(c, submission, id)? else {
+                    return Err(AppError::not_found());
+                };
+                submissions::record_file_change(c, submission, FileChange::Detach, user, now)?;
+                if submitted {
                     crate::analysis::index::index_submission(c, round, submission)?;
                 }
-                Ok::<_, AppError>(removed)
-            })
+                Ok(removed)
+            })?;
+            attachments::delete_files(&storage, &[removed]);
+            Ok::<_, AppError>(())
         })
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    if removed.storage == AttachmentStorage::Dir {
-        let file = attachments::file_path(&ctx.state.settings.storage, &removed.public_id);
-        if let Err(e) = tokio::fs::remove_file(&file).await {
-            tracing::warn!(error = %e, file = %file.display(), "removed attachment's file stays");
-        }
-    }
+        .await?;
     ctx.flash("attachment-removed");
     Ok(see_other(&format!(
         "/consultations/{slug}/rounds/{number}/submission/attachments"

@@ -7,7 +7,7 @@ use crate::helpers::*;
 use crate::reports::close_and_publish;
 use diesel::prelude::*;
 use polyphony::config::AttachmentStorage;
-use polyphony::db::schema::{attachment_chunks, attachments};
+use polyphony::db::schema::{attachment_chunks, attachments, submission_revisions};
 use sha2::Digest;
 
 const ROUND: &str = "/consultations/additional-protocol/rounds/1";
@@ -180,13 +180,6 @@ both_backends! {
         for (id, _, name, ..) in &papers {
             assert!(page.contains(&format!("{ANALYSIS}/attachments/{id}\" download>{name}")), "{page}");
         }
-        // The general comment's page in the workspace links to its papers.
-        let submission = app.db.query(|c| attachments::table.select(attachments::submission_id).first::<i64>(c)).await.unwrap();
-        let (status, page) = admin.get_text(&format!("{ANALYSIS}/analysis/texts/general/{submission}")).await;
-        assert_eq!(status, 200);
-        for (id, _, name, ..) in &papers {
-            assert!(page.contains(&format!("{ANALYSIS}/attachments/{id}\" download>{name}")), "{page}");
-        }
 
         // Removing one while the round is open frees its place and its rows.
         let (first, ..) = &papers[0];
@@ -274,6 +267,99 @@ both_backends! {
     }
 }
 
+both_backends! {
+    async fn published_papers_are_listed_in_report_json_and_csv_where_the_disclosure_allows(app) {
+        let open = drafter(&app, "open@example.org", "attributed").await;
+        let secret = drafter(&app, "secret@example.org", "confidential").await;
+        let paper = files::pdf("Open words");
+        assert_eq!(upload(&open, "Open.pdf", paper.clone()).await.0, 303);
+        assert_eq!(upload(&secret, "Secret.pdf", files::pdf("Secret words")).await.0, 303);
+        for (b, disclosure) in [(&open, "attributed"), (&secret, "confidential")] {
+            submit(b, disclosure).await;
+        }
+        close_and_publish(&app).await;
+        let open_public = stored(&app).await[0].1.clone();
+        let url = format!("{ROUND}/report/attachments/{open_public}");
+
+        let (status, json) = app.get_text(&format!("{ROUND}/report.json")).await;
+        assert_eq!(status, 200);
+        let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(report["attachments"], serde_json::json!([{
+            "file_name": "Open.pdf",
+            "media_type": "application/pdf",
+            "size_bytes": paper.len(),
+            "sha256": sha256(&paper),
+            "url": url,
+            "name": "Name of open@example.org",
+            "organization": "Org",
+            "group": "government",
+            "country": "CA",
+        }]), "the confidential paper is not listed");
+        let visitor = app.new_browser();
+        let bytes = download(&visitor, &url, "application/pdf").await;
+        assert_eq!(sha256(&bytes), sha256(&paper), "the listed fingerprint is the download's");
+
+        let (_, csv_text) = app.get_text(&format!("{ROUND}/report.csv")).await;
+        let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+        let header = reader.headers().unwrap().clone();
+        assert_eq!(header.iter().next_back(), Some("attachments"), "a column added at the end");
+        let rows: Vec<(String, String)> = reader.records().map(|r| {
+            let r = r.unwrap();
+            (r[6].to_string(), r[header.len() - 1].to_string())
+        }).collect();
+        let (open_rows, secret_rows): (Vec<_>, Vec<_>) = rows.iter().partition(|(name, _)| !name.is_empty());
+        assert_eq!(open_rows.len(), secret_rows.len(), "one row per position of each");
+        assert!(open_rows.iter().all(|(_, papers)| papers == &url), "{rows:?}");
+        assert!(secret_rows.iter().all(|(_, papers)| papers.is_empty()), "the confidential rows name no paper: {rows:?}");
+    }
+
+    async fn adding_or_removing_a_paper_after_submitting_is_a_revision_of_its_own(app) {
+        let b = drafter(&app, "late@example.org", "attributed").await;
+        submit(&b, "attributed").await;
+        assert_eq!(upload(&b, "Late.pdf", files::pdf("Late words")).await.0, 303);
+        let id = stored(&app).await[0].0;
+        let res = b.submit(PAPERS, &format!("{PAPERS}/{id}/remove"), &[]).await;
+        assert_eq!(res.status(), 303);
+
+        let revisions: Vec<(i32, String, String)> = app.db.query(|c| submission_revisions::table
+            .order(submission_revisions::revision.asc())
+            .select((submission_revisions::revision, submission_revisions::action, submission_revisions::content))
+            .load(c)).await.unwrap();
+        let actions: Vec<(i32, &str)> = revisions.iter().map(|(n, a, _)| (*n, a.as_str())).collect();
+        assert_eq!(actions, [(1, "save"), (2, "submit"), (3, "attach"), (4, "detach")]);
+        let files = |content: &str| -> serde_json::Value {
+            serde_json::from_str::<serde_json::Value>(content).unwrap()["attachments"].clone()
+        };
+        let attached = files(&revisions[2].2);
+        assert_eq!(attached[0]["file_name"], "Late.pdf");
+        assert_eq!(attached[0]["sha256"], sha256(&files::pdf("Late words")));
+        assert_eq!(files(&revisions[3].2), serde_json::json!([]), "after the removal, none");
+        let answers: serde_json::Value = serde_json::from_str(&revisions[2].2).unwrap();
+        assert_eq!(answers["status"], "submitted", "the answers are the submitted ones");
+
+        let (_, history) = b.get_text(POST).await;
+        assert!(history.contains("File attached") && history.contains("File removed"), "{history}");
+        let (_, page) = b.get_text(ROUND).await;
+        assert!(!page.contains("saved changes that are not submitted"), "a file change leaves the submission as submitted");
+    }
+
+    async fn deleting_an_account_deletes_its_papers(app) {
+        let b = drafter(&app, "leaving@example.org", "attributed").await;
+        assert_eq!(upload(&b, "Mine.pdf", files::pdf("My words")).await.0, 303);
+        submit(&b, "attributed").await;
+        let keeper = drafter(&app, "keeper@example.org", "attributed").await;
+        assert_eq!(upload(&keeper, "Kept.pdf", files::pdf("Kept words")).await.0, 303);
+        let res = b.submit("/account", "/account/delete", &[("password", PASSWORD)]).await;
+        assert_eq!(res.status(), 200);
+        let left: Vec<String> = stored(&app).await.into_iter().map(|(_, _, name, ..)| name).collect();
+        assert_eq!(left, ["Kept.pdf"], "only the other participant's paper stays");
+        assert_eq!(chunk_rows(&app).await, 1, "with its rows alone");
+        let admin = app.admin().await;
+        let (_, page) = admin.get_text(&format!("{ANALYSIS}/analysis?q=words")).await;
+        assert!(!page.contains("See our paper."), "the deleted paper's words are no longer searched");
+    }
+}
+
 async fn papers_can_be_kept_in_a_directory(backend: Backend) {
     let Some(database) = TestDatabase::create(backend) else {
         return;
@@ -304,8 +390,108 @@ async fn papers_can_be_kept_in_a_directory(backend: Backend) {
     assert_eq!(res.status(), 303);
     assert!(!dir.join(public_id).exists(), "the removed file is deleted");
     assert!(stored(&app).await.is_empty());
+
+    // Deleting the account deletes the files it attached.
+    assert_eq!(upload(&b, "Again.docx", paper).await.0, 303);
+    let again = stored(&app).await[0].1.clone();
+    assert!(dir.join(&again).exists());
+    let res = b
+        .submit("/account", "/account/delete", &[("password", PASSWORD)])
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(!dir.join(&again).exists(), "the account's file is deleted");
+    assert!(stored(&app).await.is_empty());
 }
 
 on_both_backends! {
     papers_are_kept_in_a_directory_when_storage_says_dir => papers_can_be_kept_in_a_directory;
+}
+
+/// Keeps the cookies a response sets, by name.
+fn keep_cookies(res: &reqwest::Response, jar: &mut std::collections::BTreeMap<String, String>) {
+    for value in res.headers().get_all("set-cookie") {
+        let pair = value.to_str().unwrap().split(';').next().unwrap();
+        let (name, value) = pair.split_once('=').unwrap();
+        jar.insert(name.to_string(), value.to_string());
+    }
+}
+
+/// Sends `head` then `body` on `stream` (as far as the server reads it) and
+/// returns the response's status, having read its body to the end.
+async fn exchange(stream: &mut tokio::net::TcpStream, head: &str, body: &[u8]) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // A server that answers before reading everything may stop reading: what
+    // it does with the connection then is what is tested.
+    let _ = stream.write_all(body).await;
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 8192];
+    let (status, length, start) = loop {
+        let n = stream.read(&mut buffer).await.unwrap();
+        assert!(
+            n > 0,
+            "the connection closed before a response to {}",
+            head.lines().next().unwrap_or("")
+        );
+        received.extend_from_slice(&buffer[..n]);
+        if let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&received[..end]).to_lowercase();
+            let status: u16 = head[9..12].parse().unwrap();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .map_or(0, |v| v.trim().parse().unwrap());
+            break (status, length, end + 4);
+        }
+    };
+    while received.len() < start + length {
+        let n = stream.read(&mut buffer).await.unwrap();
+        assert!(n > 0, "the connection closed inside a response");
+        received.extend_from_slice(&buffer[..n]);
+    }
+    status
+}
+
+both_backends! {
+    async fn after_a_refused_upload_the_same_connection_carries_the_next_request(app) {
+        drafter(&app, "big@example.org", "attributed").await;
+        // A session of our own, whose cookie this test sends by hand.
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let base = app.browser.address.clone();
+        let mut jar = std::collections::BTreeMap::new();
+        let res = client.get(format!("{base}/login")).send().await.unwrap();
+        keep_cookies(&res, &mut jar);
+        let cookie = |jar: &std::collections::BTreeMap<String, String>| jar.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ");
+        let token = csrf_in(&res.text().await.unwrap());
+        let res = client.post(format!("{base}/login")).header("cookie", cookie(&jar))
+            .form(&[("csrf_token", token.as_str()), ("email", "big@example.org"), ("password", PASSWORD)])
+            .send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        keep_cookies(&res, &mut jar);
+        let res = client.get(format!("{base}{ROUND}")).header("cookie", cookie(&jar)).send().await.unwrap();
+        keep_cookies(&res, &mut jar);
+        let token = csrf_in(&res.text().await.unwrap());
+
+        let boundary = "polyphony-boundary";
+        let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"huge.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n").into_bytes();
+        body.resize(body.len() + 10 * 1024 * 1024 + 1, b' ');
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let host = base.trim_start_matches("http://");
+        let upload = |path: &str| format!(
+            "POST {path}?csrf_token={token} HTTP/1.1\r\nHost: {host}\r\nCookie: {}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+            cookie(&jar), body.len()
+        );
+        let health = format!("GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+        for attempt in 0..3 {
+            assert_eq!(exchange(&mut stream, &upload(PAPERS), &body).await, 413, "attempt {attempt}");
+            assert_eq!(exchange(&mut stream, &health, b"").await, 200, "attempt {attempt}: the next request on the connection");
+        }
+        // Refused before the body is read at all: a round that does not exist.
+        let elsewhere = "/consultations/additional-protocol/rounds/99/submission/attachments";
+        let status = exchange(&mut stream, &upload(elsewhere), &body).await;
+        assert_eq!(status, 404);
+        assert_eq!(exchange(&mut stream, &health, b"").await, 200, "after an early refusal too");
+        assert!(stored(&app).await.is_empty());
+    }
 }

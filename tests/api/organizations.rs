@@ -13,6 +13,16 @@ pub(crate) const ROUND: &str = "/consultations/additional-protocol/rounds/1";
 
 /// Records an organization as `b`; returns its page.
 pub(crate) async fn record(b: &Browser, name: &str, group: &str, country: &str) -> String {
+    record_with_domains(b, name, group, country, "").await
+}
+
+pub(crate) async fn record_with_domains(
+    b: &Browser,
+    name: &str,
+    group: &str,
+    country: &str,
+    domains: &str,
+) -> String {
     let res = b
         .submit(
             ORGS,
@@ -21,7 +31,7 @@ pub(crate) async fn record(b: &Browser, name: &str, group: &str, country: &str) 
                 ("name", name),
                 ("stakeholder_group", group),
                 ("country", country),
-                ("domains", ""),
+                ("domains", domains),
             ],
         )
         .await;
@@ -239,8 +249,13 @@ both_backends! {
 
 /// A ministry of five members who each answer personally (support), and
 /// whose official position opposes; one person in no organization supports.
-/// The round counts as `counting` says.
+/// The round counts as `counting` says, and its report is published.
 async fn ministry_round(app: &TestApp, counting: &'static str) {
+    ministry_answers(app, counting).await;
+    crate::reports::close_and_publish(app).await;
+}
+
+async fn ministry_answers(app: &TestApp, counting: &'static str) {
     app.db
         .query(move |c| {
             diesel::update(rounds::table)
@@ -292,7 +307,6 @@ async fn ministry_round(app: &TestApp, counting: &'static str) {
         &[("stance[art-1]", "support"), ("disclosure", "anonymous")],
     )
     .await;
-    crate::reports::close_and_publish(app).await;
 }
 
 pub(crate) async fn published(app: &TestApp) -> Snapshot {
@@ -407,5 +421,153 @@ both_backends! {
         assert_eq!(counting(&app).await, "per_organization");
         let logged: i64 = app.db.query(|c| audit_log::table.filter(audit_log::action.eq("round.counting")).count().get_result(c)).await.unwrap();
         assert_eq!(logged, 1);
+    }
+}
+
+/// Restricts the demo consultation to `groups`.
+async fn restrict_to(app: &TestApp, groups: &'static [&'static str]) {
+    use polyphony::db::schema::consultation_groups;
+    app.db
+        .query(move |c| {
+            diesel::delete(consultation_groups::table).execute(c)?;
+            for group in groups {
+                diesel::insert_into(consultation_groups::table)
+                    .values((
+                        consultation_groups::consultation_id.eq(polyphony::db::ConsultationId(1)),
+                        consultation_groups::stakeholder_group.eq(*group),
+                    ))
+                    .execute(c)?;
+            }
+            Ok(())
+        })
+        .await
+        .unwrap();
+}
+
+both_backends! {
+    async fn an_official_submission_is_eligible_by_its_organizations_group_not_its_signatorys(app) {
+        restrict_to(&app, &["government"]).await;
+        let fields = [("stance[art-1]", "support"), ("disclosure", "attributed")];
+        // An academic advising a ministry signs for it: the ministry's group counts.
+        let adviser = app.participant("adviser@univ.example", "academia", "FR", true).await;
+        let ministry = record(&adviser, "Ministère de la Culture", "government", "FR").await;
+        let (_, page) = adviser.get_text(ROUND).await;
+        assert!(page.contains("open to other stakeholder groups than yours"), "personally, the adviser is not eligible");
+        let res = draft(&adviser, &ministry, "submit", &fields).await;
+        assert_eq!(res.status(), 303, "{}", res.text().await.unwrap_or_default());
+
+        // A civil servant who founded an association may not submit in its name.
+        let official_person = app.participant("clerk@gouv.example", "government", "KE", true).await;
+        let association = record(&official_person, "Friends of Culture", "civil_society", "KE").await;
+        let (status, page) = official_person.get_text(&official(&association)).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("than your organization&#x27;s") || page.contains("than your organization's"), "the official page says why");
+        let res = draft(&official_person, &association, "submit", &fields).await;
+        assert_eq!(res.status(), 403);
+        assert!(res.text().await.unwrap().contains("cannot submit an official position here"));
+        let res = draft(&official_person, &association, "save", &fields).await;
+        assert_eq!(res.status(), 403, "not even a draft");
+        crate::reports::answer(&official_person, &fields).await;
+
+        let stored: Vec<(String, String, String)> = app.db.query(|c| submissions::table
+            .inner_join(users::table.on(users::id.eq(submissions::participant_id)))
+            .filter(users::email.eq_any(["adviser@univ.example", "clerk@gouv.example"]))
+            .order(submissions::id.asc())
+            .select((users::email, submissions::organization, submissions::stakeholder_group))
+            .load(c)).await.unwrap();
+        assert_eq!(stored, [
+            ("adviser@univ.example".into(), "Ministère de la Culture".into(), "government".into()),
+            ("clerk@gouv.example".into(), "Org".into(), "government".into()),
+        ], "the official one in the ministry's group, the civil servant's own in theirs");
+    }
+}
+
+both_backends! {
+    async fn a_new_rule_verifies_the_pending_organizations_at_its_domain_after_a_preview(app) {
+        let pending = [
+            // (founder, name, group, listed domain): only the first matches.
+            ("ana@culture.gouv.fr", "Ministère de la Culture", "government", "culture.gouv.fr"),
+            ("bo@agriculture.gouv.fr", "Ministère de l'Agriculture", "government", "agriculture.gouv.fr"),
+            ("cy@other.example", "Claims the domain", "government", "culture.gouv.fr"),
+            ("di@culture.gouv.fr", "Culture staff union", "civil_society", "culture.gouv.fr"),
+        ];
+        let mut pages = vec![];
+        for (email, name, group, domains) in pending {
+            let founder = app.participant(email, group, "FR", false).await;
+            pages.push(record_with_domains(&founder, name, group, "FR", domains).await);
+        }
+        let admin = app.admin().await;
+        let res = crate::participants::rule(&admin, "culture.gouv.fr", "government", "FR", "preview").await;
+        assert_eq!(res.status(), 200);
+        let page = res.text().await.unwrap();
+        assert!(page.contains("One organization awaiting verification would be verified now"), "{page}");
+        let verified = |app: &TestApp| {
+            let db = app.db.clone();
+            async move {
+                db.query(|c| polyphony::db::schema::organizations::table
+                    .filter(polyphony::db::schema::organizations::verified_at.is_not_null())
+                    .select(polyphony::db::schema::organizations::name)
+                    .load::<String>(c)).await.unwrap()
+            }
+        };
+        assert!(verified(&app).await.is_empty(), "a preview changes nothing");
+
+        let res = crate::participants::rule(&admin, "culture.gouv.fr", "government", "FR", "confirm").await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(verified(&app).await, ["Ministère de la Culture"]);
+        let (_, page) = app.get_text(&pages[0]).await;
+        assert!(page.contains("Verified"));
+        let rule_id: i64 = app.db.query(|c| polyphony::db::schema::verification_rules::table
+            .select(polyphony::db::schema::verification_rules::id).first(c)).await.unwrap();
+        let entries: Vec<(String, String, bool, bool)> = app.db.query(|c| audit_log::table
+            .filter(audit_log::action.eq("organization.verify"))
+            .select((audit_log::subject, audit_log::details, audit_log::actor_id.is_not_null(), audit_log::public))
+            .load(c)).await.unwrap();
+        let id = pages[0].rsplit('/').next().unwrap();
+        assert_eq!(entries, [(
+            format!("organization {id}"),
+            format!("Ministère de la Culture: rule {rule_id}: @culture.gouv.fr → government, FR"),
+            true,
+            true,
+        )], "one entry, naming the rule and the organizer who confirmed it");
+    }
+}
+
+both_backends! {
+    async fn under_both_the_overview_participation_and_themes_give_each_set_side_by_side(app) {
+        ministry_answers(&app, "both").await;
+        // Every text on article 1 carries one theme.
+        let admin = app.admin().await;
+        let workspace = "/organize/additional-protocol/analysis";
+        assert_eq!(admin.submit(workspace, &format!("{workspace}/tags"), &[("label", "Sovereignty")]).await.status(), 303);
+        let tag: i64 = app.db.query(|c| polyphony::db::schema::analysis_tags::table.select(polyphony::db::schema::analysis_tags::id).first(c)).await.unwrap();
+        let analysis = "/organize/additional-protocol/rounds/1/analysis";
+        let res = admin.submit(analysis, &format!("{analysis}/tag"), &[("q", "view"), ("apply_tag", &tag.to_string()), ("scope", "all")]).await;
+        assert_eq!(res.status(), 303);
+        crate::reports::close_and_publish(&app).await;
+
+        let s = published(&app).await;
+        let people = &s.participation;
+        assert_eq!((people.submissions, people.organizations), (6, 0), "per person: five officials and the outsider");
+        let units = people.by_organization.as_ref().expect("participation per organization");
+        assert_eq!((units.submissions, units.organizations), (2, 1), "per organization: the ministry and the outsider");
+        let art1 = &s.provisions[0];
+        let cell = |rows: &[polyphony::reports::themes::ThemeRow]| {
+            let row = rows.iter().find(|r| r.label == "Sovereignty").expect("the theme");
+            row.cells.iter().find(|c| c.group.as_str() == "government").cloned().expect("a government cell")
+        };
+        let personal = cell(&art1.themes);
+        assert_eq!((personal.texts, personal.stances.map(|s| (s.support, s.oppose))), (Some(5), Some((5, 0))), "the official text is not counted per person");
+        let official = cell(art1.organization_themes.as_ref().expect("themes per organization"));
+        assert!(official.too_few && official.texts.is_none(), "one official text: fewer than the minimum group size");
+
+        let (_, overview) = app.get_text(&format!("{ROUND}/report")).await;
+        assert!(overview.contains("Counted per organization: 2 submissions, of which one organization"), "{overview}");
+        assert!(overview.contains("Verdict per organization") && overview.contains("Group-balanced support per organization"));
+        assert!(overview.contains(">Per organization</th>"), "the groups table has the second count");
+        let (_, page) = app.get_text(&format!("{ROUND}/report/provisions/art-1")).await;
+        assert!(page.contains("The same themes per organization"));
+        let (_, french) = app.get_text(&format!("{ROUND}/report?lang=fr")).await;
+        assert!(french.contains("Comptées par organisation : 2 soumissions"));
     }
 }

@@ -134,7 +134,7 @@ async fn id_of(app: &TestApp, email: &'static str) -> i64 {
 
 const RULES: &str = "/admin/participants/rules";
 
-async fn rule(
+pub(crate) async fn rule(
     admin: &Browser,
     domain: &str,
     group: &str,

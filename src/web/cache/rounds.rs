@@ -223,6 +223,18 @@ pub struct RoundData {
     pub earlier_answers: BTreeMap<String, EarlierAnswer>,
 }
 
+impl RoundData {
+    /// Whether `user` may submit on this page now, in their own name or in
+    /// the organization's.
+    pub fn may_submit(
+        &self,
+        user: Option<&crate::accounts::User>,
+    ) -> Result<(), submissions::Refusal> {
+        let organization = self.official.as_ref().map(|(o, _)| o.group());
+        submissions::may_submit(user, organization, &self.groups, self.state)
+    }
+}
+
 impl std::ops::Deref for RoundData {
     type Target = RoundCommon;
     fn deref(&self) -> &RoundCommon {

@@ -7,7 +7,7 @@ use crate::analysis::Disposition;
 use crate::codes::StakeholderGroup;
 use crate::i18n::{Args, format_count, t_args};
 use crate::reports::figures::StanceCounts;
-use crate::reports::themes::ThemeCell;
+use crate::reports::themes::{ThemeCell, ThemeRow};
 use crate::reports::{ProvisionReport, Snapshot};
 use crate::submissions::Stance;
 use crate::web::page::Ctx;
@@ -31,6 +31,8 @@ pub(super) struct Row {
 pub(super) struct Heard {
     pub(super) dispositions: Option<Table>,
     pub(super) themes: Option<Table>,
+    /// Under `both`, the themes of the texts counted per organization.
+    pub(super) organization_themes: Option<Table>,
     /// The round's minimum group size, below which a theme's cell is withheld.
     pub(super) min: i64,
 }
@@ -38,7 +40,11 @@ pub(super) struct Heard {
 pub(super) fn heard(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> Heard {
     Heard {
         dispositions: dispositions(ctx, p),
-        themes: themes(ctx, s, p),
+        themes: themes(ctx, s, &p.themes),
+        organization_themes: p
+            .organization_themes
+            .as_deref()
+            .and_then(|rows| themes(ctx, s, rows)),
         min: s.min_group_size.max(1),
     }
 }
@@ -117,20 +123,15 @@ fn theme_cell(ctx: &Ctx, min: i64, cell: Option<&ThemeCell>) -> String {
 }
 
 /// The themes × groups matrix, tag labels in the reader's language.
-fn themes(ctx: &Ctx, s: &Snapshot, p: &ProvisionReport) -> Option<Table> {
-    if p.themes.is_empty() {
+fn themes(ctx: &Ctx, s: &Snapshot, themes: &[ThemeRow]) -> Option<Table> {
+    if themes.is_empty() {
         return None;
     }
     let reading = ctx.reading();
     let written_in = s.locale.as_str();
-    let groups = groups_in(
-        p.themes
-            .iter()
-            .flat_map(|t| t.cells.iter().map(|c| c.group)),
-    );
+    let groups = groups_in(themes.iter().flat_map(|t| t.cells.iter().map(|c| c.group)));
     let min = s.min_group_size.max(1);
-    let rows = p
-        .themes
+    let rows = themes
         .iter()
         .map(|t| {
             let label = reading.text(&t.label, written_in, t.translated_label.as_deref());

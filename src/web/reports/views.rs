@@ -379,6 +379,14 @@ pub(super) struct ProvisionRow {
     pub(super) convergence: Option<movement::ConvergenceLine>,
     /// The divisions that open just before this provision, outermost first.
     pub(super) divisions: Vec<DivisionRow>,
+    /// Under `both`, the verdict and group-balanced support per organization.
+    pub(super) by_organization: Option<OrganizationVerdict>,
+}
+
+#[derive(Serialize)]
+pub(super) struct OrganizationVerdict {
+    label_key: String,
+    balanced: String,
 }
 
 /// A division's heading line in the overview, with its subtotal.
@@ -445,6 +453,17 @@ pub(super) struct Count {
     pub(super) label: String,
     pub(super) count: i64,
     pub(super) extra: i64,
+    /// Under `both`, the group's submissions counted per organization.
+    pub(super) per_organization: Option<i64>,
+}
+
+/// Under `both`, participation counted per organization: how many
+/// submissions, of which official ones and people in no organization.
+#[derive(Serialize)]
+pub(super) struct OrganizationParticipation {
+    total: i64,
+    organizations: i64,
+    people: i64,
 }
 
 #[derive(Serialize)]
@@ -458,6 +477,7 @@ pub(super) struct ReportView {
     pub(super) min_group_size: i64,
     pub(super) total: i64,
     pub(super) verified: i64,
+    pub(super) by_organization: Option<OrganizationParticipation>,
     pub(super) in_campaigns: i64,
     pub(super) groups: Vec<Count>,
     pub(super) countries: Vec<Count>,
@@ -570,12 +590,14 @@ pub(super) fn overview(
 ) -> Option<ReportView> {
     let locale = ctx.locale;
     let people = &s.participation;
+    let units = people.by_organization.as_deref();
     let places = |list: &[reports::PlaceCount], name: &dyn Fn(&str) -> String| {
         list.iter()
             .map(|c| Count {
                 label: name(&c.code),
                 count: c.count,
                 extra: 0,
+                per_organization: None,
             })
             .collect()
     };
@@ -592,16 +614,13 @@ pub(super) fn overview(
         min_group_size: s.min_group_size,
         total: people.submissions,
         verified: people.verified,
+        by_organization: units.map(|u| OrganizationParticipation {
+            total: u.submissions,
+            organizations: u.organizations,
+            people: u.submissions - u.organizations,
+        }),
         in_campaigns: people.in_campaigns,
-        groups: people
-            .by_group
-            .iter()
-            .map(|g| Count {
-                label: group_label(locale, g.group),
-                count: g.count,
-                extra: g.verified,
-            })
-            .collect(),
+        groups: groups_counted(locale, people, units),
         countries: places(&people.by_country, &|code| country_name(locale, code)),
         regions: places(&people.by_region, &|code| ctx.t(&format!("region-{code}"))),
         provisions: s.provisions[shown.clone()]
@@ -626,6 +645,13 @@ pub(super) fn overview(
                     objecting: movement::objecting(ctx, p),
                     convergence: movement::convergence_line(ctx, s, &p.key),
                     divisions,
+                    by_organization: p
+                        .organization_figures
+                        .as_ref()
+                        .map(|f| OrganizationVerdict {
+                            label_key: label_key(&f.label).into(),
+                            balanced: pct(locale, f.balanced_support),
+                        }),
                 }
             })
             .collect(),
@@ -639,6 +665,32 @@ pub(super) fn overview(
         follows_round: s.movement.as_ref().map(|m| m.follows_round),
         parts,
     })
+}
+
+/// Submissions by group; under `both`, each group's count per organization
+/// beside it (a group may appear in one set only).
+fn groups_counted(
+    locale: Locale,
+    people: &reports::Participation,
+    units: Option<&reports::Participation>,
+) -> Vec<Count> {
+    let find = |p: &reports::Participation, g| p.by_group.iter().find(|c| c.group == g).cloned();
+    StakeholderGroup::ALL
+        .iter()
+        .filter_map(|g| {
+            let person = find(people, *g);
+            let unit = units.and_then(|u| find(u, *g));
+            if person.is_none() && unit.is_none() {
+                return None;
+            }
+            Some(Count {
+                label: group_label(locale, *g),
+                count: person.as_ref().map_or(0, |c| c.count),
+                extra: person.as_ref().map_or(0, |c| c.verified),
+                per_organization: units.map(|_| unit.map_or(0, |c| c.count)),
+            })
+        })
+        .collect()
 }
 
 /// Page numbers and their links for a list of `total` texts.

@@ -217,6 +217,7 @@ pub(super) fn refusal_key(r: Refusal) -> &'static str {
         Refusal::NotSignedIn => "refusal-not-signed-in",
         Refusal::EmailUnverified => "refusal-email-unverified",
         Refusal::GroupNotEligible => "refusal-group",
+        Refusal::OrganizationGroupNotEligible => "refusal-organization-group",
         Refusal::NotOpenYet => "refusal-not-open",
         Refusal::Closed => "refusal-closed",
     }
@@ -224,9 +225,10 @@ pub(super) fn refusal_key(r: Refusal) -> &'static str {
 
 pub(super) fn refusal_status(r: Refusal) -> StatusCode {
     match r {
-        Refusal::NotSignedIn | Refusal::EmailUnverified | Refusal::GroupNotEligible => {
-            StatusCode::FORBIDDEN
-        }
+        Refusal::NotSignedIn
+        | Refusal::EmailUnverified
+        | Refusal::GroupNotEligible
+        | Refusal::OrganizationGroupNotEligible => StatusCode::FORBIDDEN,
         Refusal::NotOpenYet | Refusal::Closed => StatusCode::CONFLICT,
     }
 }
@@ -307,7 +309,7 @@ pub(super) fn page(
         .unwrap_or_default();
     let c = &data.consultation;
     let locale = ctx.locale;
-    let refusal = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state).err();
+    let refusal = data.may_submit(ctx.user.as_ref()).err();
     let input = input.or(data.stored.as_ref().map(|s| &s.input));
     let blank = Input::default();
     let shown = input.unwrap_or(&blank);

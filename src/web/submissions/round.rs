@@ -102,7 +102,7 @@ async fn submit_to(
     data: RoundData,
     body: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    if let Err(refusal) = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state) {
+    if let Err(refusal) = data.may_submit(ctx.user.as_ref()) {
         return refused(&ctx, &data, refusal);
     }
     let parsed = match form::parse(&body, &data.provisions, data.round.attribution()) {
@@ -297,7 +297,7 @@ pub async fn start_from_previous(
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
     let data = load(&ctx, slug.clone(), number).await?;
-    if let Err(refusal) = submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state) {
+    if let Err(refusal) = data.may_submit(ctx.user.as_ref()) {
         return refused(&ctx, &data, refusal);
     }
     // Nothing of the earlier round before its report is published.

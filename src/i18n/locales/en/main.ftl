@@ -221,6 +221,7 @@ error-422-message = It names something this page does not have. Reload the page 
 refusal-not-signed-in = Sign in or register to take part in this round.
 refusal-email-unverified = Confirm your e-mail address before you submit: follow the link we sent you, or ask for a new one from your account page.
 refusal-group = This consultation is open to other stakeholder groups than yours. You can still read the draft and, once published, the report.
+refusal-organization-group = This consultation is open to other stakeholder groups than your organization's: it cannot submit an official position here. Its members can still read the draft and, once published, the report.
 refusal-not-open = This round is not open yet. It opens on { $opens }.
 refusal-closed = This round closed on { $closes }. Submissions are no longer accepted; what was submitted before is kept.
 answered-count = You have answered { $answered } of { $total } provisions.
@@ -291,6 +292,8 @@ revision-when = When
 revision-save = Draft saved
 revision-submit = Submitted
 revision-withdraw = Withdrawn
+revision-attach = File attached
+revision-detach = File removed
 receipt-title = Check a receipt
 receipt-found = Receipt { $code } is genuine.
 receipt-when = Submitted on
@@ -423,6 +426,13 @@ report-not-latest = This is not the latest version.
 report-see-latest = See the latest
 report-headline = In short
 report-participation = { $total } submissions, of which { $verified } from participants whose affiliation was verified.
+report-participation-organizations = Counted per organization: { $total } submissions, of which { $organizations ->
+    [one] one organization's official position
+   *[other] { $organizations } organizations' official positions
+} and { $people } from people in no organization.
+report-per-organization = Per organization
+report-verdict-per-organization = Verdict per organization
+report-balanced-per-organization = Group-balanced support per organization
 report-in-campaigns = { $count } submissions contain comments that are part of a campaign of identical or near-identical texts.
 report-by-group = Submissions by stakeholder group
 report-submissions = Submissions
@@ -640,6 +650,10 @@ rule-preview-to-verify = { $count ->
     [one] One participant would be verified now.
    *[other] { $count } participants would be verified now.
 }
+rule-preview-organizations = { $count ->
+    [one] One organization awaiting verification would be verified now: it lists this domain and one of its members confirmed an address there.
+   *[other] { $count } organizations awaiting verification would be verified now: each lists this domain and one of its members confirmed an address there.
+}
 rule-preview-otherwise = { $count ->
     [0] No one at this domain declared another group or country.
     [one] One participant at this domain declared another group or country and will not be changed.
@@ -657,7 +671,7 @@ rule-verified-count = Verified by the rule
 rule-created = Added on
 rule-delete = Delete
 rule-delete-hint = Deleting a rule stops it verifying new participants; those it verified stay verified.
-rule-created-flash = The rule is saved and the participants it matches are verified.
+rule-created-flash = The rule is saved and the participants and organizations it matches are verified.
 rule-deleted = The rule is deleted. The participants it verified stay verified.
 
 report-job-computing = The figures are being computed from the submissions as they stand now.
@@ -819,6 +833,7 @@ disposition-citations = Dispositions to cite
 disposition-citations-hint = Confirmed dispositions of this provision's texts. Each link is the text's permanent address in the published report; paste it into your response.
 themes-heading = What we heard
 themes-caption = Themes raised, by stakeholder group: texts carrying each theme (with their stances)
+themes-organization-caption = The same themes per organization: the texts of organizations' official positions and of people in no organization
 themes-theme = Theme
 themes-note = A theme counts every submitted text tagged with it, confidential ones included. Where fewer than { $min } texts of a group carry a theme, the report says so without their number or stances, so that no one can be recognised.
 themes-too-few = fewer than { $min }
@@ -971,7 +986,7 @@ audit-round-counting = Counting changed
 organizations-link-hint = the governments, companies and associations taking part, and how to record yours.
 report-organization-table-caption = The same figures per organization: each organization's official position counts once, and each person in no organization once
 method-counting = Counting:
-method-counting-both = The figures per person come first; each provision's page gives the figures per organization beside them.
+method-counting-both = The figures per person come first; the figures per organization stand beside them: participation, verdicts, each provision's table and its themes.
 method-counting-csv = In report.csv, the per_person and per_organization columns say which set of figures each row counts in.
 action-counting = Change the counting
 confirm-counting = Choose how the round's figures will count submissions. Once the round opens, the choice is fixed.

@@ -221,6 +221,7 @@ error-422-message = Il mentionne un élément que cette page ne contient pas. Re
 refusal-not-signed-in = Connectez-vous ou inscrivez-vous pour participer à ce cycle.
 refusal-email-unverified = Confirmez votre adresse électronique avant de soumettre : suivez le lien que nous vous avons envoyé, ou demandez-en un nouveau depuis la page de votre compte.
 refusal-group = Cette consultation est ouverte à d’autres groupes de parties prenantes que le vôtre. Vous pouvez lire le projet et, une fois publié, le rapport.
+refusal-organization-group = Cette consultation est ouverte à d’autres groupes de parties prenantes que celui de votre organisation : elle ne peut pas y soumettre de position officielle. Ses membres peuvent lire le projet et, une fois publié, le rapport.
 refusal-not-open = Ce cycle n’est pas encore ouvert. Il ouvre le { $opens }.
 refusal-closed = Ce cycle a été clos le { $closes }. Les soumissions ne sont plus acceptées ; ce qui a été soumis auparavant est conservé.
 answered-count = Vous avez répondu à { $answered } dispositions sur { $total }.
@@ -291,6 +292,8 @@ revision-when = Quand
 revision-save = Brouillon enregistré
 revision-submit = Soumise
 revision-withdraw = Retirée
+revision-attach = Fichier joint
+revision-detach = Fichier retiré
 receipt-title = Vérifier un reçu
 receipt-found = Le reçu { $code } est authentique.
 receipt-when = Soumise le
@@ -423,6 +426,13 @@ report-not-latest = Ce n’est pas la dernière version.
 report-see-latest = Voir la dernière
 report-headline = En bref
 report-participation = { $total } soumissions, dont { $verified } de participants dont l’affiliation a été vérifiée.
+report-participation-organizations = Comptées par organisation : { $total } soumissions, dont { $organizations ->
+    [one] la position officielle d’une organisation
+   *[other] { $organizations } positions officielles d’organisations
+} et { $people } de personnes sans organisation.
+report-per-organization = Par organisation
+report-verdict-per-organization = Verdict par organisation
+report-balanced-per-organization = Soutien équilibré entre groupes, par organisation
 report-in-campaigns = { $count } soumissions contiennent des commentaires faisant partie d’une campagne de textes identiques ou presque.
 report-by-group = Soumissions par groupe de parties prenantes
 report-submissions = Soumissions
@@ -640,6 +650,10 @@ rule-preview-to-verify = { $count ->
     [one] Un participant serait vérifié maintenant.
    *[other] { $count } participants seraient vérifiés maintenant.
 }
+rule-preview-organizations = { $count ->
+    [one] Une organisation en attente de vérification serait vérifiée maintenant : elle indique ce domaine et l’un de ses membres y a confirmé une adresse.
+   *[other] { $count } organisations en attente de vérification seraient vérifiées maintenant : chacune indique ce domaine et l’un de ses membres y a confirmé une adresse.
+}
 rule-preview-otherwise = { $count ->
     [0] Personne de ce domaine n’a déclaré un autre groupe ou un autre pays.
     [one] Un participant de ce domaine a déclaré un autre groupe ou un autre pays et ne sera pas modifié.
@@ -657,7 +671,7 @@ rule-verified-count = Vérifiés par la règle
 rule-created = Ajoutée le
 rule-delete = Supprimer
 rule-delete-hint = Supprimer une règle l’empêche de vérifier de nouveaux participants ; ceux qu’elle a vérifiés restent vérifiés.
-rule-created-flash = La règle est enregistrée et les participants qu’elle couvre sont vérifiés.
+rule-created-flash = La règle est enregistrée et les participants et organisations qu’elle couvre sont vérifiés.
 rule-deleted = La règle est supprimée. Les participants qu’elle a vérifiés restent vérifiés.
 
 report-job-computing = Les chiffres sont en cours de calcul à partir des soumissions telles qu’elles sont maintenant.
@@ -819,6 +833,7 @@ disposition-citations = Suites données à citer
 disposition-citations-hint = Suites confirmées des textes de cette disposition. Chaque lien est l’adresse permanente du texte dans le rapport publié ; collez-le dans votre réponse.
 themes-heading = Ce que nous avons entendu
 themes-caption = Thèmes soulevés, par groupe de parties prenantes : textes portant chaque thème (avec leurs positions)
+themes-organization-caption = Les mêmes thèmes par organisation : les textes des positions officielles des organisations et des personnes sans organisation
 themes-theme = Thème
 themes-note = Un thème compte chaque texte soumis qui le porte, y compris les textes confidentiels. Lorsque moins de { $min } textes d’un groupe portent un thème, le rapport l’indique sans leur nombre ni leurs positions, afin que personne ne puisse être reconnu.
 themes-too-few = moins de { $min }
@@ -971,7 +986,7 @@ audit-round-counting = Décompte modifié
 organizations-link-hint = les gouvernements, entreprises et associations qui participent, et comment enregistrer la vôtre.
 report-organization-table-caption = Les mêmes chiffres par organisation : la position officielle de chaque organisation compte une fois, et chaque personne sans organisation une fois
 method-counting = Décompte :
-method-counting-both = Les chiffres par personne viennent d’abord ; la page de chaque disposition donne à côté les chiffres par organisation.
+method-counting-both = Les chiffres par personne viennent d’abord ; les chiffres par organisation les accompagnent : participation, verdicts, tableau et thèmes de chaque disposition.
 method-counting-csv = Dans report.csv, les colonnes per_person et per_organization indiquent dans quelle série de chiffres chaque ligne compte.
 action-counting = Changer le décompte
 confirm-counting = Choisissez comment les chiffres du cycle comptent les soumissions. Une fois le cycle ouvert, le choix est définitif.
