@@ -421,11 +421,8 @@ impl Texts<'_> {
             } else {
                 "false"
             },
-<<<<<<< HEAD
             row.joint.map_or("", |place| self.joints.id(place)),
-=======
             &papers,
->>>>>>> orgs2
         ];
         self.out.csv_row(self.conn, record)
     }
@@ -480,12 +477,8 @@ impl Texts<'_> {
             region: region_of(&author.country),
             verified: row.verified,
             stance,
-<<<<<<< HEAD
-            counts_for: CountsFor::parse(&row.counts_for).unwrap_or(CountsFor::Person),
-            joint: joint.and_then(|(_, place)| place),
-=======
             counts_for,
->>>>>>> orgs2
+            joint: joint.and_then(|(_, place)| place),
             text: text_in_csv.then(|| {
                 Box::new([
                     spreadsheet_safe(attributed.name.as_deref().unwrap_or("")),
@@ -583,7 +576,7 @@ impl Texts<'_> {
             counts_for: CountsFor::Organization,
             joint: place,
             text: named.then(|| {
-                let mut text: [String; 7] = Default::default();
+                let mut text: [String; 8] = Default::default();
                 text[1] = spreadsheet_safe(&signature.name);
                 Box::new(text)
             }),

@@ -68,12 +68,8 @@ pub fn aggregate(
         let counted = Counted {
             figures: counted_by(&|c| counting.counts_first(c)),
             by_organization: (counting == Counting::Both)
-<<<<<<< HEAD
-                .then(|| counted_by(CountsFor::per_organization)),
-            // Co-signers have no positions of their own: the joint text's are read.
-=======
                 .then(|| counted_by(&CountsFor::per_organization)),
->>>>>>> orgs2
+            // Co-signers have no positions of their own: the joint text's are read.
             readable: keys
                 .iter()
                 .map(|key| {
@@ -163,18 +159,16 @@ fn participation(
     round: RoundId,
     counted: impl Fn(CountsFor) -> bool,
 ) -> QueryResult<Participation> {
+    // Co-signers of joint submissions count as organizations, in their own
+    // groups.
+    let cosigners = counted(CountsFor::Organization);
     let counted: Vec<&str> = CountsFor::ALL
         .iter()
         .filter(|c| counted(**c))
         .map(|c| c.as_str())
         .collect();
-<<<<<<< HEAD
-    let mut rows: Vec<(String, bool, String, i64)> = submissions::table
-        .filter(submissions::round_id.eq(round.id))
-=======
-    let rows: Vec<(String, bool, String, String, i64)> = submissions::table
+    let mut rows: Vec<(String, bool, String, String, i64)> = submissions::table
         .filter(submissions::round_id.eq(round))
->>>>>>> orgs2
         .filter(submissions::status.eq("submitted"))
         .filter(submissions::counts_for.eq_any(counted))
         .group_by((
@@ -191,8 +185,15 @@ fn participation(
             diesel::dsl::count_star(),
         ))
         .load(conn)?;
-    if round.counting() == Counting::PerOrganization {
-        rows.extend(super::joint::participation_rows(conn, round.id)?);
+    if cosigners {
+        let organization = CountsFor::Organization.as_str();
+        rows.extend(
+            super::joint::participation_rows(conn, round)?
+                .into_iter()
+                .map(|(group, verified, country, n)| {
+                    (group, verified, country, organization.to_string(), n)
+                }),
+        );
     }
     let mut p = Participation::default();
     let mut by_group: BTreeMap<StakeholderGroup, (i64, i64)> = BTreeMap::new();

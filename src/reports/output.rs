@@ -34,14 +34,11 @@ pub(super) const CSV_HEADER: [&str; CSV_COLUMNS] = [
     "tags",
     "per_person",
     "per_organization",
-<<<<<<< HEAD
     "joint_submission",
-=======
     "attachments",
->>>>>>> orgs2
 ];
 
-pub(super) const CSV_COLUMNS: usize = 17;
+pub(super) const CSV_COLUMNS: usize = 18;
 
 /// Where a report's texts and CSV rows go while it is computed: the preview
 /// keeps the first few texts of each provision in memory; a publication
