@@ -58,13 +58,13 @@ pub fn build(
     let responses = responses_of_round(conn, round.id)?;
     let attribution = round.attribution();
     let privacy = Privacy::load(conn, round)?;
-    let movement = match super::movement::of_round(conn, round, &provisions, &privacy)? {
-        Some((movement, csv)) => {
-            out.movement_csv(conn, csv)?;
-            Some(movement)
-        }
-        None => None,
-    };
+    let mut movements = vec![];
+    if let Some(m) = super::movement::of_round(conn, round, &provisions, &privacy)? {
+        out.movement_csv(conn, m.csv)?;
+        movements = m.movements;
+    }
+    let mut movements = movements.into_iter();
+    let (movement, organization_movement) = (movements.next(), movements.next());
     let mut answers = answers::counts(conn, round.id)?;
     let codebook = themes::live_tags(conn, consultation.id)?;
     let mut texts = Texts {
@@ -135,6 +135,7 @@ pub fn build(
         provisions: reports,
         general_texts,
         movement,
+        organization_movement,
     })
 }
 

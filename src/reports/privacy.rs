@@ -30,6 +30,7 @@ fn digest(salt: &str, source: Source) -> [u8; 32] {
         Source::Position(id) => ("position", id),
         Source::General(id) => ("general", id),
         Source::Participant(id) => ("participant", id),
+        Source::Organization(id) => ("organization", id),
     };
     Sha256::new()
         .chain_update(salt.as_bytes())
@@ -77,6 +78,8 @@ pub(super) enum Source {
     /// A participant's pseudonym in movement.csv: unrelated to their texts'
     /// ids, so their stances there cannot be joined to a quote.
     Participant(i64),
+    /// An organization's pseudonym in movement.csv.
+    Organization(i64),
 }
 
 pub(super) struct Privacy {

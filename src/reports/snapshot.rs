@@ -168,9 +168,14 @@ pub struct Snapshot {
     pub provisions: Vec<ProvisionReport>,
     /// How many general comments are published.
     pub general_texts: i64,
-    /// How stances moved since the round this one follows, if any.
+    /// How stances moved since the round this one follows, if any: per
+    /// person, or per organization when the round counts that way alone;
+    /// under `both`, per person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub movement: Option<Movement>,
+    /// Under `both`, the same per organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_movement: Option<Movement>,
 }
 
 impl Snapshot {
