@@ -122,7 +122,7 @@ pub struct Transition {
 pub struct Transitions {
     /// `None` for every group together.
     pub group: Option<StakeholderGroup>,
-    /// Participants who answered the provision in both rounds.
+    /// Members of the panel who answered the provision in both rounds.
     pub answered_both: i64,
     /// Every (from, to) pair, in stance order, zeros included.
     pub table: Vec<Transition>,
@@ -228,7 +228,7 @@ pub struct ProvisionMovement {
 pub struct Movement {
     /// The number of the round this one follows.
     pub follows_round: i32,
-    /// Participants who submitted in both rounds.
+    /// Members of the panel: who submitted in both rounds (see `Member`).
     pub participants: i64,
     /// Provisions present in both drafts, in this round's order.
     pub provisions: Vec<ProvisionMovement>,
