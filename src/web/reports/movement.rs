@@ -5,7 +5,6 @@ use super::views::{group_label, pct};
 use crate::codes::Locale;
 use crate::reports::movement::{Movement, Panel, ProvisionMovement, Transitions};
 use crate::reports::{ProvisionReport, Snapshot};
-use crate::rounds::Counting;
 use crate::submissions::Stance;
 use crate::web::page::Ctx;
 use serde::Serialize;
@@ -115,27 +114,16 @@ pub(super) struct MovementView {
     panels: Vec<PanelView>,
 }
 
-/// The panels of the report with the key of their line: the first set is
-/// per organization only when the round counts that way alone.
-fn panels(s: &Snapshot) -> Vec<(&Movement, Panel)> {
-    let first = match s.counting {
-        Counting::PerOrganization => Panel::PerOrganization,
-        Counting::PerPerson | Counting::Both => Panel::PerPerson,
-    };
-    s.movement
-        .iter()
-        .map(|m| (m, first))
-        .chain(
-            s.organization_movement
-                .iter()
-                .map(|m| (m, Panel::PerOrganization)),
-        )
-        .collect()
+/// The report's panels, in the order of the round's counting policy.
+fn panels(s: &Snapshot) -> impl Iterator<Item = (&Movement, Panel)> {
+    [&s.movement, &s.organization_movement]
+        .into_iter()
+        .flatten()
+        .zip(Panel::of(s.counting).iter().copied())
 }
 
 pub(super) fn movement_view(ctx: &Ctx, s: &Snapshot, key: &str) -> Option<MovementView> {
     let panels: Vec<PanelView> = panels(s)
-        .into_iter()
         .enumerate()
         .filter_map(|(i, (movement, panel))| {
             let m = movement.provision(key)?;
