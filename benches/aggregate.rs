@@ -83,27 +83,43 @@ fn campaign_detection(c: &mut Criterion) {
 /// Movement between two rounds of 10,000 participants on 12 provisions
 /// (120,000 pairs): the figures, then movement.csv.
 fn movement(c: &mut Criterion) {
-    use polyphony::reports::movement::{self, Pair};
+    use polyphony::reports::movement::{Builder, CsvWriter, Member, Pair, Panel};
     use polyphony::submissions::Stance;
     let keys: Vec<String> = (1..=12).map(|i| format!("art-{i}")).collect();
-    let pairs: Vec<Pair> = (0..10_000i64)
-        .flat_map(|p| {
-            keys.iter().enumerate().map(move |(k, key)| Pair {
-                participant: p,
-                provision_key: key.clone(),
-                group: StakeholderGroup::ALL[(p % 7) as usize],
-                region: ["africa", "americas", "asia", "europe", "oceania"][(p % 5) as usize],
-                named: p % 3 == 0,
-                from: Stance::ALL[((p + k as i64) % 4) as usize],
-                to: Stance::ALL[((p * 7 + k as i64) % 4) as usize],
-            })
+    let pairs: Vec<Vec<Pair>> = (0..keys.len() as i64)
+        .map(|k| {
+            (0..10_000i64)
+                .map(|p| Pair {
+                    member: Member::Person(p),
+                    group: StakeholderGroup::ALL[(p % 7) as usize],
+                    region: ["africa", "americas", "asia", "europe", "oceania"][(p % 5) as usize],
+                    named: p % 3 == 0,
+                    from: Stance::ALL[((p + k) % 4) as usize],
+                    to: Stance::ALL[((p * 7 + k) % 4) as usize],
+                })
+                .collect()
         })
         .collect();
     c.bench_function("movement figures, 10k participants x 12 provisions", |b| {
-        b.iter(|| movement::compute(1, &keys, &pairs, 3))
+        b.iter(|| {
+            let mut m = Builder::new(1, 3);
+            for (key, pairs) in keys.iter().zip(&pairs) {
+                m.provision(key, pairs);
+            }
+            m.finish()
+        })
     });
     c.bench_function("movement.csv, 10k participants x 12 provisions", |b| {
-        b.iter(|| movement::csv(&keys, &pairs, |id| format!("{id:016x}")).unwrap())
+        b.iter(|| {
+            let mut csv = CsvWriter::new().unwrap();
+            for (key, pairs) in keys.iter().zip(&pairs) {
+                csv.provision(Panel::PerPerson, key, pairs, |m| match m {
+                    Member::Person(id) | Member::Organization(id) => format!("{id:016x}"),
+                })
+                .unwrap();
+            }
+            csv.finish().unwrap()
+        })
     });
 }
 

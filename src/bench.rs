@@ -39,6 +39,11 @@ pub enum Command {
         round: i32,
         #[arg(long, default_value_t = 10_000)]
         participants: usize,
+        /// Instead of new participants: 85% of those who submitted to round
+        /// FOLLOWS answer ROUND (made open when missing, following it) with
+        /// their stances moved.
+        #[arg(long)]
+        follows: Option<i32>,
     },
     /// Benchmarks: make COUNT participants with sessions and write one line per
     /// participant (`cookie<TAB>form body with CSRF token`) to OUT; the round is
@@ -81,6 +86,14 @@ pub enum Command {
         #[command(flatten)]
         target: RoundArg,
     },
+    /// Benchmarks: time a round's movement figures and movement.csv, as
+    /// publication computes them, and print the seconds, the pairs, the
+    /// CSV's size and the peak memory.
+    #[command(hide = true)]
+    BenchMovement {
+        #[command(flatten)]
+        target: RoundArg,
+    },
     /// Benchmarks: time the organizers' draft report computed on the request
     /// (as the page did before it became a job), then the background job that
     /// computes and stores it, and the data stamp a page reads.
@@ -111,6 +124,39 @@ pub fn run(settings: &Settings, command: Command) -> anyhow::Result<()> {
             consultation,
             round,
             participants,
+            follows: Some(earlier),
+        } => {
+            let mut conn = db.get()?;
+            let clock = Clock::default();
+            let c = consultations::find_by_slug(&mut conn, &consultation)
+                .with_context(|| format!("no consultation `{consultation}`"))?;
+            let (earlier, _) = rounds::find(&mut conn, c.id, earlier)
+                .with_context(|| format!("no round {earlier}"))?;
+            let r = open_round(&mut conn, &consultation, round, &clock)?;
+            diesel::update(crate::db::schema::rounds::table.find(r.id))
+                .set(crate::db::schema::rounds::follows_round_id.eq(earlier.id))
+                .execute(&mut conn)?;
+            let provisions = drafts::provisions_of(&mut conn, r.draft_version_id)?;
+            let started = std::time::Instant::now();
+            let made = synthetic::seed_follow_up(
+                &mut conn,
+                earlier.id,
+                r.id,
+                &provisions,
+                85,
+                clock.now(),
+            )?;
+            println!(
+                "seeded {made} of round {}'s participants into round {round} in {:.1} s (asked for {participants})",
+                earlier.number,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Command::SeedSynthetic {
+            consultation,
+            round,
+            participants,
+            follows: None,
         } => {
             db.migrate()?;
             let mut conn = db.get()?;
@@ -175,6 +221,14 @@ pub fn run(settings: &Settings, command: Command) -> anyhow::Result<()> {
                 time_aggregate(&mut *db.get()?, &target.consultation, target.round)?;
             println!(
                 "aggregate_seconds {seconds:.3} positions {positions} peak_rss_mb {:.0}",
+                peak_rss_mb().unwrap_or(0.0)
+            );
+        }
+        Command::BenchMovement { target } => {
+            let (seconds, pairs, bytes) =
+                time_movement(&mut *db.get()?, &target.consultation, target.round)?;
+            println!(
+                "movement_seconds {seconds:.3} pairs {pairs} csv_bytes {bytes} peak_rss_mb {:.0}",
                 peak_rss_mb().unwrap_or(0.0)
             );
         }
@@ -499,6 +553,30 @@ pub fn time_aggregate(
         })
         .sum();
     Ok((seconds, counted))
+}
+
+/// Times the movement of round `number` (after one warm-up run); returns
+/// seconds, the pairs of its panels and movement.csv's bytes.
+pub fn time_movement(
+    conn: &mut DbConnection,
+    slug: &str,
+    number: i32,
+) -> anyhow::Result<(f64, i64, usize)> {
+    let c = consultations::find_by_slug(conn, slug)
+        .with_context(|| format!("no consultation `{slug}`"))?;
+    let (round, _) =
+        rounds::find(conn, c.id, number).with_context(|| format!("no round {number}"))?;
+    crate::reports::movement_of(conn, &round)?;
+    let started = std::time::Instant::now();
+    let (movements, csv) =
+        crate::reports::movement_of(conn, &round)?.context("the round follows no round")?;
+    let seconds = started.elapsed().as_secs_f64();
+    let pairs = movements
+        .iter()
+        .flat_map(|m| &m.provisions)
+        .map(|p| p.overall.answered_both)
+        .sum();
+    Ok((seconds, pairs, csv.len()))
 }
 
 /// Prints the analysis workspace's timings on round `number`: indexing the

@@ -35,7 +35,9 @@ enum Command {
         #[arg(long)]
         email: String,
     },
-    /// Load the demo consultation unless it is already there.
+    /// Load the demo consultations unless they are already there: the open
+    /// round, and the two rounds (published, then open) with a demo
+    /// participant whose one-time passphrase is printed.
     LoadDemo {
         /// Also load a long bilingual draft (42 articles in parts, chapters,
         /// sections and an annex) as a second consultation with an open round.
@@ -158,7 +160,8 @@ pub fn run() -> anyhow::Result<()> {
         Command::LoadDemo { long } => {
             let db = connect(&settings)?;
             db.migrate()?;
-            let loaded = crate::demo::load(&mut *db.get()?, &Clock::default())?;
+            let mut conn = db.get()?;
+            let loaded = crate::demo::load(&mut conn, &Clock::default())?;
             println!(
                 "{}",
                 if loaded {
@@ -167,8 +170,19 @@ pub fn run() -> anyhow::Result<()> {
                     "the demo consultation is already there"
                 }
             );
+            use crate::demo::two_rounds::{self, Loaded};
+            match two_rounds::load_once(&mut conn, Clock::default().now())? {
+                Loaded::AlreadyThere => println!("the demo of two rounds is already there"),
+                Loaded::Now(participant) => {
+                    println!("demo of two rounds loaded");
+                    if let Some((email, password)) = participant {
+                        // Printed once, as at a first start: the hash is all that is kept.
+                        println!("  e-mail:    {email}\n  passphrase: {password}");
+                    }
+                }
+            }
             if long {
-                let loaded = crate::demo::load_long(&mut *db.get()?, &Clock::default())?;
+                let loaded = crate::demo::load_long(&mut conn, &Clock::default())?;
                 println!(
                     "{}",
                     if loaded {

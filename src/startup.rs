@@ -303,12 +303,11 @@ fn prepare_database(
         tracing::info!("demo consultation loaded");
     }
     let mut participant = None;
-    if app.demo_rounds && !demo::two_rounds::loaded(&mut conn)? {
-        let password = passwords::generate();
-        let hash = passwords::hash(&password).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
-        if demo::two_rounds::load(&mut conn, clock.now(), &hash)? {
-            participant = Some((demo::two_rounds::PARTICIPANT_EMAIL.to_string(), password));
-        }
+    if app.demo_rounds
+        && let demo::two_rounds::Loaded::Now(made) =
+            demo::two_rounds::load_once(&mut conn, clock.now())?
+    {
+        participant = made;
         tracing::info!("demo of two rounds loaded");
     }
     if accounts::any_admin(&mut conn)? {

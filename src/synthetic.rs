@@ -227,23 +227,7 @@ pub fn seed(
                     });
                 }
             }
-            match conn {
-                // COPY: a million submissions' 12 million positions took
-                // most of the benchmark's seven minutes of seeding as INSERTs.
-                DbConnection::Postgresql(c) => {
-                    diesel::copy_from(positions::table)
-                        .from_insertable(&rows)
-                        .execute(c)?;
-                }
-                DbConnection::Sqlite(c) => {
-                    for chunk in rows.chunks(POSITION_ROWS) {
-                        diesel::insert_into(positions::table)
-                            .values(chunk)
-                            .execute(c)?;
-                    }
-                }
-            }
-            Ok(())
+            insert_positions(conn, &rows)
         })?;
         made += n;
     }
@@ -254,6 +238,168 @@ pub fn seed(
         c.batch_execute("ANALYZE users, submissions, positions")?;
     }
     Ok(made)
+}
+
+/// A stance one step nearer support for some, further for a few: how a
+/// panel moves between rounds.
+fn moved(rng: &mut StdRng, stance: &str) -> &'static str {
+    let r = rng.random_range(0..100);
+    match stance {
+        "oppose" if r < 25 => "support_with_changes",
+        "no_position" if r < 25 => "support",
+        "support_with_changes" if r < 10 => "support",
+        "support" if r < 5 => "oppose",
+        "support" => "support",
+        "support_with_changes" => "support_with_changes",
+        "no_position" => "no_position",
+        _ => "oppose",
+    }
+}
+
+/// Submissions to `round` (which follows `earlier`) from `percent` of the
+/// participants who submitted to `earlier`, with the profile and disclosure
+/// they gave there and their stances moved (see `moved`) on the provisions
+/// both drafts share; returns how many.
+pub fn seed_follow_up(
+    conn: &mut DbConnection,
+    earlier: RoundId,
+    round: RoundId,
+    provisions: &[Provision],
+    percent: u32,
+    now: PrimitiveDateTime,
+) -> QueryResult<usize> {
+    type Earlier = (
+        SubmissionId,
+        UserId,
+        String,
+        String,
+        String,
+        String,
+        String,
+        bool,
+    );
+    let mut rng = StdRng::seed_from_u64(11);
+    let by_key: std::collections::HashMap<&str, &Provision> = provisions
+        .iter()
+        .map(|p| (p.provision_key.as_str(), p))
+        .collect();
+    let (mut after, mut made) = (SubmissionId(0), 0);
+    loop {
+        let page: Vec<Earlier> = submissions::table
+            .filter(submissions::round_id.eq(earlier))
+            .filter(submissions::status.eq("submitted"))
+            .filter(submissions::id.gt(after))
+            .order(submissions::id.asc())
+            .limit(BATCH as i64)
+            .select((
+                submissions::id,
+                submissions::participant_id,
+                submissions::display_name,
+                submissions::organization,
+                submissions::stakeholder_group,
+                submissions::country,
+                submissions::disclosure,
+                submissions::affiliation_verified,
+            ))
+            .load(conn)?;
+        let Some(last) = page.last() else { break };
+        after = last.0;
+        let page: Vec<Earlier> = page
+            .into_iter()
+            .filter(|_| rng.random_range(0..100) < percent)
+            .collect();
+        let ids: Vec<SubmissionId> = page.iter().map(|e| e.0).collect();
+        let stances: Vec<(SubmissionId, String, Option<String>)> = positions::table
+            .inner_join(crate::db::schema::provisions::table)
+            .filter(positions::submission_id.eq_any(&ids))
+            .select((
+                positions::submission_id,
+                crate::db::schema::provisions::provision_key,
+                positions::stance,
+            ))
+            .load(conn)?;
+        let subs: Vec<NewSubmission> = page
+            .iter()
+            .map(
+                |(_, participant, name, organization, group, country, disclosure, verified)| {
+                    NewSubmission {
+                        round_id: round,
+                        participant_id: *participant,
+                        status: "submitted",
+                        disclosure: match disclosure.as_str() {
+                            "confidential" => "confidential",
+                            "attributed" => "attributed",
+                            "organization" => "organization",
+                            _ => "anonymous",
+                        },
+                        general_comment: String::new(),
+                        display_name: name.clone(),
+                        organization: organization.clone(),
+                        stakeholder_group: StakeholderGroup::parse(group)
+                            .unwrap_or(StakeholderGroup::Individual)
+                            .as_str(),
+                        country: COUNTRIES
+                            .iter()
+                            .find(|c| **c == country.as_str())
+                            .unwrap_or(&"FR"),
+                        affiliation_verified: *verified,
+                        receipt_code: Some(crate::submissions::new_receipt_code()),
+                        revision: 1,
+                        submitted_at: Some(now),
+                        created_at: now,
+                        updated_at: now,
+                    }
+                },
+            )
+            .collect();
+        crate::db::write_transaction(conn, |conn| -> QueryResult<()> {
+            let new_ids: Vec<SubmissionId> =
+                crate::per_backend!(conn, |c| diesel::insert_into(submissions::table)
+                    .values(&subs)
+                    .returning(submissions::id)
+                    .get_results(c))?;
+            let new_id: std::collections::HashMap<SubmissionId, SubmissionId> =
+                ids.iter().copied().zip(new_ids).collect();
+            let rows: Vec<NewPosition> = stances
+                .iter()
+                .filter_map(|(sub, key, stance)| {
+                    Some(NewPosition {
+                        submission_id: *new_id.get(sub)?,
+                        provision_id: by_key.get(key.as_str())?.id,
+                        stance: Some(moved(&mut rng, stance.as_deref()?)),
+                        comment: String::new(),
+                        proposed_text: String::new(),
+                    })
+                })
+                .collect();
+            insert_positions(conn, &rows)
+        })?;
+        made += subs.len();
+    }
+    if let DbConnection::Postgresql(c) = conn {
+        c.batch_execute("ANALYZE submissions, positions")?;
+    }
+    Ok(made)
+}
+
+fn insert_positions(conn: &mut DbConnection, rows: &[NewPosition]) -> QueryResult<()> {
+    match conn {
+        // COPY: a million submissions' 12 million positions took
+        // most of the benchmark's seven minutes of seeding as INSERTs.
+        DbConnection::Postgresql(c) => {
+            diesel::copy_from(positions::table)
+                .from_insertable(rows)
+                .execute(c)?;
+        }
+        DbConnection::Sqlite(c) => {
+            for chunk in rows.chunks(POSITION_ROWS) {
+                diesel::insert_into(positions::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One pre-made writer for the write benchmark: a verified participant with

@@ -373,6 +373,24 @@ struct WindowEmail<'a> {
     link: String,
 }
 
+/// Takes answers on a published round until `closes_at` without telling
+/// anyone, as if they had been told already (the demo, whose accounts are
+/// synthetic).
+pub fn open_quietly(
+    conn: &mut DbConnection,
+    round: RoundId,
+    closes_at: PrimitiveDateTime,
+    now: PrimitiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(rounds::table.find(round))
+        .set((
+            rounds::answers_close_at.eq(closes_at),
+            rounds::answers_notice_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Sets until when answers are taken on a published round and, the first
 /// time, tells every participant who has something to answer.
 pub fn set_window(

@@ -138,9 +138,35 @@ pub fn load(
         let made = own.is_some();
         publish_round_1(conn, &round_1, organizer, own, now - Duration::days(14))?;
         let revised = version(conn, id, REVISED, REVISED_FR, now - Duration::days(2))?;
-        round(conn, id, &revised, now, now + Duration::days(30))?;
+        let round_2 = round(conn, id, &revised, now, now + Duration::days(30))?;
+        // Answers to round 1's responses are taken while round 2 is open;
+        // nobody is e-mailed (the demo participant reads it on their page).
+        crate::answers::open_quietly(conn, round_1.id, now + Duration::days(30), now)?;
+        answer_round_2(conn, &round_2, now)?;
         Ok(made)
     })
+}
+
+/// What the demo of two rounds did: nothing when it was there already.
+pub enum Loaded {
+    AlreadyThere,
+    /// With the demo participant's e-mail and one-time passphrase, unless an
+    /// account had that address already.
+    Now(Option<(String, String)>),
+}
+
+/// Loads the demo of two rounds unless it is there already, giving the demo
+/// participant a passphrase of their own.
+pub fn load_once(conn: &mut DbConnection, now: PrimitiveDateTime) -> anyhow::Result<Loaded> {
+    if loaded(conn)? {
+        return Ok(Loaded::AlreadyThere);
+    }
+    let password = accounts::passwords::generate();
+    let hash = accounts::passwords::hash(&password).map_err(|e| anyhow::anyhow!("hashing: {e}"))?;
+    let made = load(conn, now, &hash)?;
+    Ok(Loaded::Now(
+        made.then(|| (PARTICIPANT_EMAIL.to_string(), password)),
+    ))
 }
 
 fn version(
@@ -258,6 +284,58 @@ fn submit(
     )
 }
 
+/// Round 2: the revised Article 7 spares small services, and the platforms
+/// and the technical community who resisted it move towards it; elsewhere
+/// everyone stands where they stood (a new article is mostly supported).
+fn stance_2(group: StakeholderGroup, participant: usize, n: usize) -> Stance {
+    match (group, n, participant) {
+        (StakeholderGroup::Platform | StakeholderGroup::Technical, 7, 0) => Oppose,
+        (StakeholderGroup::Platform | StakeholderGroup::Technical, 7, _) => SupportWithChanges,
+        _ => stance(group, participant, n),
+    }
+}
+
+fn article(p: &drafts::Provision) -> usize {
+    p.provision_key
+        .trim_start_matches("art-")
+        .parse::<usize>()
+        .unwrap_or(0)
+}
+
+/// Every synthetic participant of round 1 has answered round 2 already, so
+/// that its report, once published, shows how stances moved.
+fn answer_round_2(
+    conn: &mut DbConnection,
+    round: &Round,
+    at: PrimitiveDateTime,
+) -> anyhow::Result<()> {
+    let provisions = drafts::provisions_of(conn, round.draft_version_id)?;
+    for (g, group) in StakeholderGroup::ALL.iter().enumerate() {
+        for i in 0..PER_GROUP {
+            let email = format!("demo-{}@demo.invalid", g * PER_GROUP + i);
+            let Some(user) = accounts::find_by_email(conn, &email)? else {
+                continue;
+            };
+            let input = Input {
+                disclosure: Some(Disclosure::Anonymous),
+                general_comment: String::new(),
+                positions: provisions
+                    .iter()
+                    .map(|p| {
+                        let position = PositionInput {
+                            stance: Some(stance_2(*group, i, article(p))),
+                            ..Default::default()
+                        };
+                        (p.provision_key.clone(), position)
+                    })
+                    .collect(),
+            };
+            submit(conn, round, &provisions, user.id, &input, at)?;
+        }
+    }
+    Ok(())
+}
+
 /// Round 1's answers; the demo participant's submission when they were made.
 fn answer_round_1(
     conn: &mut DbConnection,
@@ -266,12 +344,6 @@ fn answer_round_1(
     at: PrimitiveDateTime,
 ) -> anyhow::Result<Option<submissions::Saved>> {
     let provisions = drafts::provisions_of(conn, round.draft_version_id)?;
-    let article = |p: &drafts::Provision| {
-        p.provision_key
-            .trim_start_matches("art-")
-            .parse::<usize>()
-            .unwrap_or(0)
-    };
     for (g, group) in StakeholderGroup::ALL.iter().enumerate() {
         for i in 0..PER_GROUP {
             let n = g * PER_GROUP + i;

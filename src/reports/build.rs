@@ -61,13 +61,13 @@ pub fn build(
     let attribution = round.attribution();
     let privacy = Privacy::load(conn, round)?;
     let joints = Joints::load(conn, round.id, attribution, &privacy)?;
-    let movement = match super::movement::of_round(conn, round, &provisions, &privacy)? {
-        Some((movement, csv)) => {
-            out.movement_csv(conn, csv)?;
-            Some(movement)
-        }
-        None => None,
-    };
+    let mut movements = vec![];
+    if let Some(m) = super::movement::of_round(conn, round, &provisions, &privacy)? {
+        out.movement_csv(conn, m.csv)?;
+        movements = m.movements;
+    }
+    let mut movements = movements.into_iter();
+    let (movement, organization_movement) = (movements.next(), movements.next());
     let (attachments, attachment_urls) = published_attachments(conn, consultation, round)?;
     let mut answers = answers::counts(conn, round.id)?;
     let codebook = themes::live_tags(conn, consultation.id)?;
@@ -145,6 +145,7 @@ pub fn build(
         attachments,
         movement,
         joint_submissions,
+        organization_movement,
     })
 }
 

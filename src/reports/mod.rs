@@ -76,6 +76,18 @@ pub enum ReportError {
     Worker(String),
 }
 
+/// A round's movement (one set per panel) and movement.csv, computed as
+/// publication computes them; None when the round follows none. For the
+/// benchmarks, which time it alone.
+pub fn movement_of(
+    conn: &mut DbConnection,
+    round: &Round,
+) -> Result<Option<(Vec<movement::Movement>, String)>, ReportError> {
+    let provisions = provisions_of(conn, round)?;
+    let privacy = privacy::Privacy::load(conn, round)?;
+    Ok(movement::of_round(conn, round, &provisions, &privacy)?.map(|m| (m.movements, m.csv)))
+}
+
 /// The provisions of the round's draft, for pages that list them.
 pub fn provisions_of(conn: &mut DbConnection, round: &Round) -> QueryResult<Vec<Provision>> {
     drafts::provisions_of(conn, round.draft_version_id)

@@ -4,32 +4,37 @@
 //! share who moved towards support, the change in the consensus score and in
 //! the lowest group's support, and whether the provision converges.
 //!
-//! Every figure is computed over the **panel**: participants (one account)
-//! who submitted in both rounds and took a stance on the provision in both.
-//! Comparing the panel with itself measures people changing their minds, not
-//! a different crowd turning up; it is also what makes the figures
-//! recomputable from movement.csv.
+//! Every figure is computed over the **panel**: the members who submitted in
+//! both rounds and took a stance on the provision in both. Comparing the
+//! panel with itself measures minds changing, not a different crowd turning
+//! up; it is also what makes the figures recomputable from movement.csv.
+//! Who a member is follows the round's counting policy: per person, a person
+//! (one account, by their personal submissions); per organization, an
+//! organization (by its official submissions) or a person in no
+//! organization, members' personal submissions being left out as they are
+//! from the figures; under `both`, the report carries both panels.
 //!
-//! Privacy: movement.csv has one row per participant-provision pair, under a
-//! pseudonym, only for participants whose disclosure was `attributed` or
-//! `organization` in both rounds and when neither round was held under the
-//! Chatham House Rule; everyone else is counted in aggregated rows (group,
-//! region, from, to, count), where a cell under [`MIN_CELL`] loses its region
-//! (merged with the group's other small cells of the same transition). No
-//! row carries a text, so nothing links a quote to a person across rounds.
+//! Privacy: movement.csv has one row per member-provision pair, under a
+//! pseudonym, only for members whose disclosure was `attributed` or
+//! `organization` in both rounds (an organization's official position
+//! normally is) and when neither round was held under the Chatham House
+//! Rule; everyone else is counted in aggregated rows (group, region, from,
+//! to, count), where a cell under [`MIN_CELL`] loses its region (merged with
+//! the group's other small cells of the same transition). No row carries a
+//! text, so nothing links a quote to a person across rounds.
 
 use super::figures::{self, CountRow};
 use super::live::region_of;
 use super::privacy::{Privacy, Source};
 use crate::codes::StakeholderGroup;
-use crate::db::schema::{positions, provisions, rounds, submissions};
-use crate::db::{DbConnection, RoundId};
+use crate::db::schema::{positions, rounds, submissions};
+use crate::db::{DbConnection, ProvisionId, RoundId};
 use crate::drafts::Provision;
-use crate::rounds::{Attribution, Round};
-use crate::submissions::{Disclosure, Stance};
+use crate::rounds::{Attribution, Counting, Round};
+use crate::submissions::{CountsFor, Disclosure, Stance};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// A change of the lowest group's support share of at least this much (10
 /// percentage points) makes a provision converging or diverging.
@@ -51,11 +56,52 @@ pub fn support_rank(stance: Stance) -> u8 {
     }
 }
 
-/// One participant's stance on one provision in both rounds.
+/// A member of the panel: a person, or an organization by its official
+/// submissions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Member {
+    Person(i64),
+    Organization(i64),
+}
+
+/// Who makes up a panel, after the round's counting policy: every person
+/// (personal submissions, members' included), or every organization by its
+/// official submission and every person in no organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panel {
+    PerPerson,
+    PerOrganization,
+}
+
+impl Panel {
+    /// The panels a round's report shows, the first one in `movement`.
+    pub fn of(counting: Counting) -> &'static [Panel] {
+        match counting {
+            Counting::PerPerson => &[Panel::PerPerson],
+            Counting::PerOrganization => &[Panel::PerOrganization],
+            Counting::Both => &[Panel::PerPerson, Panel::PerOrganization],
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Panel::PerPerson => "per_person",
+            Panel::PerOrganization => "per_organization",
+        }
+    }
+
+    fn counts(self, counts_for: CountsFor) -> bool {
+        match self {
+            Panel::PerPerson => counts_for.per_person(),
+            Panel::PerOrganization => counts_for.per_organization(),
+        }
+    }
+}
+
+/// One panel member's stance on one provision in both rounds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pair {
-    pub participant: i64,
-    pub provision_key: String,
+    pub member: Member,
     pub group: StakeholderGroup,
     pub region: &'static str,
     /// May stand in movement.csv under a pseudonym (see the module's notes).
@@ -76,7 +122,7 @@ pub struct Transition {
 pub struct Transitions {
     /// `None` for every group together.
     pub group: Option<StakeholderGroup>,
-    /// Participants who answered the provision in both rounds.
+    /// Members of the panel who answered the provision in both rounds.
     pub answered_both: i64,
     /// Every (from, to) pair, in stance order, zeros included.
     pub table: Vec<Transition>,
@@ -182,7 +228,7 @@ pub struct ProvisionMovement {
 pub struct Movement {
     /// The number of the round this one follows.
     pub follows_round: i32,
-    /// Participants who submitted in both rounds.
+    /// Members of the panel: who submitted in both rounds (see `Member`).
     pub participants: i64,
     /// Provisions present in both drafts, in this round's order.
     pub provisions: Vec<ProvisionMovement>,
@@ -194,59 +240,78 @@ impl Movement {
     }
 }
 
-/// The movement figures of `pairs` for the provisions `keys_in_order`.
-pub fn compute(
+/// Gathers a panel's movement one provision at a time, so that a large
+/// round's pairs never sit in memory all at once.
+pub struct Builder {
     follows_round: i32,
-    keys_in_order: &[String],
-    pairs: &[Pair],
     min_group_size: i64,
-) -> Movement {
-    let mut participants: Vec<i64> = pairs.iter().map(|p| p.participant).collect();
-    participants.sort_unstable();
-    participants.dedup();
-    let provisions = keys_in_order
-        .iter()
-        .filter_map(|key| {
-            let on: Vec<&Pair> = pairs.iter().filter(|p| &p.provision_key == key).collect();
-            (!on.is_empty()).then(|| provision_movement(key, &on, min_group_size))
-        })
-        .collect();
-    Movement {
-        follows_round,
-        participants: participants.len() as i64,
-        provisions,
+    members: HashSet<Member>,
+    provisions: Vec<ProvisionMovement>,
+}
+
+impl Builder {
+    pub fn new(follows_round: i32, min_group_size: i64) -> Self {
+        Self {
+            follows_round,
+            min_group_size,
+            members: HashSet::new(),
+            provisions: vec![],
+        }
+    }
+
+    /// The next provision (in the round's order) and its pairs; a provision
+    /// without any is left out.
+    pub fn provision(&mut self, key: &str, pairs: &[Pair]) {
+        if pairs.is_empty() {
+            return;
+        }
+        self.members.extend(pairs.iter().map(|p| p.member));
+        self.provisions
+            .push(provision_movement(key, pairs, self.min_group_size));
+    }
+
+    pub fn finish(self) -> Movement {
+        Movement {
+            follows_round: self.follows_round,
+            participants: self.members.len() as i64,
+            provisions: self.provisions,
+        }
     }
 }
 
-fn provision_movement(key: &str, pairs: &[&Pair], min_group_size: i64) -> ProvisionMovement {
+fn provision_movement(key: &str, pairs: &[Pair], min_group_size: i64) -> ProvisionMovement {
     let mut overall = Transitions::new(None);
     let mut by_group: BTreeMap<StakeholderGroup, Transitions> = BTreeMap::new();
-    let (mut before, mut after) = (vec![], vec![]);
+    // Count rows per (group, stance) in each round: the panel's figures.
+    let (mut before, mut after) = (BTreeMap::new(), BTreeMap::new());
     for p in pairs {
         overall.add(p.from, p.to, 1);
         by_group
             .entry(p.group)
             .or_insert_with(|| Transitions::new(Some(p.group)))
             .add(p.from, p.to, 1);
-        for (rows, stance) in [(&mut before, p.from), (&mut after, p.to)] {
-            rows.push(CountRow {
-                provision_key: key.to_string(),
-                group: p.group,
-                verified: false,
-                stance,
-                count: 1,
-            });
-        }
+        *before.entry((p.group, p.from)).or_insert(0) += 1;
+        *after.entry((p.group, p.to)).or_insert(0) += 1;
     }
     let keys = [key.to_string()];
-    let panel = |rows: &[CountRow]| {
-        let f = figures::compute(&keys, rows, min_group_size).remove(0);
+    let panel = |counts: BTreeMap<(StakeholderGroup, Stance), i64>| {
+        let rows: Vec<CountRow> = counts
+            .into_iter()
+            .map(|((group, stance), count)| CountRow {
+                provision_key: key.to_string(),
+                group,
+                verified: false,
+                stance,
+                count,
+            })
+            .collect();
+        let f = figures::compute(&keys, &rows, min_group_size).remove(0);
         PanelFigures {
             consensus_score: f.score_out_of_100(),
             lowest_group_support: f.lowest_group_support(),
         }
     };
-    let (before, after) = (panel(&before), panel(&after));
+    let (before, after) = (panel(before), panel(after));
     let change = |a: Option<f64>, b: Option<f64>| Some(b? - a?);
     let lowest_change = change(before.lowest_group_support, after.lowest_group_support);
     ProvisionMovement {
@@ -262,7 +327,7 @@ fn provision_movement(key: &str, pairs: &[&Pair], min_group_size: i64) -> Provis
 }
 
 /// Columns are only ever added at the end.
-pub const CSV_HEADER: [&str; 8] = [
+pub const CSV_HEADER: [&str; 9] = [
     "row_kind",
     "participant",
     "provision_key",
@@ -271,32 +336,49 @@ pub const CSV_HEADER: [&str; 8] = [
     "from_stance",
     "to_stance",
     "count",
+    "counting",
 ];
 
-/// movement.csv: per provision in order, the named participants' rows (by
-/// pseudonym), then the aggregated rows of everyone else.
-pub fn csv(
-    keys_in_order: &[String],
-    pairs: &[Pair],
-    pseudonym: impl Fn(i64) -> String,
-) -> Result<String, csv::Error> {
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(CSV_HEADER)?;
-    for key in keys_in_order {
-        let on = pairs.iter().filter(|p| &p.provision_key == key);
+/// movement.csv, written a provision at a time: the named members' rows (by
+/// pseudonym; `row_kind` says whether a person or an organization), then the
+/// aggregated rows of everyone else; the `counting` column says which panel
+/// a row belongs to.
+pub struct CsvWriter {
+    out: csv::Writer<Vec<u8>>,
+}
+
+impl CsvWriter {
+    pub fn new() -> Result<Self, csv::Error> {
+        let mut out = csv::Writer::from_writer(Vec::new());
+        out.write_record(CSV_HEADER)?;
+        Ok(Self { out })
+    }
+
+    pub fn provision(
+        &mut self,
+        panel: Panel,
+        key: &str,
+        pairs: &[Pair],
+        pseudonym: impl Fn(Member) -> String,
+    ) -> Result<(), csv::Error> {
+        let counting = panel.as_str();
         let mut named: Vec<(String, &Pair)> = vec![];
         let mut cells: BTreeMap<(StakeholderGroup, &str, Stance, Stance), i64> = BTreeMap::new();
-        for p in on {
+        for p in pairs {
             if p.named {
-                named.push((pseudonym(p.participant), p));
+                named.push((pseudonym(p.member), p));
             } else {
                 *cells.entry((p.group, p.region, p.from, p.to)).or_default() += 1;
             }
         }
         named.sort_by(|a, b| a.0.cmp(&b.0));
         for (id, p) in named {
-            out.write_record([
-                "participant",
+            let kind = match p.member {
+                Member::Person(_) => "participant",
+                Member::Organization(_) => "organization",
+            };
+            self.out.write_record([
+                kind,
                 &id,
                 key,
                 p.group.as_str(),
@@ -304,6 +386,7 @@ pub fn csv(
                 p.from.as_str(),
                 p.to.as_str(),
                 "1",
+                counting,
             ])?;
         }
         let mut merged: BTreeMap<(StakeholderGroup, &str, Stance, Stance), i64> = BTreeMap::new();
@@ -312,7 +395,7 @@ pub fn csv(
             *merged.entry((group, region, from, to)).or_default() += n;
         }
         for ((group, region, from, to), n) in merged {
-            out.write_record([
+            self.out.write_record([
                 "aggregate",
                 "",
                 key,
@@ -321,54 +404,167 @@ pub fn csv(
                 from.as_str(),
                 to.as_str(),
                 &n.to_string(),
+                counting,
             ])?;
         }
+        Ok(())
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+
+    pub fn finish(self) -> Result<String, csv::Error> {
+        let bytes = self
+            .out
+            .into_inner()
+            .map_err(|e| csv::Error::from(e.into_error()))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
 }
 
-/// One submitted stance, as read for the pairing.
+/// One submitted stance on a provision, as read for the pairing.
 #[derive(Queryable)]
 struct StanceRow {
+    id: i64,
     participant: i64,
-    key: String,
+    organization: Option<i64>,
+    counts_for: String,
     stance: Option<String>,
     group: String,
     country: String,
     disclosure: String,
 }
 
-fn stances(conn: &mut DbConnection, round: RoundId) -> QueryResult<Vec<StanceRow>> {
-    positions::table
-        .inner_join(submissions::table)
-        .inner_join(provisions::table)
-        .filter(submissions::round_id.eq(round))
-        .filter(submissions::status.eq("submitted"))
-        .filter(positions::stance.is_not_null())
-        .select((
-            submissions::participant_id,
-            provisions::provision_key,
-            positions::stance,
-            submissions::stakeholder_group,
-            submissions::country,
-            submissions::disclosure,
-        ))
-        .load(conn)
+/// What a stance row means for the pairing.
+struct Read {
+    member: Member,
+    counts_for: CountsFor,
+    stance: Stance,
+    group: Option<StakeholderGroup>,
+    region: &'static str,
+    named: bool,
 }
 
-fn named_disclosure(code: &str) -> bool {
-    matches!(
-        Disclosure::parse(code),
-        Some(Disclosure::Attributed | Disclosure::Organization)
-    )
+impl StanceRow {
+    fn read(self) -> Option<Read> {
+        let counts_for = CountsFor::parse(&self.counts_for)?;
+        // An official submission speaks for its organization; a personal
+        // one (in an organization or not) for its author.
+        let member = match (counts_for, self.organization) {
+            (CountsFor::Organization, Some(org)) => Member::Organization(org),
+            (CountsFor::Person | CountsFor::Member, _) => Member::Person(self.participant),
+            _ => return None,
+        };
+        Some(Read {
+            member,
+            counts_for,
+            stance: Stance::parse(self.stance.as_deref()?)?,
+            group: StakeholderGroup::parse(&self.group),
+            region: region_of(&self.country),
+            named: matches!(
+                Disclosure::parse(&self.disclosure),
+                Some(Disclosure::Attributed | Disclosure::Organization)
+            ),
+        })
+    }
 }
 
-/// The pairs of `round` and the round it follows; group and region are those
-/// given in the later round. None when the round follows none.
-fn pairs(conn: &mut DbConnection, round: &Round) -> QueryResult<Option<(Round, Vec<Pair>)>> {
+/// Rows read per query: a provision of a large round is read in pieces.
+const BATCH: i64 = 10_000;
+
+/// Calls `each` with every stance submitted to `round` on `provision`.
+fn each_stance(
+    conn: &mut DbConnection,
+    round: RoundId,
+    provision: ProvisionId,
+    mut each: impl FnMut(Read),
+) -> QueryResult<()> {
+    let mut after = 0;
+    loop {
+        let rows: Vec<StanceRow> = positions::table
+            .inner_join(submissions::table)
+            .filter(positions::provision_id.eq(provision))
+            .filter(positions::id.gt(after))
+            .filter(submissions::round_id.eq(round))
+            .filter(submissions::status.eq("submitted"))
+            .filter(positions::stance.is_not_null())
+            .order(positions::id.asc())
+            .limit(BATCH)
+            .select((
+                positions::id,
+                submissions::participant_id,
+                submissions::organization_id,
+                submissions::counts_for,
+                positions::stance,
+                submissions::stakeholder_group,
+                submissions::country,
+                submissions::disclosure,
+            ))
+            .load(conn)?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = last.id;
+        let full = rows.len() as i64 == BATCH;
+        rows.into_iter()
+            .filter_map(StanceRow::read)
+            .for_each(&mut each);
+        if !full {
+            return Ok(());
+        }
+    }
+}
+
+/// The pairs of each panel on one provision: its stances in the earlier
+/// round (`before`, on that round's draft) and in `round`. Group and region
+/// are those given in the later round; a member counts in a panel when both
+/// submissions count in it.
+fn pairs_on(
+    conn: &mut DbConnection,
+    (earlier, before): (RoundId, ProvisionId),
+    (round, now): (RoundId, ProvisionId),
+    panels: &[Panel],
+    chatham: bool,
+) -> QueryResult<Vec<Vec<Pair>>> {
+    let mut earlier_stances: HashMap<Member, (Stance, CountsFor, bool)> = HashMap::new();
+    each_stance(conn, earlier, before, |r| {
+        earlier_stances.insert(r.member, (r.stance, r.counts_for, r.named));
+    })?;
+    let mut pairs = vec![vec![]; panels.len()];
+    each_stance(conn, round, now, |r| {
+        let (Some(&(from, counted_before, named_before)), Some(group)) =
+            (earlier_stances.get(&r.member), r.group)
+        else {
+            return;
+        };
+        for (panel, pairs) in panels.iter().zip(&mut pairs) {
+            if panel.counts(counted_before) && panel.counts(r.counts_for) {
+                pairs.push(Pair {
+                    member: r.member,
+                    group,
+                    region: r.region,
+                    named: !chatham && named_before && r.named,
+                    from,
+                    to: r.stance,
+                });
+            }
+        }
+    })?;
+    Ok(pairs)
+}
+
+/// What a round's report says about movement: one `Movement` per panel of
+/// its counting policy (per person first under `both`), and movement.csv.
+pub(super) struct RoundMovement {
+    pub movements: Vec<Movement>,
+    pub csv: String,
+}
+
+/// The round's movement, or None when it follows no round. Provisions are
+/// read one at a time (see `Builder`).
+pub(super) fn of_round(
+    conn: &mut DbConnection,
+    round: &Round,
+    provisions: &[Provision],
+    privacy: &Privacy,
+) -> Result<Option<RoundMovement>, super::ReportError> {
     let Some(earlier) = round.follows_round_id else {
         return Ok(None);
     };
@@ -378,61 +574,44 @@ fn pairs(conn: &mut DbConnection, round: &Round) -> QueryResult<Option<(Round, V
         .first(conn)?;
     let chatham = round.attribution() == Attribution::ChathamHouse
         || earlier.attribution() == Attribution::ChathamHouse;
-    let mut before: HashMap<(i64, String), (Stance, bool)> = HashMap::new();
-    for row in stances(conn, earlier.id)? {
-        if let Some(stance) = row.stance.as_deref().and_then(Stance::parse) {
-            before.insert(
-                (row.participant, row.key),
-                (stance, named_disclosure(&row.disclosure)),
-            );
+    let earlier_provisions: HashMap<String, ProvisionId> =
+        crate::drafts::provisions_of(conn, earlier.draft_version_id)?
+            .into_iter()
+            .map(|p| (p.provision_key, p.id))
+            .collect();
+    let panels = Panel::of(round.counting());
+    let min = i64::from(round.min_group_size);
+    let mut builders: Vec<Builder> = panels
+        .iter()
+        .map(|_| Builder::new(earlier.number, min))
+        .collect();
+    let mut csv = CsvWriter::new()?;
+    let pseudonym = |m: Member| {
+        privacy.public_id(match m {
+            Member::Person(id) => Source::Participant(id),
+            Member::Organization(id) => Source::Organization(id),
+        })
+    };
+    for p in provisions {
+        let Some(&before) = earlier_provisions.get(&p.provision_key) else {
+            continue;
+        };
+        let pairs = pairs_on(
+            conn,
+            (earlier.id, before),
+            (round.id, p.id),
+            panels,
+            chatham,
+        )?;
+        for ((panel, builder), pairs) in panels.iter().zip(&mut builders).zip(pairs) {
+            builder.provision(&p.provision_key, &pairs);
+            csv.provision(*panel, &p.provision_key, &pairs, pseudonym)?;
         }
     }
-    let mut pairs = vec![];
-    for row in stances(conn, round.id)? {
-        let (Some(to), Some(group)) = (
-            row.stance.as_deref().and_then(Stance::parse),
-            StakeholderGroup::parse(&row.group),
-        ) else {
-            continue;
-        };
-        let Some(&(from, named_before)) = before.get(&(row.participant, row.key.clone())) else {
-            continue;
-        };
-        pairs.push(Pair {
-            participant: row.participant,
-            provision_key: row.key,
-            group,
-            region: region_of(&row.country),
-            named: !chatham && named_before && named_disclosure(&row.disclosure),
-            from,
-            to,
-        });
-    }
-    Ok(Some((earlier, pairs)))
-}
-
-/// The round's movement figures and its movement.csv, or None when it
-/// follows no round.
-pub(super) fn of_round(
-    conn: &mut DbConnection,
-    round: &Round,
-    provisions: &[Provision],
-    privacy: &Privacy,
-) -> Result<Option<(Movement, String)>, super::ReportError> {
-    let Some((earlier, pairs)) = pairs(conn, round)? else {
-        return Ok(None);
-    };
-    let keys: Vec<String> = provisions.iter().map(|p| p.provision_key.clone()).collect();
-    let movement = compute(
-        earlier.number,
-        &keys,
-        &pairs,
-        i64::from(round.min_group_size),
-    );
-    let csv = csv(&keys, &pairs, |id| {
-        privacy.public_id(Source::Participant(id))
-    })?;
-    Ok(Some((movement, csv)))
+    Ok(Some(RoundMovement {
+        movements: builders.into_iter().map(Builder::finish).collect(),
+        csv: csv.finish()?,
+    }))
 }
 
 #[cfg(test)]
@@ -443,8 +622,7 @@ mod tests {
 
     fn pair(participant: i64, group: StakeholderGroup, from: Stance, to: Stance) -> Pair {
         Pair {
-            participant,
-            provision_key: "art-1".into(),
+            member: Member::Person(participant),
             group,
             region: "Europe",
             named: participant % 2 == 0,
@@ -484,7 +662,10 @@ mod tests {
             pair(5, CivilSociety, Support, Support),
             pair(6, CivilSociety, Oppose, Support),
         ];
-        let m = compute(1, &["art-1".into(), "art-2".into()], &pairs, 3);
+        let mut b = Builder::new(1, 3);
+        b.provision("art-1", &pairs);
+        b.provision("art-2", &[]);
+        let m = b.finish();
         assert_eq!(m.participants, 6);
         assert_eq!(m.provisions.len(), 1, "art-2 has no pair");
         let p = &m.provisions[0];
@@ -498,6 +679,15 @@ mod tests {
     }
 
     #[test]
+    fn a_person_and_an_organization_with_the_same_id_are_two_members() {
+        let mut org = pair(1, Government, Oppose, Support);
+        org.member = Member::Organization(1);
+        let mut b = Builder::new(1, 3);
+        b.provision("art-1", &[pair(1, Government, Oppose, Oppose), org]);
+        assert_eq!(b.finish().participants, 2);
+    }
+
+    #[test]
     fn small_aggregated_cells_lose_their_region_and_named_rows_keep_a_pseudonym() {
         let mut pairs: Vec<Pair> = (0..6)
             .map(|i| {
@@ -507,15 +697,26 @@ mod tests {
             })
             .collect();
         pairs.push(pair(2, Academia, Oppose, Oppose));
-        let csv = csv(&["art-1".into()], &pairs, |id| format!("p{id}")).unwrap();
+        let mut org = pair(4, Academia, Support, Support);
+        org.member = Member::Organization(9);
+        pairs.push(org);
+        let mut csv = CsvWriter::new().unwrap();
+        let name = |m: Member| match m {
+            Member::Person(id) => format!("p{id}"),
+            Member::Organization(id) => format!("o{id}"),
+        };
+        csv.provision(Panel::PerOrganization, "art-1", &pairs, name)
+            .unwrap();
+        let csv = csv.finish().unwrap();
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines,
             [
-                "row_kind,participant,provision_key,stakeholder_group,region,from_stance,to_stance,count",
-                "participant,p2,art-1,academia,Europe,oppose,oppose,1",
-                "aggregate,,art-1,academia,,oppose,support,1",
-                "aggregate,,art-1,academia,Europe,oppose,support,5",
+                "row_kind,participant,provision_key,stakeholder_group,region,from_stance,to_stance,count,counting",
+                "organization,o9,art-1,academia,Europe,support,support,1,per_organization",
+                "participant,p2,art-1,academia,Europe,oppose,oppose,1,per_organization",
+                "aggregate,,art-1,academia,,oppose,support,1,per_organization",
+                "aggregate,,art-1,academia,Europe,oppose,support,5,per_organization",
             ]
         );
     }

@@ -30,6 +30,7 @@ fn digest(salt: &str, source: Source) -> [u8; 32] {
         Source::Position(id) => ("position", id, None),
         Source::General(id) => ("general", id, None),
         Source::Participant(id) => ("participant", id, None),
+        Source::Organization(id) => ("organization", id, None),
         Source::Joint(id) => ("joint", id, None),
         Source::Cosigned {
             signature,
@@ -92,6 +93,8 @@ pub(super) enum Source {
         signature: i64,
         position: i64,
     },
+    /// An organization's pseudonym in movement.csv.
+    Organization(i64),
 }
 
 pub(super) struct Privacy {

@@ -187,9 +187,14 @@ pub struct Snapshot {
     /// public ids.
     #[serde(default)]
     pub attachments: Vec<PublishedAttachment>,
-    /// How stances moved since the round this one follows, if any.
+    /// How stances moved since the round this one follows, if any: per
+    /// person, or per organization when the round counts that way alone;
+    /// under `both`, per person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub movement: Option<Movement>,
+    /// Under `both`, the same per organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_movement: Option<Movement>,
     /// Official submissions co-signed by other organizations, with their
     /// signatories, when the lead's disclosure names it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -123,19 +123,63 @@ fn create_admin_refuses_a_short_password() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("12 to 128"));
 }
 
-#[test]
-fn load_demo_is_idempotent() {
-    let db = TestDatabase::create(Backend::Sqlite).unwrap();
-    let first = polyphony(&db).arg("load-demo").output().unwrap();
+/// `load-demo` loads both demos once, and the printed passphrase signs the
+/// demo participant in to a round 2 that follows a published round 1.
+async fn load_demo_loads_both_demos_once(backend: Backend) {
+    let Some(db) = TestDatabase::create(backend) else {
+        return;
+    };
+    let first = succeeded(&polyphony(&db).arg("load-demo").output().unwrap());
+    let lines: Vec<&str> = first.lines().collect();
     assert_eq!(
-        String::from_utf8_lossy(&first.stdout).trim(),
-        "demo consultation loaded"
+        lines[..2],
+        ["demo consultation loaded", "demo of two rounds loaded"],
+        "{first}"
     );
-    let second = polyphony(&db).arg("load-demo").output().unwrap();
     assert_eq!(
-        String::from_utf8_lossy(&second.stdout).trim(),
-        "the demo consultation is already there"
+        lines[2].trim(),
+        "e-mail:    participant@polyphony.localhost"
     );
+    let passphrase = lines[3]
+        .trim()
+        .strip_prefix("passphrase: ")
+        .unwrap()
+        .to_string();
+    let second = succeeded(&polyphony(&db).arg("load-demo").output().unwrap());
+    assert_eq!(
+        second,
+        "the demo consultation is already there\nthe demo of two rounds is already there"
+    );
+
+    let settings = crate::helpers::test_settings(&db);
+    let app = crate::helpers::spawn_with(db, settings, backend).await;
+    let (status, _) = app
+        .get_text("/consultations/expert-rounds/rounds/1/report")
+        .await;
+    assert_eq!(status, 200, "round 1 is published");
+    let participant = app.new_browser();
+    let res = participant
+        .login("participant@polyphony.localhost", &passphrase)
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, page) = participant
+        .get_text("/consultations/expert-rounds/rounds/2")
+        .await;
+    assert!(
+        page.contains("Start from my previous answers"),
+        "round 2 follows round 1"
+    );
+    let (_, answers) = participant
+        .get_text("/consultations/expert-rounds/rounds/1/answers")
+        .await;
+    assert!(
+        answers.contains("Partly accepted"),
+        "answers are open on round 1"
+    );
+}
+
+on_both_backends! {
+    load_demo_loads_both_demos_once_case => load_demo_loads_both_demos_once;
 }
 
 #[test]

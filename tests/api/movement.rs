@@ -8,7 +8,7 @@ use polyphony::codes::StakeholderGroup;
 use polyphony::db::schema::{consultations, outbox, rounds};
 use polyphony::reports::Snapshot;
 use polyphony::reports::figures::{self, ConsensusLabel, CountRow};
-use polyphony::reports::movement::Convergence;
+use polyphony::reports::movement::{Convergence, Movement, support_rank};
 use polyphony::submissions::Stance;
 use std::collections::BTreeMap;
 
@@ -243,15 +243,16 @@ fn close(a: Option<f64>, b: f64) -> bool {
     a.is_some_and(|a| (a - b).abs() < 1e-9)
 }
 
-/// movement.csv read back: counts by (provision, group, from, to), and the
-/// rows of each kind.
+/// movement.csv read back for one panel (`counting` column): counts by
+/// (provision, group, from, to), and the rows of each kind.
 struct MovementCsv {
     counts: BTreeMap<(String, String, String, String), i64>,
     participant_rows: Vec<csv::StringRecord>,
+    organization_rows: Vec<csv::StringRecord>,
     aggregate_rows: Vec<csv::StringRecord>,
 }
 
-fn read_movement(text: &str) -> MovementCsv {
+fn read_panel(text: &str, counting: &str) -> MovementCsv {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
@@ -260,21 +261,94 @@ fn read_movement(text: &str) -> MovementCsv {
     let mut out = MovementCsv {
         counts: BTreeMap::new(),
         participant_rows: vec![],
+        organization_rows: vec![],
         aggregate_rows: vec![],
     };
     for record in reader.records() {
         let r = record.unwrap();
+        if &r[8] != counting {
+            continue;
+        }
         let n: i64 = r[7].parse().unwrap();
         *out.counts
             .entry((r[2].into(), r[3].into(), r[5].into(), r[6].into()))
             .or_default() += n;
         match &r[0] {
             "participant" => out.participant_rows.push(r),
+            "organization" => out.organization_rows.push(r),
             "aggregate" => out.aggregate_rows.push(r),
             other => panic!("row kind {other}"),
         }
     }
     out
+}
+
+fn read_movement(text: &str) -> MovementCsv {
+    read_panel(text, "per_person")
+}
+
+/// Every transition table of `m`, the share moving towards support and the
+/// panel's figures in each round, recomputed from the CSV's rows.
+fn assert_recomputable(m: &Movement, csv: &MovementCsv, min_group_size: i64) {
+    assert_eq!(
+        csv.counts.values().sum::<i64>(),
+        m.provisions
+            .iter()
+            .map(|p| p.overall.answered_both)
+            .sum::<i64>(),
+        "no row of the panel is missing or extra"
+    );
+    for p in &m.provisions {
+        let mut rows = vec![];
+        for t in std::iter::once(&p.overall).chain(&p.groups) {
+            let mut towards = 0;
+            for cell in &t.table {
+                let from_csv: i64 = csv
+                    .counts
+                    .iter()
+                    .filter(|((key, group, from, to), _)| {
+                        key == &p.key
+                            && from == cell.from.as_str()
+                            && to == cell.to.as_str()
+                            && t.group.is_none_or(|g| g.as_str() == group)
+                    })
+                    .map(|(_, n)| n)
+                    .sum();
+                assert_eq!(
+                    from_csv, cell.count,
+                    "{} {:?} {:?}→{:?}",
+                    p.key, t.group, cell.from, cell.to
+                );
+                if support_rank(cell.to) > support_rank(cell.from) {
+                    towards += cell.count;
+                }
+                if let Some(group) = t.group {
+                    rows.push((group, cell.from, cell.to, cell.count));
+                }
+            }
+            assert_eq!(towards, t.towards_support);
+        }
+        // The panel's figures in each round, from the CSV's stances.
+        let keys = [p.key.clone()];
+        let counted = |stance: fn(&(StakeholderGroup, Stance, Stance, i64)) -> Stance| {
+            let rows: Vec<CountRow> = rows
+                .iter()
+                .map(|row| CountRow {
+                    provision_key: p.key.clone(),
+                    group: row.0,
+                    verified: false,
+                    stance: stance(row),
+                    count: row.3,
+                })
+                .collect();
+            figures::compute(&keys, &rows, min_group_size).remove(0)
+        };
+        let (before, after) = (counted(|r| r.1), counted(|r| r.2));
+        assert_eq!(before.lowest_group_support(), p.before.lowest_group_support);
+        assert_eq!(after.lowest_group_support(), p.after.lowest_group_support);
+        assert_eq!(before.score_out_of_100(), p.before.consensus_score);
+        assert_eq!(after.score_out_of_100(), p.after.consensus_score);
+    }
 }
 
 both_backends! {
@@ -341,37 +415,7 @@ both_backends! {
         let ids: std::collections::BTreeSet<&str> = csv.participant_rows.iter().map(|r| r.get(1).unwrap()).collect();
         assert_eq!(ids.len(), 2, "one pseudonym per participant, the same on every provision");
         assert!(csv.aggregate_rows.iter().all(|r| r[4].is_empty()), "cells under 5 lose their region");
-
-        for p in &m.provisions {
-            let mut rows = vec![];
-            for t in std::iter::once(&p.overall).chain(&p.groups) {
-                let mut towards = 0;
-                for cell in &t.table {
-                    let from_csv: i64 = csv.counts.iter()
-                        .filter(|((key, group, from, to), _)| key == &p.key && from == cell.from.as_str() && to == cell.to.as_str()
-                            && t.group.is_none_or(|g| g.as_str() == group))
-                        .map(|(_, n)| n)
-                        .sum();
-                    assert_eq!(from_csv, cell.count, "{} {:?} {:?}→{:?}", p.key, t.group, cell.from, cell.to);
-                    if polyphony::reports::movement::support_rank(cell.to) > polyphony::reports::movement::support_rank(cell.from) {
-                        towards += cell.count;
-                    }
-                    if let Some(group) = t.group {
-                        rows.push((group, cell.from, cell.to, cell.count));
-                    }
-                }
-                assert_eq!(towards, t.towards_support);
-            }
-            // The panel's figures in each round, from the CSV's stances.
-            let keys = [p.key.clone()];
-            let before: Vec<CountRow> = rows.iter().map(|&(group, from, _, count)| CountRow { provision_key: p.key.clone(), group, verified: false, stance: from, count }).collect();
-            let after: Vec<CountRow> = rows.iter().map(|&(group, _, to, count)| CountRow { provision_key: p.key.clone(), group, verified: false, stance: to, count }).collect();
-            let before = figures::compute(&keys, &before, s.min_group_size).remove(0);
-            let after = figures::compute(&keys, &after, s.min_group_size).remove(0);
-            assert_eq!(before.lowest_group_support(), p.before.lowest_group_support);
-            assert_eq!(after.lowest_group_support(), p.after.lowest_group_support);
-            assert_eq!(after.score_out_of_100(), p.after.consensus_score);
-        }
+        assert_recomputable(m, &csv, s.min_group_size);
     }
 
     async fn chatham_house_and_confidential_rules_hold_across_rounds(app) {
@@ -400,6 +444,273 @@ both_backends! {
             assert!(!json.contains(id), "a pseudonym is unrelated to any text's public id");
         }
         assert!(s.movement.is_some());
+    }
+}
+
+/// Every round of the consultation counts as `counting` says, and a group
+/// of one is enough for its figures (the panels here are small).
+async fn count_rounds(app: &TestApp, counting: &'static str) {
+    app.db
+        .query(move |c| {
+            let ids: Vec<i64> = rounds::table
+                .inner_join(consultations::table)
+                .filter(consultations::slug.eq(SLUG))
+                .select(rounds::id)
+                .load(c)?;
+            diesel::update(rounds::table.filter(rounds::id.eq_any(ids)))
+                .set((rounds::counting.eq(counting), rounds::min_group_size.eq(1)))
+                .execute(c)
+        })
+        .await
+        .unwrap();
+}
+
+/// Records an organization of the consultation as `founder`; returns its page.
+async fn record_organization(founder: &Browser, name: &str, group: &str) -> String {
+    let orgs = format!("/consultations/{SLUG}/organizations");
+    let res = founder
+        .submit(
+            &orgs,
+            &orgs,
+            &[
+                ("name", name),
+                ("stakeholder_group", group),
+                ("country", "FR"),
+                ("domains", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    res.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// Submits the official position of `org` in round `n` as its founder.
+async fn submit_official(founder: &Browser, org: &str, n: i32, disclosure: &str, art1: &str) {
+    let id = org.rsplit('/').next().unwrap();
+    let form = format!("{}/organizations/{id}", round_path(n));
+    let res = founder
+        .submit(
+            &form,
+            &format!("{form}/submission"),
+            &[
+                ("action", "submit"),
+                ("disclosure", disclosure),
+                ("stance[art-1]", art1),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        303,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+}
+
+/// Two rounds counted `counting`, with art-1 answered as follows.
+/// Official positions: the Ministry (government) oppose → support, the
+/// Network (civil society) support → support with changes, the Institute
+/// (academia) oppose in round 1 only. Personal positions: Ministry members
+/// m1 support → support and m2 oppose → oppose, Network member n1 oppose →
+/// no position, and solo (academia, in no organization, anonymous) no
+/// position → support.
+async fn organizations_in_two_rounds(app: &TestApp, counting: &'static str) {
+    let admin = app.admin().await;
+    new_consultation(&admin, SLUG).await;
+    open_round(app, &admin, V1, "1", "open").await;
+    count_rounds(app, counting).await;
+    let founder =
+        |email: &'static str, group: &'static str| app.participant(email, group, "FR", true);
+    let (ministry_admin, network_admin, institute_admin) = (
+        founder("a0@gouv.example", "government").await,
+        founder("b0@network.example", "civil_society").await,
+        founder("i0@institute.example", "academia").await,
+    );
+    let ministry = record_organization(&ministry_admin, "Ministry", "government").await;
+    let network = record_organization(&network_admin, "Network", "civil_society").await;
+    let institute = record_organization(&institute_admin, "Institute", "academia").await;
+    let mut members = vec![];
+    for (email, group, org, admin) in [
+        ("m1@gouv.example", "government", &ministry, &ministry_admin),
+        ("m2@gouv.example", "government", &ministry, &ministry_admin),
+        (
+            "n1@network.example",
+            "civil_society",
+            &network,
+            &network_admin,
+        ),
+    ] {
+        let b = app.participant(email, group, "FR", true).await;
+        crate::organizations::join(admin, org, &b, email, &["drafter"]).await;
+        members.push(b);
+    }
+    let solo = app
+        .participant("solo@example.org", "academia", "KE", false)
+        .await;
+    let personal = [
+        ("support", "support"),
+        ("oppose", "oppose"),
+        ("oppose", "no_position"),
+    ];
+    for (n, first) in [(1, true), (2, false)] {
+        if n == 2 {
+            close_and_publish(app, &admin, 1).await;
+            open_round(app, &admin, V2, "2", "open").await;
+            link_rounds(app).await;
+            count_rounds(app, counting).await;
+        }
+        let pick = |pair: (&'static str, &'static str)| if first { pair.0 } else { pair.1 };
+        submit_official(
+            &ministry_admin,
+            &ministry,
+            n,
+            "attributed",
+            pick(("oppose", "support")),
+        )
+        .await;
+        submit_official(
+            &network_admin,
+            &network,
+            n,
+            "organization",
+            pick(("support", "support_with_changes")),
+        )
+        .await;
+        if first {
+            submit_official(&institute_admin, &institute, n, "attributed", "oppose").await;
+        }
+        for (b, stances) in members.iter().zip(personal) {
+            submit(b, n, "anonymous", &[("stance[art-1]", pick(stances))]).await;
+        }
+        submit(
+            &solo,
+            n,
+            "anonymous",
+            &[("stance[art-1]", pick(("no_position", "support")))],
+        )
+        .await;
+    }
+    close_and_publish(app, &admin, 2).await;
+}
+
+fn group_table(
+    p: &polyphony::reports::movement::ProvisionMovement,
+    group: StakeholderGroup,
+) -> &polyphony::reports::movement::Transitions {
+    p.groups.iter().find(|t| t.group == Some(group)).unwrap()
+}
+
+/// The per-organization panel of art-1, as computed by hand: the Ministry,
+/// the Network and solo; not the Institute (round 1 only), not the members.
+fn assert_organization_panel(m: &Movement) {
+    assert_eq!(m.participants, 3);
+    let art1 = m.provision("art-1").unwrap();
+    assert_eq!(art1.overall.answered_both, 3);
+    assert_eq!(
+        (art1.overall.towards_support, art1.overall.away_from_support),
+        (2, 0)
+    );
+    assert_eq!(
+        group_table(art1, StakeholderGroup::Government).count(Stance::Oppose, Stance::Support),
+        1
+    );
+    assert_eq!(
+        group_table(art1, StakeholderGroup::CivilSociety)
+            .count(Stance::Support, Stance::SupportWithChanges),
+        1
+    );
+    assert_eq!(
+        group_table(art1, StakeholderGroup::Academia).count(Stance::NoPosition, Stance::Support),
+        1
+    );
+    assert_eq!(art1.overall.table.iter().filter(|t| t.count > 0).count(), 3);
+    // Government 0 → 1 is the lowest group before; every group supports after.
+    assert!(close(art1.before.lowest_group_support, 0.0));
+    assert!(close(art1.after.lowest_group_support, 1.0));
+    assert_eq!(art1.convergence, Convergence::Converging);
+}
+
+/// The per-person panel of art-1: m1, m2, n1 and solo.
+fn assert_person_panel(m: &Movement) {
+    assert_eq!(m.participants, 4);
+    let art1 = m.provision("art-1").unwrap();
+    assert_eq!(art1.overall.answered_both, 4);
+    assert_eq!(
+        (art1.overall.towards_support, art1.overall.away_from_support),
+        (2, 0)
+    );
+    let gov = group_table(art1, StakeholderGroup::Government);
+    assert_eq!(
+        (
+            gov.count(Stance::Support, Stance::Support),
+            gov.count(Stance::Oppose, Stance::Oppose)
+        ),
+        (1, 1)
+    );
+    assert_eq!(
+        group_table(art1, StakeholderGroup::CivilSociety).count(Stance::Oppose, Stance::NoPosition),
+        1
+    );
+    // Civil society 0 before; after, its only answer is "no position" and
+    // government's 1/2 is the lowest.
+    assert!(close(art1.before.lowest_group_support, 0.0));
+    assert!(close(art1.after.lowest_group_support, 0.5));
+}
+
+both_backends! {
+    async fn per_organization_movement_pairs_official_positions_across_rounds(app) {
+        organizations_in_two_rounds(&app, "per_organization").await;
+        let s = snapshot(&app, 2).await;
+        assert!(s.organization_movement.is_none(), "one panel under one policy");
+        let m = s.movement.as_ref().expect("round 2 shows movement");
+        assert_organization_panel(m);
+
+        let (status, text) = app.get_text(&format!("{}/report/movement.csv", round_path(2))).await;
+        assert_eq!(status, 200);
+        assert!(read_panel(&text, "per_person").counts.is_empty(), "no per-person panel: {text}");
+        let csv = read_panel(&text, "per_organization");
+        assert_recomputable(m, &csv, s.min_group_size);
+        // Unanswered provisions are submitted as "no position": art-2 has
+        // the same panel.
+        assert_eq!(csv.organization_rows.len(), 4, "the Ministry and the Network on art-1 and art-2, by pseudonym: {text}");
+        assert!(csv.participant_rows.is_empty(), "solo is anonymous");
+        let ids: std::collections::BTreeSet<&str> = csv.organization_rows.iter().map(|r| r.get(1).unwrap()).collect();
+        assert_eq!(ids.len(), 2);
+        assert!(!text.contains("Ministry") && !text.contains("Network"), "pseudonyms, not names");
+        let (_, again) = app.get_text(&format!("{}/report/movement.csv", round_path(2))).await;
+        assert_eq!(again, text, "stable within the report");
+
+        let (_, page) = app.get_text(&format!("{}/report/provisions/art-1", round_path(2))).await;
+        assert!(page.contains("3 organizations and people in no organization answered in both rounds"), "{page}");
+        let (_, overview) = app.get_text(&format!("{}/report", round_path(2))).await;
+        assert!(overview.contains("members&#x27; personal positions are left out") || overview.contains("members' personal positions are left out"));
+    }
+
+    async fn both_policies_report_each_panel_and_the_csv_carries_both(app) {
+        organizations_in_two_rounds(&app, "both").await;
+        let s = snapshot(&app, 2).await;
+        let person = s.movement.as_ref().unwrap();
+        let organization = s.organization_movement.as_ref().expect("the second panel");
+        assert_person_panel(person);
+        assert_organization_panel(organization);
+        let (_, text) = app.get_text(&format!("{}/report/movement.csv", round_path(2))).await;
+        assert_recomputable(person, &read_panel(&text, "per_person"), s.min_group_size);
+        assert_recomputable(organization, &read_panel(&text, "per_organization"), s.min_group_size);
+        let (_, page) = app.get_text(&format!("{}/report/provisions/art-1", round_path(2))).await;
+        assert!(page.contains("4 participants answered in both rounds") && page.contains("The same movement per organization"));
+        assert!(page.len() < 60 * 1024);
+    }
+
+    async fn per_person_movement_leaves_official_positions_out(app) {
+        organizations_in_two_rounds(&app, "per_person").await;
+        let s = snapshot(&app, 2).await;
+        assert_person_panel(s.movement.as_ref().unwrap());
+        assert!(s.organization_movement.is_none());
     }
 }
 

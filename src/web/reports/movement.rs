@@ -3,7 +3,7 @@
 
 use super::views::{group_label, pct};
 use crate::codes::Locale;
-use crate::reports::movement::{ProvisionMovement, Transitions};
+use crate::reports::movement::{Movement, Panel, ProvisionMovement, Transitions};
 use crate::reports::{ProvisionReport, Snapshot};
 use crate::submissions::Stance;
 use crate::web::page::Ctx;
@@ -71,13 +71,16 @@ struct TransitionTable {
     rows: Vec<TransitionRow>,
 }
 
-fn table(ctx: &Ctx, key: &str, t: &Transitions) -> TransitionTable {
+fn table(ctx: &Ctx, id_prefix: &str, key: &str, t: &Transitions) -> TransitionTable {
     let name = match t.group {
         Some(g) => group_label(ctx.locale, g),
         None => ctx.t("report-all-groups"),
     };
     TransitionTable {
-        id: format!("movement-{key}-{}", t.group.map_or("all", |g| g.as_str())),
+        id: format!(
+            "{id_prefix}-{key}-{}",
+            t.group.map_or("all", |g| g.as_str())
+        ),
         caption: name,
         answered_both: t.answered_both,
         towards: pct(ctx.locale, t.towards_support_share),
@@ -92,25 +95,60 @@ fn table(ctx: &Ctx, key: &str, t: &Transitions) -> TransitionTable {
     }
 }
 
+/// One panel's movement on a provision.
 #[derive(Serialize)]
-pub(super) struct MovementView {
-    follows_round: i32,
+struct PanelView {
+    /// The heading of a second panel (per organization, under `both`).
+    heading_key: Option<&'static str>,
+    /// Says who answered in both rounds: participants, or organizations and
+    /// people in no organization.
+    line_key: &'static str,
     line: ConvergenceLine,
-    stance_keys: Vec<String>,
     tables: Vec<TransitionTable>,
 }
 
+#[derive(Serialize)]
+pub(super) struct MovementView {
+    follows_round: i32,
+    stance_keys: Vec<String>,
+    panels: Vec<PanelView>,
+}
+
+/// The report's panels, in the order of the round's counting policy.
+fn panels(s: &Snapshot) -> impl Iterator<Item = (&Movement, Panel)> {
+    [&s.movement, &s.organization_movement]
+        .into_iter()
+        .flatten()
+        .zip(Panel::of(s.counting).iter().copied())
+}
+
 pub(super) fn movement_view(ctx: &Ctx, s: &Snapshot, key: &str) -> Option<MovementView> {
-    let movement = s.movement.as_ref()?;
-    let m = movement.provision(key)?;
-    Some(MovementView {
-        follows_round: movement.follows_round,
-        line: line(ctx.locale, m),
+    let panels: Vec<PanelView> = panels(s)
+        .enumerate()
+        .filter_map(|(i, (movement, panel))| {
+            let m = movement.provision(key)?;
+            let id_prefix = match panel {
+                Panel::PerPerson => "movement",
+                Panel::PerOrganization => "movement-org",
+            };
+            Some(PanelView {
+                heading_key: (i > 0).then_some("movement-organization-heading"),
+                line_key: match panel {
+                    Panel::PerPerson => "movement-line",
+                    Panel::PerOrganization => "movement-line-organizations",
+                },
+                line: line(ctx.locale, m),
+                tables: std::iter::once(&m.overall)
+                    .chain(&m.groups)
+                    .map(|t| table(ctx, id_prefix, key, t))
+                    .collect(),
+            })
+        })
+        .collect();
+    (!panels.is_empty()).then(|| MovementView {
+        follows_round: s.movement.as_ref().map_or(0, |m| m.follows_round),
         stance_keys: Stance::ALL.iter().map(|s| s.label_key()).collect(),
-        tables: std::iter::once(&m.overall)
-            .chain(&m.groups)
-            .map(|t| table(ctx, key, t))
-            .collect(),
+        panels,
     })
 }
 

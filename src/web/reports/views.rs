@@ -495,6 +495,8 @@ pub(super) struct ReportView {
     pub(super) disposition_columns: Vec<&'static str>,
     /// The round this one follows, when the report shows movement.
     pub(super) follows_round: Option<i32>,
+    /// Whether movement is also (or only) counted per organization.
+    pub(super) movement_by_organization: bool,
 }
 
 #[derive(Serialize)]
@@ -663,6 +665,7 @@ pub(super) fn overview(
         decisions: heard::decisions(ctx, s),
         disposition_columns: heard::disposition_columns(),
         follows_round: s.movement.as_ref().map(|m| m.follows_round),
+        movement_by_organization: s.counting != crate::rounds::Counting::PerPerson,
         parts,
     })
 }
