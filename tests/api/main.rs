@@ -34,6 +34,7 @@ mod properties;
 mod reliability;
 mod report_jobs;
 mod reports;
+mod skeletons;
 mod skips;
 mod structure;
 mod submissions;

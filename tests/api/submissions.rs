@@ -87,6 +87,30 @@ both_backends! {
         assert_eq!(app.new_browser().get("/receipts/0000-0000-0000-0000").await.status(), 404);
     }
 
+    async fn a_review_of_the_answers_just_saved_stores_nothing_again_and_submits_them(app) {
+        let b = signed_in_participant(&app, "review@example.org", "academia").await;
+        let answers = [("stance[art-1]", "oppose"), ("comment[art-1]", "Too <broad>"), ("disclosure", "anonymous")];
+        let with = |action| [&[("action", action)][..], &answers[..]].concat();
+        assert_eq!(b.submit(ROUND, POST, &with("save")).await.status(), 303);
+        let review = b.submit(ROUND, POST, &with("review")).await;
+        assert_eq!(review.status(), 200);
+        assert!(review.text().await.unwrap().contains("Too &lt;broad&gt;"));
+        assert_eq!(count(&app).await, (1, 1), "the review found the answers stored");
+
+        let res = b.submit(ROUND, POST, &[("action", "submit"), ("page", "review")]).await;
+        assert_eq!(res.status(), 303);
+        let actions: Vec<String> = app.db.query(|c| submission_revisions::table.order(submission_revisions::revision)
+            .select(submission_revisions::action).load(c)).await.unwrap();
+        assert_eq!(actions, ["save", "submit"]);
+        let (_, submitted) = b.get_text(&format!("{POST}/revisions/2")).await;
+        assert!(submitted.contains("Too &lt;broad&gt;"), "the reviewed answers are submitted");
+
+        // Changed on the way to the review, they are stored first.
+        let review = b.submit(ROUND, POST, &[("action", "review"), ("stance[art-1]", "support"), ("disclosure", "anonymous")]).await;
+        assert_eq!(review.status(), 200);
+        assert_eq!(count(&app).await, (1, 3));
+    }
+
     async fn the_receipt_email_holds_the_code_and_every_stance(app) {
         let b = signed_in_participant(&app, "mail@example.org", "academia").await;
         let res = b.submit(ROUND, POST, &[("action", "submit"), ("stance[art-1]", "support"), ("stance[art-2]", "oppose"),
