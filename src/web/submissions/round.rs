@@ -152,12 +152,14 @@ async fn submit_to(
         .stored
         .as_ref()
         .is_some_and(|s| s.status == Status::Submitted);
-    // A review of the draft as it is stored (the form was just saved) has
-    // nothing to store again.
-    let unchanged_draft = data
-        .stored
-        .as_ref()
-        .is_some_and(|s| s.status == Status::Draft && s.input == parsed.input);
+    // A review of one's own draft as it is stored (the form was just saved)
+    // has nothing to store again; an official one's store checks the
+    // member's rights, so it goes through.
+    let unchanged_draft = data.official.is_none()
+        && data
+            .stored
+            .as_ref()
+            .is_some_and(|s| s.status == Status::Draft && s.input.same_answers(&parsed.input));
     let store = match parsed.action {
         Action::Edit => None,
         Action::Review if unchanged_draft => None,
