@@ -92,6 +92,9 @@ pub struct ServerSettings {
     /// How long a round's data (consultation, draft, provisions) is reused
     /// between requests; 0 reads it afresh every time.
     pub round_cache_ms: u64,
+    /// Draws the round form from a skeleton per round, language and page,
+    /// filled with each participant's answers; off, every form is drawn whole.
+    pub form_skeletons: bool,
     /// Reverse proxies (CIDR blocks or addresses) whose `X-Forwarded-For` /
     /// `Forwarded` headers name the client; empty believes no such header.
     pub trusted_proxies: Vec<String>,

@@ -3,8 +3,8 @@
 //! retry after a lost connection) waits for that answer and gets it again
 //! instead of acting a second time.
 
+use crate::db::DbConnection;
 use crate::db::schema::form_replies;
-use crate::db::{self, DbConnection, Failure};
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
 use time::{Duration, PrimitiveDateTime};
@@ -34,16 +34,17 @@ pub enum Claim {
     Taken(Option<Reply>),
 }
 
+/// Without an error for a token already claimed, so that a claim can share
+/// a transaction with other writes (`Db::write`).
 pub fn claim(conn: &mut DbConnection, key: &str, now: PrimitiveDateTime) -> QueryResult<Claim> {
-    let inserted = diesel::insert_into(form_replies::table)
-        .values((form_replies::key.eq(key), form_replies::created_at.eq(now)))
-        .execute(conn);
+    let values = (form_replies::key.eq(key), form_replies::created_at.eq(now));
+    let inserted = crate::per_backend!(conn, |c| diesel::insert_into(form_replies::table)
+        .values(values)
+        .on_conflict_do_nothing()
+        .execute(c))?;
     match inserted {
-        Ok(_) => Ok(Claim::First),
-        Err(e) if matches!(db::classify(&e), Failure::Conflict(_)) => {
-            Ok(Claim::Taken(answer(conn, key)?))
-        }
-        Err(e) => Err(e),
+        0 => Ok(Claim::Taken(answer(conn, key)?)),
+        _ => Ok(Claim::First),
     }
 }
 

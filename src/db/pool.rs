@@ -271,6 +271,23 @@ impl Db {
             .await
     }
 
+    /// `query` for a closure that writes a little. On SQLite it is committed
+    /// together with the other writes waiting (`commit_together`): on its
+    /// own it would wait for the write lock in SQLite's busy handler, which
+    /// sleeps. On PostgreSQL it runs as it is.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut DbConnection) -> QueryResult<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        self.query(move |c| match c {
+            DbConnection::Postgresql(_) => f(c),
+            DbConnection::Sqlite(_) => db.commit_together(c, f),
+        })
+        .await
+    }
+
     /// `run` for a closure that only queries (its errors are diesel's).
     pub async fn query<T, F>(&self, f: F) -> Result<T, DbError>
     where

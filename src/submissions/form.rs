@@ -27,6 +27,23 @@ pub struct Input {
     pub positions: BTreeMap<String, PositionInput>,
 }
 
+impl Input {
+    /// The same answers, a provision left blank counting as one not given.
+    pub fn same_answers(&self, other: &Input) -> bool {
+        let blank = PositionInput::default();
+        self.disclosure == other.disclosure
+            && self.general_comment == other.general_comment
+            && self
+                .positions
+                .keys()
+                .chain(other.positions.keys())
+                .all(|key| {
+                    self.positions.get(key).unwrap_or(&blank)
+                        == other.positions.get(key).unwrap_or(&blank)
+                })
+    }
+}
+
 crate::text_enum! {
     pub enum Action {
         Save => "save",

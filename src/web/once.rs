@@ -51,7 +51,7 @@ pub async fn reply_once(
             // Refusals (their page is drawn later) and failures have no
             // effect worth repeating: the token is given back for a retry.
             if res.response().error().is_some() || res.status().is_server_error() {
-                let _ = state.db.query(move |c| replies::release(c, &key)).await;
+                let _ = state.db.write(move |c| replies::release(c, &key)).await;
                 return Ok(res.map_into_boxed_body());
             }
             let (req, res) = res.into_parts();
@@ -73,7 +73,7 @@ pub async fn reply_once(
             };
             if state
                 .db
-                .query(move |c| replies::record(c, &key, &reply))
+                .write(move |c| replies::record(c, &key, &reply))
                 .await
                 .is_err()
             {
@@ -107,7 +107,7 @@ async fn claim_or_wait(state: &AppState, key: &str) -> Turn {
         let (key, now) = (key.to_string(), state.clock.now());
         let claimed = state
             .db
-            .query(move |c| {
+            .write(move |c| {
                 // Now and then, forget old answers.
                 if rand::random::<u8>() == 0 {
                     replies::prune(c, now)?;

@@ -35,6 +35,7 @@ mod properties;
 mod reliability;
 mod report_jobs;
 mod reports;
+mod skeletons;
 mod skips;
 mod structure;
 mod submissions;

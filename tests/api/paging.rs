@@ -16,7 +16,7 @@ const PAGES: [&str; 9] = [
 
 /// The 100-article regulation in English with its French translation, in a
 /// round open now.
-async fn long_round(app: &TestApp) {
+pub(crate) async fn long_round(app: &TestApp) {
     let admin = app.admin().await;
     new_consultation(&admin, "regulation").await;
     let res = import_at(&admin, "regulation", &regulation(false, "1", 100), "5").await;

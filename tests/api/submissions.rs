@@ -65,18 +65,18 @@ both_backends! {
         assert_eq!(res.status(), 303);
 
         let (submissions, revisions) = count(&app).await;
-        assert_eq!((submissions, revisions), (1, 7));
+        assert_eq!((submissions, revisions), (1, 6));
         let actions: Vec<String> = app.db.query(|c| submission_revisions::table.order(submission_revisions::revision)
             .select(submission_revisions::action).load(c)).await.unwrap();
-        // Reviewing saves a draft too, so nothing typed is lost if the page is left.
-        assert_eq!(actions, ["save", "save", "save", "submit", "submit", "withdraw", "submit"]);
+        // The review found the answers saved as they stand: nothing to store again.
+        assert_eq!(actions, ["save", "save", "submit", "submit", "withdraw", "submit"]);
 
         let (_, history) = b.get_text(POST).await;
         assert!(history.contains("Withdrawn") && history.contains(&code_1));
         let (status, first) = b.get_text(&format!("{POST}/revisions/1")).await;
         assert_eq!(status, 200);
         assert!(first.contains("First thoughts"), "nothing written is lost");
-        let (_, withdrawn) = b.get_text(&format!("{POST}/revisions/6")).await;
+        let (_, withdrawn) = b.get_text(&format!("{POST}/revisions/5")).await;
         assert!(withdrawn.contains("Parties shall…"), "the withdrawn revision keeps the positions");
 
         // The first receipt is still genuine, and says it was superseded.
@@ -85,6 +85,30 @@ both_backends! {
         assert!(receipt.contains("is genuine") && receipt.contains("since changed or withdrawn"));
         assert!(!receipt.contains("Second thoughts"), "a receipt reveals nothing else");
         assert_eq!(app.new_browser().get("/receipts/0000-0000-0000-0000").await.status(), 404);
+    }
+
+    async fn a_review_of_the_answers_just_saved_stores_nothing_again_and_submits_them(app) {
+        let b = signed_in_participant(&app, "review@example.org", "academia").await;
+        let answers = [("stance[art-1]", "oppose"), ("comment[art-1]", "Too <broad>"), ("disclosure", "anonymous")];
+        let with = |action| [&[("action", action)][..], &answers[..]].concat();
+        assert_eq!(b.submit(ROUND, POST, &with("save")).await.status(), 303);
+        let review = b.submit(ROUND, POST, &with("review")).await;
+        assert_eq!(review.status(), 200);
+        assert!(review.text().await.unwrap().contains("Too &lt;broad&gt;"));
+        assert_eq!(count(&app).await, (1, 1), "the review found the answers stored");
+
+        let res = b.submit(ROUND, POST, &[("action", "submit"), ("page", "review")]).await;
+        assert_eq!(res.status(), 303);
+        let actions: Vec<String> = app.db.query(|c| submission_revisions::table.order(submission_revisions::revision)
+            .select(submission_revisions::action).load(c)).await.unwrap();
+        assert_eq!(actions, ["save", "submit"]);
+        let (_, submitted) = b.get_text(&format!("{POST}/revisions/2")).await;
+        assert!(submitted.contains("Too &lt;broad&gt;"), "the reviewed answers are submitted");
+
+        // Changed on the way to the review, they are stored first.
+        let review = b.submit(ROUND, POST, &[("action", "review"), ("stance[art-1]", "support"), ("disclosure", "anonymous")]).await;
+        assert_eq!(review.status(), 200);
+        assert_eq!(count(&app).await, (1, 3));
     }
 
     async fn the_receipt_email_holds_the_code_and_every_stance(app) {

@@ -5,6 +5,7 @@ use super::freshness::Freshness;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::consultations::{self, Consultation, Slug};
 use crate::db::{Db, OrganizationId};
+use crate::drafts::diff::{DivisionChange, ProvisionChange};
 use crate::drafts::{self, Division, DraftVersion, Provision};
 use crate::i18n::reading::Reading;
 use crate::markdown;
@@ -16,6 +17,7 @@ use crate::submissions::{self, Stored};
 use crate::web::encoded::Encoded;
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;
+use crate::web::submissions::FormSkeleton;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -46,6 +48,11 @@ pub struct RoundCommon {
     /// The Markdown texts as HTML, by language and by `original` (see
     /// `html`).
     html: [[OnceLock<RoundHtml>; 2]; 2],
+    /// What changed since the previous version (see `changes`).
+    changes: OnceLock<(Vec<ProvisionChange>, Vec<DivisionChange>)>,
+    /// The form's pages as skeletons, filled for each participant; `None`
+    /// where a page cannot have one.
+    forms: Mutex<HashMap<FormKey, Option<Arc<FormSkeleton>>>>,
     freshness: Freshness,
 }
 
@@ -69,10 +76,25 @@ pub struct AnonymousPage {
     pub state: RoundState,
 }
 
+/// What a skeleton of the round form depends on besides the round.
+#[derive(Hash, PartialEq, Eq)]
+pub struct FormKey {
+    pub locale: Locale,
+    pub original: bool,
+    /// Showing what changed since the previous version.
+    pub changes: bool,
+    /// By place in `RoundCommon::pages`.
+    pub page: usize,
+    /// The round, or an organization's place in it.
+    pub base: String,
+    /// The reader may answer: the form is shown.
+    pub form: bool,
+}
+
 /// Enough for both languages and the usual views of each page of a long
-/// draft; addresses with other queries are rendered per request rather than
-/// filling memory.
-const ANONYMOUS_VIEWS_PER_PAGE: usize = 8;
+/// draft; addresses with other queries (and forms beyond these) are rendered
+/// per request rather than filling memory.
+const VIEWS_PER_PAGE: usize = 8;
 
 impl submissions::SubmittedTo for RoundCommon {
     fn round(&self) -> &Round {
@@ -119,6 +141,36 @@ impl RoundCommon {
         })
     }
 
+    /// The provisions and divisions changed since the previous version, with
+    /// their word-by-word differences, worked out once per cached round.
+    pub fn changes(&self) -> &(Vec<ProvisionChange>, Vec<DivisionChange>) {
+        self.changes.get_or_init(|| match &self.previous {
+            Some(previous) => (
+                drafts::diff::compare(previous, &self.provisions),
+                drafts::diff::compare_divisions(&self.previous_divisions, &self.divisions),
+            ),
+            None => Default::default(),
+        })
+    }
+
+    /// The skeleton of the form under `key`, made by `make` the first time.
+    pub fn form_skeleton(
+        &self,
+        key: FormKey,
+        make: impl FnOnce() -> Result<Option<FormSkeleton>, AppError>,
+    ) -> Result<Option<Arc<FormSkeleton>>, AppError> {
+        let lock = || self.forms.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(skeleton) = lock().get(&key) {
+            return Ok(skeleton.clone());
+        }
+        let skeleton = make()?.map(Arc::new);
+        let mut forms = lock();
+        if forms.len() < VIEWS_PER_PAGE * (self.pages.len() + 1) {
+            forms.insert(key, skeleton.clone());
+        }
+        Ok(skeleton)
+    }
+
     /// The page every anonymous reader of this round sees under `key`,
     /// rendered by `render` the first time.
     pub fn anonymous_page(
@@ -136,7 +188,7 @@ impl RoundCommon {
         }
         let page = Encoded::gzip(render()?);
         let mut pages = lock();
-        if pages.len() < ANONYMOUS_VIEWS_PER_PAGE * (self.pages.len() + 1) {
+        if pages.len() < VIEWS_PER_PAGE * (self.pages.len() + 1) {
             pages.insert(key, page.clone());
         }
         Ok(page)
@@ -282,6 +334,8 @@ fn load_common(
         previous_divisions,
         anonymous_pages: Mutex::default(),
         html: Default::default(),
+        changes: OnceLock::new(),
+        forms: Mutex::default(),
         freshness: Freshness::new(),
     })
 }

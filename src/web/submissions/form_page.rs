@@ -1,6 +1,9 @@
 //! The round page and its submission form, drawn from the cached round, the
 //! participant's stored answers or what they just posted.
 
+use super::skeleton::{
+    FormSkeleton, Marks, Own, PROVISIONS_PART, Slot, TOC_PART, attribute, set_in,
+};
 use crate::analysis::Disposition;
 use crate::clock::{days_left, rfc3339};
 use crate::codes::StakeholderGroup;
@@ -10,7 +13,7 @@ use crate::i18n::reading::{Reading, Text, TranslationNote, title_of};
 use crate::markdown;
 use crate::rounds::Attribution;
 use crate::submissions::{self, Disclosure, Input, Refusal, Stance, Status};
-use crate::web::cache::rounds::RoundData;
+use crate::web::cache::rounds::{FormKey, RoundData};
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, excerpt};
 use actix_web::http::StatusCode;
@@ -21,7 +24,8 @@ pub(super) struct Choice {
     pub(super) value: &'static str,
     pub(super) label_key: String,
     pub(super) hint_key: String,
-    pub(super) checked: bool,
+    /// ` checked` or nothing.
+    pub(super) checked: Own,
 }
 
 #[derive(Serialize)]
@@ -31,7 +35,8 @@ pub(super) struct ProvisionView {
     pub(super) heading: Text,
     pub(super) body_html: String,
     pub(super) body_lang: &'static str,
-    pub(super) answered: bool,
+    /// What the contents say beside it once answered.
+    pub(super) answered_mark: Own,
     pub(super) change: Option<drafts::diff::ChangeKind>,
     pub(super) diff_html: Option<String>,
     pub(super) stances: Vec<Choice>,
@@ -39,7 +44,8 @@ pub(super) struct ProvisionView {
     pub(super) stance_value: Option<&'static str>,
     pub(super) comment: String,
     pub(super) proposed_text: String,
-    pub(super) has_proposal: bool,
+    /// ` open` (the proposal is shown) or nothing.
+    pub(super) proposal_open: Own,
     /// The division headings that come just before it, outermost first.
     pub(super) divisions: Vec<DivisionView>,
     /// The label of the division it sat in in the previous version, when it
@@ -106,9 +112,20 @@ pub(super) struct TocEntry {
     label: String,
     heading: Text,
     depth: i32,
-    answered: usize,
+    answered: Answered,
     total: usize,
     current: bool,
+    /// The provisions it counts, by key.
+    #[serde(skip)]
+    members: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Answered {
+    Count(usize),
+    /// In a skeleton.
+    Mark(String),
 }
 
 #[derive(Serialize)]
@@ -186,8 +203,9 @@ pub(super) struct RoundPage {
     pub(super) translation: Option<TranslationNote>,
     pub(super) groups: Vec<String>,
     pub(super) provisions: Vec<ProvisionView>,
-    /// The contents, the start of the form and the provisions, drawn by
-    /// `round_html`.
+    /// The contents and the provisions, drawn on their own (`round_html`,
+    /// `form_html`).
+    pub(super) toc_html: String,
     pub(super) provisions_html: String,
     /// `None` when the whole draft is one page.
     pub(super) paging: Option<PagingView>,
@@ -280,13 +298,34 @@ pub(super) fn page(
     errors: FieldErrors,
     view: View,
 ) -> RoundPage {
+    draw(ctx, data, input, errors, view, Parts::All)
+}
+
+/// How much of the round page `draw` makes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Parts {
+    All,
+    /// All but the provisions and the contents, which a skeleton fills.
+    Shell,
+}
+
+fn draw(
+    ctx: &Ctx,
+    data: &RoundData,
+    input: Option<&Input>,
+    errors: FieldErrors,
+    view: View,
+    parts: Parts,
+) -> RoundPage {
     let review = !matches!(view, View::Form(_));
     let at = match view {
         View::Form(at) => at.min(data.pages.len().saturating_sub(1)),
         View::Review | View::Revision => 0,
     };
     let paged = data.pages.len() > 1 && !review;
-    let range = if paged {
+    let range = if parts == Parts::Shell {
+        0..0
+    } else if paged {
         data.pages[at].provisions.clone()
     } else {
         0..data.provisions.len()
@@ -297,16 +336,7 @@ pub(super) fn page(
         original: ctx.reading().original || show_changes,
         ..ctx.reading()
     };
-    let changes = data
-        .previous
-        .as_ref()
-        .map(|prev| drafts::diff::compare(prev, &data.provisions))
-        .unwrap_or_default();
-    let division_changes = data
-        .previous
-        .as_ref()
-        .map(|_| drafts::diff::compare_divisions(&data.previous_divisions, &data.divisions))
-        .unwrap_or_default();
+    let (changes, division_changes) = data.changes();
     let c = &data.consultation;
     let locale = ctx.locale;
     let refusal = data.may_submit(ctx.user.as_ref()).err();
@@ -345,7 +375,10 @@ pub(super) fn page(
             .get(&p.provision_key)
             .is_some_and(|g| g.stance.is_some())
     };
-    let paging = paged.then(|| paging_view(ctx, data, &openings, at, &answered, show_changes));
+    let paging = paged.then(|| {
+        let toc = parts == Parts::All;
+        paging_view(ctx, data, &openings, at, &answered, show_changes, toc)
+    });
     // The earlier round is context for answering, beside the form only.
     let form_shown = refusal.is_none() && !review;
     // Where "what changed" leads: this page of a long draft, with the changes.
@@ -395,7 +428,10 @@ pub(super) fn page(
                     html.provisions[i].clone()
                 },
                 body_lang: body.lang,
-                answered: given.stance.is_some(),
+                answered_mark: match given.stance {
+                    Some(_) => Own::Owned(answered_mark(locale)),
+                    None => Own::Borrowed(""),
+                },
                 change: change.map(|c| c.kind),
                 diff_html: change.filter(|_| show_changes).map(|c| c.diff_html.clone()),
                 moved_from: change.and_then(|c| c.moved_from.as_ref()).map(|key| {
@@ -415,12 +451,12 @@ pub(super) fn page(
                         value: s.as_str(),
                         label_key: s.label_key(),
                         hint_key: String::new(),
-                        checked: given.stance == Some(*s),
+                        checked: attribute(given.stance == Some(*s), " checked"),
                     })
                     .collect(),
                 stance_label_key: given.stance.map(Stance::label_key),
                 stance_value: given.stance.map(Stance::as_str),
-                has_proposal: !proposed_text.is_empty(),
+                proposal_open: attribute(!proposed_text.is_empty(), " open"),
                 comment,
                 proposed_text,
             }
@@ -440,7 +476,7 @@ pub(super) fn page(
                 value: d.as_str(),
                 label_key: disclosure_key(*d),
                 hint_key: format!("{}-hint", disclosure_key(*d)),
-                checked: shown.disclosure == Some(*d),
+                checked: attribute(shown.disclosure == Some(*d), " checked"),
             })
             .collect(),
         disclosure_label_key: shown.disclosure.map(disclosure_key),
@@ -517,6 +553,7 @@ pub(super) fn page(
         translation,
         groups: StakeholderGroup::label_keys(&data.groups),
         provisions,
+        toc_html: String::new(),
         provisions_html: String::new(),
         paging,
         last_page,
@@ -536,12 +573,14 @@ pub(super) fn page(
         show_changes,
         // What was removed is listed once, after the last provision.
         removed: changes
-            .into_iter()
+            .iter()
             .filter(|c| last_page && c.kind == drafts::diff::ChangeKind::Removed)
+            .cloned()
             .collect(),
         removed_divisions: division_changes
-            .into_iter()
+            .iter()
             .filter(|c| last_page && c.kind == drafts::diff::DivisionChangeKind::Removed)
+            .cloned()
             .collect(),
         attachments: vec![],
         earlier: form_shown.then(|| earlier_summary(data, input)).flatten(),
@@ -625,6 +664,7 @@ fn paging_view(
     at: usize,
     answered: &dyn Fn(&drafts::Provision) -> bool,
     show_changes: bool,
+    with_toc: bool,
 ) -> PagingView {
     let reading = ctx.reading();
     let draft_locale = data.draft.locale.as_str();
@@ -638,21 +678,27 @@ fn paging_view(
         (false, false) => "",
     };
     let href = |page: &str| format!("{base}?page={page}{view}");
-    // Answered and total provisions within each division, nested ones included.
-    let mut counts: std::collections::HashMap<&str, (usize, usize)> = Default::default();
-    for p in &data.provisions {
+    // The provisions within each division, nested ones included.
+    let mut members: std::collections::HashMap<&str, Vec<&drafts::Provision>> = Default::default();
+    for p in data.provisions.iter().filter(|_| with_toc) {
         for d in drafts::structure::ancestors(&data.divisions, p.division_key.as_deref()) {
-            let c = counts.entry(d.key.as_str()).or_default();
-            c.0 += usize::from(answered(p));
-            c.1 += 1;
+            members.entry(d.key.as_str()).or_default().push(p);
         }
     }
+    let entry_of = |inside: &[&drafts::Provision]| {
+        (
+            Answered::Count(inside.iter().filter(|p| answered(p)).count()),
+            inside.len(),
+            inside.iter().map(|p| p.provision_key.clone()).collect(),
+        )
+    };
     let mut toc = vec![];
-    for (n, page) in data.pages.iter().enumerate() {
+    for (n, page) in data.pages.iter().enumerate().filter(|_| with_toc) {
         for i in page.provisions.clone() {
             for d in &openings[i] {
                 let (label, heading, _) = reading.division(d, draft_locale);
-                let (answered, total) = counts.get(d.key.as_str()).copied().unwrap_or_default();
+                let inside = members.get(d.key.as_str()).map_or(&[][..], Vec::as_slice);
+                let (answered, total, members) = entry_of(inside);
                 toc.push(TocEntry {
                     href: format!("{}#{}", href(&page.key), d.key),
                     label,
@@ -661,6 +707,7 @@ fn paging_view(
                     answered,
                     total,
                     current: page.division && page.key == d.key && n == at,
+                    members,
                 });
             }
         }
@@ -678,6 +725,7 @@ fn paging_view(
                 }
             };
             let (_, heading, _) = reading.provision(first, draft_locale);
+            let (answered, total, members) = entry_of(&inside.iter().collect::<Vec<_>>());
             toc.push(TocEntry {
                 href: href(&page.key),
                 label: format!("{} – {}", name(first), name(last)),
@@ -688,9 +736,10 @@ fn paging_view(
                 depth: drafts::structure::ancestors(&data.divisions, first.division_key.as_deref())
                     .last()
                     .map_or(1, |d| d.depth + 1),
-                answered: inside.iter().filter(|p| answered(p)).count(),
-                total: inside.len(),
+                answered,
+                total,
                 current: n == at,
+                members,
             });
         }
     }
@@ -711,8 +760,8 @@ fn paging_view(
     }
 }
 
-/// What `submissions/provisions` draws from: the parts of the round page
-/// it uses, under the same names.
+/// What `submissions/toc` and `submissions/provisions` draw from: the parts
+/// of the round page they use, under the same names.
 #[derive(Serialize)]
 struct ProvisionsPart<'a> {
     lang: &'static str,
@@ -725,40 +774,179 @@ struct ProvisionsPage<'a> {
     slug: &'a str,
     number: i32,
     paging: &'a Option<PagingView>,
-    form: &'a Option<FormView>,
+    /// Whether the form is shown (what it holds is drawn by the page).
+    form: bool,
     provisions: &'a [ProvisionView],
     has_previous: bool,
     errors: &'a FieldErrors,
 }
 
-/// The round page (`submissions/round`) as HTML. Its contents, the start of
-/// its form and its provisions are drawn first, on their own, and set into
-/// the page: every partial of a page, its layout among them, works on a copy
-/// of the whole page's data, which the provisions would make several times
-/// larger (the copies were a tenth of a signed-in page's CPU).
-pub(super) fn round_html(ctx: &Ctx, mut view: RoundPage, title: &str) -> Result<String, AppError> {
-    let part = ProvisionsPart {
+/// The contents and the provisions of `view`, drawn on their own: every
+/// partial of a page, its layout among them, works on a copy of the whole
+/// page's data, which the provisions would make several times larger.
+fn parts_html(ctx: &Ctx, view: &RoundPage) -> Result<(String, String), AppError> {
+    let part = part(ctx, view);
+    let templates = &ctx.state.templates;
+    Ok((
+        templates.render("submissions/toc", &part)?,
+        templates.render("submissions/provisions", &part)?,
+    ))
+}
+
+fn part<'a>(ctx: &Ctx, view: &'a RoundPage) -> ProvisionsPart<'a> {
+    ProvisionsPart {
         lang: ctx.locale.as_str(),
         page: ProvisionsPage {
             base: &view.base,
             slug: &view.slug,
             number: view.number,
             paging: &view.paging,
-            form: &view.form,
+            form: view.form.is_some(),
             provisions: &view.provisions,
             has_previous: view.has_previous,
             errors: &view.errors,
         },
-    };
-    view.provisions_html = ctx
+    }
+}
+
+/// The review step (`submissions/review`) as HTML, its rows drawn on their
+/// own as the round page's provisions are.
+pub(super) fn review_html(ctx: &Ctx, mut view: RoundPage, title: &str) -> Result<String, AppError> {
+    let rows = ctx
         .state
         .templates
-        .render("submissions/provisions", &part)?;
+        .render("submissions/review_rows", &part(ctx, &view))?;
+    view.provisions_html = rows;
+    view.provisions = vec![];
+    ctx.render_html("submissions/review", title, &view)
+}
+
+/// The round page (`submissions/round`) as HTML, drawn whole.
+fn round_html(ctx: &Ctx, view: RoundPage, title: &str) -> Result<String, AppError> {
+    let (toc, provisions) = parts_html(ctx, &view)?;
+    with_parts(ctx, view, title, toc, provisions)
+}
+
+/// The round page with its contents and provisions set in. They are set into
+/// the drawn page rather than handed to Handlebars, whose partials (the
+/// layout among them) each work on a copy of the page's data, HTML and all.
+fn with_parts(
+    ctx: &Ctx,
+    mut view: RoundPage,
+    title: &str,
+    toc: String,
+    provisions: String,
+) -> Result<String, AppError> {
     view.provisions = vec![];
     if let Some(paging) = &mut view.paging {
         paging.toc = vec![];
     }
+    (view.toc_html, view.provisions_html) = (TOC_PART.into(), PROVISIONS_PART.into());
+    let shell = ctx.render_html("submissions/round", title, &view)?;
+    if let Some(page) = set_in(&shell, [(TOC_PART, &toc), (PROVISIONS_PART, &provisions)]) {
+        return Ok(page);
+    }
+    // What the reader typed quotes a mark: the parts go through Handlebars.
+    (view.toc_html, view.provisions_html) = (toc, provisions);
     ctx.render_html("submissions/round", title, &view)
+}
+
+/// Page `at` of the round form as HTML; `input` as for `page`. Its contents
+/// and provisions come from the round's skeleton of that page, filled with
+/// the participant's answers; a page showing more of them than the skeleton
+/// has slots for (errors beside the fields, the round this one follows) is
+/// drawn whole.
+pub(super) fn form_html(
+    ctx: &Ctx,
+    data: &RoundData,
+    input: Option<&Input>,
+    errors: FieldErrors,
+    at: usize,
+    title: &str,
+) -> Result<String, AppError> {
+    let drawn_whole =
+        !ctx.state.settings.server.form_skeletons || !errors.is_empty() || data.earlier.is_some();
+    let skeleton = if drawn_whole {
+        None
+    } else {
+        skeleton(ctx, data, at)?
+    };
+    let Some(skeleton) = skeleton else {
+        let view = page(ctx, data, input, errors, View::Form(at));
+        return round_html(ctx, view, title);
+    };
+    let view = draw(ctx, data, input, errors, View::Form(at), Parts::Shell);
+    let blank = Input::default();
+    let shown = input
+        .or(data.stored.as_ref().map(|s| &s.input))
+        .unwrap_or(&blank);
+    let filled = skeleton.fill(shown);
+    with_parts(ctx, view, title, filled.toc, filled.provisions)
+}
+
+/// The skeleton of the form's page `at` as this reader sees it, made once
+/// per cached round.
+fn skeleton(
+    ctx: &Ctx,
+    data: &RoundData,
+    at: usize,
+) -> Result<Option<std::sync::Arc<FormSkeleton>>, AppError> {
+    let key = FormKey {
+        locale: ctx.locale,
+        original: ctx.reading().original,
+        changes: data.previous.is_some() && ctx.query_has("view=changes"),
+        page: at,
+        base: base_path(data),
+        form: submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state).is_ok(),
+    };
+    data.form_skeleton(key, || {
+        // Drawn for nobody in particular: every answer is a mark.
+        let mut view = page(
+            ctx,
+            data,
+            Some(&Input::default()),
+            FieldErrors::default(),
+            View::Form(at),
+        );
+        let mut marks = Marks::default();
+        if view.form.is_some() {
+            mark_answers(&mut view, &mut marks);
+        }
+        let (toc, provisions) = parts_html(ctx, &view)?;
+        Ok(FormSkeleton::parse(
+            marks,
+            &toc,
+            &provisions,
+            answered_mark(ctx.locale),
+            ctx.locale,
+        ))
+    })
+}
+
+/// Puts a mark wherever the form shows the participant's answers.
+fn mark_answers(view: &mut RoundPage, marks: &mut Marks) {
+    for p in &mut view.provisions {
+        let key = &p.key;
+        for (choice, stance) in p.stances.iter_mut().zip(Stance::ALL.iter().copied()) {
+            choice.checked = marks.mark(Slot::Checked(key.clone(), stance)).into();
+        }
+        p.comment = marks.mark(Slot::Comment(key.clone()));
+        p.proposed_text = marks.mark(Slot::ProposedText(key.clone()));
+        p.proposal_open = marks.mark(Slot::ProposalOpen(key.clone())).into();
+        // A long draft's contents count answers per line instead.
+        if view.paging.is_none() {
+            p.answered_mark = marks.mark(Slot::AnsweredMark(key.clone())).into();
+        }
+    }
+    for entry in view.paging.iter_mut().flat_map(|p| &mut p.toc) {
+        entry.answered = Answered::Mark(marks.mark(Slot::AnsweredOf(entry.members.clone())));
+    }
+}
+
+/// What the contents say beside an answered provision.
+fn answered_mark(locale: crate::codes::Locale) -> String {
+    let answered = handlebars::html_escape(&crate::i18n::t(locale, "toc-answered"));
+    format!(" <span class=\"answered\">{answered}</span>")
 }
 
 pub(super) fn title(ctx: &Ctx, data: &RoundData, prefix_error: bool) -> String {

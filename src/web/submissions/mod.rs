@@ -4,6 +4,9 @@
 mod form_page;
 mod history;
 mod round;
+mod skeleton;
+
+pub(super) use skeleton::FormSkeleton;
 
 pub use history::{mine, official_mine, official_revision, receipt, revision};
 pub use round::{official_round, official_submit, round, start_from_previous, submit};

@@ -29,8 +29,8 @@ pub async fn round(
     let data = load(&ctx, slug, number).await?;
     let at = page_named(&data, query.page.as_deref()).ok_or_else(AppError::not_found)?;
     let render = || {
-        let view = page(&ctx, &data, None, FieldErrors::default(), View::Form(at));
-        round_html(&ctx, view, &title(&ctx, &data, false))
+        let title = title(&ctx, &data, false);
+        form_html(&ctx, &data, None, FieldErrors::default(), at, &title)
     };
     if !ctx.is_anonymous() {
         return html(StatusCode::OK, render()?);
@@ -57,10 +57,10 @@ pub async fn official_round(
     let (slug, number, organization) = path.into_inner();
     let data = load_official(&ctx, slug, number, organization, Reader::Member).await?;
     let at = page_named(&data, query.page.as_deref()).ok_or_else(AppError::not_found)?;
-    let view = page(&ctx, &data, None, FieldErrors::default(), View::Form(at));
+    let title = title(&ctx, &data, false);
     html(
         StatusCode::OK,
-        round_html(&ctx, view, &title(&ctx, &data, false))?,
+        form_html(&ctx, &data, None, FieldErrors::default(), at, &title)?,
     )
 }
 
@@ -144,24 +144,25 @@ async fn submit_to(
         }
     };
     if !parsed.errors.is_empty() {
-        let view = page(
-            &ctx,
-            &data,
-            Some(&parsed.input),
-            parsed.errors,
-            View::Form(at),
-        );
-        return html(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            round_html(&ctx, view, &title(&ctx, &data, true))?,
-        );
+        let title = title(&ctx, &data, true);
+        let page = form_html(&ctx, &data, Some(&parsed.input), parsed.errors, at, &title)?;
+        return html(StatusCode::UNPROCESSABLE_ENTITY, page);
     }
     let already_submitted = data
         .stored
         .as_ref()
         .is_some_and(|s| s.status == Status::Submitted);
+    // A review of one's own draft as it is stored (the form was just saved)
+    // has nothing to store again; an official one's store checks the
+    // member's rights, so it goes through.
+    let unchanged_draft = data.official.is_none()
+        && data
+            .stored
+            .as_ref()
+            .is_some_and(|s| s.status == Status::Draft && s.input.same_answers(&parsed.input));
     let store = match parsed.action {
         Action::Edit => None,
+        Action::Review if unchanged_draft => None,
         // Saved over a submission, it waits in a revision of its own: the
         // submitted answers count as they were until submitted again.
         Action::Review | Action::Save | Action::Attachments => Some(RevisionAction::Save),
@@ -184,17 +185,10 @@ async fn submit_to(
                 // A member whose rights went (they left, or lost the role)
                 // gets the form back with what they wrote and why.
                 Err(why) => {
-                    let view = page(
-                        &ctx,
-                        &data,
-                        Some(&parsed.input),
-                        FieldErrors::single("submission", why),
-                        View::Form(at),
-                    );
-                    return html(
-                        StatusCode::FORBIDDEN,
-                        round_html(&ctx, view, &title(&ctx, &data, true))?,
-                    );
+                    let errors = FieldErrors::single("submission", why);
+                    let title = title(&ctx, &data, true);
+                    let page = form_html(&ctx, &data, Some(&parsed.input), errors, at, &title)?;
+                    return html(StatusCode::FORBIDDEN, page);
                 }
             }
         }
@@ -210,7 +204,8 @@ async fn submit_to(
                 FieldErrors::default(),
                 View::Review,
             );
-            if let Some(id) = saved.as_ref().map(|s| s.id) {
+            let stored = data.stored.as_ref().map(|s| s.id);
+            if let Some(id) = saved.as_ref().map(|s| s.id).or(stored) {
                 let files = ctx
                     .state
                     .db
@@ -218,11 +213,9 @@ async fn submit_to(
                     .await?;
                 view.attachments = files.into_iter().map(|f| f.file_name).collect();
             }
-            ctx.render(
+            html(
                 StatusCode::OK,
-                "submissions/review",
-                &ctx.t("review-title"),
-                &view,
+                review_html(&ctx, view, &ctx.t("review-title"))?,
             )
         }
         // Back from the review, whose answers are stored: to the form's last page.
@@ -231,17 +224,10 @@ async fn submit_to(
             page_query(&data, last)
         ))),
         Action::Edit => {
-            let view = page(
-                &ctx,
-                &data,
-                Some(&parsed.input),
-                FieldErrors::default(),
-                View::Form(at),
-            );
-            html(
-                StatusCode::OK,
-                round_html(&ctx, view, &title(&ctx, &data, false))?,
-            )
+            let title = title(&ctx, &data, false);
+            let errors = FieldErrors::default();
+            let page = form_html(&ctx, &data, Some(&parsed.input), errors, at, &title)?;
+            html(StatusCode::OK, page)
         }
         Action::Submit => {
             let code = saved.and_then(|s| s.receipt_code).unwrap_or_default();
@@ -280,11 +266,9 @@ fn refused(ctx: &Ctx, data: &RoundData, refusal: Refusal) -> Result<HttpResponse
             data.consultation.slug, data.round.number
         )));
     }
-    let view = page(ctx, data, None, FieldErrors::default(), View::Form(0));
-    html(
-        refusal_status(refusal),
-        round_html(ctx, view, &title(ctx, data, false))?,
-    )
+    let title = title(ctx, data, false);
+    let page = form_html(ctx, data, None, FieldErrors::default(), 0, &title)?;
+    html(refusal_status(refusal), page)
 }
 
 /// "Start from my previous answers": the participant's stances in the round
