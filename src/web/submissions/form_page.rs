@@ -897,7 +897,7 @@ fn skeleton(
         changes: data.previous.is_some() && ctx.query_has("view=changes"),
         page: at,
         base: base_path(data),
-        form: submissions::may_submit(ctx.user.as_ref(), &data.groups, data.state).is_ok(),
+        form: data.may_submit(ctx.user.as_ref()).is_ok(),
     };
     data.form_skeleton(key, || {
         // Drawn for nobody in particular: every answer is a mark.
