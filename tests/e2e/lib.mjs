@@ -83,6 +83,20 @@ export async function signIn(page, email, password) {
   assert.equal(page.url(), `${BASE_URL}/`, 'signed in, back on the home page');
 }
 
+/**
+ * Waits until the draft report at `report` (an organizer's path) is computed:
+ * a large round's is computed by the background job, behind a progress page,
+ * here read with its reloading turned off.
+ */
+export async function waitForDraftReport(page, report) {
+  for (let i = 0; i < 60; i += 1) {
+    await visit(page, `${report}?reload=off`);
+    if ((await page.locator('main a[href$="?reload=off"]').count()) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  assert.fail(`the draft report at ${report} was never computed`);
+}
+
 /** Goes to a path of the app and checks the status. */
 export async function visit(page, pathAndQuery, status = 200) {
   const response = await page.goto(BASE_URL + pathAndQuery);

@@ -4,7 +4,9 @@
 // read the page whole.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ADMIN, checkPage, launchBrowser, openPage, pressAndLoad, runAxe, signIn, tabTo, visit } from './lib.mjs';
+import {
+  ADMIN, checkPage, launchBrowser, openPage, pressAndLoad, runAxe, signIn, tabTo, visit, waitForDraftReport,
+} from './lib.mjs';
 
 let browser;
 before(async () => {
@@ -32,13 +34,7 @@ test('a large round\'s draft report waits behind a progress page, then shows', a
     await pressAndLoad(admin.page);
     assert.equal(await refresh.count(), 0, 'turned off, the page stays still');
     await checkPage(t, admin.page, 'report-progress', 'en');
-    let shown = false;
-    for (let i = 0; i < 60 && !shown; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await visit(admin.page, `${report}?reload=off`);
-      shown = (await admin.page.locator('main a[href$="?reload=off"]').count()) === 0;
-    }
-    assert.ok(shown, 'the worker computed the report');
+    await waitForDraftReport(admin.page, report);
     assert.ok(await admin.page.locator('table.provisions').count() >= 1, 'the draft report, provision by provision');
   } finally {
     await admin.context.close();
