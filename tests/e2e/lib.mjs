@@ -75,8 +75,12 @@ export async function openPage(browser) {
   return { context, page };
 }
 
-/** Signs in on the login page `page` shows, and checks it lands on the home page. */
-export async function signIn(page, email, password) {
+/**
+ * Signs in on the login page `page` shows (or first opens it in `lang`), and
+ * checks it lands on the home page.
+ */
+export async function signIn(page, email, password, lang) {
+  if (lang) await visit(page, `/login?lang=${lang}`);
   await typeInto(page, '#email', email);
   await typeInto(page, '#password', password);
   await pressAndLoad(page);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  ADMIN, BASE_URL, checkPage, launchBrowser, openPage, pressAndLoad, tabTo, typeInto, validateHtml, visit, waitForMail,
+  ADMIN, BASE_URL, checkPage, launchBrowser, openPage, pressAndLoad, signIn, tabTo, typeInto, validateHtml, visit, waitForMail,
 } from './lib.mjs';
 
 // The demo consultation whose open round the journeys leave open (they close
@@ -55,17 +55,9 @@ async function register(request, user) {
 }
 
 /** Signs in through the form with the keyboard only. */
-async function signIn(page, email, password) {
-  await visit(page, '/login?lang=en');
-  await typeInto(page, '#email', email);
-  await typeInto(page, '#password', password);
-  await pressAndLoad(page);
-  assert.equal(page.url(), `${BASE_URL}/`, 'signed in, back on the home page');
-}
-
 async function asUser(user, password = PASSWORD) {
   const opened = await openPage(browser);
-  await signIn(opened.page, user.email, password);
+  await signIn(opened.page, user.email, password, 'en');
   return opened;
 }
 

@@ -19,8 +19,7 @@ after(async () => {
 test('a large round\'s draft report waits behind a progress page, then shows', async (t) => {
   const admin = await openPage(browser);
   try {
-    await visit(admin.page, '/login?lang=en');
-    await signIn(admin.page, ADMIN.email, ADMIN.password);
+    await signIn(admin.page, ADMIN.email, ADMIN.password, 'en');
     const report = '/admin/consultations/expert-rounds/rounds/1/report';
     await visit(admin.page, report);
     const refresh = admin.page.locator('meta[http-equiv="refresh"]');

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import {
-  ADMIN, BASE_URL, DEMO_PARTICIPANT, VIEWPORTS, checkPage, launchBrowser, openPage, pressAndLoad, tabTo, typeInto,
+  ADMIN, BASE_URL, DEMO_PARTICIPANT, VIEWPORTS, checkPage, launchBrowser, openPage, pressAndLoad, signIn, tabTo, typeInto,
   validateHtml, visit, waitForDraftReport,
 } from './lib.mjs';
 
@@ -25,19 +25,11 @@ after(async () => {
   await browser?.close();
 });
 
-async function signIn(page, email, password) {
-  await visit(page, '/login?lang=en');
-  await typeInto(page, '#email', email);
-  await typeInto(page, '#password', password);
-  await pressAndLoad(page);
-  assert.equal(page.url(), `${BASE_URL}/`, 'signed in, back on the home page');
-}
-
 test('a commenter on a phone files a formal objection to the response with the keyboard', async (t) => {
   const { context, page } = await openPage(browser);
   try {
     await page.setViewportSize(VIEWPORTS[0]);
-    await signIn(page, DEMO_PARTICIPANT.email, DEMO_PARTICIPANT.password);
+    await signIn(page, DEMO_PARTICIPANT.email, DEMO_PARTICIPANT.password, 'en');
     await visit(page, `/consultations/${SLUG}/rounds/1/answers`);
     const art6 = page.locator('#answer-section-art-6');
     assert.match(await art6.innerText(), /Artists must be able to refuse/, 'their own comment');
@@ -67,7 +59,7 @@ test('a commenter on a phone files a formal objection to the response with the k
 test('the admin publishes round 2 and a visitor reads how stances moved since round 1', async (t) => {
   const admin = await openPage(browser);
   try {
-    await signIn(admin.page, ADMIN.email, ADMIN.password);
+    await signIn(admin.page, ADMIN.email, ADMIN.password, 'en');
     for (const action of ['close', 'publish']) {
       // Publishing uses the draft report's figures, which the background job
       // computes first when the round is large (run.sh makes this one so).
