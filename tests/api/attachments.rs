@@ -453,6 +453,28 @@ async fn exchange(stream: &mut tokio::net::TcpStream, head: &str, body: &[u8]) -
 }
 
 both_backends! {
+    async fn the_same_paper_sent_by_several_is_one_campaign_of_general_comments(app) {
+        let letter = files::pdf("Joint letter of the coalition for cultural diversity: we ask every platform to fund local creators and to show their works.");
+        let other = files::pdf("Our own analysis of discoverability obligations for audiovisual services in small markets.");
+        for (email, paper) in [("c1@example.org", &letter), ("c2@example.org", &letter), ("c3@example.org", &letter), ("own@example.org", &other)] {
+            let b = drafter(&app, email, "anonymous").await;
+            assert_eq!(upload(&b, "Letter.pdf", paper.clone()).await.0, 303);
+            submit(&b, "anonymous").await;
+        }
+        let admin = app.admin().await;
+        let (_, page) = admin.get_text(&format!("{ANALYSIS}/analysis?provision=general")).await;
+        assert!(page.contains("/analysis/campaigns?provision&#x3D;general"), "the general comments link to their campaigns");
+        let (status, list) = admin.get_text(&format!("{ANALYSIS}/analysis/campaigns?provision=general")).await;
+        assert_eq!(status, 200);
+        assert_eq!(list.matches("Sent 3 times").count(), 1, "the three letters, not the paper of its own: {list}");
+        assert!(list.contains("Joint letter of the coalition") && !list.contains("Our own analysis"), "{list}");
+        let first: String = list.split("campaign&#x3D;g:").nth(1).unwrap().chars().take_while(char::is_ascii_digit).collect();
+        let (_, copies) = admin.get_text(&format!("{ANALYSIS}/analysis?campaign=g:{first}")).await;
+        assert!(copies.contains("3 texts found"), "{copies}");
+        let (_, none) = admin.get_text(&format!("{ANALYSIS}/analysis?campaign=g:999999")).await;
+        assert!(none.contains("0 texts found"), "a text in no campaign names none");
+    }
+
     async fn after_a_refused_upload_the_same_connection_carries_the_next_request(app) {
         drafter(&app, "big@example.org", "attributed").await;
         // A session of our own, whose cookie this test sends by hand.

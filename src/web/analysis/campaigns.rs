@@ -1,5 +1,6 @@
-//! The campaigns among one provision's comments: each listed once, with a
-//! link to its copies in the search, where they are read and tagged at once.
+//! The campaigns among one provision's comments, or among the general
+//! comments with their position papers: each listed once, with a link to its
+//! copies in the search, where they are read and tagged at once.
 
 use super::round_of;
 use crate::analysis::campaigns;
@@ -45,22 +46,26 @@ pub async fn campaigns(
 ) -> Result<HttpResponse, AppError> {
     let (slug, number) = path.into_inner();
     let (w, round) = round_of(&ctx, slug, number).await?;
+    let general = query.provision == "general";
     let key = query
         .provision
         .strip_prefix("p:")
-        .unwrap_or(&query.provision);
+        .unwrap_or(&query.provision)
+        .to_string();
     let r = round.clone();
-    let key_for_db = key.to_string();
     let (provision, found) = ctx
         .state
         .db
         .run(move |c| -> Result<_, AppError> {
+            if general {
+                return Ok((None, campaigns::of_general(c, r.id)?));
+            }
             let provision = crate::reports::provisions_of(c, &r)?
                 .into_iter()
-                .find(|p| p.provision_key == key_for_db)
+                .find(|p| p.provision_key == key)
                 .ok_or(AppError::not_found())?;
             let found = campaigns::of_provision(c, r.id, provision.id)?;
-            Ok((provision, found))
+            Ok((Some(provision), found))
         })
         .await?;
     let base = format!(
@@ -78,7 +83,11 @@ pub async fn campaigns(
                 .collect::<Vec<_>>()
                 .join(", "),
             text: excerpt(&c.text, EXCERPT_CHARS),
-            href: format!("{base}?campaign={}", c.members[0]),
+            href: format!(
+                "{base}?campaign={}{}",
+                if general { "g:" } else { "" },
+                c.members[0]
+            ),
         })
         .collect();
     let title = ctx.t("report-campaigns");
@@ -90,8 +99,14 @@ pub async fn campaigns(
             slug: w.consultation.slug.to_string(),
             title: w.consultation.title.clone(),
             number: round.number,
-            provision: format!("{} {}", provision.label, provision.heading),
-            provision_filter: format!("{base}?provision=p:{}", provision.provision_key),
+            provision: match &provision {
+                Some(p) => format!("{} {}", p.label, p.heading),
+                None => ctx.t("report-general-comments"),
+            },
+            provision_filter: match &provision {
+                Some(p) => format!("{base}?provision=p:{}", p.provision_key),
+                None => format!("{base}?provision=general"),
+            },
             base,
             campaigns: views,
         },

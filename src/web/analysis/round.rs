@@ -104,11 +104,16 @@ impl SearchForm {
     ) -> QueryResult<Filters> {
         let mut filters = self.filters(provisions);
         if !self.campaign.trim().is_empty() {
-            let members = match self.campaign.trim().parse::<i64>() {
-                Ok(member) => campaigns::members_of(conn, round, member)?,
+            // "g:" names a campaign of general comments, by a submission.
+            let (kind, member) = match self.campaign.trim().strip_prefix("g:") {
+                Some(id) => (TextKind::General, id),
+                None => (TextKind::Position, self.campaign.trim()),
+            };
+            let members = match member.parse::<i64>() {
+                Ok(member) => campaigns::members_of(conn, round, kind, member)?,
                 Err(_) => vec![],
             };
-            filters.only = Some((TextKind::Position, members));
+            filters.only = Some((kind, members));
         }
         Ok(filters)
     }
@@ -577,9 +582,7 @@ fn render(
             })
             .collect(),
         campaign: form.campaign.clone(),
-        campaigns_link: form
-            .provision
-            .starts_with("p:")
+        campaigns_link: (form.provision.starts_with("p:") || form.provision == GENERAL)
             .then(|| format!("{base}/campaigns?{}", form.only_provision())),
         without_campaign: format!("{base}?{}", form.with("campaign", "")),
         page,
