@@ -40,9 +40,32 @@ pub fn of_provision(
             group: StakeholderGroup::parse(&group).unwrap_or(StakeholderGroup::Individual),
         })
         .collect();
-    let mut found = campaigns::detect(&refs, CAMPAIGN_THRESHOLD, CAMPAIGN_MIN_SIZE);
+    Ok(largest_first(&refs))
+}
+
+/// The campaigns among `refs`, largest first.
+fn largest_first(refs: &[CommentRef]) -> Vec<Campaign> {
+    let mut found = campaigns::detect(refs, CAMPAIGN_THRESHOLD, CAMPAIGN_MIN_SIZE);
     found.sort_by(|a, b| b.count.cmp(&a.count).then(a.members.cmp(&b.members)));
-    Ok(found)
+    found
+}
+
+/// How the workspace's links name a campaign: by one of its texts, a
+/// position's id or, prefixed with "g:", a general comment's.
+pub fn name(kind: TextKind, member: i64) -> String {
+    match kind {
+        TextKind::Position => member.to_string(),
+        TextKind::General => format!("g:{member}"),
+    }
+}
+
+/// The text a campaign's name gives, if it is one.
+pub fn parse_name(name: &str) -> Option<(TextKind, i64)> {
+    let name = name.trim();
+    match name.strip_prefix("g:") {
+        Some(id) => Some((TextKind::General, id.parse().ok()?)),
+        None => Some((TextKind::Position, name.parse().ok()?)),
+    }
 }
 
 /// The campaigns among the round's general comments, each read with the
@@ -84,9 +107,7 @@ pub fn of_general(conn: &mut DbConnection, round: RoundId) -> QueryResult<Vec<Ca
             group: StakeholderGroup::parse(&group).unwrap_or(StakeholderGroup::Individual),
         })
         .collect();
-    let mut found = campaigns::detect(&refs, CAMPAIGN_THRESHOLD, CAMPAIGN_MIN_SIZE);
-    found.sort_by(|a, b| b.count.cmp(&a.count).then(a.members.cmp(&b.members)));
-    Ok(found)
+    Ok(largest_first(&refs))
 }
 
 /// The members of the campaign that the text `member` of `round` belongs

@@ -3,7 +3,7 @@
 //! copies in the search, where they are read and tagged at once.
 
 use super::round_of;
-use crate::analysis::campaigns;
+use crate::analysis::{TextKind, campaigns};
 use crate::consultations::Slug;
 use crate::rounds::RoundNumber;
 use crate::web::errors::AppError;
@@ -47,6 +47,11 @@ pub async fn campaigns(
     let (slug, number) = path.into_inner();
     let (w, round) = round_of(&ctx, slug, number).await?;
     let general = query.provision == "general";
+    let kind = if general {
+        TextKind::General
+    } else {
+        TextKind::Position
+    };
     let key = query
         .provision
         .strip_prefix("p:")
@@ -83,11 +88,7 @@ pub async fn campaigns(
                 .collect::<Vec<_>>()
                 .join(", "),
             text: excerpt(&c.text, EXCERPT_CHARS),
-            href: format!(
-                "{base}?campaign={}{}",
-                if general { "g:" } else { "" },
-                c.members[0]
-            ),
+            href: format!("{base}?campaign={}", campaigns::name(kind, c.members[0])),
         })
         .collect();
     let title = ctx.t("report-campaigns");

@@ -104,16 +104,10 @@ impl SearchForm {
     ) -> QueryResult<Filters> {
         let mut filters = self.filters(provisions);
         if !self.campaign.trim().is_empty() {
-            // "g:" names a campaign of general comments, by a submission.
-            let (kind, member) = match self.campaign.trim().strip_prefix("g:") {
-                Some(id) => (TextKind::General, id),
-                None => (TextKind::Position, self.campaign.trim()),
-            };
-            let members = match member.parse::<i64>() {
-                Ok(member) => campaigns::members_of(conn, round, kind, member)?,
-                Err(_) => vec![],
-            };
-            filters.only = Some((kind, members));
+            filters.only = Some(match campaigns::parse_name(&self.campaign) {
+                Some((kind, member)) => (kind, campaigns::members_of(conn, round, kind, member)?),
+                None => (TextKind::Position, vec![]),
+            });
         }
         Ok(filters)
     }
