@@ -12,7 +12,7 @@ use crate::db::schema::{joint_signatures, positions, submissions};
 use crate::db::{DbConnection, ProvisionId, RoundId, SubmissionId};
 use crate::organizations::joint::{Signature, SignatureState};
 use crate::rounds::Attribution;
-use crate::submissions::{CountsFor, Disclosure, Stance, Status};
+use crate::submissions::{CountsFor, Disclosure, Status};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -113,16 +113,8 @@ pub(super) fn count_rows(
     Ok(rows
         .into_iter()
         .filter_map(|(provision, group, verified, stance, count)| {
-            Some((
-                CountsFor::Organization,
-                CountRow {
-                    provision_key: (*keys.get(&provision)?).to_string(),
-                    group: StakeholderGroup::parse(&group)?,
-                    verified,
-                    stance: Stance::parse(stance.as_deref()?)?,
-                    count,
-                },
-            ))
+            let row = super::live::count_row(keys, provision, &group, verified, stance, count)?;
+            Some((CountsFor::Organization, row))
         })
         .collect())
 }

@@ -140,16 +140,29 @@ fn count_rows(
         .filter_map(|(provision, group, verified, stance, counts_for, count)| {
             Some((
                 CountsFor::parse(&counts_for)?,
-                CountRow {
-                    provision_key: (*keys.get(&provision)?).to_string(),
-                    group: StakeholderGroup::parse(&group)?,
-                    verified,
-                    stance: Stance::parse(stance.as_deref()?)?,
-                    count,
-                },
+                count_row(&keys, provision, &group, verified, stance, count)?,
             ))
         })
         .collect())
+}
+
+/// A grouped row as the figures read it; none for a provision, group or
+/// stance that is not (or no longer) one.
+pub(super) fn count_row(
+    keys: &BTreeMap<ProvisionId, &str>,
+    provision: ProvisionId,
+    group: &str,
+    verified: bool,
+    stance: Option<String>,
+    count: i64,
+) -> Option<CountRow> {
+    Some(CountRow {
+        provision_key: (*keys.get(&provision)?).to_string(),
+        group: StakeholderGroup::parse(group)?,
+        verified,
+        stance: Stance::parse(stance.as_deref()?)?,
+        count,
+    })
 }
 
 /// Participation by group, verification and country of the submissions
