@@ -9,7 +9,9 @@
 #   scripts/bench.sh --quick    # a smoke run: small data, short loads (~5 minutes)
 #
 # PostgreSQL: POLYPHONY_BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres)
-# names a server where the script may create and drop the database polyphony_bench.
+# names a server where the script may create and drop the database polyphony_bench
+# (POLYPHONY_BENCH_DB names another; POLYPHONY_BENCH_PORT moves the two servers'
+# ports from 18080 and 18081, so that two runs can share a machine).
 # Set POLYPHONY_BENCH_BACKENDS="sqlite" to skip PostgreSQL.
 set -euo pipefail
 
@@ -28,8 +30,9 @@ SLUG=additional-protocol
 LONG_SLUG=regulation
 ADMIN_EMAIL=bench-admin@example.org
 ADMIN_PASSWORD=bench-password-not-secret
-PORT=18080
-PORT2=18081
+BENCH_DB=${POLYPHONY_BENCH_DB:-polyphony_bench}
+PORT=${POLYPHONY_BENCH_PORT:-18080}
+PORT2=$((PORT + 1))
 
 if ((QUICK)); then
   READ_SUBMISSIONS=10000; AGG_SIZES="10000"; AGG_LARGE_PG=0
@@ -195,8 +198,8 @@ bench_backend() {
   case $backend in
     sqlite) url="sqlite://$dir/polyphony.sqlite3" ;;
     postgres)
-      psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS polyphony_bench WITH (FORCE)" -c "CREATE DATABASE polyphony_bench"
-      url="${PG_ADMIN_URL%/*}/polyphony_bench"
+      psql "$PG_ADMIN_URL" -qc "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" -c "CREATE DATABASE $BENCH_DB"
+      url="${PG_ADMIN_URL%/*}/$BENCH_DB"
       ;;
   esac
   local base=http://127.0.0.1:$PORT
@@ -371,10 +374,13 @@ bench_backend() {
   direct=$(awk '$1 == "direct_submits_per_s" { print $2 }' <<<"$out")
   share=$(ratio "$rate" "$direct")
   record "$backend" "2. write: HTTP submits/s / direct diesel commits/s" "$rate / $direct = $share" ">= 0.25" "$(check "$share >= 0.25")"
-  # What indexing for the analysis search adds to a first submit's time.
-  local index
+  # What the analysis search adds to a submit's transaction (queueing its
+  # texts), and what the background worker then spends indexing them.
+  local queued index
+  queued=$(awk '$1 == "analysis_queue_ms_per_submit" { print $4 }' <<<"$out")
   index=$(awk '$1 == "analysis_index_ms_per_first_submit" { print $4 }' <<<"$out")
-  record "$backend" "2b. analysis index: share of a first submit" "$index %" "<= 10 %" "$(check "$index <= 10")"
+  record "$backend" "2b. analysis search: share of a submit (queueing)" "$queued %" "<= 10 %" "$(check "$queued <= 10")"
+  record "$backend" "2c. analysis search: background indexing, per submit" "$index % of a submit's time" "—" "—"
 
   log "$backend: 5. aggregation"
   local sizes="$AGG_SIZES"

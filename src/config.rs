@@ -47,7 +47,8 @@ pub enum AttachmentStorage {
 pub struct ReportSettings {
     /// Rounds with fewer submitted submissions are computed on the request.
     pub inline_below: i64,
-    /// Whether this instance runs the worker that computes draft reports.
+    /// Whether this instance runs the worker that computes draft reports and
+    /// indexes submitted texts for the analysis search.
     pub worker: bool,
     /// How often an idle worker looks for a job.
     pub worker_poll_ms: u64,

@@ -98,10 +98,16 @@ impl Application {
         let (stop, stopping) = tokio::sync::watch::channel(false);
         listen_for_changes(&state, stopping.clone())?;
         if settings.reports.worker {
+            let poll = Duration::from_millis(settings.reports.worker_poll_ms.max(10));
             actix_web::rt::spawn(crate::reports::jobs::run(
                 db.clone(),
                 clock.clone(),
-                Duration::from_millis(settings.reports.worker_poll_ms.max(10)),
+                poll,
+                stopping.clone(),
+            ));
+            actix_web::rt::spawn(crate::analysis::index::run(
+                db.clone(),
+                poll,
                 stopping.clone(),
             ));
         }

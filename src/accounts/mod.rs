@@ -13,8 +13,9 @@ pub mod tokens;
 use crate::audit;
 use crate::codes::{Locale, StakeholderGroup};
 use crate::db::schema::{email_tokens, submissions, users};
-use crate::db::{DbConnection, UserId};
+use crate::db::{DbConnection, RoundId, SubmissionId, UserId};
 use crate::notifications::{Kind, Message, Notifier, NotifyError};
+use crate::submissions::Status;
 use diesel::prelude::*;
 use fields::{Profile, Registration};
 use serde::Serialize;
@@ -569,6 +570,14 @@ pub fn delete(
             .execute(conn)?;
         diesel::delete(email_tokens::table.filter(email_tokens::user_id.eq(id))).execute(conn)?;
         sessions::revoke_all(conn, id, None, now)?;
+        // The search shows their texts without name, papers or disclosure.
+        let changed: Vec<(SubmissionId, RoundId)> = theirs
+            .filter(submissions::status.eq(Status::Submitted.as_str()))
+            .select((submissions::id, submissions::round_id))
+            .load(conn)?;
+        for (submission, round) in changed {
+            crate::analysis::index::queue(conn, round, submission, now)?;
+        }
         crate::attachments::remove_all_of(conn, id)
     })
 }

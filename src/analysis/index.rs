@@ -1,13 +1,19 @@
 //! The search documents of a round's submitted texts (see `words`), kept in
-//! `analysis_texts` with what the filters need.
+//! `analysis_texts` with what the filters need. A change to a submission
+//! only queues it (`queue`); its texts are indexed after the change commits,
+//! in batches (`drain`).
 
 use super::TextKind;
 use super::words::document;
-use crate::db::schema::{analysis_indexed_rounds, analysis_texts, positions, submissions};
+use crate::db::schema::{
+    analysis_indexed_rounds, analysis_queue, analysis_texts, positions, submissions,
+};
 use crate::db::{DbConnection, PositionId, ProvisionId, RoundId, SubmissionId};
 use crate::submissions::Status;
 use diesel::prelude::*;
+use std::time::Duration;
 use time::PrimitiveDateTime;
+use tokio::sync::watch;
 
 #[derive(Insertable)]
 #[diesel(table_name = analysis_texts, treat_none_as_default_value = false)]
@@ -105,22 +111,125 @@ fn insert(conn: &mut DbConnection, rows: &[NewText]) -> QueryResult<()> {
     Ok(())
 }
 
-/// Rewrites the search rows of `submission` from what it holds now. Called
-/// in the transaction of each submit, so search never shows a text as it
-/// was before its last submit; empty texts get no row.
-pub fn index_submission(
+/// Marks the search rows of `submission` out of date, in the transaction of
+/// the change (a submit, a withdrawal, a changed paper): one small row, so a
+/// submit never pays for indexing its texts. `drain` indexes it later.
+pub fn queue(
     conn: &mut DbConnection,
     round: RoundId,
     submission: SubmissionId,
+    now: PrimitiveDateTime,
 ) -> QueryResult<()> {
-    remove_submission(conn, submission)?;
-    let (general, author): (String, Author) = submissions::table
-        .find(submission)
-        .select((submissions::general_comment, AUTHOR))
-        .first(conn)?;
-    // The author's columns are the submission's, read once above.
-    let list: Vec<(PositionId, ProvisionId, Option<String>, String, String)> = positions::table
-        .filter(positions::submission_id.eq(submission))
+    diesel::insert_into(analysis_queue::table)
+        .values((
+            analysis_queue::round_id.eq(round),
+            analysis_queue::submission_id.eq(submission),
+            analysis_queue::queued_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many queued changes one `drain` takes, in one transaction.
+pub const DRAIN_BATCH: i64 = 200;
+
+/// Indexes the oldest queued changes (of `round` only, when given), up to
+/// `DRAIN_BATCH`, and returns how many it took. The background worker drains
+/// every round and skips changes another instance is indexing; a workspace
+/// page drains its round and waits for them, so that it never reads a text
+/// as it was before its last submit.
+pub fn drain(conn: &mut DbConnection, round: Option<RoundId>) -> QueryResult<usize> {
+    let pending = analysis_queue::table
+        .order(analysis_queue::id)
+        .limit(DRAIN_BATCH)
+        .select((analysis_queue::id, analysis_queue::submission_id));
+    // An idle worker polls: a read first, so that it takes SQLite's write
+    // lock only when there is something to index.
+    let any = match round {
+        Some(r) => diesel::select(diesel::dsl::exists(
+            analysis_queue::table.filter(analysis_queue::round_id.eq(r)),
+        ))
+        .get_result::<bool>(conn)?,
+        None => diesel::select(diesel::dsl::exists(
+            analysis_queue::table.select(analysis_queue::id),
+        ))
+        .get_result(conn)?,
+    };
+    if !any {
+        return Ok(0);
+    }
+    crate::db::write_transaction(conn, |conn| {
+        let taken: Vec<(i64, SubmissionId)> = match (&mut *conn, round) {
+            (DbConnection::Postgresql(c), Some(r)) => pending
+                .filter(analysis_queue::round_id.eq(r))
+                .for_update()
+                .load(c)?,
+            (DbConnection::Postgresql(c), None) => pending.for_update().skip_locked().load(c)?,
+            (DbConnection::Sqlite(c), Some(r)) => {
+                pending.filter(analysis_queue::round_id.eq(r)).load(c)?
+            }
+            (DbConnection::Sqlite(c), None) => pending.load(c)?,
+        };
+        let (ids, mut changed): (Vec<i64>, Vec<SubmissionId>) = taken.into_iter().unzip();
+        changed.sort_unstable();
+        changed.dedup();
+        reindex(conn, &changed)?;
+        diesel::delete(analysis_queue::table.filter(analysis_queue::id.eq_any(&ids)))
+            .execute(conn)?;
+        Ok(ids.len())
+    })
+}
+
+/// Drains everything queued for `round`.
+pub fn drain_round(conn: &mut DbConnection, round: RoundId) -> QueryResult<()> {
+    while drain(conn, Some(round))? as i64 == DRAIN_BATCH {}
+    Ok(())
+}
+
+/// How many rows one INSERT writes (SQLite binds at most 32,766 values).
+const INSERT_ROWS: usize = 1_000;
+
+/// Rewrites the search rows of `list` (sorted) from what the submissions
+/// hold now: a submitted one gets a row per non-empty text, any other none.
+fn reindex(conn: &mut DbConnection, list: &[SubmissionId]) -> QueryResult<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    if let DbConnection::Postgresql(c) = conn {
+        // Two indexers of one submission (the worker and a workspace page)
+        // take turns, in id order; what they read after this is the latest
+        // committed submit.
+        submissions::table
+            .filter(submissions::id.eq_any(list))
+            .order(submissions::id)
+            .select(submissions::id)
+            .for_update()
+            .load::<SubmissionId>(c)?;
+    }
+    diesel::delete(analysis_texts::table.filter(analysis_texts::submission_id.eq_any(list)))
+        .execute(conn)?;
+    let submitted: Vec<(SubmissionId, RoundId, String, Author)> = submissions::table
+        .filter(submissions::id.eq_any(list))
+        .filter(submissions::status.eq(Status::Submitted.as_str()))
+        .select((
+            submissions::id,
+            submissions::round_id,
+            submissions::general_comment,
+            AUTHOR,
+        ))
+        .order(submissions::id)
+        .load(conn)?;
+    let of = |id: SubmissionId| submitted.binary_search_by_key(&id, |s| s.0).ok();
+    let ids: Vec<SubmissionId> = submitted.iter().map(|s| s.0).collect();
+    let list: Vec<(
+        PositionId,
+        SubmissionId,
+        ProvisionId,
+        Option<String>,
+        String,
+        String,
+    )> = positions::table
+        .filter(positions::submission_id.eq_any(&ids))
         .filter(
             positions::comment
                 .ne("")
@@ -128,41 +237,39 @@ pub fn index_submission(
         )
         .select((
             positions::id,
+            positions::submission_id,
             positions::provision_id,
             positions::stance,
             positions::comment,
             positions::proposed_text,
         ))
         .load(conn)?;
-    let mut rows: Vec<NewText> = list
-        .into_iter()
-        .map(|(id, provision, stance, comment, proposed)| {
-            position_text(
-                (
-                    id,
-                    submission,
-                    provision,
-                    stance,
-                    comment,
-                    proposed,
-                    author.clone(),
-                ),
-                round,
-            )
-        })
-        .collect();
-    let papers = crate::attachments::texts(conn, submission)?;
-    if !general.trim().is_empty() || papers.iter().any(|p| !p.trim().is_empty()) {
-        rows.push(general_text(round, submission, &general, &papers, author));
+    let mut rows: Vec<NewText> = Vec::with_capacity(list.len() + submitted.len());
+    for (id, submission, provision, stance, comment, proposed) in list {
+        let Some(i) = of(submission) else { continue };
+        let (_, round, _, author) = &submitted[i];
+        rows.push(position_text(
+            (
+                id,
+                submission,
+                provision,
+                stance,
+                comment,
+                proposed,
+                author.clone(),
+            ),
+            *round,
+        ));
     }
-    insert(conn, &rows)
-}
-
-/// Takes a withdrawn submission's texts out of the search.
-pub fn remove_submission(conn: &mut DbConnection, submission: SubmissionId) -> QueryResult<()> {
-    diesel::delete(analysis_texts::table.filter(analysis_texts::submission_id.eq(submission)))
-        .execute(conn)?;
-    Ok(())
+    let papers = crate::attachments::texts_of(conn, &ids)?;
+    for (id, round, general, author) in &submitted {
+        let papers = papers.get(id).map(Vec::as_slice).unwrap_or_default();
+        if !general.trim().is_empty() || papers.iter().any(|p| !p.trim().is_empty()) {
+            rows.push(general_text(*round, *id, general, papers, author.clone()));
+        }
+    }
+    rows.chunks(INSERT_ROWS)
+        .try_for_each(|chunk| insert(conn, chunk))
 }
 
 /// How many texts are indexed per statement when catching up.
@@ -255,4 +362,27 @@ pub fn catch_up(
             .execute(conn)?;
         Ok(indexed)
     })
+}
+
+/// Drains the queue until `stop` turns true, polling every `poll` when it is
+/// empty. Every instance with a worker runs one; they skip each other's
+/// batches.
+pub async fn run(db: crate::db::Db, poll: Duration, mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow() {
+        let db = db.clone();
+        let drained = actix_web::rt::task::spawn_blocking(move || -> anyhow::Result<usize> {
+            Ok(drain(&mut *db.get()?, None)?)
+        })
+        .await;
+        match drained {
+            Ok(Ok(n)) if n as i64 == DRAIN_BATCH => continue,
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "analysis index: cannot drain the queue"),
+            Err(e) => tracing::warn!(error = %e, "analysis index: the worker stopped"),
+        }
+        tokio::select! {
+            _ = actix_web::rt::time::sleep(poll) => {}
+            _ = stop.changed() => {}
+        }
+    }
 }

@@ -169,13 +169,21 @@ pub fn published(
     Ok(rows.into_iter().map(|(r, s)| (r.into(), s)).collect())
 }
 
-/// The extracted texts of a submission's attachments, for search.
-pub fn texts(conn: &mut DbConnection, submission: SubmissionId) -> QueryResult<Vec<String>> {
-    attachments::table
-        .filter(attachments::submission_id.eq(submission))
+/// The extracted texts of the attachments of each of `list`, for search.
+pub fn texts_of(
+    conn: &mut DbConnection,
+    list: &[SubmissionId],
+) -> QueryResult<std::collections::HashMap<SubmissionId, Vec<String>>> {
+    let rows: Vec<(SubmissionId, String)> = attachments::table
+        .filter(attachments::submission_id.eq_any(list))
         .order(attachments::id)
-        .select(attachments::extracted_text)
-        .load(conn)
+        .select((attachments::submission_id, attachments::extracted_text))
+        .load(conn)?;
+    let mut papers = std::collections::HashMap::<_, Vec<String>>::new();
+    for (submission, text) in rows {
+        papers.entry(submission).or_default().push(text);
+    }
+    Ok(papers)
 }
 
 /// An uploaded file waiting to be stored: checked, hashed, on disk.
@@ -307,31 +315,21 @@ pub fn remove(
 }
 
 /// Removes every file `participant` attached to their own submissions (their
-/// account is being deleted), and takes the papers' texts out of the search
-/// index; what was removed, so that files of `dir` storage can be deleted
+/// account is being deleted; it queues the submissions for the search index);
+/// what was removed, so that files of `dir` storage can be deleted
 /// once the transaction commits.
 pub fn remove_all_of(conn: &mut DbConnection, participant: UserId) -> QueryResult<Vec<Attachment>> {
-    let rows: Vec<(Row, RoundId, String)> = attachments::table
+    let rows: Vec<Row> = attachments::table
         .inner_join(submissions::table)
         .filter(submissions::participant_id.eq(participant))
         .filter(submissions::organization_id.is_null())
-        .select((Row::as_select(), submissions::round_id, submissions::status))
+        .select(Row::as_select())
         .load(conn)?;
-    let ids: Vec<AttachmentId> = rows.iter().map(|(r, _, _)| r.id).collect();
+    let ids: Vec<AttachmentId> = rows.iter().map(|r| r.id).collect();
     diesel::delete(attachment_chunks::table.filter(attachment_chunks::attachment_id.eq_any(&ids)))
         .execute(conn)?;
     diesel::delete(attachments::table.filter(attachments::id.eq_any(&ids))).execute(conn)?;
-    let mut indexed: Vec<(RoundId, SubmissionId)> = rows
-        .iter()
-        .filter(|(_, _, status)| status == Status::Submitted.as_str())
-        .map(|(r, round, _)| (*round, r.submission_id))
-        .collect();
-    indexed.sort_by_key(|(_, s)| s.0);
-    indexed.dedup();
-    for (round, submission) in indexed {
-        crate::analysis::index::index_submission(conn, round, submission)?;
-    }
-    Ok(rows.into_iter().map(|(r, _, _)| r.into()).collect())
+    Ok(rows.into_iter().map(Into::into).collect())
 }
 
 /// Deletes the files of `dir` storage among `removed`, after the rows went:

@@ -477,6 +477,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    analysis_queue (id) {
+        id -> BigInt,
+        round_id -> BigInt,
+        submission_id -> BigInt,
+        queued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     organizations (id) {
         id -> BigInt,
         consultation_id -> BigInt,
@@ -624,6 +633,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     round_changes,
     analysis_texts,
     analysis_indexed_rounds,
+    analysis_queue,
     organizations,
     organization_members,
     joint_signatures,

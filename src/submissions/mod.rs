@@ -569,7 +569,7 @@ pub fn save(
     let stored_positions = if save_pending {
         input.positions.clone()
     } else if action == RevisionAction::Withdraw {
-        crate::analysis::index::remove_submission(conn, id)?;
+        crate::analysis::index::queue(conn, round.id, id, now)?;
         load_by_id(conn, id)?
             .map(|s| s.input.positions)
             .unwrap_or_default()
@@ -582,7 +582,7 @@ pub fn save(
             action == RevisionAction::Submit,
         )?;
         if action == RevisionAction::Submit {
-            crate::analysis::index::index_submission(conn, round.id, id)?;
+            crate::analysis::index::queue(conn, round.id, id, now)?;
         }
         input.positions.clone()
     };

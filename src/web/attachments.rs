@@ -387,7 +387,7 @@ pub async fn upload(
                     let added = attachments::add(c, &settings, submission, &upload, now)?;
                     submissions::record_file_change(c, submission, FileChange::Attach, user, now)?;
                     if submitted {
-                        crate::analysis::index::index_submission(c, round, submission)?;
+                        crate::analysis::index::queue(c, round, submission, now)?;
                     }
                     Ok::<_, AddError>(added)
                 });
@@ -436,7 +436,7 @@ pub async fn remove(
                 };
                 submissions::record_file_change(c, submission, FileChange::Detach, user, now)?;
                 if submitted {
-                    crate::analysis::index::index_submission(c, round, submission)?;
+                    crate::analysis::index::queue(c, round, submission, now)?;
                 }
                 Ok(removed)
             })?;

@@ -518,3 +518,201 @@ both_backends! {
         assert!(undone > tagged, "so does undoing it");
     }
 }
+
+/// How many changes wait in the search queue, and how many texts are indexed.
+async fn queued_and_indexed(app: &TestApp) -> (i64, i64) {
+    use polyphony::db::schema::{analysis_queue, analysis_texts};
+    app.db
+        .query(|c| {
+            Ok((
+                analysis_queue::table.count().get_result(c)?,
+                analysis_texts::table.count().get_result(c)?,
+            ))
+        })
+        .await
+        .unwrap()
+}
+
+/// Without a background worker, a submit only queues its texts; the
+/// workspace indexes them before it reads, so it never shows a text as it
+/// was before its last submit, nor a withdrawn one.
+async fn a_submit_only_queues_its_texts_and_the_workspace_indexes_them_before_reading(
+    backend: Backend,
+) {
+    let Some(database) = TestDatabase::create(backend) else {
+        return;
+    };
+    let mut settings = test_settings(&database);
+    settings.reports.worker = false;
+    let app = spawn_with(database, settings, backend).await;
+    let admin = app.admin().await;
+    // The round's earlier texts are indexed on this first visit.
+    let (_, indexed) = {
+        search(&admin, "").await;
+        queued_and_indexed(&app).await
+    };
+    let b = app
+        .participant("q@example.org", "academia", "FR", false)
+        .await;
+    answer(
+        &b,
+        &[
+            ("comment[art-1]", "Quotas for local music."),
+            ("disclosure", "anonymous"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        queued_and_indexed(&app).await,
+        (1, indexed),
+        "the submit indexed nothing itself"
+    );
+    assert_eq!(search(&admin, "q=quotas").await.len(), 1);
+    assert_eq!(queued_and_indexed(&app).await, (0, indexed + 1));
+
+    answer(
+        &b,
+        &[
+            ("comment[art-1]", "Subsidies for local music."),
+            ("disclosure", "anonymous"),
+        ],
+    )
+    .await;
+    assert_eq!(queued_and_indexed(&app).await.0, 1);
+    assert_eq!(
+        search(&admin, "q=quotas").await.len(),
+        0,
+        "the text as it was is gone"
+    );
+    assert_eq!(search(&admin, "q=subsidies").await.len(), 1);
+
+    let res = b
+        .submit(
+            "/consultations/additional-protocol/rounds/1",
+            "/consultations/additional-protocol/rounds/1/submission",
+            &[("action", "withdraw")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(search(&admin, "q=subsidies").await.len(), 0);
+    assert_eq!(queued_and_indexed(&app).await, (0, indexed));
+}
+
+/// With the worker on, a submission is indexed without anyone visiting the
+/// workspace.
+async fn the_background_worker_indexes_a_submit_without_a_visit(backend: Backend) {
+    let Some(app) = spawn_app(backend).await else {
+        return;
+    };
+    let b = app
+        .participant("w@example.org", "academia", "FR", false)
+        .await;
+    answer(
+        &b,
+        &[
+            ("comment[art-1]", "Indexed in the background."),
+            ("disclosure", "anonymous"),
+        ],
+    )
+    .await;
+    let document = || {
+        app.db.query(|c| {
+            use polyphony::db::schema::analysis_texts;
+            analysis_texts::table
+                .inner_join(positions::table.on(positions::id.eq(analysis_texts::text_id)))
+                .filter(positions::comment.eq("Indexed in the background."))
+                .select(analysis_texts::document)
+                .first::<String>(c)
+                .optional()
+        })
+    };
+    let mut found = None;
+    for _ in 0..100 {
+        found = document().await.unwrap();
+        if found.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let found = found.expect("indexed within 10 s by the worker (it polls every second)");
+    assert!(found.contains("background"), "{found}");
+    assert_eq!(queued_and_indexed(&app).await.0, 0);
+}
+
+/// Several indexers at once (two "instances" draining every round, skipping
+/// each other's batches, and a workspace draining its round, waiting for
+/// them) over the same submissions queued many times: none fails, and each
+/// text is indexed exactly once.
+async fn concurrent_indexers_index_each_text_once(backend: Backend) {
+    let Some(database) = TestDatabase::create(backend) else {
+        return;
+    };
+    let mut settings = test_settings(&database);
+    settings.reports.worker = false;
+    let app = spawn_with(database, settings, backend).await;
+    let (round_id, provisions) = app
+        .db
+        .query(|c| {
+            let round: polyphony::rounds::Round = polyphony::db::schema::rounds::table
+                .select(polyphony::rounds::Round::as_select())
+                .first(c)?;
+            Ok((round.id, polyphony::reports::provisions_of(c, &round)?))
+        })
+        .await
+        .unwrap();
+    let now = app.clock.now();
+    app.db
+        .query(move |c| polyphony::synthetic::seed(c, round_id, &provisions, 300, now))
+        .await
+        .unwrap();
+    let queue_all_three_times = move |c: &mut polyphony::db::DbConnection| {
+        let submitted = submissions::table
+            .filter(submissions::round_id.eq(round_id))
+            .filter(submissions::status.eq("submitted"));
+        let ids: Vec<polyphony::db::SubmissionId> = submitted.select(submissions::id).load(c)?;
+        for _ in 0..3 {
+            for id in &ids {
+                polyphony::analysis::index::queue(c, round_id, *id, now)?;
+            }
+        }
+        let texts: i64 = positions::table
+            .filter(positions::submission_id.eq_any(&ids))
+            .filter(
+                positions::comment
+                    .ne("")
+                    .or(positions::proposed_text.ne("")),
+            )
+            .count()
+            .get_result(c)?;
+        let general: i64 = submitted
+            .filter(submissions::general_comment.ne(""))
+            .count()
+            .get_result(c)?;
+        Ok(texts + general)
+    };
+    let worker = || {
+        app.db.query(|c| {
+            while polyphony::analysis::index::drain(c, None)? > 0 {}
+            Ok(())
+        })
+    };
+    let mut expected = 0;
+    for _ in 0..4 {
+        expected = app.db.query(queue_all_three_times).await.unwrap();
+        let page = app
+            .db
+            .query(move |c| polyphony::analysis::index::drain_round(c, round_id));
+        let (a, b, c) = tokio::join!(worker(), worker(), page);
+        a.unwrap();
+        b.unwrap();
+        c.unwrap();
+    }
+    assert!(expected > 300, "{expected}");
+    assert_eq!(queued_and_indexed(&app).await, (0, expected));
+}
+
+on_both_backends! {
+    a_submit_only_queues_its_texts_and_the_workspace_indexes_them_before_reading => a_submit_only_queues_its_texts_and_the_workspace_indexes_them_before_reading;
+    the_background_worker_indexes_a_submit_without_a_visit => the_background_worker_indexes_a_submit_without_a_visit;
+    concurrent_indexers_index_each_text_once => concurrent_indexers_index_each_text_once;
+}

@@ -55,7 +55,8 @@ pub(super) async fn workspace_of(ctx: &Ctx, slug: Slug) -> Result<Workspace, App
 }
 
 /// The workspace and one of its rounds, whose texts submitted before the
-/// search existed are indexed on this first visit.
+/// search existed are indexed on this first visit, and whose changes the
+/// background worker has not indexed yet are indexed now.
 pub(super) async fn round_of(
     ctx: &Ctx,
     slug: Slug,
@@ -69,6 +70,7 @@ pub(super) async fn round_of(
         .query(move |c| {
             let (round, _) = rounds::find(c, consultation, number.get())?;
             crate::analysis::index::catch_up(c, round.id, now)?;
+            crate::analysis::index::drain_round(c, round.id)?;
             Ok(round)
         })
         .await?;

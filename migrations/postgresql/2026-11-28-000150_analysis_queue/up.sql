@@ -1,0 +1,14 @@
+-- Submissions whose search rows (analysis_texts) are out of date. A submit,
+-- a withdrawal or a changed position paper writes one row here in its own
+-- transaction instead of re-indexing there; the background worker indexes
+-- queued submissions in batches, and a workspace page indexes what is still
+-- queued for its round before reading. Several rows may name one submission:
+-- each names one change, and is deleted by whoever indexed the submission
+-- after it.
+CREATE TABLE analysis_queue (
+    id BIGSERIAL PRIMARY KEY,
+    round_id BIGINT NOT NULL REFERENCES rounds (id),
+    submission_id BIGINT NOT NULL,
+    queued_at TIMESTAMP NOT NULL
+);
+CREATE INDEX analysis_queue_round ON analysis_queue (round_id, id);
