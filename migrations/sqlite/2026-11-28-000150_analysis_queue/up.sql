@@ -4,10 +4,11 @@
 -- queued submissions in batches, and a workspace page indexes what is still
 -- queued for its round before reading. Several rows may name one submission:
 -- each names one change, and is deleted by whoever indexed the submission
--- after it.
+-- after it. No foreign keys: a row lives about a second, and checking them
+-- would cost every submit more than the row itself.
 CREATE TABLE analysis_queue (
     id INTEGER PRIMARY KEY,
-    round_id BIGINT NOT NULL REFERENCES rounds (id),
+    round_id BIGINT NOT NULL,
     submission_id BIGINT NOT NULL,
     queued_at TIMESTAMP NOT NULL
 );
