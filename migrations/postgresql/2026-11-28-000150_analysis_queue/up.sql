@@ -13,3 +13,12 @@ CREATE TABLE analysis_queue (
     queued_at TIMESTAMP NOT NULL
 );
 CREATE INDEX analysis_queue_round ON analysis_queue (round_id, id);
+
+-- The search rows are derived from submissions and rewritten in batches: the
+-- foreign keys of each inserted row (its round, provision and submission)
+-- were a quarter of the batch's INSERT, and guard nothing a reindex would not
+-- put right.
+ALTER TABLE analysis_texts
+    DROP CONSTRAINT analysis_texts_round_id_fkey,
+    DROP CONSTRAINT analysis_texts_provision_id_fkey,
+    DROP CONSTRAINT analysis_texts_submission_id_fkey;
