@@ -438,7 +438,7 @@ done
 
 runs 5 && log "in-process benchmarks (criterion)"
 runs 5 && cargo bench --quiet --bench aggregate -- --quick 2>/dev/null | grep -E '^[a-z].*|time:' >"$WORK/criterion.txt" || true
-cat "$WORK/criterion.txt" >&2
+runs 5 && cat "$WORK/criterion.txt" >&2
 
 log "growth of aggregation time"
 while read -r backend n secs; do
