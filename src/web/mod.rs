@@ -45,8 +45,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/consultations/{slug}/rounds/{n}",
             web::get().to(submissions::round),
         )
+        // The two submission forms claim their one-time token themselves.
         .route(
-            "/consultations/{slug}/rounds/{n}/submission",
+            once::CLAIMED_BY_HANDLER[0],
             web::post().to(submissions::submit),
         )
         .route(
@@ -66,7 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(submissions::official_round),
         )
         .route(
-            "/consultations/{slug}/rounds/{n}/organizations/{id}/submission",
+            once::CLAIMED_BY_HANDLER[1],
             web::post().to(submissions::official_submit),
         )
         .route(

@@ -164,6 +164,7 @@ async fn skeleton_pages_of_a_long_draft_are_whole_pages(backend: Backend) {
 /// provision of round 2, which follows it, and their notes on what changed
 /// their mind.
 async fn skeleton_forms_of_a_round_that_follows_another_are_whole_forms(backend: Backend) {
+    use crate::dispositions::position_with;
     use crate::lineage::{V1, V2, act, answer, open_round};
     let Some((app, whole)) = with_whole_forms(backend).await else {
         return;
@@ -267,21 +268,6 @@ async fn skeleton_forms_of_a_round_that_follows_another_are_whole_forms(backend:
             "the earlier round is shown"
         );
     }
-}
-
-/// The id of the position whose comment is `comment`.
-async fn position_with(app: &TestApp, comment: &'static str) -> i64 {
-    use diesel::prelude::*;
-    use polyphony::db::schema::positions;
-    app.db
-        .query(move |c| {
-            positions::table
-                .filter(positions::comment.eq(comment))
-                .select(positions::id)
-                .first(c)
-        })
-        .await
-        .unwrap()
 }
 
 on_both_backends! {
