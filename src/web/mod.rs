@@ -45,9 +45,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/consultations/{slug}/rounds/{n}",
             web::get().to(submissions::round),
         )
-        // The two submission forms claim their one-time token themselves.
         .route(
-            once::CLAIMED_BY_HANDLER[0],
+            "/consultations/{slug}/rounds/{n}/submission",
             web::post().to(submissions::submit),
         )
         .route(
@@ -67,7 +66,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(submissions::official_round),
         )
         .route(
-            once::CLAIMED_BY_HANDLER[1],
+            "/consultations/{slug}/rounds/{n}/organizations/{id}/submission",
             web::post().to(submissions::official_submit),
         )
         .route(

@@ -25,7 +25,8 @@ pub struct FormToken(pub String);
 /// what it stores (see `Deferred`): the submission form, a participant's own
 /// and an organization's, posted by every participant's journey several
 /// times, where a claim and a recorded answer of their own would be two more
-/// commits per post.
+/// commits per post. As `web::configure` spells them (a route missing here
+/// is claimed before it is served, as every other form is).
 pub const CLAIMED_BY_HANDLER: [&str; 2] = [
     "/consultations/{slug}/rounds/{n}/submission",
     "/consultations/{slug}/rounds/{n}/organizations/{id}/submission",
