@@ -12,7 +12,9 @@
 # names a server where the script may create and drop the database polyphony_bench
 # (POLYPHONY_BENCH_DB names another; POLYPHONY_BENCH_PORT moves the two servers'
 # ports from 18080 and 18081, so that two runs can share a machine).
-# Set POLYPHONY_BENCH_BACKENDS="sqlite" to skip PostgreSQL.
+# Set POLYPHONY_BENCH_BACKENDS="sqlite" to skip PostgreSQL, and
+# POLYPHONY_BENCH_SCENARIOS to run only some scenarios by number, e.g. "2 7 8"
+# (8 is a share of 2's rate; "scale" is the PostgreSQL scale-out).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -22,6 +24,9 @@ QUICK=0
 
 PG_ADMIN_URL=${POLYPHONY_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 BACKENDS=${POLYPHONY_BENCH_BACKENDS:-"sqlite postgres"}
+SCENARIOS=" ${POLYPHONY_BENCH_SCENARIOS:-1 2 3 4 5 7 8 scale} "
+# runs SCENARIO: whether this run measures it
+runs() { [[ $SCENARIOS == *" $1 "* ]]; }
 WORK=$ROOT/target/bench
 LUA=$ROOT/scripts/bench
 BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/polyphony
@@ -56,11 +61,12 @@ ulimit -n 65536 2>/dev/null || ulimit -n 4096
 
 log "building the release binary with the benchmark commands"
 cargo build --release --quiet --features bench
-cargo bench --quiet --bench aggregate --no-run 2>/dev/null
+runs 5 && cargo bench --quiet --bench aggregate --no-run 2>/dev/null
 
 rm -rf "$WORK"
 mkdir -p "$WORK"
 printf 'backend\tscenario\tfigure\ttarget\tmet\n' >"$RESULTS"
+: >"$WORK/aggregation.tsv"
 
 # record BACKEND SCENARIO FIGURE TARGET MET
 record() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$RESULTS"; }
@@ -230,6 +236,8 @@ bench_backend() {
   local css
   css=$(curl -fs "$base/" | grep -o '/assets/[^"]*\.css' | head -1)
 
+  local rate=0
+  if runs 2; then
   settle
   log "$backend: 2. write (${WRITE_SECS}s of authenticated submissions, 64 connections)"
   local r_write rate errors
@@ -246,7 +254,9 @@ bench_backend() {
   acked=$(wc -l <"$dir/write.receipts")
   stored=$(cli "$url" check-receipts "$dir/write.receipts" | awk '{ print $1 }') || true
   record "$backend" "2. write: acknowledged receipts stored" "$stored / $acked" "all" "$(check "$stored == $acked && $acked > 0")"
+  fi
 
+  if runs 3; then
   settle
   log "$backend: 3. surge (writes at 1024 connections while readers browse)"
   local r_calm r_surge r_readers r_after rss_before rss_peak=0 offered
@@ -285,7 +295,9 @@ bench_backend() {
   acked=$(wc -l <"$dir/surge.receipts")
   stored=$(cli "$url" check-receipts "$dir/surge.receipts" | awk '{ print $1 }') || true
   record "$backend" "3. surge: acknowledged receipts stored" "$stored / $acked" "all" "$(check "$stored == $acked && $acked > 0")"
+  fi
 
+  if runs 4; then
   settle
   log "$backend: 4. login flood (32 concurrent sign-ins while readers browse)"
   local r_quiet r_busy r_logins
@@ -307,14 +319,18 @@ bench_backend() {
   slow=$(ratio "$(field p99_ms "$r_busy")" "$(field p99_ms "$r_quiet")")
   record "$backend" "4. login flood: readers p99 loaded / alone" \
     "$(field p99_ms "$r_busy") / $(field p99_ms "$r_quiet") ms = ${slow}x ($(field ok_rps "$r_logins") logins/s)" "<= 2x" "$(check "$slow <= 2")"
+  fi
 
+  if runs 7; then
   settle
   log "$backend: 7. signed-in pages (participants with a saved draft) vs the same pages anonymous"
   signed_in_vs_anonymous "$backend" "$base" "$round_path/2" "round page" "$dir/readers"
   settle
   signed_in_vs_anonymous "$backend" "$base" "/consultations/$LONG_SLUG/rounds/1" \
     "100-article paged form" "$dir/long-readers"
+  fi
 
+  if runs 8; then
   settle
   log "$backend: 8. whole journeys (form, save, review, submit, receipt; 64 participants at once)"
   local r_journeys journey_rate journey_errors share
@@ -330,8 +346,9 @@ bench_backend() {
   acked=$(wc -l <"$dir/journey.receipts")
   stored=$(cli "$url" check-receipts "$dir/journey.receipts" | awk '{ print $1 }') || true
   record "$backend" "8. journeys: receipts stored" "$stored / $acked" "all" "$(check "$stored == $acked && $acked > 0")"
+  fi
 
-  if [[ $backend == postgres ]]; then
+  if [[ $backend == postgres ]] && runs scale; then
     settle
     log "$backend: scale-out (one instance, then two, on one PostgreSQL)"
     local one two_a two_b one_rate two_rate
@@ -349,6 +366,7 @@ bench_backend() {
     two_rate=$(awk "BEGIN { printf \"%.1f\", $(field ok_rps "$two_a") + $(field ok_rps "$two_b") }")
     record "$backend" "scale-out: submits/s one instance -> two" "$one_rate -> $two_rate" "rises (>= 1.1x)" "$(check "$two_rate >= 1.1 * $one_rate")"
   fi
+  if runs 1; then
   settle
   log "$backend: 1. read (report of $READ_SUBMISSIONS submissions vs the stylesheet, 64 connections)"
   local r_css r_report
@@ -364,9 +382,11 @@ bench_backend() {
   else
     record "$backend" "1. read: report p99" "none answered within 10 s" "<= 50 ms" "NO"
   fi
+  fi
 
   stop_servers
 
+  if runs 2; then
   log "$backend: direct commits through diesel (no HTTP)"
   local direct
   local out
@@ -384,7 +404,9 @@ bench_backend() {
   record "$backend" "2b. analysis search: queueing, share of a direct commit" "${queued#* } %" "<= 10 %" "$(check "${queued#* } <= 10")"
   drop=$(awk "BEGIN { printf \"%.1f\", (${queued%% *} + $indexed) * $rate / 10 }")
   record "$backend" "2c. analysis search: queueing + background indexing, share of an HTTP submit" "$drop % (${queued%% *} + $indexed ms)" "<= 10 %" "$(check "$drop <= 10")"
+  fi
 
+  runs 5 || return 0
   log "$backend: 5. aggregation"
   local sizes="$AGG_SIZES"
   local round=4
@@ -423,9 +445,9 @@ for backend in $BACKENDS; do
   bench_backend "$backend"
 done
 
-log "in-process benchmarks (criterion)"
-cargo bench --quiet --bench aggregate -- --quick 2>/dev/null | grep -E '^[a-z].*|time:' >"$WORK/criterion.txt" || true
-cat "$WORK/criterion.txt" >&2
+runs 5 && log "in-process benchmarks (criterion)"
+runs 5 && cargo bench --quiet --bench aggregate -- --quick 2>/dev/null | grep -E '^[a-z].*|time:' >"$WORK/criterion.txt" || true
+runs 5 && cat "$WORK/criterion.txt" >&2
 
 log "growth of aggregation time"
 while read -r backend n secs; do

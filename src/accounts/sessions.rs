@@ -4,7 +4,7 @@
 
 use super::{User, tokens};
 use crate::db::schema::{sessions, users};
-use crate::db::{DbConnection, UserId};
+use crate::db::{DbConnection, OneRow, UserId};
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
 
@@ -39,8 +39,7 @@ pub fn user_for(
         .filter(sessions::expires_at.gt(now))
         .filter(users::deleted_at.is_null())
         .select(User::as_select())
-        .first(conn)
-        .optional()
+        .one_row(conn)
 }
 
 pub fn revoke(conn: &mut DbConnection, token: &str, now: PrimitiveDateTime) -> QueryResult<()> {

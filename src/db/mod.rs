@@ -26,6 +26,19 @@ pub enum DbConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
+/// `first(conn).optional()` for a query that finds at most one row (by a
+/// key), without `first`'s `LIMIT ?`: SQLite's planner reads the value bound
+/// to a LIMIT, so it prepares such a statement again on every run, which
+/// was a tenth of a signed-in page's instructions. For the queries every
+/// signed-in page and submission makes.
+pub trait OneRow<T>: diesel::query_dsl::LoadQuery<'static, DbConnection, T> + Sized {
+    fn one_row(self, conn: &mut DbConnection) -> diesel::QueryResult<Option<T>> {
+        Ok(diesel::RunQueryDsl::load(self, conn)?.into_iter().next())
+    }
+}
+
+impl<T, Q: diesel::query_dsl::LoadQuery<'static, DbConnection, T>> OneRow<T> for Q {}
+
 /// Runs the same diesel expression on whichever backend `conn` is, for the few
 /// statements MultiConnection cannot compile (upserts, multi-row inserts).
 #[macro_export]

@@ -6,7 +6,7 @@ use super::{Organization, OrganizationError};
 use crate::accounts::{self, User};
 use crate::consultations::Slug;
 use crate::db::schema::{organization_members, organizations, users};
-use crate::db::{ConsultationId, DbConnection, MembershipId, OrganizationId, UserId};
+use crate::db::{ConsultationId, DbConnection, MembershipId, OneRow, OrganizationId, UserId};
 use crate::notifications::{Kind, Message, Notifier};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -145,8 +145,7 @@ pub fn active_of(
         .filter(organization_members::user_id.eq(user))
         .filter(organization_members::state.eq(MemberState::Active.as_str()))
         .select((Organization::as_select(), member_columns!()))
-        .first(conn)
-        .optional()
+        .one_row(conn)
 }
 
 /// `user`'s membership of `organization` in `state`, if any. The latest row

@@ -8,7 +8,7 @@ pub use number::RoundNumber;
 
 use crate::clock::rfc3339;
 use crate::db::schema::{reports, rounds};
-use crate::db::{ConsultationId, DbConnection, DraftVersionId, RoundId, UserId};
+use crate::db::{ConsultationId, DbConnection, DraftVersionId, OneRow, RoundId, UserId};
 use diesel::prelude::*;
 use diesel::query_dsl::methods::ExecuteDsl;
 use serde::Serialize;
@@ -262,7 +262,8 @@ pub fn state_now(
     let round: Round = rounds::table
         .find(id)
         .select(Round::as_select())
-        .first(conn)?;
+        .one_row(conn)?
+        .ok_or(diesel::result::Error::NotFound)?;
     Ok(round.state_at(now, false))
 }
 

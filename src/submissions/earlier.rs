@@ -90,6 +90,11 @@ pub fn own_answers(
             positions::comment,
         ))
         .load(conn)?;
+    // Most readers of a later round answered nothing in the earlier one:
+    // their pages skip the second query.
+    if rows.is_empty() {
+        return Ok(BTreeMap::new());
+    }
     let ids: Vec<PositionId> = rows.iter().map(|r| r.0).collect();
     let decided: Vec<(Option<PositionId>, Option<String>, Option<String>)> = report_texts::table
         .filter(report_texts::report_id.eq(earlier.report))

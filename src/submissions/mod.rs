@@ -8,7 +8,7 @@ mod submit;
 use crate::accounts::User;
 use crate::codes::StakeholderGroup;
 use crate::db::schema::{positions, provisions, submission_revisions, submissions, users};
-use crate::db::{DbConnection, OrganizationId, ProvisionId, RoundId, SubmissionId};
+use crate::db::{DbConnection, OneRow, OrganizationId, ProvisionId, RoundId, SubmissionId};
 use crate::drafts::Provision;
 use crate::organizations::Organization;
 use crate::rounds::{Round, RoundState};
@@ -198,8 +198,7 @@ fn personal_id(
         .filter(submissions::participant_id.eq(participant))
         .filter(submissions::organization_id.is_null())
         .select(submissions::id)
-        .first(conn)
-        .optional()
+        .one_row(conn)
 }
 
 /// The id of `organization`'s official submission to `round`, if there is one.
@@ -212,8 +211,7 @@ pub fn official_id(
         .filter(submissions::round_id.eq(round))
         .filter(submissions::organization_id.eq(organization))
         .select(submissions::id)
-        .first(conn)
-        .optional()
+        .one_row(conn)
 }
 
 fn owned_id(
@@ -241,7 +239,7 @@ pub fn load(
 }
 
 pub fn load_by_id(conn: &mut DbConnection, id: SubmissionId) -> QueryResult<Option<Stored>> {
-    let Some(row) = submissions::table
+    let row: Option<Row> = submissions::table
         .find(id)
         .select((
             submissions::id,
@@ -252,9 +250,8 @@ pub fn load_by_id(conn: &mut DbConnection, id: SubmissionId) -> QueryResult<Opti
             submissions::receipt_code,
             submissions::submitted_at,
         ))
-        .first::<Row>(conn)
-        .optional()?
-    else {
+        .one_row(conn)?;
+    let Some(row) = row else {
         return Ok(None);
     };
     let list: Vec<(String, Option<String>, String, String, String)> = positions::table

@@ -6,6 +6,7 @@ use crate::db::{Db, DbConnection, DbError};
 use crate::drafts::Provision;
 use crate::notifications::Composed;
 use crate::organizations::{Organization, joint, membership, official};
+use crate::replies::{self, Guard};
 use crate::rounds::{self, Round, RoundState};
 use std::sync::Arc;
 
@@ -26,6 +27,10 @@ pub enum SubmitError {
     /// Fluent message that says why.
     #[error("not allowed: {0}")]
     NotAllowed(&'static str),
+    /// The same form was sent before, and its write committed first:
+    /// nothing is stored again.
+    #[error("the same form was sent before")]
+    Repeat,
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
     #[error(transparent)]
@@ -42,7 +47,8 @@ pub enum Speaking {
 /// (rendered beforehand, so that the write lock covers the inserts alone),
 /// if the stored round is still open when the write begins: a cache that
 /// still says open cannot let a late submission in. On SQLite, submissions
-/// arriving together are committed in one transaction.
+/// arriving together are committed in one transaction. `guard` claims the
+/// form's one-time token in the same transaction.
 #[allow(clippy::too_many_arguments)]
 pub fn submit<R: SubmittedTo>(
     db: &Db,
@@ -53,9 +59,15 @@ pub fn submit<R: SubmittedTo>(
     input: Input,
     change: NewRevision,
     receipt: Option<Composed>,
+    guard: Option<Guard>,
 ) -> Result<Saved, SubmitError> {
     db.commit_together(conn, move |conn| {
         let now = change.at;
+        if let Some(guard) = &guard
+            && !replies::claim_guarding(conn, guard, now)?
+        {
+            return Err(SubmitError::Repeat);
+        }
         if rounds::state_now(conn, to.round().id, now)? != RoundState::Open {
             return Err(SubmitError::RoundClosed);
         }

@@ -211,7 +211,7 @@ impl From<crate::submissions::SubmitError> for AppError {
     fn from(e: crate::submissions::SubmitError) -> Self {
         use crate::submissions::SubmitError;
         match e {
-            SubmitError::RoundClosed => AppError::conflict(e.to_string()),
+            SubmitError::RoundClosed | SubmitError::Repeat => AppError::conflict(e.to_string()),
             SubmitError::NotAllowed(_) => AppError::forbidden(),
             SubmitError::Query(e) => e.into(),
             SubmitError::Db(e) => e.into(),

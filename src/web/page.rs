@@ -11,7 +11,7 @@ use crate::templates::Templates;
 use crate::web::errors::AppError;
 use actix_session::{Session, SessionExt};
 use actix_web::http::StatusCode;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
@@ -117,6 +117,9 @@ pub struct Ctx {
     path: String,
     query: String,
     flash: Option<Flash>,
+    /// The form's one-time token, when this handler claims it with its own
+    /// write (`web::once::CLAIMED_BY_HANDLER`).
+    pub once: Option<std::sync::Arc<super::once::Deferred>>,
 }
 
 impl Ctx {
@@ -333,6 +336,10 @@ impl FromRequest for Ctx {
                 path: req.path().to_string(),
                 query: req.query_string().to_string(),
                 flash,
+                once: req
+                    .extensions()
+                    .get::<std::sync::Arc<super::once::Deferred>>()
+                    .cloned(),
             })
         })
     }

@@ -31,7 +31,7 @@ async fn demo_round(app: &TestApp) -> (ConsultationId, RoundId) {
 }
 
 /// The position holding `comment`.
-async fn position_with(app: &TestApp, comment: &'static str) -> PositionId {
+pub(crate) async fn position_with(app: &TestApp, comment: &'static str) -> PositionId {
     app.db
         .query(move |c| {
             positions::table

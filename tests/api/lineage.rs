@@ -16,10 +16,10 @@ const PREVIOUS: &str = "/consultations/delphi/rounds/2/submission/previous";
 const SETTINGS_2: &str = "/admin/consultations/delphi/rounds/2/settings";
 
 /// Article 1 and 4 stay, 2 changes, 3 is removed, 5 is new.
-const V1: &str = "# Protocol\n\nPreamble.\n\n## Article 1 — Scope\nParties shall encourage platforms.\n\n\
+pub(crate) const V1: &str = "# Protocol\n\nPreamble.\n\n## Article 1 — Scope\nParties shall encourage platforms.\n\n\
 ## Article 2 — Data\nPlatforms shall publish data.\n\n## Article 3 — Review\nA review after five years.\n\n\
 ## Article 4 — Entry\nEntry into force.\n";
-const V2: &str = "# Protocol\n\nPreamble.\n\n## Article 1 — Scope\nParties shall encourage platforms.\n\n\
+pub(crate) const V2: &str = "# Protocol\n\nPreamble.\n\n## Article 1 — Scope\nParties shall encourage platforms.\n\n\
 ## Article 2 — Data\nPlatforms shall publish open data every year.\n\n## Article 4 — Entry\nEntry into force.\n\n\
 ## Article 5 — Cooperation\nParties shall cooperate.\n";
 
@@ -27,7 +27,7 @@ const MINE: &str = "Round one words of the government participant";
 const THEIRS: &str = "Round one words of the academic participant";
 const RESPONSE: &str = "We kept the scope as it was";
 
-async fn open_round(app: &TestApp, admin: &Browser, version: &str) {
+pub(crate) async fn open_round(app: &TestApp, admin: &Browser, version: &str) {
     let now = app.clock.now();
     let res = admin
         .submit(
@@ -44,13 +44,18 @@ async fn open_round(app: &TestApp, admin: &Browser, version: &str) {
     assert_eq!(res.status(), 303);
 }
 
-async fn act(admin: &Browser, n: i32, action: &str, fields: &[(&str, &str)]) {
+pub(crate) async fn act(admin: &Browser, n: i32, action: &str, fields: &[(&str, &str)]) {
     let page = format!("/admin/consultations/{SLUG}/rounds/{n}/{action}");
     let res = admin.submit(&page, &page, fields).await;
     assert_eq!(res.status(), 303, "{action}");
 }
 
-async fn answer(b: &Browser, n: i32, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn answer(
+    b: &Browser,
+    n: i32,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     let round = format!("/consultations/{SLUG}/rounds/{n}");
     let mut all = vec![("action", action)];
     all.extend_from_slice(fields);

@@ -159,7 +159,119 @@ async fn skeleton_pages_of_a_long_draft_are_whole_pages(backend: Backend) {
     }
 }
 
+/// A participant's own answers in round 1 (a comment full of characters
+/// HTML escapes, dispositions with and without a reason) beside each
+/// provision of round 2, which follows it, and their notes on what changed
+/// their mind.
+async fn skeleton_forms_of_a_round_that_follows_another_are_whole_forms(backend: Backend) {
+    use crate::dispositions::position_with;
+    use crate::lineage::{V1, V2, act, answer, open_round};
+    let Some((app, whole)) = with_whole_forms(backend).await else {
+        return;
+    };
+    let admin = app.admin().await;
+    new_consultation(&admin, "delphi").await;
+    assert_eq!(import(&admin, "delphi", V1, "save").await.status(), 303);
+    open_round(&app, &admin, "1").await;
+    let first = app
+        .participant("first@example.org", "government", "CA", true)
+        .await;
+    let res = answer(
+        &first,
+        1,
+        "submit",
+        &[
+            ("disclosure", "attributed"),
+            ("stance[art-1]", "support_with_changes"),
+            ("comment[art-1]", TRICKY),
+            ("stance[art-2]", "oppose"),
+            ("comment[art-2]", "Too vague."),
+            ("comment[art-4]", "No stance, a comment."),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    act(&admin, 1, "close", &[]).await;
+    for (comment, disposition, reason) in [
+        (
+            TRICKY,
+            "partly_accepted",
+            "Article 2 now says *which* data <b>x</b>.",
+        ),
+        ("Too vague.", "not_accepted", ""),
+    ] {
+        let position = position_with(&app, comment).await;
+        let path =
+            format!("/admin/consultations/delphi/rounds/1/texts/position/{position}/disposition");
+        let res = admin
+            .submit(
+                &path,
+                &path,
+                &[("disposition", disposition), ("reason", reason)],
+            )
+            .await;
+        assert_eq!(res.status(), 303, "{disposition}");
+    }
+    assert_eq!(import(&admin, "delphi", V2, "save").await.status(), 303);
+    open_round(&app, &admin, "2").await;
+    act(&admin, 1, "publish", &[("note", "")]).await;
+    let res = answer(
+        &first,
+        2,
+        "save",
+        &[
+            ("stance[art-1]", "support"),
+            ("changed_mind[art-1]", TRICKY),
+            ("changed_mind[art-2]", "The impact study."),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    const ROUND_2: &str = "/consultations/delphi/rounds/2";
+    first.get_text(ROUND_2).await; // its "saved" message, shown once
+    for path in [
+        ROUND_2.to_string(),
+        format!("{ROUND_2}?lang=fr"),
+        format!("{ROUND_2}?view=changes"),
+    ] {
+        let page = same_page(&first, &whole, &path).await;
+        assert!(page.contains("value=\"support\" checked"), "{path}");
+        assert!(
+            page.contains("Partly accepted") || page.contains("Retenu en partie"),
+            "{path}: the decision on their earlier comment"
+        );
+        assert!(
+            page.contains("<em>which</em>"),
+            "{path}: its reason as Markdown"
+        );
+        assert!(
+            page.contains("The impact study."),
+            "{path}: what changed their mind"
+        );
+        assert!(
+            page.matches("alert(&quot;x&quot;)").count() >= 2,
+            "{path}: their earlier comment and their note, escaped"
+        );
+    }
+    let second = app
+        .participant("second@example.org", "academia", "FR", true)
+        .await;
+    for path in [ROUND_2.to_string(), format!("{ROUND_2}?lang=fr")] {
+        let page = same_page(&second, &whole, &path).await;
+        assert!(!page.contains("alert"), "nothing of another participant's");
+        assert!(
+            !page.contains("Too vague."),
+            "nothing of another participant's"
+        );
+        assert!(
+            page.contains("class=\"earlier\""),
+            "the earlier round is shown"
+        );
+    }
+}
+
 on_both_backends! {
     the_demo_form_from_its_skeleton_is_the_form_drawn_whole => skeleton_forms_are_whole_forms;
     each_page_of_a_long_form_from_its_skeleton_is_the_page_drawn_whole => skeleton_pages_of_a_long_draft_are_whole_pages;
+    a_follow_up_round_s_form_from_its_skeleton_is_the_form_drawn_whole => skeleton_forms_of_a_round_that_follows_another_are_whole_forms;
 }

@@ -111,6 +111,37 @@ both_backends! {
         assert_eq!(count(&app).await, (1, 3));
     }
 
+    async fn each_step_of_a_journey_sent_twice_at_once_counts_once_and_answers_alike(app) {
+        let b = signed_in_participant(&app, "twice@example.org", "academia").await;
+        let (_, page) = b.get_text(ROUND).await;
+        let csrf = csrf_in(&page);
+        let answers = [("stance[art-1]", "oppose"), ("comment[art-1]", "Twice <clicked>"), ("disclosure", "anonymous")];
+        // Save and submit claim their token with what they store; the review,
+        // which stores nothing here, claims it with its page.
+        let mut submitted_to = None;
+        for (step, (action, status)) in [("save", 303), ("review", 200), ("submit", 303)].into_iter().enumerate() {
+            let form_token = format!("journey-{step}");
+            let mut fields = vec![("csrf_token", csrf.as_str()), ("form_token", form_token.as_str()), ("action", action)];
+            match action {
+                "submit" => fields.push(("page", "review")),
+                _ => fields.extend_from_slice(&answers),
+            }
+            let send = || async {
+                let res = b.post_form(POST, &fields).await;
+                let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+                (res.status().as_u16(), location, res.text().await.unwrap())
+            };
+            let (first, second) = futures_util::future::join(send(), send()).await;
+            assert_eq!(first.0, status, "{action}: {}", first.2);
+            assert_eq!(second, first, "{action}: a double click gets the first answer");
+            assert_eq!(send().await, first, "{action}: a repeat gets the first answer");
+            submitted_to = first.1;
+        }
+        assert_eq!(count(&app).await, (1, 2), "one save and one submit stored");
+        let receipt: Option<String> = app.db.query(|c| submissions::table.select(submissions::receipt_code).first(c)).await.unwrap();
+        assert_eq!(submitted_to, Some(format!("{POST}?receipt={}", receipt.unwrap())), "the stored receipt is the one shown");
+    }
+
     async fn the_receipt_email_holds_the_code_and_every_stance(app) {
         let b = signed_in_participant(&app, "mail@example.org", "academia").await;
         let res = b.submit(ROUND, POST, &[("action", "submit"), ("stance[art-1]", "support"), ("stance[art-2]", "oppose"),

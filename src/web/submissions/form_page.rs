@@ -2,7 +2,8 @@
 //! participant's stored answers or what they just posted.
 
 use super::skeleton::{
-    FormSkeleton, Marks, Own, PROVISIONS_PART, Slot, TOC_PART, attribute, set_in,
+    EarlierPieces, FormSkeleton, Marks, Own, PROVISIONS_PART, Slot, TOC_PART, VALUE, attribute,
+    set_in,
 };
 use crate::analysis::Disposition;
 use crate::clock::{days_left, rfc3339};
@@ -73,6 +74,9 @@ pub(super) struct EarlierView {
     pub(super) comment: String,
     pub(super) disposition_key: Option<&'static str>,
     pub(super) disposition_reason_html: String,
+    /// The participant's answer above, drawn already (in a skeleton, its
+    /// mark); `None` to draw it from the four fields above.
+    pub(super) answer: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -652,6 +656,7 @@ fn earlier_view(
             .and_then(|m| m.disposition_reason.as_deref())
             .map(markdown::to_html)
             .unwrap_or_default(),
+        answer: None,
     })
 }
 
@@ -853,9 +858,9 @@ fn with_parts(
 
 /// Page `at` of the round form as HTML; `input` as for `page`. Its contents
 /// and provisions come from the round's skeleton of that page, filled with
-/// the participant's answers; a page showing more of them than the skeleton
-/// has slots for (errors beside the fields, the round this one follows) is
-/// drawn whole.
+/// the participant's answers (and, in a round that follows another, their
+/// answers then); a page with errors beside the fields, which the skeleton
+/// has no slots for, is drawn whole.
 pub(super) fn form_html(
     ctx: &Ctx,
     data: &RoundData,
@@ -864,8 +869,7 @@ pub(super) fn form_html(
     at: usize,
     title: &str,
 ) -> Result<String, AppError> {
-    let drawn_whole =
-        !ctx.state.settings.server.form_skeletons || !errors.is_empty() || data.earlier.is_some();
+    let drawn_whole = !ctx.state.settings.server.form_skeletons || !errors.is_empty();
     let skeleton = if drawn_whole {
         None
     } else {
@@ -880,7 +884,7 @@ pub(super) fn form_html(
     let shown = input
         .or(data.stored.as_ref().map(|s| &s.input))
         .unwrap_or(&blank);
-    let filled = skeleton.fill(shown);
+    let filled = skeleton.fill(shown, &data.earlier_answers);
     with_parts(ctx, view, title, filled.toc, filled.provisions)
 }
 
@@ -912,12 +916,21 @@ fn skeleton(
         if view.form.is_some() {
             mark_answers(&mut view, &mut marks);
         }
+        let earlier = if view.provisions.iter().any(|p| p.earlier.is_some()) {
+            match earlier_pieces(ctx)? {
+                Some(pieces) => Some(pieces),
+                None => return Ok(None),
+            }
+        } else {
+            None
+        };
         let (toc, provisions) = parts_html(ctx, &view)?;
         Ok(FormSkeleton::parse(
             marks,
             &toc,
             &provisions,
             answered_mark(ctx.locale),
+            earlier,
             ctx.locale,
         ))
     })
@@ -937,10 +950,77 @@ fn mark_answers(view: &mut RoundPage, marks: &mut Marks) {
         if view.paging.is_none() {
             p.answered_mark = marks.mark(Slot::AnsweredMark(key.clone())).into();
         }
+        if let Some(earlier) = &mut p.earlier {
+            p.changed_mind = marks.mark(Slot::ChangedMind(key.clone()));
+            earlier.answer = Some(marks.mark(Slot::EarlierAnswer(key.clone())));
+        }
     }
     for entry in view.paging.iter_mut().flat_map(|p| &mut p.toc) {
         entry.answered = Answered::Mark(marks.mark(Slot::AnsweredOf(entry.members.clone())));
     }
+}
+
+/// Every variant of a participant's answer in the earlier round, in the
+/// reader's language, drawn by the partials that draw it in a whole form;
+/// `None` if a translation happens to hold the mark of a value.
+fn earlier_pieces(ctx: &Ctx) -> Result<Option<EarlierPieces>, AppError> {
+    #[derive(Serialize)]
+    struct Part {
+        lang: &'static str,
+        earlier: Answer,
+    }
+    #[derive(Serialize, Default)]
+    struct Answer {
+        stance_key: Option<String>,
+        comment: &'static str,
+        disposition_key: Option<&'static str>,
+        disposition_reason_html: &'static str,
+    }
+    let draw = |partial: &str, earlier: Answer| {
+        let part = Part {
+            lang: ctx.locale.as_str(),
+            earlier,
+        };
+        ctx.state
+            .templates
+            .render(&format!("partials/earlier_{partial}"), &part)
+    };
+    let mut stances = vec![(None, draw("stance", Answer::default())?)];
+    for stance in Stance::ALL {
+        let answer = Answer {
+            stance_key: Some(stance.label_key()),
+            ..Answer::default()
+        };
+        stances.push((Some(*stance), draw("stance", answer)?));
+    }
+    let comment = draw(
+        "comment",
+        Answer {
+            comment: VALUE,
+            ..Answer::default()
+        },
+    )?;
+    let Some(comment) = EarlierPieces::around(&comment) else {
+        return Ok(None);
+    };
+    let mut decisions = vec![];
+    for disposition in Disposition::ALL {
+        let decided = |reason| Answer {
+            disposition_key: Some(disposition.label_key()),
+            disposition_reason_html: reason,
+            ..Answer::default()
+        };
+        let plain = draw("decision", decided(""))?;
+        let Some(around) = EarlierPieces::around(&draw("decision", decided(VALUE))?) else {
+            return Ok(None);
+        };
+        decisions.push((*disposition, plain, around));
+    }
+    Ok(Some(EarlierPieces {
+        stances,
+        comment,
+        decisions,
+    }))
 }
 
 /// What the contents say beside an answered provision.

@@ -5,9 +5,12 @@ use crate::consultations::Slug;
 use crate::db::OrganizationId;
 use crate::forms::FieldErrors;
 use crate::notifications::receipts;
+use crate::replies::Reply;
 use crate::rounds::RoundNumber;
 use crate::submissions::form::{self, Action, Part};
-use crate::submissions::{self, Input, Refusal, RevisionAction, Speaking, Status, SubmitError};
+use crate::submissions::{
+    self, Input, NewRevision, Refusal, RevisionAction, Speaking, Status, SubmitError,
+};
 use crate::web::cache::rounds::{AnonymousPage, Reader, RoundData, load, load_official};
 use crate::web::errors::AppError;
 use crate::web::page::{Ctx, html, see_other};
@@ -170,14 +173,40 @@ async fn submit_to(
         Action::Withdraw if data.stored.is_some() => Some(RevisionAction::Withdraw),
         Action::Withdraw => return Err(AppError::unprocessable("nothing to withdraw")),
     };
-    let saved = match store {
-        Some(action) => {
+    let here = base_path(&data);
+    let change = store.map(|action| NewRevision::new(action, ctx.state.clock.now()));
+    // Where a save or a submit leads is known before it is stored, so the
+    // form's answer for a repeat is recorded in the same transaction.
+    let redirect = match (parsed.action, &change) {
+        (Action::Submit, Some(change)) => Some(format!(
+            "{here}/submission?receipt={}",
+            change.receipt.as_deref().unwrap_or_default()
+        )),
+        (Action::Save, _) => {
+            let next = parsed
+                .go
+                .as_deref()
+                .and_then(|go| page_named(&data, Some(go)))
+                .unwrap_or(at);
+            Some(format!("{here}{}#submission", page_query(&data, next)))
+        }
+        _ => None,
+    };
+    let saved = match change {
+        Some(change) => {
+            let reply = redirect.as_deref().map(|location| Reply {
+                status: i32::from(StatusCode::SEE_OTHER.as_u16()),
+                location: Some(location.to_string()),
+                content_type: None,
+                body: Some(vec![]),
+            });
             let stored = store_submission(
                 &ctx,
                 (slug.clone(), number),
                 &data,
                 parsed.input.clone(),
-                action,
+                change,
+                reply,
             )
             .await?;
             match stored {
@@ -194,7 +223,6 @@ async fn submit_to(
         }
         None => None,
     };
-    let here = base_path(&data);
     match parsed.action {
         Action::Review => {
             let mut view = page(
@@ -229,25 +257,15 @@ async fn submit_to(
             let page = form_html(&ctx, &data, Some(&parsed.input), errors, at, &title)?;
             html(StatusCode::OK, page)
         }
-        Action::Submit => {
-            let code = saved.and_then(|s| s.receipt_code).unwrap_or_default();
-            Ok(see_other(&format!("{here}/submission?receipt={code}")))
-        }
-        Action::Save => {
-            ctx.flash(if already_submitted {
-                "submission-unchanged"
-            } else {
-                "submission-saved"
-            });
-            let next = parsed
-                .go
-                .as_deref()
-                .and_then(|go| page_named(&data, Some(go)))
-                .unwrap_or(at);
-            Ok(see_other(&format!(
-                "{here}{}#submission",
-                page_query(&data, next)
-            )))
+        Action::Submit | Action::Save => {
+            if parsed.action == Action::Save {
+                ctx.flash(if already_submitted {
+                    "submission-unchanged"
+                } else {
+                    "submission-saved"
+                });
+            }
+            Ok(see_other(&redirect.unwrap_or_default()))
         }
         Action::Attachments => Ok(see_other(&format!("{here}/submission/attachments"))),
         Action::Withdraw => {
@@ -294,15 +312,8 @@ pub async fn start_from_previous(
     if carried == 0 {
         ctx.flash("earlier-nothing-to-carry");
     } else {
-        match store_submission(
-            &ctx,
-            (slug.clone(), number),
-            &data,
-            input,
-            RevisionAction::Save,
-        )
-        .await?
-        {
+        let change = NewRevision::new(RevisionAction::Save, ctx.state.clock.now());
+        match store_submission(&ctx, (slug.clone(), number), &data, input, change, None).await? {
             Ok(_) => ctx.flash("earlier-carried"),
             Err(why) => ctx.flash_error(why),
         }
@@ -334,12 +345,15 @@ fn page_query(data: &RoundData, at: usize) -> String {
     }
 }
 
+/// Stores `change`; `reply` is the form's answer, when it is known before,
+/// kept with the write for a repeat of the form.
 async fn store_submission(
     ctx: &Ctx,
     key: (Slug, RoundNumber),
     data: &RoundData,
     input: Input,
-    action: RevisionAction,
+    change: NewRevision,
+    reply: Option<Reply>,
 ) -> Result<Result<submissions::Saved, &'static str>, AppError> {
     let user = ctx.user()?.clone();
     let speaking = match &data.official {
@@ -348,7 +362,8 @@ async fn store_submission(
     };
     let common = data.common.clone();
     let (notifier, db) = (ctx.state.notifier.clone(), ctx.state.db.clone());
-    let change = submissions::NewRevision::new(action, ctx.state.clock.now());
+    let guard = ctx.once.as_ref().map(|once| once.guard(reply));
+    let claimed = guard.clone();
     let outcome = ctx
         .state
         .db
@@ -368,10 +383,17 @@ async fn store_submission(
                 None => None,
             };
             Ok(submissions::submit(
-                &db, conn, common, user, speaking, input, change, receipt,
+                &db, conn, common, user, speaking, input, change, receipt, guard,
             ))
         })
         .await?;
+    if let Some(once) = &ctx.once {
+        match (&outcome, claimed) {
+            (Ok(_), Some(guard)) => once.claimed(guard),
+            (Err(SubmitError::Repeat), _) => once.repeated(),
+            _ => {}
+        }
+    }
     if let Err(SubmitError::RoundClosed) = &outcome {
         // Closed through another instance, whose notice has not reached this
         // one yet: the next page must not show the round open.

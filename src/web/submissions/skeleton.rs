@@ -5,9 +5,12 @@
 //! through Handlebars again for every signed-in page view was most of its
 //! CPU.
 
+use crate::analysis::Disposition;
 use crate::codes::Locale;
+use crate::submissions::earlier::EarlierAnswer;
 use crate::submissions::{Input, Stance};
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 /// A value the participant's answers decide: drawn as it is, or, in a
 /// skeleton, the mark of the slot it fills.
@@ -31,6 +34,10 @@ pub(super) enum Slot {
     /// How many of these provisions are answered (a line of a long draft's
     /// contents).
     AnsweredOf(Vec<String>),
+    /// "What changed my mind" in a round that follows another.
+    ChangedMind(String),
+    /// The participant's own answer in the round this one follows.
+    EarlierAnswer(String),
 }
 
 /// Private-use characters, which the templates' escaping leaves as they are:
@@ -86,7 +93,69 @@ pub struct FormSkeleton {
     slots: Vec<Slot>,
     /// What `Slot::AnsweredMark` holds for an answered provision.
     answered_mark: String,
+    /// What `Slot::EarlierAnswer` is made of, in a round that follows another.
+    earlier: Option<EarlierPieces>,
     locale: Locale,
+}
+
+/// Where a value goes in a piece drawn around it: the participant's text
+/// in the earlier round, drawn by `EarlierPieces::around`.
+pub(super) const VALUE: &str = "\u{E002}";
+
+/// A participant's answer in the earlier round, in every variant the
+/// templates draw it (`partials/earlier_stance`, `_comment`, `_decision`),
+/// drawn once per skeleton: it differs by participant, and drawing it
+/// through Handlebars for each provision of each page view would cost more
+/// than the rest of the form.
+pub(super) struct EarlierPieces {
+    /// The stance line for no stance and for each stance.
+    pub(super) stances: Vec<(Option<Stance>, String)>,
+    /// Before and after the comment, when there is one.
+    pub(super) comment: (String, String),
+    /// For each disposition: the decision with no reason, and before and
+    /// after its reason.
+    pub(super) decisions: Vec<(Disposition, String, (String, String))>,
+}
+
+impl EarlierPieces {
+    /// What comes before and after `VALUE` in `html`; `None` when it is not
+    /// there once.
+    pub(super) fn around(html: &str) -> Option<(String, String)> {
+        let (before, after) = html.split_once(VALUE)?;
+        (!after.contains(VALUE)).then(|| (before.to_string(), after.to_string()))
+    }
+
+    fn draw(&self, out: &mut String, answer: Option<&EarlierAnswer>) {
+        let stance = answer.and_then(|a| a.stance);
+        if let Some((_, html)) = self.stances.iter().find(|(s, _)| *s == stance) {
+            out.push_str(html);
+        }
+        let Some(answer) = answer else { return };
+        if !answer.comment.is_empty() {
+            let (before, after) = &self.comment;
+            out.push_str(before);
+            out.push_str(&handlebars::html_escape(&answer.comment));
+            out.push_str(after);
+        }
+        let decision = self
+            .decisions
+            .iter()
+            .find(|(d, _, _)| Some(*d) == answer.disposition);
+        if let Some((_, plain, (before, after))) = decision {
+            let reason = answer
+                .disposition_reason
+                .as_deref()
+                .map(crate::markdown::to_html)
+                .unwrap_or_default();
+            if reason.is_empty() {
+                out.push_str(plain);
+            } else {
+                out.push_str(before);
+                out.push_str(&reason);
+                out.push_str(after);
+            }
+        }
+    }
 }
 
 /// The contents and the provisions of one participant's form.
@@ -104,6 +173,7 @@ impl FormSkeleton {
         toc: &str,
         provisions: &str,
         answered_mark: String,
+        earlier: Option<EarlierPieces>,
         locale: Locale,
     ) -> Option<Self> {
         let mut seen = vec![false; marks.slots.len()];
@@ -114,19 +184,26 @@ impl FormSkeleton {
             provisions,
             slots: marks.slots,
             answered_mark,
+            earlier,
             locale,
         })
     }
 
-    /// The parts with `shown`'s answers, as the templates would draw them.
-    pub(super) fn fill(&self, shown: &Input) -> Filled {
+    /// The parts with `shown`'s answers, and `earlier`'s beside them in a
+    /// round that follows another, as the templates would draw them.
+    pub(super) fn fill(&self, shown: &Input, earlier: &BTreeMap<String, EarlierAnswer>) -> Filled {
         Filled {
-            toc: self.fill_part(&self.toc, shown),
-            provisions: self.fill_part(&self.provisions, shown),
+            toc: self.fill_part(&self.toc, shown, earlier),
+            provisions: self.fill_part(&self.provisions, shown, earlier),
         }
     }
 
-    fn fill_part(&self, part: &Pieces, shown: &Input) -> String {
+    fn fill_part(
+        &self,
+        part: &Pieces,
+        shown: &Input,
+        earlier: &BTreeMap<String, EarlierAnswer>,
+    ) -> String {
         let given = |key: &String| shown.positions.get(key);
         let stance = |key: &String| given(key).and_then(|g| g.stance);
         let mut out = String::with_capacity(part.0.iter().map(|(html, _)| html.len()).sum());
@@ -161,6 +238,16 @@ impl FormSkeleton {
                 Slot::AnsweredOf(members) => {
                     let answered = members.iter().filter(|key| stance(key).is_some()).count();
                     out.push_str(&answered_count(self.locale, answered));
+                }
+                Slot::ChangedMind(key) => {
+                    if let Some(g) = given(key) {
+                        out.push_str(&handlebars::html_escape(&g.changed_mind));
+                    }
+                }
+                Slot::EarlierAnswer(key) => {
+                    if let Some(pieces) = &self.earlier {
+                        pieces.draw(&mut out, earlier.get(key));
+                    }
                 }
             }
         }
@@ -212,7 +299,7 @@ mod tests {
             "<p>{} of 1</p>",
             marks.mark(Slot::AnsweredOf(vec!["art-1".into()]))
         );
-        let skeleton = FormSkeleton::parse(marks, &toc, &html, String::new(), Locale::En);
+        let skeleton = FormSkeleton::parse(marks, &toc, &html, String::new(), None, Locale::En);
         let skeleton = skeleton.expect("a skeleton");
         let mut input = Input::default();
         input.positions.insert(
@@ -223,13 +310,13 @@ mod tests {
                 ..PositionInput::default()
             },
         );
-        let filled = skeleton.fill(&input);
+        let filled = skeleton.fill(&input, &BTreeMap::new());
         assert_eq!(
             filled.provisions,
             "<input checked><textarea>&lt;b&gt;&quot;&amp;&#x27;</textarea><details>"
         );
         assert_eq!(filled.toc, "<p>1 of 1</p>");
-        let blank = skeleton.fill(&Input::default());
+        let blank = skeleton.fill(&Input::default(), &BTreeMap::new());
         assert_eq!(blank.provisions, "<input><textarea></textarea><details>");
     }
 
@@ -251,9 +338,11 @@ mod tests {
         let mut marks = Marks::default();
         let mark = marks.mark(Slot::Comment("art-1".into()));
         let html = format!("{mark}<p>{mark}</p>");
-        assert!(FormSkeleton::parse(marks, "", &html, String::new(), Locale::En).is_none());
+        assert!(FormSkeleton::parse(marks, "", &html, String::new(), None, Locale::En).is_none());
         let mut marks = Marks::default();
         let _unused = marks.mark(Slot::Comment("art-1".into()));
-        assert!(FormSkeleton::parse(marks, "", "<p></p>", String::new(), Locale::En).is_none());
+        assert!(
+            FormSkeleton::parse(marks, "", "<p></p>", String::new(), None, Locale::En).is_none()
+        );
     }
 }
