@@ -295,6 +295,25 @@ fn stance_2(group: StakeholderGroup, participant: usize, n: usize) -> Stance {
     }
 }
 
+/// A synthetic participant's anonymous answer: `stance` of each article's
+/// number, nothing else.
+fn anonymous_stances(provisions: &[drafts::Provision], stance: impl Fn(usize) -> Stance) -> Input {
+    Input {
+        disclosure: Some(Disclosure::Anonymous),
+        general_comment: String::new(),
+        positions: provisions
+            .iter()
+            .map(|p| {
+                let position = PositionInput {
+                    stance: Some(stance(article(p))),
+                    ..Default::default()
+                };
+                (p.provision_key.clone(), position)
+            })
+            .collect(),
+    }
+}
+
 fn article(p: &drafts::Provision) -> usize {
     p.provision_key
         .trim_start_matches("art-")
@@ -316,20 +335,7 @@ fn answer_round_2(
             let Some(user) = accounts::find_by_email(conn, &email)? else {
                 continue;
             };
-            let input = Input {
-                disclosure: Some(Disclosure::Anonymous),
-                general_comment: String::new(),
-                positions: provisions
-                    .iter()
-                    .map(|p| {
-                        let position = PositionInput {
-                            stance: Some(stance_2(*group, i, article(p))),
-                            ..Default::default()
-                        };
-                        (p.provision_key.clone(), position)
-                    })
-                    .collect(),
-            };
+            let input = anonymous_stances(&provisions, |n| stance_2(*group, i, n));
             submit(conn, round, &provisions, user.id, &input, at)?;
         }
     }
@@ -355,20 +361,7 @@ fn answer_round_1(
             let Some(id) = user(conn, &email, NO_PASSWORD, details, Role::Participant, at)? else {
                 continue;
             };
-            let input = Input {
-                disclosure: Some(Disclosure::Anonymous),
-                general_comment: String::new(),
-                positions: provisions
-                    .iter()
-                    .map(|p| {
-                        let position = PositionInput {
-                            stance: Some(stance(*group, i, article(p))),
-                            ..Default::default()
-                        };
-                        (p.provision_key.clone(), position)
-                    })
-                    .collect(),
-            };
+            let input = anonymous_stances(&provisions, |n| stance(*group, i, n));
             submit(conn, round, &provisions, id, &input, at)?;
         }
     }
