@@ -465,30 +465,6 @@ async fn count_rounds(app: &TestApp, counting: &'static str) {
         .unwrap();
 }
 
-/// Records an organization of the consultation as `founder`; returns its page.
-async fn record_organization(founder: &Browser, name: &str, group: &str) -> String {
-    let orgs = format!("/consultations/{SLUG}/organizations");
-    let res = founder
-        .submit(
-            &orgs,
-            &orgs,
-            &[
-                ("name", name),
-                ("stakeholder_group", group),
-                ("country", "FR"),
-                ("domains", ""),
-            ],
-        )
-        .await;
-    assert_eq!(
-        res.status(),
-        303,
-        "{}",
-        res.text().await.unwrap_or_default()
-    );
-    res.headers()["location"].to_str().unwrap().to_string()
-}
-
 /// Submits the official position of `org` in round `n` as its founder.
 async fn submit_official(founder: &Browser, org: &str, n: i32, disclosure: &str, art1: &str) {
     let id = org.rsplit('/').next().unwrap();
@@ -531,9 +507,15 @@ async fn organizations_in_two_rounds(app: &TestApp, counting: &'static str) {
         founder("b0@network.example", "civil_society").await,
         founder("i0@institute.example", "academia").await,
     );
-    let ministry = record_organization(&ministry_admin, "Ministry", "government").await;
-    let network = record_organization(&network_admin, "Network", "civil_society").await;
-    let institute = record_organization(&institute_admin, "Institute", "academia").await;
+    let ministry =
+        crate::organizations::record_in(&ministry_admin, SLUG, "Ministry", "government", "FR", "")
+            .await;
+    let network =
+        crate::organizations::record_in(&network_admin, SLUG, "Network", "civil_society", "FR", "")
+            .await;
+    let institute =
+        crate::organizations::record_in(&institute_admin, SLUG, "Institute", "academia", "FR", "")
+            .await;
     let mut members = vec![];
     for (email, group, org, admin) in [
         ("m1@gouv.example", "government", &ministry, &ministry_admin),

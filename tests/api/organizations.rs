@@ -23,10 +23,23 @@ pub(crate) async fn record_with_domains(
     country: &str,
     domains: &str,
 ) -> String {
+    record_in(b, "additional-protocol", name, group, country, domains).await
+}
+
+/// Records an organization of the consultation `slug` as `b`; returns its page.
+pub(crate) async fn record_in(
+    b: &Browser,
+    slug: &str,
+    name: &str,
+    group: &str,
+    country: &str,
+    domains: &str,
+) -> String {
+    let orgs = format!("/consultations/{slug}/organizations");
     let res = b
         .submit(
-            ORGS,
-            ORGS,
+            &orgs,
+            &orgs,
             &[
                 ("name", name),
                 ("stakeholder_group", group),
