@@ -45,17 +45,21 @@ impl Templates {
             .map(|e| e["message"].clone())
             .unwrap_or(serde_json::Value::Null));
         hb.register_helper("error_for", Box::new(error_for));
-        // A new one-time token in every form rendered (see `replies`).
+        // A new one-time token in every form rendered (see `replies`), or
+        // the mark a page drawn once for many readers has in its place.
         hb.register_helper(
             "form_token",
             Box::new(
                 |_: &handlebars::Helper,
                  _: &Handlebars,
-                 _: &handlebars::Context,
+                 ctx: &handlebars::Context,
                  _: &mut handlebars::RenderContext,
                  out: &mut dyn handlebars::Output|
                  -> handlebars::HelperResult {
-                    out.write(&crate::accounts::tokens::generate())?;
+                    match ctx.data().get("form_token_mark").and_then(|m| m.as_str()) {
+                        Some(mark) => out.write(mark)?,
+                        None => out.write(&crate::accounts::tokens::generate())?,
+                    }
                     Ok(())
                 },
             ),

@@ -51,6 +51,17 @@ struct PageContext<'a, T: Serialize> {
     lang: &'static str,
     layout: Layout<'a>,
     page: &'a T,
+    /// What the `form_token` helper writes instead of a new token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    form_token_mark: Option<&'a str>,
+}
+
+/// What a page drawn once for many readers (a skeleton) has in place of
+/// each reader's own values in its layout.
+pub struct LayoutMarks<'a> {
+    pub csrf: &'a str,
+    pub switch_href: &'a str,
+    pub form_token: &'a str,
 }
 
 /// The same page in the other language, keeping the other query parameters.
@@ -96,6 +107,7 @@ pub fn bare_page<T: Serialize>(
             flash: None,
         },
         page,
+        form_token_mark: None,
     };
     Ok(templates.render(template, &ctx)?)
 }
@@ -248,6 +260,27 @@ impl Ctx {
         title: &str,
         page: &T,
     ) -> Result<String, AppError> {
+        self.render_with(template, title, page, None)
+    }
+
+    /// The page with `marks` in its layout where this reader's values go.
+    pub fn render_marked<T: Serialize>(
+        &self,
+        template: &str,
+        title: &str,
+        page: &T,
+        marks: &LayoutMarks,
+    ) -> Result<String, AppError> {
+        self.render_with(template, title, page, Some(marks))
+    }
+
+    fn render_with<T: Serialize>(
+        &self,
+        template: &str,
+        title: &str,
+        page: &T,
+        marks: Option<&LayoutMarks>,
+    ) -> Result<String, AppError> {
         let templates = &self.state.templates;
         let ctx = PageContext {
             lang: self.locale.as_str(),
@@ -255,22 +288,42 @@ impl Ctx {
                 title,
                 css: templates.css_path(),
                 other_lang: other(self.locale).as_str(),
-                switch_href: switch_href(&self.path, &self.query, other(self.locale)),
+                switch_href: match marks {
+                    Some(m) => m.switch_href.to_string(),
+                    None => self.switch_href(),
+                },
                 user: self.user.as_ref().map(|u| LayoutUser {
                     display_name: &u.display_name,
                     organizer: u.is_organizer(),
                     analyst: self.analyst,
                 }),
-                csrf: if self.user.is_some() {
-                    self.csrf()
-                } else {
-                    String::new()
+                csrf: match (marks, &self.user) {
+                    (Some(m), Some(_)) => m.csrf.to_string(),
+                    (None, Some(_)) => self.csrf(),
+                    (_, None) => String::new(),
                 },
                 flash: self.flash.clone(),
             },
             page,
+            form_token_mark: marks.map(|m| m.form_token),
         };
         Ok(templates.render(template, &ctx)?)
+    }
+
+    /// This page in the other language.
+    pub fn switch_href(&self) -> String {
+        switch_href(&self.path, &self.query, other(self.locale))
+    }
+
+    /// What the layout shows of the reader besides their values: whether
+    /// they are signed in, an organizer, an analyst, and have a message.
+    pub fn layout_shape(&self) -> (bool, bool, bool, bool) {
+        (
+            self.user.is_some(),
+            self.user.as_ref().is_some_and(User::is_organizer),
+            self.analyst,
+            self.flash.is_some(),
+        )
     }
 }
 

@@ -112,12 +112,54 @@ async fn skeleton_forms_are_whole_forms(backend: Backend) {
         assert!(page.contains("value=\"oppose\" checked"), "{path}");
         assert!(page.contains("<details class=\"propose\" open>"), "{path}");
     }
+    // Submitted (a receipt), changed again (pending), withdrawn: each
+    // standing draws the page around the form otherwise. Another query
+    // changes only the language switch's address.
+    let mut seen = vec![];
+    for action in ["submit", "save", "withdraw"] {
+        let res = first
+            .submit(
+                DEMO,
+                &format!("{DEMO}/submission"),
+                &[
+                    ("action", action),
+                    ("stance[art-1]", "support_with_changes"),
+                    ("stance[art-2]", "support"),
+                    ("general_comment", TRICKY),
+                    ("disclosure", "organization"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303, "{action}");
+        first.get_text(DEMO).await; // its message, shown once
+        for path in [DEMO.to_string(), format!("{DEMO}?utm=a&lang=fr")] {
+            let page = same_page(&first, &whole, &path).await;
+            assert!(page.contains("name=\"csrf_token\""), "{action}: {path}");
+            seen.push(page);
+        }
+    }
+    assert!(
+        seen[0].contains("class=\"receipt\""),
+        "a receipt once submitted"
+    );
+    assert!(
+        seen[3].contains("?utm&#x3D;a&amp;lang&#x3D;en\""),
+        "the switch keeps the query"
+    );
+    assert!(
+        seen.windows(2).all(|w| w[0] != w[1]),
+        "each standing and language is a page of its own"
+    );
     let second = app
         .participant("second@example.org", "academia", "FR", true)
         .await;
     let page = same_page(&second, &whole, DEMO).await;
     assert!(!page.contains("alert"), "nothing of another participant's");
     assert!(!page.contains(" checked"), "no stance chosen yet");
+    assert!(
+        !page.contains("class=\"receipt\""),
+        "no receipt of another's"
+    );
 }
 
 async fn skeleton_pages_of_a_long_draft_are_whole_pages(backend: Backend) {

@@ -17,7 +17,7 @@ use crate::submissions::{self, Stored};
 use crate::web::encoded::Encoded;
 use crate::web::errors::AppError;
 use crate::web::page::Ctx;
-use crate::web::submissions::FormSkeleton;
+use crate::web::submissions::{FormSkeleton, Shape, Shell};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -52,7 +52,10 @@ pub struct RoundCommon {
     changes: OnceLock<(Vec<ProvisionChange>, Vec<DivisionChange>)>,
     /// The form's pages as skeletons, filled for each participant; `None`
     /// where a page cannot have one.
-    forms: Mutex<HashMap<FormKey, Option<Arc<FormSkeleton>>>>,
+    forms: Made<FormKey, FormSkeleton>,
+    /// The page around each of those forms, by the shape of the reader's
+    /// standing (see `Shape`).
+    shells: Made<(FormKey, Shape), Shell>,
     freshness: Freshness,
 }
 
@@ -68,6 +71,29 @@ pub struct RoundHtml {
     pub divisions: Vec<String>,
 }
 
+/// What was made for each key; `None` where nothing could be.
+type Made<K, V> = Mutex<HashMap<K, Option<Arc<V>>>>;
+
+/// What `map` holds under `key`, made by `make` the first time and kept
+/// while the map holds fewer than `limit`.
+fn made_once<K: std::hash::Hash + Eq, V>(
+    map: &Made<K, V>,
+    key: K,
+    limit: usize,
+    make: impl FnOnce() -> Result<Option<V>, AppError>,
+) -> Result<Option<Arc<V>>, AppError> {
+    let lock = || map.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(made) = lock().get(&key) {
+        return Ok(made.clone());
+    }
+    let made = make()?.map(Arc::new);
+    let mut all = lock();
+    if all.len() < limit {
+        all.insert(key, made.clone());
+    }
+    Ok(made)
+}
+
 /// What an anonymous reader's round page depends on.
 #[derive(Hash, PartialEq, Eq)]
 pub struct AnonymousPage {
@@ -77,7 +103,7 @@ pub struct AnonymousPage {
 }
 
 /// What a skeleton of the round form depends on besides the round.
-#[derive(Hash, PartialEq, Eq)]
+#[derive(Clone, Hash, PartialEq, Eq)]
 pub struct FormKey {
     pub locale: Locale,
     pub original: bool,
@@ -95,6 +121,10 @@ pub struct FormKey {
 /// draft; addresses with other queries (and forms beyond these) are rendered
 /// per request rather than filling memory.
 const VIEWS_PER_PAGE: usize = 8;
+
+/// Enough for the usual standings (a draft saved, submitted, with changes
+/// pending…) of readers of each view.
+const SHAPES_PER_VIEW: usize = 8;
 
 impl submissions::SubmittedTo for RoundCommon {
     fn round(&self) -> &Round {
@@ -159,16 +189,18 @@ impl RoundCommon {
         key: FormKey,
         make: impl FnOnce() -> Result<Option<FormSkeleton>, AppError>,
     ) -> Result<Option<Arc<FormSkeleton>>, AppError> {
-        let lock = || self.forms.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(skeleton) = lock().get(&key) {
-            return Ok(skeleton.clone());
-        }
-        let skeleton = make()?.map(Arc::new);
-        let mut forms = lock();
-        if forms.len() < VIEWS_PER_PAGE * (self.pages.len() + 1) {
-            forms.insert(key, skeleton.clone());
-        }
-        Ok(skeleton)
+        let limit = VIEWS_PER_PAGE * (self.pages.len() + 1);
+        made_once(&self.forms, key, limit, make)
+    }
+
+    /// The page around the form under `key`, made by `make` the first time.
+    pub fn form_shell(
+        &self,
+        key: (FormKey, Shape),
+        make: impl FnOnce() -> Result<Option<Shell>, AppError>,
+    ) -> Result<Option<Arc<Shell>>, AppError> {
+        let limit = SHAPES_PER_VIEW * VIEWS_PER_PAGE * (self.pages.len() + 1);
+        made_once(&self.shells, key, limit, make)
     }
 
     /// The page every anonymous reader of this round sees under `key`,
@@ -336,6 +368,7 @@ fn load_common(
         html: Default::default(),
         changes: OnceLock::new(),
         forms: Mutex::default(),
+        shells: Mutex::default(),
         freshness: Freshness::new(),
     })
 }

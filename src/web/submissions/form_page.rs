@@ -1,6 +1,7 @@
 //! The round page and its submission form, drawn from the cached round, the
 //! participant's stored answers or what they just posted.
 
+use super::shell;
 use super::skeleton::{
     EarlierPieces, FormSkeleton, Marks, Own, PROVISIONS_PART, Slot, TOC_PART, VALUE, attribute,
     set_in,
@@ -92,6 +93,8 @@ pub(super) struct EarlierSummary {
     pub(super) number: i32,
     /// How many stances "start from my previous answers" would carry over.
     pub(super) carriable: usize,
+    /// What that button does, with their number.
+    pub(super) start_hint: String,
     /// Provisions the participant answered then that this draft dropped.
     pub(super) removed: Vec<String>,
 }
@@ -126,7 +129,7 @@ pub(super) struct TocEntry {
 
 #[derive(Serialize)]
 #[serde(untagged)]
-enum Answered {
+pub(super) enum Answered {
     Count(usize),
     /// In a skeleton.
     Mark(String),
@@ -162,7 +165,7 @@ pub(super) struct FormView {
     pub(super) receipt_code: Option<String>,
     /// Changes are saved over a submission and not submitted yet.
     pub(super) pending: bool,
-    pub(super) answered: usize,
+    pub(super) answered: Answered,
     pub(super) total: usize,
 }
 
@@ -492,7 +495,7 @@ fn draw(
             .is_some_and(|s| s.status == Status::Submitted),
         receipt_code: data.stored.as_ref().and_then(|s| s.receipt_code.clone()),
         pending: data.stored.as_ref().is_some_and(|s| s.pending),
-        answered: data.provisions.iter().filter(|p| answered(p)).count(),
+        answered: Answered::Count(data.provisions.iter().filter(|p| answered(p)).count()),
         total: data.provisions.len(),
     });
     let summary = reading.text(&c.summary, &c.locale, c.translated_summary.as_deref());
@@ -587,17 +590,29 @@ fn draw(
             .cloned()
             .collect(),
         attachments: vec![],
-        earlier: form_shown.then(|| earlier_summary(data, input)).flatten(),
+        earlier: form_shown
+            .then(|| earlier_summary(locale, data, input))
+            .flatten(),
     }
 }
 
-fn earlier_summary(data: &RoundData, input: Option<&Input>) -> Option<EarlierSummary> {
+fn earlier_summary(
+    locale: crate::codes::Locale,
+    data: &RoundData,
+    input: Option<&Input>,
+) -> Option<EarlierSummary> {
     let earlier = data.earlier.as_ref()?;
     let (_, carriable) =
         submissions::earlier::start_from_previous(input, &data.earlier_answers, &earlier.lineage);
+    // Numbers as the `t` helper passes them, for the same plural.
+    let args = [
+        ("count".into(), (carriable as f64).into()),
+        ("number".into(), f64::from(earlier.round.number).into()),
+    ];
     Some(EarlierSummary {
         number: earlier.round.number,
         carriable,
+        start_hint: crate::i18n::t_args(locale, "earlier-start-hint", &args.into_iter().collect()),
         removed: earlier
             .lineage
             .removed()
@@ -870,14 +885,25 @@ pub(super) fn form_html(
     title: &str,
 ) -> Result<String, AppError> {
     let drawn_whole = !ctx.state.settings.server.form_skeletons || !errors.is_empty();
+    let key = form_key(ctx, data, at);
     let skeleton = if drawn_whole {
         None
     } else {
-        skeleton(ctx, data, at)?
+        skeleton(ctx, data, key.clone(), at)?
     };
     let Some(skeleton) = skeleton else {
         let view = page(ctx, data, input, errors, View::Form(at));
         return round_html(ctx, view, title);
+    };
+    let shell_view = || {
+        draw(
+            ctx,
+            data,
+            input,
+            FieldErrors::default(),
+            View::Form(at),
+            Parts::Shell,
+        )
     };
     let view = draw(ctx, data, input, errors, View::Form(at), Parts::Shell);
     let blank = Input::default();
@@ -885,24 +911,37 @@ pub(super) fn form_html(
         .or(data.stored.as_ref().map(|s| &s.input))
         .unwrap_or(&blank);
     let filled = skeleton.fill(shown, &data.earlier_answers);
-    with_parts(ctx, view, title, filled.toc, filled.provisions)
+    let shell = match shell::shape(ctx, &view, title) {
+        Some(shape) => data.form_shell((key, shape), || shell::make(ctx, shell_view(), title))?,
+        None => None,
+    };
+    match shell {
+        Some(shell) => Ok(shell.fill(ctx, &view, &filled.toc, &filled.provisions)),
+        None => with_parts(ctx, view, title, filled.toc, filled.provisions),
+    }
 }
 
-/// The skeleton of the form's page `at` as this reader sees it, made once
-/// per cached round.
-fn skeleton(
-    ctx: &Ctx,
-    data: &RoundData,
-    at: usize,
-) -> Result<Option<std::sync::Arc<FormSkeleton>>, AppError> {
-    let key = FormKey {
+/// What the skeleton of the form's page `at` depends on, as this reader
+/// sees it.
+fn form_key(ctx: &Ctx, data: &RoundData, at: usize) -> FormKey {
+    FormKey {
         locale: ctx.locale,
         original: ctx.reading().original,
         changes: data.previous.is_some() && ctx.query_has("view=changes"),
         page: at,
         base: base_path(data),
         form: data.may_submit(ctx.user.as_ref()).is_ok(),
-    };
+    }
+}
+
+/// The skeleton of the form's page `at` under `key`, made once per cached
+/// round.
+fn skeleton(
+    ctx: &Ctx,
+    data: &RoundData,
+    key: FormKey,
+    at: usize,
+) -> Result<Option<std::sync::Arc<FormSkeleton>>, AppError> {
     data.form_skeleton(key, || {
         // Drawn for nobody in particular: every answer is a mark.
         let mut view = page(

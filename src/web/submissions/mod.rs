@@ -4,8 +4,10 @@
 mod form_page;
 mod history;
 mod round;
+mod shell;
 mod skeleton;
 
+pub(super) use shell::{Shape, Shell};
 pub(super) use skeleton::FormSkeleton;
 
 pub use history::{mine, official_mine, official_revision, receipt, revision};

@@ -71,21 +71,53 @@ pub(super) fn set_in(page: &str, parts: [(&str, &str); 2]) -> Option<String> {
     Some(out)
 }
 
-/// Marks handed out while the skeleton's view is made, one per slot.
-#[derive(Default)]
-pub(super) struct Marks {
-    slots: Vec<Slot>,
+/// Marks handed out while a skeleton's view is made, one per slot.
+pub(super) struct Marks<S = Slot> {
+    /// What every mark starts with.
+    open: String,
+    slots: Vec<S>,
 }
 
-impl Marks {
-    pub(super) fn mark(&mut self, slot: Slot) -> String {
+impl Default for Marks {
+    fn default() -> Self {
+        Self {
+            open: OPEN.to_string(),
+            slots: vec![],
+        }
+    }
+}
+
+impl<S> Marks<S> {
+    /// Marks that no text can quote: each starts with `nonce`.
+    pub(super) fn with_nonce(nonce: &str) -> Self {
+        Self {
+            open: format!("{OPEN}{nonce}"),
+            slots: vec![],
+        }
+    }
+
+    pub(super) fn mark(&mut self, slot: S) -> String {
         self.slots.push(slot);
-        format!("{OPEN}{}{CLOSE}", self.slots.len() - 1)
+        format!("{}{}{CLOSE}", self.open, self.slots.len() - 1)
+    }
+
+    pub(super) fn slot(&self, n: usize) -> Option<&S> {
+        self.slots.get(n)
+    }
+
+    pub(super) fn into_slots(self) -> Vec<S> {
+        self.slots
+    }
+
+    /// `html` split at these marks; `None` for a malformed mark or one
+    /// `take` refuses (by slot number).
+    pub(super) fn split(&self, html: &str, take: impl FnMut(usize) -> bool) -> Option<Pieces> {
+        Pieces::parse(html, &self.open, take)
     }
 }
 
 /// Static HTML, each piece followed by the slot (by number) that comes next.
-struct Pieces(Vec<(String, Option<usize>)>);
+pub(super) struct Pieces(Vec<(String, Option<usize>)>);
 
 pub struct FormSkeleton {
     toc: Pieces,
@@ -177,8 +209,9 @@ impl FormSkeleton {
         locale: Locale,
     ) -> Option<Self> {
         let mut seen = vec![false; marks.slots.len()];
-        let toc = Pieces::parse(toc, &mut seen)?;
-        let provisions = Pieces::parse(provisions, &mut seen)?;
+        let mut once = |n: usize| seen.get_mut(n).is_some_and(|s| !std::mem::replace(s, true));
+        let toc = marks.split(toc, &mut once)?;
+        let provisions = marks.split(provisions, &mut once)?;
         seen.iter().all(|s| *s).then_some(Self {
             toc,
             provisions,
@@ -206,71 +239,63 @@ impl FormSkeleton {
     ) -> String {
         let given = |key: &String| shown.positions.get(key);
         let stance = |key: &String| given(key).and_then(|g| g.stance);
-        let mut out = String::with_capacity(part.0.iter().map(|(html, _)| html.len()).sum());
-        for (html, slot) in &part.0 {
-            out.push_str(html);
-            let Some(slot) = slot.map(|n| &self.slots[n]) else {
-                continue;
-            };
-            match slot {
-                Slot::Checked(key, s) => {
-                    out.push_str(&attribute(stance(key) == Some(*s), " checked"));
-                }
-                Slot::ProposalOpen(key) => out.push_str(&attribute(
-                    given(key).is_some_and(|g| !g.proposed_text.is_empty()),
-                    " open",
-                )),
-                Slot::Comment(key) => {
-                    if let Some(g) = given(key) {
-                        out.push_str(&handlebars::html_escape(&g.comment));
-                    }
-                }
-                Slot::ProposedText(key) => {
-                    if let Some(g) = given(key) {
-                        out.push_str(&handlebars::html_escape(&g.proposed_text));
-                    }
-                }
-                Slot::AnsweredMark(key) => {
-                    if stance(key).is_some() {
-                        out.push_str(&self.answered_mark);
-                    }
-                }
-                Slot::AnsweredOf(members) => {
-                    let answered = members.iter().filter(|key| stance(key).is_some()).count();
-                    out.push_str(&answered_count(self.locale, answered));
-                }
-                Slot::ChangedMind(key) => {
-                    if let Some(g) = given(key) {
-                        out.push_str(&handlebars::html_escape(&g.changed_mind));
-                    }
-                }
-                Slot::EarlierAnswer(key) => {
-                    if let Some(pieces) = &self.earlier {
-                        pieces.draw(&mut out, earlier.get(key));
-                    }
+        part.fill(|out, n| match &self.slots[n] {
+            Slot::Checked(key, s) => {
+                out.push_str(&attribute(stance(key) == Some(*s), " checked"));
+            }
+            Slot::ProposalOpen(key) => out.push_str(&attribute(
+                given(key).is_some_and(|g| !g.proposed_text.is_empty()),
+                " open",
+            )),
+            Slot::Comment(key) => {
+                if let Some(g) = given(key) {
+                    out.push_str(&handlebars::html_escape(&g.comment));
                 }
             }
-        }
-        out
+            Slot::ProposedText(key) => {
+                if let Some(g) = given(key) {
+                    out.push_str(&handlebars::html_escape(&g.proposed_text));
+                }
+            }
+            Slot::AnsweredMark(key) => {
+                if stance(key).is_some() {
+                    out.push_str(&self.answered_mark);
+                }
+            }
+            Slot::AnsweredOf(members) => {
+                let answered = members.iter().filter(|key| stance(key).is_some()).count();
+                out.push_str(&answered_count(self.locale, answered));
+            }
+            Slot::ChangedMind(key) => {
+                if let Some(g) = given(key) {
+                    out.push_str(&handlebars::html_escape(&g.changed_mind));
+                }
+            }
+            Slot::EarlierAnswer(key) => {
+                if let Some(pieces) = &self.earlier {
+                    pieces.draw(out, earlier.get(key));
+                }
+            }
+        })
     }
 }
 
 /// A count as the `t` helper writes a number into a message.
-fn answered_count(locale: Locale, n: usize) -> String {
+pub(super) fn answered_count(locale: Locale, n: usize) -> String {
     crate::i18n::numbers::format_decimal(locale, &n.to_string())
 }
 
 impl Pieces {
-    /// Splits `html` at its marks, noting each slot in `seen`; `None` for a
-    /// mark that is malformed or seen twice.
-    fn parse(html: &str, seen: &mut [bool]) -> Option<Self> {
+    /// Splits `html` at the marks that start with `open`, each slot number
+    /// passed to `take`; `None` for a malformed mark or one it refuses.
+    fn parse(html: &str, open: &str, mut take: impl FnMut(usize) -> bool) -> Option<Self> {
         let mut pieces = vec![];
         let mut rest = html;
-        while let Some(start) = rest.find(OPEN) {
-            let after = &rest[start + OPEN.len_utf8()..];
+        while let Some(start) = rest.find(open) {
+            let after = &rest[start + open.len()..];
             let end = after.find(CLOSE)?;
             let n: usize = after[..end].parse().ok()?;
-            if std::mem::replace(seen.get_mut(n)?, true) {
+            if !take(n) {
                 return None;
             }
             pieces.push((rest[..start].to_string(), Some(n)));
@@ -278,6 +303,18 @@ impl Pieces {
         }
         pieces.push((rest.to_string(), None));
         Some(Self(pieces))
+    }
+
+    /// The HTML with each slot as `slot` writes it (by number).
+    pub(super) fn fill(&self, mut slot: impl FnMut(&mut String, usize)) -> String {
+        let mut out = String::with_capacity(self.0.iter().map(|(html, _)| html.len()).sum());
+        for (html, n) in &self.0 {
+            out.push_str(html);
+            if let Some(n) = n {
+                slot(&mut out, *n);
+            }
+        }
+        out
     }
 }
 
