@@ -232,28 +232,42 @@ pub fn load(
     round: RoundId,
     participant: crate::db::UserId,
 ) -> QueryResult<Option<Stored>> {
-    match personal_id(conn, round, participant)? {
-        Some(id) => load_by_id(conn, id),
-        None => Ok(None),
-    }
+    // One statement rather than the id, then the row: every signed-in round
+    // page and every save reads it.
+    let row: Option<Row> = submissions::table
+        .filter(submissions::round_id.eq(round))
+        .filter(submissions::participant_id.eq(participant))
+        .filter(submissions::organization_id.is_null())
+        .select(ROW)
+        .one_row(conn)?;
+    row.map(|row| with_positions(conn, row)).transpose()
 }
 
 pub fn load_by_id(conn: &mut DbConnection, id: SubmissionId) -> QueryResult<Option<Stored>> {
-    let row: Option<Row> = submissions::table
-        .find(id)
-        .select((
-            submissions::id,
-            submissions::status,
-            submissions::disclosure,
-            submissions::general_comment,
-            submissions::revision,
-            submissions::receipt_code,
-            submissions::submitted_at,
-        ))
-        .one_row(conn)?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
+    let row: Option<Row> = submissions::table.find(id).select(ROW).one_row(conn)?;
+    row.map(|row| with_positions(conn, row)).transpose()
+}
+
+/// The columns of a `Row`.
+const ROW: (
+    submissions::id,
+    submissions::status,
+    submissions::disclosure,
+    submissions::general_comment,
+    submissions::revision,
+    submissions::receipt_code,
+    submissions::submitted_at,
+) = (
+    submissions::id,
+    submissions::status,
+    submissions::disclosure,
+    submissions::general_comment,
+    submissions::revision,
+    submissions::receipt_code,
+    submissions::submitted_at,
+);
+
+fn with_positions(conn: &mut DbConnection, row: Row) -> QueryResult<Stored> {
     let list: Vec<(String, Option<String>, String, String, String)> = positions::table
         .inner_join(provisions::table)
         .filter(positions::submission_id.eq(row.id))
@@ -279,7 +293,7 @@ pub fn load_by_id(conn: &mut DbConnection, id: SubmissionId) -> QueryResult<Opti
             )
         })
         .collect();
-    Ok(Some(Stored {
+    Ok(Stored {
         id: row.id,
         status: Status::parse(&row.status).unwrap_or(Status::Draft),
         revision: row.revision,
@@ -291,7 +305,7 @@ pub fn load_by_id(conn: &mut DbConnection, id: SubmissionId) -> QueryResult<Opti
             positions,
         },
         pending: false,
-    }))
+    })
 }
 
 /// A submitted submission with the changes saved since, if there are any:
