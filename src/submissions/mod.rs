@@ -128,7 +128,8 @@ pub struct Stored {
     pub pending: bool,
 }
 
-#[derive(Queryable)]
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = submissions)]
 struct Row {
     id: SubmissionId,
     status: String,
@@ -238,34 +239,18 @@ pub fn load(
         .filter(submissions::round_id.eq(round))
         .filter(submissions::participant_id.eq(participant))
         .filter(submissions::organization_id.is_null())
-        .select(ROW)
+        .select(Row::as_select())
         .one_row(conn)?;
     row.map(|row| with_positions(conn, row)).transpose()
 }
 
 pub fn load_by_id(conn: &mut DbConnection, id: SubmissionId) -> QueryResult<Option<Stored>> {
-    let row: Option<Row> = submissions::table.find(id).select(ROW).one_row(conn)?;
+    let row: Option<Row> = submissions::table
+        .find(id)
+        .select(Row::as_select())
+        .one_row(conn)?;
     row.map(|row| with_positions(conn, row)).transpose()
 }
-
-/// The columns of a `Row`.
-const ROW: (
-    submissions::id,
-    submissions::status,
-    submissions::disclosure,
-    submissions::general_comment,
-    submissions::revision,
-    submissions::receipt_code,
-    submissions::submitted_at,
-) = (
-    submissions::id,
-    submissions::status,
-    submissions::disclosure,
-    submissions::general_comment,
-    submissions::revision,
-    submissions::receipt_code,
-    submissions::submitted_at,
-);
 
 fn with_positions(conn: &mut DbConnection, row: Row) -> QueryResult<Stored> {
     let list: Vec<(String, Option<String>, String, String, String)> = positions::table
