@@ -228,7 +228,11 @@ async fn skeleton_forms_of_a_round_that_follows_another_are_whole_forms(backend:
             ("comment[art-1]", TRICKY),
             ("stance[art-2]", "oppose"),
             ("comment[art-2]", "Too vague."),
-            ("comment[art-4]", "No stance, a comment."),
+            // Removed in round 2: listed beside the form.
+            ("stance[art-3]", "oppose"),
+            // Unchanged in round 2: "start from my previous answers" carries it.
+            ("stance[art-4]", "support"),
+            ("comment[art-4]", "A stance and a comment."),
         ],
     )
     .await;
@@ -289,6 +293,15 @@ async fn skeleton_forms_of_a_round_that_follows_another_are_whole_forms(backend:
         assert!(
             page.contains("The impact study."),
             "{path}: what changed their mind"
+        );
+        assert!(
+            page.contains("Copies your round 1 position to the one provision")
+                || page.contains("Reporte votre position du cycle 1"),
+            "{path}: what starting from their earlier answers would carry"
+        );
+        assert!(
+            page.contains("Article 3</p>"),
+            "{path}: the provision they answered then, since removed"
         );
         assert!(
             page.matches("alert(&quot;x&quot;)").count() >= 2,

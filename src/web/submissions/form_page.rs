@@ -612,7 +612,11 @@ fn earlier_summary(
     Some(EarlierSummary {
         number: earlier.round.number,
         carriable,
-        start_hint: crate::i18n::t_args(locale, "earlier-start-hint", &args.into_iter().collect()),
+        start_hint: if carriable > 0 {
+            crate::i18n::t_args(locale, "earlier-start-hint", &args.into_iter().collect())
+        } else {
+            String::new()
+        },
         removed: earlier
             .lineage
             .removed()
