@@ -54,28 +54,27 @@ const AUTHOR: AuthorColumns = (
     submissions::affiliation_verified,
 );
 
-type PositionRow = (
-    PositionId,
-    SubmissionId,
-    ProvisionId,
-    Option<String>,
-    String,
-    String,
-    Author,
-);
+/// What a position's search row is made of, besides its author.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = positions)]
+struct Position {
+    id: PositionId,
+    submission_id: SubmissionId,
+    provision_id: ProvisionId,
+    stance: Option<String>,
+    comment: String,
+    proposed_text: String,
+}
 
-fn position_text(
-    (id, submission, provision, stance, comment, proposed, author): PositionRow,
-    round: RoundId,
-) -> NewText {
+fn position_text(p: Position, author: Author, round: RoundId) -> NewText {
     NewText {
         round_id: round,
-        submission_id: submission,
+        submission_id: p.submission_id,
         text_kind: TextKind::Position.as_str(),
-        text_id: id.0,
-        provision_id: Some(provision),
-        stance,
-        document: document([comment.as_str(), proposed.as_str()]),
+        text_id: p.id.0,
+        provision_id: Some(p.provision_id),
+        stance: p.stance,
+        document: document([p.comment.as_str(), p.proposed_text.as_str()]),
         author,
     }
 }
@@ -221,45 +220,22 @@ fn reindex(conn: &mut DbConnection, list: &[SubmissionId]) -> QueryResult<()> {
         .load(conn)?;
     let of = |id: SubmissionId| submitted.binary_search_by_key(&id, |s| s.0).ok();
     let ids: Vec<SubmissionId> = submitted.iter().map(|s| s.0).collect();
-    let list: Vec<(
-        PositionId,
-        SubmissionId,
-        ProvisionId,
-        Option<String>,
-        String,
-        String,
-    )> = positions::table
+    let list: Vec<Position> = positions::table
         .filter(positions::submission_id.eq_any(&ids))
         .filter(
             positions::comment
                 .ne("")
                 .or(positions::proposed_text.ne("")),
         )
-        .select((
-            positions::id,
-            positions::submission_id,
-            positions::provision_id,
-            positions::stance,
-            positions::comment,
-            positions::proposed_text,
-        ))
+        .select(Position::as_select())
         .load(conn)?;
     let mut rows: Vec<NewText> = Vec::with_capacity(list.len() + submitted.len());
-    for (id, submission, provision, stance, comment, proposed) in list {
-        let Some(i) = of(submission) else { continue };
+    for p in list {
+        let Some(i) = of(p.submission_id) else {
+            continue;
+        };
         let (_, round, _, author) = &submitted[i];
-        rows.push(position_text(
-            (
-                id,
-                submission,
-                provision,
-                stance,
-                comment,
-                proposed,
-                author.clone(),
-            ),
-            *round,
-        ));
+        rows.push(position_text(p, author.clone(), *round));
     }
     let papers = crate::attachments::texts_of(conn, &ids)?;
     for (id, round, general, author) in &submitted {
@@ -297,7 +273,7 @@ pub fn catch_up(
             .filter(submissions::status.eq(Status::Submitted.as_str()));
         let mut after = PositionId(0);
         loop {
-            let list: Vec<PositionRow> = positions::table
+            let list: Vec<(Position, Author)> = positions::table
                 .inner_join(submissions::table)
                 .filter(submissions::round_id.eq(round))
                 .filter(submissions::status.eq(Status::Submitted.as_str()))
@@ -314,19 +290,14 @@ pub fn catch_up(
                 )))
                 .order(positions::id)
                 .limit(BATCH)
-                .select((
-                    positions::id,
-                    positions::submission_id,
-                    positions::provision_id,
-                    positions::stance,
-                    positions::comment,
-                    positions::proposed_text,
-                    AUTHOR,
-                ))
+                .select((Position::as_select(), AUTHOR))
                 .load(conn)?;
-            let Some(last) = list.last() else { break };
-            after = last.0;
-            let rows: Vec<NewText> = list.into_iter().map(|p| position_text(p, round)).collect();
+            let Some((last, _)) = list.last() else { break };
+            after = last.id;
+            let rows: Vec<NewText> = list
+                .into_iter()
+                .map(|(p, author)| position_text(p, author, round))
+                .collect();
             indexed += rows.len();
             insert(conn, &rows)?;
         }
