@@ -188,16 +188,22 @@ impl CountsFor {
     }
 }
 
+/// `participant`'s own submission to `round` (not an organization's).
+#[diesel::dsl::auto_type]
+fn personal(round: RoundId, participant: crate::db::UserId) -> _ {
+    submissions::table
+        .filter(submissions::round_id.eq(round))
+        .filter(submissions::participant_id.eq(participant))
+        .filter(submissions::organization_id.is_null())
+}
+
 /// The id of `participant`'s own submission to `round`, if there is one.
 fn personal_id(
     conn: &mut DbConnection,
     round: RoundId,
     participant: crate::db::UserId,
 ) -> QueryResult<Option<SubmissionId>> {
-    submissions::table
-        .filter(submissions::round_id.eq(round))
-        .filter(submissions::participant_id.eq(participant))
-        .filter(submissions::organization_id.is_null())
+    personal(round, participant)
         .select(submissions::id)
         .one_row(conn)
 }
@@ -235,10 +241,7 @@ pub fn load(
 ) -> QueryResult<Option<Stored>> {
     // One statement rather than the id, then the row: every signed-in round
     // page and every save reads it.
-    let row: Option<Row> = submissions::table
-        .filter(submissions::round_id.eq(round))
-        .filter(submissions::participant_id.eq(participant))
-        .filter(submissions::organization_id.is_null())
+    let row: Option<Row> = personal(round, participant)
         .select(Row::as_select())
         .one_row(conn)?;
     row.map(|row| with_positions(conn, row)).transpose()
