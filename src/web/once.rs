@@ -162,10 +162,7 @@ async fn served_then_claimed(
         Claimed::With(Some(recorded)) if recorded == reply => {}
         Claimed::With(_) => record(&state, key, reply.clone()).await,
         Claimed::No | Claimed::Repeat => {
-            let guard = Guard {
-                key: key.clone(),
-                reply: Some(reply.clone()),
-            };
+            let guard = deferred.guard(Some(reply.clone()));
             let now = state.clock.now();
             let first = state
                 .db
