@@ -604,19 +604,20 @@ fn earlier_summary(
     let earlier = data.earlier.as_ref()?;
     let (_, carriable) =
         submissions::earlier::start_from_previous(input, &data.earlier_answers, &earlier.lineage);
-    // Numbers as the `t` helper passes them, for the same plural.
-    let args = [
-        ("count".into(), (carriable as f64).into()),
-        ("number".into(), f64::from(earlier.round.number).into()),
-    ];
+    let start_hint = if carriable > 0 {
+        // Numbers as the `t` helper passes them, for the same plural.
+        let args = [
+            ("count".into(), (carriable as f64).into()),
+            ("number".into(), f64::from(earlier.round.number).into()),
+        ];
+        crate::i18n::t_args(locale, "earlier-start-hint", &args.into_iter().collect())
+    } else {
+        String::new()
+    };
     Some(EarlierSummary {
         number: earlier.round.number,
         carriable,
-        start_hint: if carriable > 0 {
-            crate::i18n::t_args(locale, "earlier-start-hint", &args.into_iter().collect())
-        } else {
-            String::new()
-        },
+        start_hint,
         removed: earlier
             .lineage
             .removed()
