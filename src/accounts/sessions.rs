@@ -3,7 +3,7 @@
 //! instance.
 
 use super::{User, tokens};
-use crate::db::schema::{sessions, users};
+use crate::db::schema::{consultation_analysts, sessions, users};
 use crate::db::{DbConnection, OneRow, UserId};
 use diesel::prelude::*;
 use time::{Duration, PrimitiveDateTime};
@@ -27,19 +27,25 @@ pub fn create(
     Ok(token)
 }
 
+/// The account a session token signs in, and whether it analyses some
+/// consultation (the navigation leads there). One statement: every signed-in
+/// request makes it, and on PostgreSQL each statement is a round trip.
 pub fn user_for(
     conn: &mut DbConnection,
     token: &str,
     now: PrimitiveDateTime,
-) -> QueryResult<Option<User>> {
-    sessions::table
+) -> QueryResult<Option<(User, bool)>> {
+    let row: Option<(User, Option<UserId>)> = sessions::table
         .inner_join(users::table)
+        .left_join(consultation_analysts::table.on(consultation_analysts::user_id.eq(users::id)))
         .filter(sessions::token_hash.eq(tokens::hash(token)))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(now))
         .filter(users::deleted_at.is_null())
-        .select(User::as_select())
-        .one_row(conn)
+        .select((User::as_select(), consultation_analysts::user_id.nullable()))
+        .limit(1)
+        .one_row(conn)?;
+    Ok(row.map(|(user, analyses)| (user, analyses.is_some())))
 }
 
 pub fn revoke(conn: &mut DbConnection, token: &str, now: PrimitiveDateTime) -> QueryResult<()> {

@@ -131,11 +131,3 @@ pub fn consultations_of(conn: &mut DbConnection, user: &User) -> QueryResult<Vec
         .select(Consultation::as_select())
         .load(conn)
 }
-
-/// Whether `user` analyses any consultation (for their navigation).
-pub fn analyses_any(conn: &mut DbConnection, user: UserId) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        consultation_analysts::table.filter(consultation_analysts::user_id.eq(user)),
-    ))
-    .get_result(conn)
-}

@@ -145,6 +145,8 @@ both_backends! {
         let res = admin.post_form(&format!("{MANAGE}/analysts/{id}/remove"), &[("csrf_token", &csrf_in(&manage))]).await;
         assert_eq!(res.status(), 303);
         assert_eq!(b.get(WORKSPACE).await.status(), 404, "a removed analyst no longer sees the workspace");
+        let (_, home) = b.get_text("/").await;
+        assert!(!home.contains("href=\"/analysis\""), "nor is led there");
         let actions: Vec<String> = app.db.query(|c| audit_log::table.select(audit_log::action).load(c)).await.unwrap();
         assert!(actions.contains(&"analyst.add".to_string()) && actions.contains(&"analyst.remove".to_string()));
     }

@@ -322,6 +322,36 @@ async fn no_page_issues_more_queries_as_the_data_grows_postgres() {
     no_page_issues_more_queries_as_the_data_grows(Backend::Postgres).await;
 }
 
+/// The session, the account and whether it analyses anything come in one
+/// statement: on PostgreSQL each statement is a round trip on every
+/// signed-in request.
+async fn a_signed_in_reader_costs_one_statement(backend: Backend) {
+    let Some(app) = counting_app(backend).await else {
+        return;
+    };
+    let participant = app
+        .participant("reader@example.org", "academia", "FR", false)
+        .await;
+    let anonymous = app.new_browser();
+    for path in ["/audit", "/"] {
+        let (signed_in, alone) = (
+            queries(&participant, path).await,
+            queries(&anonymous, path).await,
+        );
+        assert_eq!(signed_in, alone + 1, "{path}");
+    }
+}
+
+#[actix_web::test]
+async fn a_signed_in_reader_costs_one_statement_sqlite() {
+    a_signed_in_reader_costs_one_statement(Backend::Sqlite).await;
+}
+
+#[actix_web::test]
+async fn a_signed_in_reader_costs_one_statement_postgres() {
+    a_signed_in_reader_costs_one_statement(Backend::Postgres).await;
+}
+
 /// Holds the only write slot with a submission whose body never ends, until
 /// the returned senders are dropped. A holder that loses the race for the slot
 /// to a probe is answered and gone, so another one is sent.
