@@ -579,6 +579,7 @@ pub fn save(
             provisions,
             input,
             action == RevisionAction::Submit,
+            created.is_some(),
         )?;
         if action == RevisionAction::Submit {
             crate::analysis::index::queue(conn, round.id, id, now)?;
@@ -639,15 +640,39 @@ struct NewPosition<'a> {
 
 /// Writes every provision's position in one statement, updating existing rows
 /// in place (position ids stay stable for moderation); on submit an unanswered
-/// provision counts as "no position".
+/// provision counts as "no position". A submission that already has positions
+/// (`fresh` false) gets only those that changed: saving one page of a long
+/// draft, or submitting what was just saved, rewrites a few rows or none, not
+/// every provision's. The submission's row is locked by then, so what is read
+/// here is what the upsert would overwrite.
 fn write_positions(
     conn: &mut DbConnection,
     submission: SubmissionId,
     provisions: &[Provision],
     input: &Input,
     submitting: bool,
+    fresh: bool,
 ) -> QueryResult<()> {
     use diesel::upsert::excluded;
+    type Answer = (Option<String>, String, String, String);
+    let stored: std::collections::HashMap<ProvisionId, Answer> = if fresh {
+        Default::default()
+    } else {
+        positions::table
+            .filter(positions::submission_id.eq(submission))
+            .select((
+                positions::provision_id,
+                (
+                    positions::stance,
+                    positions::comment,
+                    positions::proposed_text,
+                    positions::changed_mind,
+                ),
+            ))
+            .load::<(ProvisionId, Answer)>(conn)?
+            .into_iter()
+            .collect()
+    };
     let blank = PositionInput::default();
     let rows: Vec<NewPosition> = provisions
         .iter()
@@ -664,6 +689,16 @@ fn write_positions(
                 proposed_text: &given.proposed_text,
                 changed_mind: &given.changed_mind,
             }
+        })
+        .filter(|row| {
+            stored
+                .get(&row.provision_id)
+                .is_none_or(|(stance, comment, proposed, changed)| {
+                    stance.as_deref() != row.stance
+                        || comment != row.comment
+                        || proposed != row.proposed_text
+                        || changed != row.changed_mind
+                })
         })
         .collect();
     if rows.is_empty() {

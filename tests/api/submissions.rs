@@ -25,6 +25,55 @@ async fn count(app: &TestApp) -> (i64, i64) {
         .unwrap()
 }
 
+/// Records the provision of every position row an UPDATE rewrites, from now on.
+async fn log_position_updates(app: &TestApp) {
+    let sql = match app.backend {
+        Backend::Sqlite => {
+            "CREATE TABLE test_position_updates (position_id BIGINT NOT NULL);
+             CREATE TRIGGER test_position_updates AFTER UPDATE ON positions
+             BEGIN INSERT INTO test_position_updates VALUES (new.id); END;"
+        }
+        Backend::Postgres => {
+            "CREATE TABLE test_position_updates (position_id BIGINT NOT NULL);
+             CREATE FUNCTION test_position_updated() RETURNS trigger AS $$
+             BEGIN INSERT INTO test_position_updates VALUES (NEW.id); RETURN NEW; END
+             $$ LANGUAGE plpgsql;
+             CREATE TRIGGER test_position_updates AFTER UPDATE ON positions
+             FOR EACH ROW EXECUTE FUNCTION test_position_updated();"
+        }
+    };
+    app.db
+        .query(move |c| diesel::connection::SimpleConnection::batch_execute(c, sql))
+        .await
+        .unwrap();
+}
+
+/// The provisions whose positions were rewritten since the last call, sorted.
+async fn updated_positions(app: &TestApp) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Key {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        provision_key: String,
+    }
+    app.db
+        .query(|c| {
+            let keys: Vec<Key> = diesel::sql_query(
+                "SELECT provisions.provision_key FROM test_position_updates
+                 JOIN positions ON positions.id = test_position_updates.position_id
+                 JOIN provisions ON provisions.id = positions.provision_id
+                 ORDER BY provisions.ordinal",
+            )
+            .load(c)?;
+            diesel::connection::SimpleConnection::batch_execute(
+                c,
+                "DELETE FROM test_position_updates",
+            )?;
+            Ok(keys.into_iter().map(|k| k.provision_key).collect())
+        })
+        .await
+        .unwrap()
+}
+
 both_backends! {
     async fn a_participant_saves_edits_submits_withdraws_and_resubmits_keeping_every_revision(app) {
         let b = signed_in_participant(&app, "cycle@example.org", "civil_society").await;
@@ -85,6 +134,33 @@ both_backends! {
         assert!(receipt.contains("is genuine") && receipt.contains("since changed or withdrawn"));
         assert!(!receipt.contains("Second thoughts"), "a receipt reveals nothing else");
         assert_eq!(app.new_browser().get("/receipts/0000-0000-0000-0000").await.status(), 404);
+    }
+
+    async fn a_save_or_submit_rewrites_only_the_answers_that_changed(app) {
+        let b = signed_in_participant(&app, "rewrite@example.org", "academia").await;
+        let first = [("stance[art-1]", "support"), ("comment[art-1]", "Fine"), ("stance[art-2]", "oppose"), ("stance[art-3]", "support")];
+        let save = |answers: &[(&'static str, &'static str)]| [&[("action", "save")][..], answers].concat();
+        assert_eq!(b.submit(ROUND, POST, &save(&first)).await.status(), 303);
+        let ids = || app.db.query(|c| positions::table.order(positions::id).select(positions::id).load::<i64>(c));
+        let before = ids().await.unwrap();
+        assert_eq!(before.len(), 12, "a first save writes a row for every provision");
+        log_position_updates(&app).await;
+
+        let second = [("stance[art-1]", "support"), ("comment[art-1]", "Fine"), ("stance[art-2]", "oppose"),
+            ("comment[art-2]", "Too broad"), ("stance[art-3]", "support"), ("stance[art-4]", "support")];
+        assert_eq!(b.submit(ROUND, POST, &save(&second)).await.status(), 303);
+        assert_eq!(updated_positions(&app).await, ["art-2", "art-4"]);
+        assert_eq!(ids().await.unwrap(), before, "positions keep their ids");
+
+        let res = b.submit(ROUND, POST, &[("action", "submit"), ("page", "review")]).await;
+        assert_eq!(res.status(), 303);
+        let unanswered: Vec<String> = (5..=12).map(|i| format!("art-{i}")).collect();
+        assert_eq!(updated_positions(&app).await, unanswered, "only the unanswered become “no position”");
+        let (_, submitted) = b.get_text(&format!("{POST}/revisions/3")).await;
+        assert!(submitted.contains("Too broad") && submitted.contains("Fine"));
+        let stances: Vec<Option<String>> = app.db.query(|c| positions::table.order(positions::id).select(positions::stance).load(c)).await.unwrap();
+        assert_eq!(stances.iter().filter(|s| s.as_deref() == Some("no_position")).count(), 8);
+        assert_eq!(stances[1].as_deref(), Some("oppose"));
     }
 
     async fn a_review_of_the_answers_just_saved_stores_nothing_again_and_submits_them(app) {
