@@ -253,9 +253,21 @@ for (const lang of ['en', 'fr']) {
       assert.equal((await pressAndLoad(page)).status(), 200);
       assert.match(page.url(), /\/submission\/attachments$/);
       await check(t, 'attachments');
+      // Headless Chromium now and then drops the chooser a key opens (the file
+      // field focused, no event): the key is pressed again then.
+      const choose = async () => {
+        for (let tries = 1; ; tries++) {
+          await tabTo(page, '#file');
+          try {
+            const [chooser] = await Promise.all([page.waitForEvent('filechooser', { timeout: 5000 }), page.keyboard.press('Space')]);
+            return chooser;
+          } catch (e) {
+            if (tries === 3) throw e;
+          }
+        }
+      };
       const attach = async (file) => {
-        await tabTo(page, '#file');
-        const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+        const chooser = await choose();
         await chooser.setFiles(file);
         await tabTo(page, 'form[enctype] button[type="submit"]');
         return (await pressAndLoad(page)).status();
