@@ -255,10 +255,14 @@ pub fn load_by_id(conn: &mut DbConnection, id: SubmissionId) -> QueryResult<Opti
     row.map(|row| with_positions(conn, row)).transpose()
 }
 
-fn with_positions(conn: &mut DbConnection, row: Row) -> QueryResult<Stored> {
+/// A submission's positions as the form holds them, by provision key.
+fn positions_of(
+    conn: &mut DbConnection,
+    submission: SubmissionId,
+) -> QueryResult<BTreeMap<String, PositionInput>> {
     let list: Vec<(String, Option<String>, String, String, String)> = positions::table
         .inner_join(provisions::table)
-        .filter(positions::submission_id.eq(row.id))
+        .filter(positions::submission_id.eq(submission))
         .select((
             provisions::provision_key,
             positions::stance,
@@ -267,7 +271,7 @@ fn with_positions(conn: &mut DbConnection, row: Row) -> QueryResult<Stored> {
             positions::changed_mind,
         ))
         .load(conn)?;
-    let positions = list
+    Ok(list
         .into_iter()
         .map(|(key, stance, comment, proposed_text, changed_mind)| {
             (
@@ -280,7 +284,11 @@ fn with_positions(conn: &mut DbConnection, row: Row) -> QueryResult<Stored> {
                 },
             )
         })
-        .collect();
+        .collect())
+}
+
+fn with_positions(conn: &mut DbConnection, row: Row) -> QueryResult<Stored> {
+    let positions = positions_of(conn, row.id)?;
     Ok(Stored {
         id: row.id,
         status: Status::parse(&row.status).unwrap_or(Status::Draft),
@@ -569,9 +577,7 @@ pub fn save(
         input.positions.clone()
     } else if action == RevisionAction::Withdraw {
         crate::analysis::index::queue(conn, round.id, id, now)?;
-        load_by_id(conn, id)?
-            .map(|s| s.input.positions)
-            .unwrap_or_default()
+        positions_of(conn, id)?
     } else {
         write_positions(
             conn,
@@ -654,51 +660,31 @@ fn write_positions(
     fresh: bool,
 ) -> QueryResult<()> {
     use diesel::upsert::excluded;
-    type Answer = (Option<String>, String, String, String);
-    let stored: std::collections::HashMap<ProvisionId, Answer> = if fresh {
-        Default::default()
+    let stored = if fresh {
+        BTreeMap::new()
     } else {
-        positions::table
-            .filter(positions::submission_id.eq(submission))
-            .select((
-                positions::provision_id,
-                (
-                    positions::stance,
-                    positions::comment,
-                    positions::proposed_text,
-                    positions::changed_mind,
-                ),
-            ))
-            .load::<(ProvisionId, Answer)>(conn)?
-            .into_iter()
-            .collect()
+        positions_of(conn, submission)?
     };
     let blank = PositionInput::default();
     let rows: Vec<NewPosition> = provisions
         .iter()
-        .map(|p| {
+        .filter_map(|p| {
             let given = input.positions.get(&p.provision_key).unwrap_or(&blank);
-            NewPosition {
+            let stance = given.stance.or(submitting.then_some(Stance::NoPosition));
+            let unchanged = stored.get(&p.provision_key).is_some_and(|s| {
+                s.stance == stance
+                    && s.comment == given.comment
+                    && s.proposed_text == given.proposed_text
+                    && s.changed_mind == given.changed_mind
+            });
+            (!unchanged).then(|| NewPosition {
                 submission_id: submission,
                 provision_id: p.id,
-                stance: given
-                    .stance
-                    .or(submitting.then_some(Stance::NoPosition))
-                    .map(Stance::as_str),
+                stance: stance.map(Stance::as_str),
                 comment: &given.comment,
                 proposed_text: &given.proposed_text,
                 changed_mind: &given.changed_mind,
-            }
-        })
-        .filter(|row| {
-            stored
-                .get(&row.provision_id)
-                .is_none_or(|(stance, comment, proposed, changed)| {
-                    stance.as_deref() != row.stance
-                        || comment != row.comment
-                        || proposed != row.proposed_text
-                        || changed != row.changed_mind
-                })
+            })
         })
         .collect();
     if rows.is_empty() {
